@@ -1,0 +1,55 @@
+/* net.h - the client's side of a session: a blocking TCP connection with
+ * timeouts, the IK handshake, and request/response over the channel.
+ *
+ * Every wait is bounded by the session's timeout; nothing here blocks
+ * forever on a bad line. */
+#ifndef BS_CLIENT_NET_H
+#define BS_CLIENT_NET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "channel.h"
+#include "frame.h"
+#include "handshake.h"
+#include "keys.h"
+#include "wire.h"
+
+struct session {
+	int fd;
+	struct channel ch;
+	struct frame_decoder dec;
+	unsigned timeout_ms;
+	uint64_t next_id;
+	struct hs_server_info server;
+};
+
+/* Resolve --server-key: a public key file, or a fingerprint, in which case
+ * the key is fetched from the server and checked against it.  Returns 0,
+ * BS_E_FINGERPRINT, BS_E_INVAL (neither a file nor a fingerprint), or a
+ * network error. */
+int net_resolve_server_key(const char *hostport, const char *arg, unsigned timeout_ms,
+			   uint8_t pub[KEY_LEN]);
+
+/* Connect to HOST:PORT and complete the handshake.  On a refusal the server's
+ * error is returned and s->server.error_message says why. */
+int session_open(struct session *s, const char *hostport, const struct keypair *kp,
+		 const uint8_t server_pub[KEY_LEN], unsigned timeout_ms);
+
+/* Send req (its version and request_id are set here) and wait for the
+ * response with the same id.  *resp must be freed with
+ * wire_envelope_free(*resp, arena). */
+int session_call(struct session *s, Envelope *req, struct wire_arena *arena, Envelope **resp);
+
+/* Low level, for tests: send raw bytes / read one frame body (copied into
+ * buf, at most cap bytes). */
+int session_send_raw(struct session *s, const uint8_t *data, size_t len);
+int session_read_frame(struct session *s, uint8_t *buf, size_t cap, size_t *len);
+
+void session_close(struct session *s);
+
+/* Split "host:port" / "[v6]:port".  Returns 0 or BS_E_INVAL. */
+int net_split_hostport(const char *hostport, char *host, size_t hostcap, char *port,
+		       size_t portcap);
+
+#endif

@@ -1,0 +1,39 @@
+/* limits.h - every limit of baosong in one place.
+ *
+ * Limits are checked before anything is allocated; tighter limits apply
+ * before a peer has authenticated.  Changing a wire limit is a protocol
+ * change: docs/PROTOCOL.md must say so. */
+#ifndef BS_LIMITS_H
+#define BS_LIMITS_H
+
+/* Largest Noise message (the Noise spec's own maximum) and so the largest
+ * frame body once the handshake is done. */
+#define BS_FRAME_MAX 65535u
+/* Largest frame accepted before the handshake completes.  An IK first
+ * message is 96 bytes plus its (encrypted) payload. */
+#define BS_FRAME_MAX_PREAUTH 512u
+/* Largest plaintext carried by one transport message. */
+#define BS_PAYLOAD_MAX (BS_FRAME_MAX - 16u)
+/* Largest handshake payload (ClientHello / ServerHello). */
+#define BS_HELLO_MAX 256u
+
+/* Time allowed from accept to a completed handshake. */
+#define BS_HANDSHAKE_TIMEOUT_MS 10000u
+/* A session with no traffic for this long is closed. */
+#define BS_IDLE_TIMEOUT_MS 300000u
+/* Allowed difference between client and server clocks for the handshake
+ * timestamp. */
+#define BS_CLOCK_SKEW_MS 300000u
+/* Most simultaneous connections a server accepts. */
+#define BS_MAX_CONNECTIONS 1024u
+/* Most requests a connection may have outstanding. */
+#define BS_MAX_INFLIGHT 64u
+/* Bytes queued for writing on one connection above which it stops being read. */
+#define BS_WRITE_QUEUE_HIGH (1024u * 1024u)
+
+/* Both sides rekey a direction after this many messages in it. */
+#define BS_REKEY_INTERVAL (1ull << 20)
+/* A session is closed (not continued) once a nonce reaches this. */
+#define BS_NONCE_LIMIT (1ull << 62)
+
+#endif

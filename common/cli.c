@@ -1,0 +1,43 @@
+/* cli.c - shared command-line helpers. */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+#include "err.h"
+
+int cli_exit_code(int err)
+{
+	if (err == BS_OK)
+		return 0;
+	switch (err) {
+	case BS_E_UNKNOWN_KEY:
+	case BS_E_FINGERPRINT:
+		return 77; /* EX_NOPERM */
+	case BS_E_KEYPERM:
+		return 78; /* EX_CONFIG */
+	case BS_E_INVAL:
+	case BS_E_TOOBIG:
+		return 65; /* EX_DATAERR */
+	case BS_E_NOTFOUND:
+		return 66; /* EX_NOINPUT */
+	default:
+		break;
+	}
+	return bs_err_retryable(err) ? 75 /* EX_TEMPFAIL */ : 70 /* EX_SOFTWARE */;
+}
+
+int cli_parse_uint(const char *s, unsigned long long min, unsigned long long max,
+		   unsigned long long *out)
+{
+	char *end = NULL;
+	unsigned long long v;
+	if (!s || *s < '0' || *s > '9')
+		return BS_E_INVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < min || v > max)
+		return BS_E_INVAL;
+	*out = v;
+	return BS_OK;
+}

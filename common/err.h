@@ -1,0 +1,51 @@
+/* err.h - the one error convention of baosong.
+ *
+ * Every function that can fail returns int: 0 (BS_OK) or a negative BS_E_* code.
+ * Codes are stable: the same number, made positive, is the `code` of an Error
+ * message on the wire (docs/PROTOCOL.md lists them).  libuv, SQLite and libsodium
+ * errors are converted at the boundary; their original text goes to the log. */
+#ifndef BS_ERR_H
+#define BS_ERR_H
+
+#include <stdbool.h>
+
+enum {
+	BS_OK = 0,
+	BS_E_NOMEM = -1,       /* out of memory */
+	BS_E_INVAL = -2,       /* malformed or invalid input */
+	BS_E_PROTO = -3,       /* protocol violation */
+	BS_E_TOOBIG = -4,      /* over a size limit */
+	BS_E_CRYPTO = -5,      /* authentication / decryption failed */
+	BS_E_LOWORDER = -6,    /* Diffie-Hellman gave the all-zero result */
+	BS_E_IO = -7,          /* I/O error (disk or network) */
+	BS_E_KEYPERM = -8,     /* private key file readable by others */
+	BS_E_NOTFOUND = -9,    /* no such object */
+	BS_E_REPLAY = -10,     /* replayed handshake */
+	BS_E_CLOCK = -11,      /* timestamp outside the allowed clock skew */
+	BS_E_UNKNOWN_KEY = -12,/* peer's static key is not known / not allowed */
+	BS_E_VERSION = -13,    /* unsupported protocol version */
+	BS_E_TIMEOUT = -14,    /* timed out */
+	BS_E_NONCE = -15,      /* nonce space exhausted */
+	BS_E_CLOSED = -16,     /* connection closed by peer */
+	BS_E_STATE = -17,      /* operation not allowed in this state */
+	BS_E_UNSUPPORTED = -18,/* message type not supported */
+	BS_E_BUSY = -19,       /* server busy / too many connections or requests */
+	BS_E_FINGERPRINT = -20,/* server key does not match the pinned fingerprint */
+	BS_E_INTERNAL = -21,   /* internal server error */
+	BS_E__LAST = -22
+};
+
+/* Short English description of a BS_E_* code; never NULL. */
+const char *bs_strerror(int err);
+
+/* Stable symbolic name ("BS_E_REPLAY"); never NULL. */
+const char *bs_errname(int err);
+
+/* Whether an operation that failed with this code may succeed if retried
+ * unchanged (network trouble, busy server, clock catching up). */
+bool bs_err_retryable(int err);
+
+/* Message for people, in Chinese with the English after it. Never NULL. */
+const char *bs_strerror_zh(int err);
+
+#endif

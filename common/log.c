@@ -1,0 +1,51 @@
+/* log.c - line logging to stderr. */
+#include "log.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <time.h>
+
+static const char *g_prog = "baosong";
+static enum log_level g_level = LOG_INFO;
+
+void log_setup(const char *prog, enum log_level level)
+{
+	g_prog = prog;
+	g_level = level;
+}
+
+enum log_level log_get_level(void)
+{
+	return g_level;
+}
+
+void log_msg(enum log_level level, const char *fmt, ...)
+{
+	static const char *names[] = {"ERROR", "WARN", "INFO", "DEBUG"};
+	char msg[1024], line[1200];
+	struct timespec ts;
+	struct tm tm;
+	va_list ap;
+	size_t i, o = 0;
+
+	if (level > g_level)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	/* Keep one event on one line. */
+	for (i = 0; msg[i] && o + 5 < sizeof line; i++) {
+		unsigned char c = (unsigned char)msg[i];
+		if (c < 0x20 || c == 0x7f) {
+			o += (size_t)snprintf(line + o, sizeof line - o, "\\x%02x", c);
+		} else {
+			line[o++] = (char)c;
+		}
+	}
+	line[o] = '\0';
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	fprintf(stderr, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ %s %s: %s\n", tm.tm_year + 1900,
+		tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000,
+		names[level], g_prog, line);
+}

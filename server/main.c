@@ -1,0 +1,241 @@
+/* main.c - baosongd command line. */
+#include <getopt.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "err.h"
+#include "keys.h"
+#include "bs_limits.h"
+#include "log.h"
+#include "server.h"
+#include "wire.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"baosongd %s - 报送 central server of the county Development and Reform Bureau\n"
+		"\n"
+		"Usage:\n"
+		"  baosongd keygen [--out FILE] [--force]\n"
+		"      Make the server's key pair: FILE (private, mode 0600) and FILE.pub.\n"
+		"      Prints the fingerprint that clients pin.  Default FILE: server.key\n"
+		"  baosongd fingerprint [--key FILE]\n"
+		"      Print the fingerprint of a private or public key file (read it to\n"
+		"      township offices over the phone).\n"
+		"  baosongd serve [options]\n"
+		"      Run the server until SIGTERM/SIGINT.  SIGHUP reloads the authorized\n"
+		"      keys and ends sessions of keys no longer listed.\n"
+		"\n"
+		"Options for serve:\n"
+		"  --listen HOST:PORT         address to listen on (default 127.0.0.1:7400;\n"
+		"                             port 0 lets the OS pick)\n"
+		"  --key FILE                 server private key (default server.key)\n"
+		"  --authorized-keys FILE     client public keys, one per line (default\n"
+		"                             authorized_keys)\n"
+		"  --port-file FILE           write the bound port here once listening\n"
+		"  --handshake-timeout MS     default %u\n"
+		"  --idle-timeout MS          default %u\n"
+		"  --max-connections N        default %u\n"
+		"  -v, --verbose              debug logging\n"
+		"\n"
+		"Exit status: 0 ok, 64 usage, 65 bad data, 66 missing file, 70 internal,\n"
+		"75 temporary failure, 77 permission, 78 key file configuration.\n",
+		BS_VERSION_STRING, BS_HANDSHAKE_TIMEOUT_MS, BS_IDLE_TIMEOUT_MS,
+		BS_MAX_CONNECTIONS);
+}
+
+static int cmd_keygen(int argc, char **argv)
+{
+	static const struct option opts[] = {{"out", required_argument, 0, 'o'},
+					     {"force", no_argument, 0, 'f'},
+					     {"help", no_argument, 0, 'h'},
+					     {0, 0, 0, 0}};
+	const char *out = "server.key";
+	struct keypair kp;
+	char fp[FP_STRLEN + 1];
+	int force = 0, c, rv;
+
+	while ((c = getopt_long(argc, argv, "o:fh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': out = optarg; break;
+		case 'f': force = 1; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return EX_USAGE_;
+		}
+	}
+	rv = keys_generate(&kp);
+	if (rv == BS_OK)
+		rv = keys_write(&kp, out, "baosongd", force);
+	if (rv != BS_OK) {
+		fprintf(stderr, "baosongd: cannot write %s: %s%s\n", out, bs_strerror(rv),
+			force ? "" : " (does it exist already? --force replaces it)");
+		keys_wipe(&kp);
+		return cli_exit_code(rv);
+	}
+	keys_fingerprint(kp.pub, fp);
+	keys_wipe(&kp);
+	printf("wrote %s (private, mode 0600) and %s.pub\nserver key fingerprint: %s\n", out, out,
+	       fp);
+	return 0;
+}
+
+static int print_fingerprint(const char *path)
+{
+	struct keypair kp;
+	uint8_t pub[KEY_LEN];
+	char fp[FP_STRLEN + 1];
+	int rv = keys_read_public(path, pub);
+	if (rv != BS_OK) {
+		rv = keys_read_private(path, &kp);
+		if (rv == BS_OK)
+			memcpy(pub, kp.pub, KEY_LEN);
+		keys_wipe(&kp);
+	}
+	if (rv != BS_OK) {
+		fprintf(stderr, "cannot read key %s: %s\n", path, bs_strerror(rv));
+		return cli_exit_code(rv);
+	}
+	keys_fingerprint(pub, fp);
+	printf("%s\n", fp);
+	return 0;
+}
+
+static int cmd_fingerprint(int argc, char **argv)
+{
+	static const struct option opts[] = {{"key", required_argument, 0, 'k'},
+					     {"help", no_argument, 0, 'h'},
+					     {0, 0, 0, 0}};
+	const char *key = "server.key";
+	int c;
+	while ((c = getopt_long(argc, argv, "k:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'k': key = optarg; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return EX_USAGE_;
+		}
+	}
+	return print_fingerprint(key);
+}
+
+static int split_listen(const char *arg, char *host, size_t cap, int *port)
+{
+	const char *colon = strrchr(arg, ':');
+	unsigned long long p;
+	size_t n;
+	if (!colon)
+		return BS_E_INVAL;
+	n = (size_t)(colon - arg);
+	if (n >= 2 && arg[0] == '[' && arg[n - 1] == ']') {
+		arg++;
+		n -= 2;
+	}
+	if (n == 0 || n >= cap || cli_parse_uint(colon + 1, 0, 65535, &p) != BS_OK)
+		return BS_E_INVAL;
+	memcpy(host, arg, n);
+	host[n] = '\0';
+	*port = (int)p;
+	return BS_OK;
+}
+
+static int cmd_serve(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"listen", required_argument, 0, 'l'},
+		{"key", required_argument, 0, 'k'},
+		{"authorized-keys", required_argument, 0, 'a'},
+		{"port-file", required_argument, 0, 'p'},
+		{"handshake-timeout", required_argument, 0, 'H'},
+		{"idle-timeout", required_argument, 0, 'I'},
+		{"max-connections", required_argument, 0, 'M'},
+		{"verbose", no_argument, 0, 'v'},
+		{"help", no_argument, 0, 'h'},
+		{0, 0, 0, 0}};
+	struct server_opts o;
+	char host[256];
+	unsigned long long v;
+	int c, rv;
+
+	server_opts_defaults(&o);
+	o.key_path = "server.key";
+	o.authorized_path = "authorized_keys";
+	while ((c = getopt_long(argc, argv, "l:k:a:p:vh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'l':
+			if (split_listen(optarg, host, sizeof host, &o.port) != BS_OK) {
+				fprintf(stderr, "baosongd: --listen wants HOST:PORT, got '%s'\n",
+					optarg);
+				return EX_USAGE_;
+			}
+			o.host = host;
+			break;
+		case 'k': o.key_path = optarg; break;
+		case 'a': o.authorized_path = optarg; break;
+		case 'p': o.port_file = optarg; break;
+		case 'H':
+		case 'I':
+			if (cli_parse_uint(optarg, 10, 86400000, &v) != BS_OK) {
+				fprintf(stderr, "baosongd: timeout must be 10..86400000 ms\n");
+				return EX_USAGE_;
+			}
+			if (c == 'H')
+				o.handshake_timeout_ms = (unsigned)v;
+			else
+				o.idle_timeout_ms = (unsigned)v;
+			break;
+		case 'M':
+			if (cli_parse_uint(optarg, 1, 1000000, &v) != BS_OK) {
+				fprintf(stderr, "baosongd: --max-connections must be 1..1000000\n");
+				return EX_USAGE_;
+			}
+			o.max_connections = (unsigned)v;
+			break;
+		case 'v': log_setup("baosongd", LOG_DEBUG); break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return EX_USAGE_;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "baosongd: unexpected argument '%s'\n", argv[optind]);
+		return EX_USAGE_;
+	}
+	rv = server_run(&o);
+	return cli_exit_code(rv);
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd;
+
+	log_setup("baosongd", LOG_INFO);
+	signal(SIGPIPE, SIG_IGN);
+	if (sodium_init() < 0) {
+		fprintf(stderr, "baosongd: libsodium failed to initialise\n");
+		return 70;
+	}
+	if (argc < 2) {
+		usage(stderr);
+		return EX_USAGE_;
+	}
+	cmd = argv[1];
+	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(cmd, "--version")) {
+		printf("baosongd %s (protocol %u)\n", BS_VERSION_STRING, BS_PROTOCOL_VERSION);
+		return 0;
+	}
+	argc--;
+	argv++;
+	if (!strcmp(cmd, "keygen"))
+		return cmd_keygen(argc, argv);
+	if (!strcmp(cmd, "fingerprint"))
+		return cmd_fingerprint(argc, argv);
+	if (!strcmp(cmd, "serve"))
+		return cmd_serve(argc, argv);
+	fprintf(stderr, "baosongd: unknown command '%s' (try baosongd --help)\n", cmd);
+	return EX_USAGE_;
+}
