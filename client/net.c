@@ -129,9 +129,8 @@ static int send_all(int fd, const uint8_t *p, size_t n, uint64_t deadline)
 	return BS_OK;
 }
 
-/* Read until the decoder yields a frame.  Reads one byte at a time is not
- * needed: the decoder keeps what follows a frame only if we fed it, so we
- * feed exactly what recv returned and keep leftovers in `pending`. */
+/* Read until the decoder yields a frame.  Bytes recv() returned past that
+ * frame stay in `pending` (4096 bytes) for the next call. */
 static int read_frame(int fd, struct frame_decoder *dec, uint8_t *pending, size_t *npending,
 		      uint64_t deadline, const uint8_t **frame, size_t *flen)
 {
@@ -166,11 +165,6 @@ static int read_frame(int fd, struct frame_decoder *dec, uint8_t *pending, size_
 	}
 }
 
-/* Bytes received past the current frame wait here (per process: the client
- * runs one session at a time per thread). */
-static _Thread_local uint8_t g_pending[4096];
-static _Thread_local size_t g_npending;
-
 int net_resolve_server_key(const char *hostport, const char *arg, unsigned timeout_ms,
 			   uint8_t pub[KEY_LEN])
 {
@@ -179,6 +173,8 @@ int net_resolve_server_key(const char *hostport, const char *arg, unsigned timeo
 	const uint8_t *frame = NULL;
 	size_t flen = 0;
 	uint8_t req[FRAME_HDR + HS_KEYREQ_LEN];
+	uint8_t pending[4096];
+	size_t npending = 0;
 	uint64_t deadline;
 	int fd = -1, rv;
 
@@ -195,10 +191,9 @@ int net_resolve_server_key(const char *hostport, const char *arg, unsigned timeo
 	frame_put_header(req, HS_KEYREQ_LEN);
 	memcpy(req + FRAME_HDR, HS_KEYREQ, HS_KEYREQ_LEN);
 	frame_decoder_init(&dec, HS_KEYRESP_LEN);
-	g_npending = 0;
 	rv = send_all(fd, req, sizeof req, deadline);
 	if (rv == BS_OK)
-		rv = read_frame(fd, &dec, g_pending, &g_npending, deadline, &frame, &flen);
+		rv = read_frame(fd, &dec, pending, &npending, deadline, &frame, &flen);
 	if (rv == BS_OK) {
 		if (flen != HS_KEYRESP_LEN || memcmp(frame, HS_KEYRESP, 6) != 0)
 			rv = BS_E_PROTO;
@@ -226,7 +221,6 @@ int session_open(struct session *s, const char *hostport, const struct keypair *
 	s->fd = -1;
 	s->timeout_ms = timeout_ms;
 	s->next_id = 1;
-	g_npending = 0;
 	frame_decoder_init(&s->dec, BS_FRAME_MAX_PREAUTH);
 	if ((rv = tcp_connect(hostport, timeout_ms, &s->fd)) != BS_OK)
 		return rv;
@@ -235,7 +229,7 @@ int session_open(struct session *s, const char *hostport, const struct keypair *
 	if (rv == BS_OK)
 		rv = send_all(s->fd, out, outlen, deadline);
 	if (rv == BS_OK)
-		rv = read_frame(s->fd, &s->dec, g_pending, &g_npending, deadline, &frame, &flen);
+		rv = read_frame(s->fd, &s->dec, s->pending, &s->npending, deadline, &frame, &flen);
 	if (rv == BS_OK)
 		rv = hs_client_finish(&hs, frame, flen, &s->server, &s->ch);
 	noise_hs_wipe(&hs);
@@ -256,7 +250,7 @@ int session_read_frame(struct session *s, uint8_t *buf, size_t cap, size_t *len)
 {
 	const uint8_t *frame = NULL;
 	size_t flen = 0;
-	int rv = read_frame(s->fd, &s->dec, g_pending, &g_npending, mono_ms() + s->timeout_ms,
+	int rv = read_frame(s->fd, &s->dec, s->pending, &s->npending, mono_ms() + s->timeout_ms,
 			    &frame, &flen);
 	if (rv != BS_OK)
 		return rv;
@@ -269,7 +263,7 @@ int session_read_frame(struct session *s, uint8_t *buf, size_t cap, size_t *len)
 
 int session_call(struct session *s, Envelope *req, struct wire_arena *arena, Envelope **resp)
 {
-	static _Thread_local uint8_t plain[BS_FRAME_MAX], out[BS_FRAME_MAX];
+	static _Thread_local uint8_t plain[BS_FRAME_MAX], out[BS_FRAME_MAX]; /* scratch only */
 	uint64_t deadline = mono_ms() + s->timeout_ms;
 	size_t plen = 0, olen = 0;
 	uint64_t id = s->next_id++;
@@ -287,7 +281,7 @@ int session_call(struct session *s, Envelope *req, struct wire_arena *arena, Env
 		const uint8_t *frame = NULL;
 		size_t flen = 0;
 		Envelope *env;
-		rv = read_frame(s->fd, &s->dec, g_pending, &g_npending, deadline, &frame, &flen);
+		rv = read_frame(s->fd, &s->dec, s->pending, &s->npending, deadline, &frame, &flen);
 		if (rv != BS_OK)
 			break;
 		rv = channel_open(&s->ch, frame, flen, plain, sizeof plain, &plen);
@@ -316,5 +310,6 @@ void session_close(struct session *s)
 	s->fd = -1;
 	frame_decoder_free(&s->dec);
 	channel_wipe(&s->ch);
-	g_npending = 0;
+	sodium_memzero(s->pending, sizeof s->pending);
+	s->npending = 0;
 }

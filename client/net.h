@@ -22,6 +22,8 @@ struct session {
 	unsigned timeout_ms;
 	uint64_t next_id;
 	struct hs_server_info server;
+	uint8_t pending[4096]; /* bytes received past the current frame */
+	size_t npending;
 };
 
 /* Resolve --server-key: a public key file, or a fingerprint, in which case

@@ -238,7 +238,8 @@ void keys_fingerprint(const uint8_t pub[KEY_LEN], char out[FP_STRLEN + 1])
 		size_t i;
 		for (i = 0; i < 5; i++) {
 			size_t b = bit + i;
-			v = (v << 1) | ((fp[b / 8] >> (7 - b % 8)) & 1u);
+			unsigned byte = fp[b / 8];
+			v = (v << 1) | ((byte >> (unsigned)(7 - b % 8)) & 1u);
 		}
 		if (chars > 0 && chars % 4 == 0)
 			out[o++] = '-';
