@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "commands.h"
 #include "err.h"
 #include "keys.h"
 #include "log.h"
@@ -24,6 +25,18 @@ static void usage(FILE *f)
 		"baosong %s - 报送 client for township offices and departments\n"
 		"\n"
 		"Usage:\n"
+		"  baosong init --server HOST:PORT --server-key FINGERPRINT --token TOKEN\n"
+		"      Set this device up once: key, pinned server key, enrolment.\n"
+		"  baosong sync [--unattended] [--budget S]   push, then pull\n"
+		"  baosong push | pull                        one direction only\n"
+		"  baosong status          pending, refused, conflicts, last sync\n"
+		"  baosong project add|edit|list|show ...     the project library\n"
+		"  baosong report add|list ...                weekly progress reports\n"
+		"  baosong resolve SEQ --mine|--theirs        settle a conflict\n"
+		"  baosong discard SEQ     drop an operation the server refused\n"
+		"  baosong fetch HASH --out FILE              download an attachment\n"
+		"  (each command has --help; all take --dir DIR, default $BAOSONG_DIR\n"
+		"   or ~/.baosong)\n"
 		"  baosong keygen [--key FILE] [--force]\n"
 		"      Make this device's key pair: FILE (private, mode 0600) and FILE.pub.\n"
 		"      Give FILE.pub to the server administrator.\n"
@@ -212,6 +225,13 @@ static int cmd_ping(int argc, char **argv)
 				"FINGERPRINT|FILE\n");
 		return EX_USAGE_;
 	}
+	{
+		char h[256], pt[16];
+		if (net_split_hostport(server, h, sizeof h, pt, sizeof pt) != BS_OK) {
+			fprintf(stderr, "baosong: --server wants HOST:PORT, got '%s'\n", server);
+			return EX_USAGE_;
+		}
+	}
 	if ((rv = load_key(key, &kp)) != BS_OK)
 		return cli_exit_code(rv);
 	rv = net_resolve_server_key(server, server_key, (unsigned)timeout_s * 1000u, spub);
@@ -316,6 +336,26 @@ int main(int argc, char **argv)
 		return cmd_fingerprint(argc, argv);
 	if (!strcmp(cmd, "ping"))
 		return cmd_ping(argc, argv);
+	if (!strcmp(cmd, "init"))
+		return cmd_init(argc, argv);
+	if (!strcmp(cmd, "sync"))
+		return cmd_sync(argc, argv);
+	if (!strcmp(cmd, "push"))
+		return cmd_push(argc, argv);
+	if (!strcmp(cmd, "pull"))
+		return cmd_pull(argc, argv);
+	if (!strcmp(cmd, "status"))
+		return cmd_status(argc, argv);
+	if (!strcmp(cmd, "project"))
+		return cmd_project(argc, argv);
+	if (!strcmp(cmd, "report"))
+		return cmd_report(argc, argv);
+	if (!strcmp(cmd, "resolve"))
+		return cmd_resolve(argc, argv);
+	if (!strcmp(cmd, "discard"))
+		return cmd_discard(argc, argv);
+	if (!strcmp(cmd, "fetch"))
+		return cmd_fetch(argc, argv);
 	fprintf(stderr, "baosong: unknown command '%s' (try baosong --help)\n", cmd);
 	return EX_USAGE_;
 }

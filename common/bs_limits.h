@@ -28,6 +28,17 @@
 #define BS_MAX_CONNECTIONS 1024u
 /* Most requests a connection may have outstanding. */
 #define BS_MAX_INFLIGHT 64u
+/* Largest frame from a key the server does not know (it may only enrol). */
+#define BS_FRAME_MAX_ENROL 4096u
+/* Idle limit for such a session. */
+#define BS_ENROL_TIMEOUT_MS 30000u
+/* Largest attachment, and attachment bytes per unit (defaults; config). */
+#define BS_MAX_FILE_BYTES (64ull * 1024 * 1024)
+#define BS_UNIT_QUOTA_BYTES (20ull * 1024 * 1024 * 1024)
+/* Most requests the writer commits in one transaction. */
+#define BS_MAX_BATCH 256u
+/* Time SIGTERM allows for in-flight requests to finish. */
+#define BS_DRAIN_TIMEOUT_MS 10000u
 /* Bytes queued for writing on one connection above which it stops being read. */
 #define BS_WRITE_QUEUE_HIGH (1024u * 1024u)
 

@@ -13,6 +13,9 @@ int cli_exit_code(int err)
 	switch (err) {
 	case BS_E_UNKNOWN_KEY:
 	case BS_E_FINGERPRINT:
+	case BS_E_REVOKED:
+	case BS_E_TOKEN:
+	case BS_E_FORBIDDEN:
 		return 77; /* EX_NOPERM */
 	case BS_E_KEYPERM:
 		return 78; /* EX_CONFIG */

@@ -34,6 +34,22 @@ static const struct err_info errs[] = {
 	[20] = {"BS_E_FINGERPRINT", "server key does not match the pinned fingerprint",
 		"服务器密钥与登记的指纹不符", false},
 	[21] = {"BS_E_INTERNAL", "internal error", "服务器内部错误", true},
+	[22] = {"BS_E_TOKEN", "enrolment token unknown, already used or expired",
+		"登记口令无效、已使用或已过期", false},
+	[23] = {"BS_E_FORBIDDEN", "not allowed for this unit or role", "无权操作（单位或角色不符）",
+		false},
+	[24] = {"BS_E_CONFLICT", "record was changed on the server", "记录已在服务器上被修改，存在冲突",
+		false},
+	[25] = {"BS_E_QUOTA", "unit storage quota exceeded", "本单位附件存储配额已满", false},
+	[26] = {"BS_E_CORRUPT", "file does not match its hash", "文件内容与校验值不符", false},
+	[27] = {"BS_E_OFFSET", "upload offset differs from the server's", "上传位置与服务器不一致，将续传",
+		true},
+	[28] = {"BS_E_SEQ", "operation sequence gap", "操作序号不连续，将重发", true},
+	[29] = {"BS_E_MISSING_BLOB", "attachment not uploaded yet", "附件尚未上传", true},
+	[30] = {"BS_E_REVOKED", "device key revoked", "本设备密钥已被吊销", false},
+	[31] = {"BS_E_NOSPACE", "disk full", "磁盘空间不足", true},
+	[32] = {"BS_E_LOCKED", "another run is in progress", "另一个同步进程正在运行", true},
+	[33] = {"BS_E_DB", "database error", "数据库错误", true},
 };
 
 static const struct err_info *lookup(int err)

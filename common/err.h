@@ -32,7 +32,19 @@ enum {
 	BS_E_BUSY = -19,       /* server busy / too many connections or requests */
 	BS_E_FINGERPRINT = -20,/* server key does not match the pinned fingerprint */
 	BS_E_INTERNAL = -21,   /* internal server error */
-	BS_E__LAST = -22
+	BS_E_TOKEN = -22,      /* enrolment token unknown, used or expired */
+	BS_E_FORBIDDEN = -23,  /* not allowed for this unit or role */
+	BS_E_CONFLICT = -24,   /* record changed on the server since base_rev */
+	BS_E_QUOTA = -25,      /* unit's storage quota exceeded */
+	BS_E_CORRUPT = -26,    /* uploaded file does not match its hash */
+	BS_E_OFFSET = -27,     /* upload offset differs from the server's */
+	BS_E_SEQ = -28,        /* op sequence gap: resend from applied_seq + 1 */
+	BS_E_MISSING_BLOB = -29, /* op refers to an attachment not uploaded yet */
+	BS_E_REVOKED = -30,    /* device key revoked */
+	BS_E_NOSPACE = -31,    /* disk full */
+	BS_E_LOCKED = -32,     /* another run holds the lock */
+	BS_E_DB = -33,         /* database error */
+	BS_E__LAST = -34
 };
 
 /* Short English description of a BS_E_* code; never NULL. */

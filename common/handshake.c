@@ -103,13 +103,23 @@ int hs_server_read(struct noise_hs *hs, const struct keypair *kp, const uint8_t 
 	if (rv != BS_OK)
 		return rv;
 	rv = noise_hs_read_msg1(hs, msg, len, payload, sizeof payload, &plen);
-	if (rv != BS_OK)
+	if (rv != BS_OK) {
+		noise_hs_wipe(hs);
 		return rv;
+	}
 	memcpy(info->static_pub, hs->rs, KEY_LEN);
 	wire_arena_init(&a, 64 * 1024);
 	ch = baosong__v1__client_hello__unpack(&a.alloc, plen, payload);
-	if (!ch)
+	sodium_memzero(payload, sizeof payload);
+	if (!ch) {
+		noise_hs_wipe(hs);
 		return BS_E_PROTO;
+	}
+	if (plen > BS_HELLO_MAX) {
+		baosong__v1__client_hello__free_unpacked(ch, &a.alloc);
+		noise_hs_wipe(hs);
+		return BS_E_TOOBIG;
+	}
 	info->timestamp_ns = ch->timestamp_ns;
 	info->protocol_version = ch->protocol_version;
 	copy_str(info->client_version, sizeof info->client_version, ch->client_version);
@@ -138,8 +148,10 @@ int hs_server_reply(struct noise_hs *hs, int err, uint8_t *out, size_t cap, size
 		return BS_E_TOOBIG;
 	baosong__v1__server_hello__pack(&sh, payload);
 	rv = noise_hs_write_msg2(hs, payload, plen, out + FRAME_HDR, cap - FRAME_HDR, &mlen);
-	if (rv != BS_OK)
+	if (rv != BS_OK) {
+		noise_hs_wipe(hs);
 		return rv;
+	}
 	frame_put_header(out, (uint32_t)mlen);
 	*outlen = FRAME_HDR + mlen;
 	if (err != BS_OK) {
@@ -151,11 +163,16 @@ int hs_server_reply(struct noise_hs *hs, int err, uint8_t *out, size_t cap, size
 
 int hs_check_timestamp(uint64_t *last, uint64_t ts_ns, uint64_t now_ns, uint64_t skew_ms)
 {
-	uint64_t skew_ns = skew_ms * 1000000ull;
+	/* Saturating arithmetic: no configured skew can wrap the window. */
+	uint64_t skew_ns = skew_ms > UINT64_MAX / 1000000ull ? UINT64_MAX : skew_ms * 1000000ull;
+	uint64_t lo = now_ns > skew_ns ? now_ns - skew_ns : 0;
+	uint64_t hi = now_ns > UINT64_MAX - skew_ns ? UINT64_MAX : now_ns + skew_ns;
+	/* The clock first: a client whose clock fell behind should be told to
+	 * fix it (retryable), not that it replays. */
+	if (ts_ns < lo || ts_ns > hi)
+		return BS_E_CLOCK;
 	if (ts_ns <= *last)
 		return BS_E_REPLAY;
-	if (ts_ns + skew_ns < now_ns || ts_ns > now_ns + skew_ns)
-		return BS_E_CLOCK;
 	*last = ts_ns;
 	return BS_OK;
 }

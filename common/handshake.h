@@ -57,7 +57,8 @@ int hs_client_finish(struct noise_hs *hs, const uint8_t *msg, size_t len,
  * made with the client's private key, but not that it is fresh: it may be a
  * replay, so check info->timestamp_ns (hs_check_timestamp) before accepting.
  * A replayer still cannot use a session (it lacks the ephemeral key), but it
- * must not get one.  Returns 0 or an error; on error close without a reply. */
+ * must not get one.  Returns 0 or an error; on error hs has been wiped and
+ * the connection is closed without a reply. */
 int hs_server_read(struct noise_hs *hs, const struct keypair *kp, const uint8_t *msg,
 		   size_t len, struct hs_client_info *info);
 
@@ -66,9 +67,9 @@ int hs_server_read(struct noise_hs *hs, const struct keypair *kp, const uint8_t 
 int hs_server_reply(struct noise_hs *hs, int err, uint8_t *out, size_t cap, size_t *outlen,
 		    struct channel *ch);
 
-/* Replay and clock check for a ClientHello timestamp: ts must be newer than
- * *last (the newest accepted for this key) and within skew_ms of now.
- * Updates *last on success.  Returns 0, BS_E_REPLAY or BS_E_CLOCK. */
+/* Clock and replay check for a ClientHello timestamp: ts must be within
+ * skew_ms of now (else BS_E_CLOCK) and newer than *last, the newest accepted
+ * for this key (else BS_E_REPLAY).  Updates *last on success. */
 int hs_check_timestamp(uint64_t *last, uint64_t ts_ns, uint64_t now_ns, uint64_t skew_ms);
 
 #endif

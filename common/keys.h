@@ -2,7 +2,8 @@
  *
  * Private key file (mode 0600):    "baosong-private-key-v1 <base64>\n"
  * Public key file (any mode):      "baosong-public-key-v1 <base64> [comment]\n"
- * Fingerprint: the first 160 bits of BLAKE2b("baosong-fp-v1" || public key),
+ * Fingerprint: BLAKE2b with a 20-byte output (outlen 20, which is not the
+ * same as cutting BLAKE2b-512 short) of "baosong-fp-v1" || public key,
  * in Crockford base32, eight groups of four: "7KQ2-M9XD-...".  Parsing
  * ignores case, spaces and dashes, and reads O as 0 and I, L as 1, so it can
  * be dictated over the phone. */

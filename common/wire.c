@@ -16,13 +16,15 @@ static void *arena_alloc(void *data, size_t size)
 {
 	struct wire_arena *a = data;
 	struct block_hdr *b;
-	if (size > a->max || a->used > a->max - size)
+	/* Each block counts with its header, so the cap bounds real memory. */
+	if (a->max < sizeof *b || size > a->max - sizeof *b ||
+	    a->used > a->max - sizeof *b - size)
 		return NULL;
 	b = malloc(sizeof *b + size);
 	if (!b)
 		return NULL;
-	b->size = size;
-	a->used += size;
+	b->size = size + sizeof *b;
+	a->used += b->size;
 	return (char *)b + sizeof *b;
 }
 

@@ -5,7 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "admin.h"
 #include "cli.h"
+#include "config.h"
 #include "err.h"
 #include "keys.h"
 #include "bs_limits.h"
@@ -26,15 +28,18 @@ static void usage(FILE *f)
 		"      Print the fingerprint of a private or public key file (read it to\n"
 		"      township offices over the phone).\n"
 		"  baosongd serve [options]\n"
-		"      Run the server until SIGTERM/SIGINT.  SIGHUP reloads the authorized\n"
-		"      keys and ends sessions of keys no longer listed.\n"
+		"      Run the server until SIGTERM/SIGINT (requests in flight are answered\n"
+		"      first).  Devices, units and tokens live in the database: see the\n"
+		"      unit, token and device commands.\n"
+		"%s"
 		"\n"
 		"Options for serve:\n"
 		"  --listen HOST:PORT         address to listen on (default 127.0.0.1:7400;\n"
 		"                             port 0 lets the OS pick)\n"
 		"  --key FILE                 server private key (default server.key)\n"
-		"  --authorized-keys FILE     client public keys, one per line (default\n"
-		"                             authorized_keys)\n"
+		"  --config FILE              INI settings (see docs/OPERATIONS.md); options\n"
+		"                             given on the command line override it\n"
+		"  --data DIR                 holds baosong.db and blobs/ (default .)\n"
 		"  --port-file FILE           write the bound port here once listening\n"
 		"  --handshake-timeout MS     default %u\n"
 		"  --idle-timeout MS          default %u\n"
@@ -43,8 +48,8 @@ static void usage(FILE *f)
 		"\n"
 		"Exit status: 0 ok, 64 usage, 65 bad data, 66 missing file, 70 internal,\n"
 		"75 temporary failure, 77 permission, 78 key file configuration.\n",
-		BS_VERSION_STRING, BS_HANDSHAKE_TIMEOUT_MS, BS_IDLE_TIMEOUT_MS,
-		BS_MAX_CONNECTIONS);
+		BS_VERSION_STRING, admin_usage_summary(), BS_HANDSHAKE_TIMEOUT_MS,
+		BS_IDLE_TIMEOUT_MS, BS_MAX_CONNECTIONS);
 }
 
 static int cmd_keygen(int argc, char **argv)
@@ -120,32 +125,13 @@ static int cmd_fingerprint(int argc, char **argv)
 	return print_fingerprint(key);
 }
 
-static int split_listen(const char *arg, char *host, size_t cap, int *port)
-{
-	const char *colon = strrchr(arg, ':');
-	unsigned long long p;
-	size_t n;
-	if (!colon)
-		return BS_E_INVAL;
-	n = (size_t)(colon - arg);
-	if (n >= 2 && arg[0] == '[' && arg[n - 1] == ']') {
-		arg++;
-		n -= 2;
-	}
-	if (n == 0 || n >= cap || cli_parse_uint(colon + 1, 0, 65535, &p) != BS_OK)
-		return BS_E_INVAL;
-	memcpy(host, arg, n);
-	host[n] = '\0';
-	*port = (int)p;
-	return BS_OK;
-}
-
 static int cmd_serve(int argc, char **argv)
 {
 	static const struct option opts[] = {
+		{"config", required_argument, 0, 'c'},
 		{"listen", required_argument, 0, 'l'},
+		{"data", required_argument, 0, 'd'},
 		{"key", required_argument, 0, 'k'},
-		{"authorized-keys", required_argument, 0, 'a'},
 		{"port-file", required_argument, 0, 'p'},
 		{"handshake-timeout", required_argument, 0, 'H'},
 		{"idle-timeout", required_argument, 0, 'I'},
@@ -154,25 +140,39 @@ static int cmd_serve(int argc, char **argv)
 		{"help", no_argument, 0, 'h'},
 		{0, 0, 0, 0}};
 	struct server_opts o;
-	char host[256];
+	static char host[256];
+	char err[256];
 	unsigned long long v;
-	int c, rv;
+	int c, rv, level = LOG_INFO, i;
 
 	server_opts_defaults(&o);
 	o.key_path = "server.key";
-	o.authorized_path = "authorized_keys";
-	while ((c = getopt_long(argc, argv, "l:k:a:p:vh", opts, NULL)) != -1) {
+	/* The configuration file first, so that options override it. */
+	for (i = 1; i < argc; i++) {
+		const char *path = NULL;
+		if (!strcmp(argv[i], "--config") && i + 1 < argc)
+			path = argv[i + 1];
+		else if (!strncmp(argv[i], "--config=", 9))
+			path = argv[i] + 9;
+		if (path && (rv = config_load(path, &o, &level, err, sizeof err)) != BS_OK) {
+			fprintf(stderr, "baosongd: config %s: %s\n", path, err);
+			return rv == BS_E_NOTFOUND ? 66 : 78;
+		}
+	}
+	log_setup("baosongd", (enum log_level)level);
+	while ((c = getopt_long(argc, argv, "c:l:d:k:p:vh", opts, NULL)) != -1) {
 		switch (c) {
+		case 'c': break; /* read above */
 		case 'l':
-			if (split_listen(optarg, host, sizeof host, &o.port) != BS_OK) {
+			if (config_split_listen(optarg, host, sizeof host, &o.port) != BS_OK) {
 				fprintf(stderr, "baosongd: --listen wants HOST:PORT, got '%s'\n",
 					optarg);
 				return EX_USAGE_;
 			}
 			o.host = host;
 			break;
+		case 'd': o.data_dir = optarg; break;
 		case 'k': o.key_path = optarg; break;
-		case 'a': o.authorized_path = optarg; break;
 		case 'p': o.port_file = optarg; break;
 		case 'H':
 		case 'I':
@@ -236,6 +236,8 @@ int main(int argc, char **argv)
 		return cmd_fingerprint(argc, argv);
 	if (!strcmp(cmd, "serve"))
 		return cmd_serve(argc, argv);
+	if (admin_is_command(cmd))
+		return admin_main(argc, argv);
 	fprintf(stderr, "baosongd: unknown command '%s' (try baosongd --help)\n", cmd);
 	return EX_USAGE_;
 }

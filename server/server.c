@@ -1,4 +1,11 @@
-/* server.c - libuv loop, connections, handshake and request dispatch. */
+/* server.c - libuv loop, connections, handshake and request dispatch.
+ *
+ * The loop thread does networking, framing and cryptography only.  Every
+ * request that touches the database goes to the worker pool (worker.h);
+ * the reply comes back through the pool's async handle and is sealed and
+ * written here.  A connection is reference-counted: each request in a
+ * worker holds a reference, so a connection that closes meanwhile is freed
+ * only when its last request comes back. */
 #include "server.h"
 
 #include <sodium.h>
@@ -7,19 +14,29 @@
 #include <string.h>
 #include <uv.h>
 
+#include "blobs.h"
+#include "bs_limits.h"
 #include "channel.h"
 #include "err.h"
 #include "frame.h"
+#include "handlers.h"
 #include "handshake.h"
-#include "bs_limits.h"
 #include "log.h"
-#include "peers.h"
+#include "store.h"
 #include "wire.h"
+#include "worker.h"
 
 /* Time a closing connection gets to flush its last frame. */
 #define CLOSE_FLUSH_MS 2000u
+/* Keys remembered for replay refusal of not-yet-enrolled clients. */
+#define UNKNOWN_KEYS_MAX 4096u
 
-enum conn_state { CONN_HANDSHAKE, CONN_READY, CONN_CLOSING };
+enum conn_state {
+	CONN_HANDSHAKE, /* waiting for message 1 */
+	CONN_LOOKUP,    /* message 1 read; the key is being looked up */
+	CONN_READY,     /* session open (enrolled device, or enrolment only) */
+	CONN_CLOSING
+};
 
 struct server;
 
@@ -31,28 +48,48 @@ struct conn {
 	enum conn_state state;
 	uint64_t id;
 	char peer[64];
-	char who[PEER_NAME_MAX + 1]; /* name of the authenticated key */
-	uint8_t client_pub[KEY_LEN];
+	struct session_who who;      /* device_id 0: enrolment only */
+	struct hs_client_info hello;
 	struct frame_decoder dec;
 	struct noise_hs hs;
 	struct channel ch;
 	size_t wq_bytes;
+	unsigned inflight;
 	int reading;
 	int handles_open;
+	int refs;                    /* 1 for the connection + 1 per job */
+	int draining;                /* close once in-flight requests are answered */
 	struct conn *prev, *next;
+};
+
+struct unknown_key {
+	uint8_t pub[KEY_LEN];
+	uint64_t last_ts_ns;
 };
 
 struct server {
 	uv_loop_t loop;
 	uv_tcp_t listener;
 	uv_signal_t sig_term, sig_int, sig_hup;
+	uv_timer_t drain_timer;
 	struct server_opts opts;
+	struct handler_cfg hcfg;
 	struct keypair kp;
-	struct peers peers;
+	struct worker_pool *pool;
 	struct conn *conns;
 	unsigned nconns;
 	uint64_t next_id;
 	int stopping;
+	int pool_stopping;
+	/* newest accepted handshake timestamp per device (loop thread) and for
+	 * keys still enrolling */
+	struct unknown_key *unknown;
+	size_t n_unknown;
+	struct dev_ts {
+		int64_t device_id;
+		uint64_t ts;
+	} *dev_ts;
+	size_t n_dev_ts, cap_dev_ts;
 };
 
 struct write_req {
@@ -70,29 +107,44 @@ static uint8_t g_out[BS_FRAME_MAX];
 static void conn_close(struct conn *c, int err, const char *why);
 static void conn_close_after_flush(struct conn *c);
 static void on_conn_timeout(uv_timer_t *t);
+static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf);
+static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf);
+static void maybe_finish(struct server *s);
 
 void server_opts_defaults(struct server_opts *o)
 {
 	memset(o, 0, sizeof *o);
 	o->host = "127.0.0.1";
 	o->port = 7400;
+	o->data_dir = ".";
 	o->handshake_timeout_ms = BS_HANDSHAKE_TIMEOUT_MS;
 	o->idle_timeout_ms = BS_IDLE_TIMEOUT_MS;
 	o->max_connections = BS_MAX_CONNECTIONS;
 	o->clock_skew_ms = BS_CLOCK_SKEW_MS;
+	o->max_file_bytes = BS_MAX_FILE_BYTES;
+	o->unit_quota_bytes = BS_UNIT_QUOTA_BYTES;
+	o->readers = 2;
+	o->max_batch = BS_MAX_BATCH;
 }
 
 /* ---- lifetime ------------------------------------------------------------- */
+
+static void conn_unref(struct conn *c)
+{
+	if (--c->refs > 0)
+		return;
+	frame_decoder_free(&c->dec);
+	noise_hs_wipe(&c->hs);
+	channel_wipe(&c->ch);
+	free(c);
+}
 
 static void on_handle_closed(uv_handle_t *h)
 {
 	struct conn *c = h->data;
 	if (--c->handles_open > 0)
 		return;
-	frame_decoder_free(&c->dec);
-	noise_hs_wipe(&c->hs);
-	channel_wipe(&c->ch);
-	free(c);
+	conn_unref(c);
 }
 
 static void conn_unlink(struct conn *c)
@@ -111,33 +163,33 @@ static void conn_unlink(struct conn *c)
 /* Close now; pending writes are cancelled. */
 static void conn_close(struct conn *c, int err, const char *why)
 {
-	if (c->state == CONN_CLOSING && uv_is_closing((uv_handle_t *)&c->tcp))
+	struct server *s = c->srv;
+	if (uv_is_closing((uv_handle_t *)&c->tcp))
 		return;
 	if (c->state != CONN_CLOSING)
 		conn_unlink(c);
 	c->state = CONN_CLOSING;
 	if (err != BS_OK)
-		log_info("conn %llu closed peer=%s key=%s: %s%s%s",
-			 (unsigned long long)c->id, c->peer, c->who[0] ? c->who : "-",
+		log_info("conn %llu closed peer=%s device=%lld: %s%s%s",
+			 (unsigned long long)c->id, c->peer, (long long)c->who.device_id,
 			 bs_strerror(err), why ? ": " : "", why ? why : "");
 	else
 		log_debug("conn %llu closed peer=%s", (unsigned long long)c->id, c->peer);
 	uv_close((uv_handle_t *)&c->tcp, on_handle_closed);
 	uv_close((uv_handle_t *)&c->timer, on_handle_closed);
+	maybe_finish(s);
 }
 
 static void on_flush_timeout(uv_timer_t *t)
 {
-	struct conn *c = t->data;
-	conn_close(c, BS_OK, NULL);
+	conn_close(t->data, BS_OK, NULL);
 }
 
 static void on_shutdown(uv_shutdown_t *req, int status)
 {
 	struct conn *c = req->data;
 	(void)status;
-	if (!uv_is_closing((uv_handle_t *)&c->tcp))
-		conn_close(c, BS_OK, NULL);
+	conn_close(c, BS_OK, NULL);
 }
 
 /* Stop reading, let queued frames reach the peer, then close. */
@@ -148,18 +200,36 @@ static void conn_close_after_flush(struct conn *c)
 	conn_unlink(c);
 	c->state = CONN_CLOSING;
 	uv_read_stop((uv_stream_t *)&c->tcp);
+	c->reading = 0;
 	c->shutdown_req.data = c;
 	if (uv_shutdown(&c->shutdown_req, (uv_stream_t *)&c->tcp, on_shutdown) != 0) {
 		conn_close(c, BS_OK, NULL);
 		return;
 	}
 	uv_timer_start(&c->timer, on_flush_timeout, CLOSE_FLUSH_MS, 0);
+	maybe_finish(c->srv);
 }
 
-/* ---- writing ---------------------------------------------------------------- */
+/* ---- reading control -------------------------------------------------------------- */
 
-static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf);
-static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf);
+/* Read while the peer takes its replies and has few requests in flight. */
+static void conn_update_reading(struct conn *c)
+{
+	int want;
+	if (c->state == CONN_CLOSING || uv_is_closing((uv_handle_t *)&c->tcp))
+		return;
+	want = !c->draining && c->state != CONN_LOOKUP && c->inflight < BS_MAX_INFLIGHT &&
+	       c->wq_bytes < BS_WRITE_QUEUE_HIGH;
+	if (want && !c->reading) {
+		if (uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read) == 0)
+			c->reading = 1;
+	} else if (!want && c->reading) {
+		uv_read_stop((uv_stream_t *)&c->tcp);
+		c->reading = 0;
+	}
+}
+
+/* ---- writing ---------------------------------------------------------------------- */
 
 static void on_write(uv_write_t *req, int status)
 {
@@ -168,20 +238,14 @@ static void on_write(uv_write_t *req, int status)
 	c->wq_bytes -= w->len;
 	sodium_memzero(w->data, w->len);
 	free(w);
-	if (status != 0 || c->state == CONN_CLOSING)
-		return;
-	/* Backpressure: resume reading once the peer has taken its replies. */
-	if (!c->reading && c->wq_bytes < BS_WRITE_QUEUE_HIGH / 2) {
-		if (uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read) == 0)
-			c->reading = 1;
-	}
+	if (status == 0)
+		conn_update_reading(c);
 }
 
 static int conn_write(struct conn *c, const uint8_t *data, size_t len)
 {
 	struct write_req *w = malloc(sizeof *w + len);
 	uv_buf_t b;
-	int rv;
 
 	if (!w)
 		return BS_E_NOMEM;
@@ -189,30 +253,32 @@ static int conn_write(struct conn *c, const uint8_t *data, size_t len)
 	w->len = len;
 	memcpy(w->data, data, len);
 	b = uv_buf_init((char *)w->data, (unsigned)len);
-	rv = uv_write(&w->req, (uv_stream_t *)&c->tcp, &b, 1, on_write);
-	if (rv != 0) {
+	if (uv_write(&w->req, (uv_stream_t *)&c->tcp, &b, 1, on_write) != 0) {
 		free(w);
 		return BS_E_IO;
 	}
 	c->wq_bytes += len;
-	if (c->reading && c->wq_bytes > BS_WRITE_QUEUE_HIGH) {
-		uv_read_stop((uv_stream_t *)&c->tcp);
-		c->reading = 0;
-	}
+	conn_update_reading(c);
 	return BS_OK;
 }
 
-/* Encrypt and queue one Envelope. */
-static int conn_send(struct conn *c, const Envelope *env)
+/* Seal and queue one encoded Envelope. */
+static int conn_send_plain(struct conn *c, const uint8_t *plain, size_t plen)
 {
-	uint8_t *plain = g_plain;
-	size_t plen = 0, flen = 0;
-	int rv = wire_envelope_encode(env, plain, BS_PAYLOAD_MAX, &plen);
-	if (rv == BS_OK)
-		rv = channel_seal(&c->ch, plain, plen, g_out, sizeof g_out, &flen);
-	sodium_memzero(plain, plen);
+	size_t flen = 0;
+	int rv = channel_seal(&c->ch, plain, plen, g_out, sizeof g_out, &flen);
 	if (rv == BS_OK)
 		rv = conn_write(c, g_out, flen);
+	return rv;
+}
+
+static int conn_send(struct conn *c, const Envelope *env)
+{
+	size_t plen = 0;
+	int rv = wire_envelope_encode(env, g_plain, BS_PAYLOAD_MAX, &plen);
+	if (rv == BS_OK)
+		rv = conn_send_plain(c, g_plain, plen);
+	sodium_memzero(g_plain, plen);
 	return rv;
 }
 
@@ -228,78 +294,201 @@ static int conn_send_error(struct conn *c, uint64_t request_id, int err, const c
 	return conn_send(c, &env);
 }
 
-/* ---- handshake ------------------------------------------------------------- */
+/* ---- replay memory (loop thread) ------------------------------------------------- */
+
+static uint64_t *dev_ts_slot(struct server *s, int64_t device_id)
+{
+	size_t i;
+	for (i = 0; i < s->n_dev_ts; i++)
+		if (s->dev_ts[i].device_id == device_id)
+			return &s->dev_ts[i].ts;
+	if (s->n_dev_ts == s->cap_dev_ts) {
+		size_t ncap = s->cap_dev_ts ? s->cap_dev_ts * 2 : 64;
+		struct dev_ts *nv = realloc(s->dev_ts, ncap * sizeof *nv);
+		if (!nv)
+			return NULL;
+		s->dev_ts = nv;
+		s->cap_dev_ts = ncap;
+	}
+	s->dev_ts[s->n_dev_ts].device_id = device_id;
+	s->dev_ts[s->n_dev_ts].ts = 0;
+	return &s->dev_ts[s->n_dev_ts++].ts;
+}
+
+static uint64_t *unknown_slot(struct server *s, const uint8_t pub[KEY_LEN])
+{
+	size_t i;
+	for (i = 0; i < s->n_unknown; i++)
+		if (sodium_memcmp(s->unknown[i].pub, pub, KEY_LEN) == 0)
+			return &s->unknown[i].last_ts_ns;
+	if (s->n_unknown == UNKNOWN_KEYS_MAX) {
+		/* Forget the oldest half; their old messages are outside the
+		 * clock window soon enough. */
+		memmove(s->unknown, s->unknown + UNKNOWN_KEYS_MAX / 2,
+			(UNKNOWN_KEYS_MAX / 2) * sizeof *s->unknown);
+		s->n_unknown = UNKNOWN_KEYS_MAX / 2;
+	}
+	memcpy(s->unknown[s->n_unknown].pub, pub, KEY_LEN);
+	s->unknown[s->n_unknown].last_ts_ns = 0;
+	return &s->unknown[s->n_unknown++].last_ts_ns;
+}
+
+/* ---- handshake --------------------------------------------------------------------- */
+
+static void on_hello_saved(struct job *j, int commit_err)
+{
+	struct server *s = j->owner;
+	if (j->result != BS_OK || commit_err != BS_OK)
+		log_warn("could not record handshake time: %s",
+			 bs_strerror(commit_err ? commit_err : j->result));
+	free(j);
+	/* No connection to notify, but a stop may be waiting for this job. */
+	maybe_finish(s);
+}
+
+static void send_key(struct conn *c)
+{
+	uint8_t resp[FRAME_HDR + HS_KEYRESP_LEN];
+	frame_put_header(resp, HS_KEYRESP_LEN);
+	memcpy(resp + FRAME_HDR, HS_KEYRESP, 6);
+	memcpy(resp + FRAME_HDR + 6, c->srv->kp.pub, KEY_LEN);
+	log_info("conn %llu peer=%s asked for the server key", (unsigned long long)c->id, c->peer);
+	if (conn_write(c, resp, sizeof resp) != BS_OK)
+		conn_close(c, BS_E_IO, "write");
+	else
+		conn_close_after_flush(c);
+}
+
+/* The key look-up came back: decide, answer with message 2. */
+static void on_key_looked_up(struct job *j, int commit_err)
+{
+	struct key_job *kj = (struct key_job *)j;
+	struct conn *c = j->owner;
+	struct server *s = c->srv;
+	uint64_t *last = NULL;
+	size_t outlen = 0;
+	int verdict = BS_OK, rv;
+	char fp[FP_STRLEN + 1];
+
+	(void)commit_err;
+	c->inflight--;
+	if (c->state != CONN_LOOKUP) {
+		free(kj);
+		conn_unref(c);
+		return;
+	}
+	if (s->stopping) {
+		/* No new sessions while draining. */
+		conn_close(c, BS_E_BUSY, "stopping");
+		goto out;
+	}
+	keys_fingerprint(kj->pubkey, fp);
+	if (j->result != BS_OK) {
+		verdict = BS_E_BUSY;
+	} else if (kj->status == KEY_REVOKED) {
+		verdict = BS_E_REVOKED;
+	} else if (c->hello.protocol_version != BS_PROTOCOL_VERSION) {
+		verdict = BS_E_VERSION;
+	} else {
+		if (kj->status == KEY_ACTIVE) {
+			last = dev_ts_slot(s, kj->who.device_id);
+			if (last && *last < kj->last_hello_ns)
+				*last = kj->last_hello_ns;
+		} else {
+			last = unknown_slot(s, kj->pubkey);
+		}
+		verdict = last ? hs_check_timestamp(last, c->hello.timestamp_ns, wire_now_ns(),
+						    s->opts.clock_skew_ms)
+			       : BS_E_NOMEM;
+	}
+	rv = hs_server_reply(&c->hs, verdict, g_out, sizeof g_out, &outlen, &c->ch);
+	if (rv == BS_OK)
+		rv = conn_write(c, g_out, outlen);
+	if (rv != BS_OK) {
+		conn_close(c, rv, "handshake reply");
+		goto out;
+	}
+	if (verdict != BS_OK) {
+		log_warn("conn %llu peer=%s key %s refused: %s", (unsigned long long)c->id,
+			 c->peer, fp, bs_strerror(verdict));
+		conn_close_after_flush(c);
+		goto out;
+	}
+	c->state = CONN_READY;
+	if (kj->status == KEY_ACTIVE) {
+		struct hello_job *hj = calloc(1, sizeof *hj);
+		c->who = kj->who;
+		frame_decoder_set_max(&c->dec, BS_FRAME_MAX);
+		uv_timer_start(&c->timer, on_conn_timeout, s->opts.idle_timeout_ms,
+			       s->opts.idle_timeout_ms);
+		log_info("conn %llu peer=%s device=%lld unit=%lld role=%d session open (%s)",
+			 (unsigned long long)c->id, c->peer, (long long)c->who.device_id,
+			 (long long)c->who.unit_id, c->who.role, c->hello.client_version);
+		/* Remember the timestamp across restarts (not waited for). */
+		if (hj && !s->pool_stopping) {
+			hj->job.run = handler_hello_save;
+			hj->job.done = on_hello_saved;
+			hj->job.owner = s;
+			hj->device_id = c->who.device_id;
+			hj->ts_ns = c->hello.timestamp_ns;
+			worker_submit_write(s->pool, &hj->job);
+		} else {
+			free(hj);
+		}
+	} else {
+		/* Unknown key: a session that may only enrol, on tighter limits. */
+		memset(&c->who, 0, sizeof c->who);
+		memcpy(c->who.pubkey, kj->pubkey, KEY_LEN);
+		frame_decoder_set_max(&c->dec, BS_FRAME_MAX_ENROL);
+		uv_timer_start(&c->timer, on_conn_timeout, BS_ENROL_TIMEOUT_MS, 0);
+		log_info("conn %llu peer=%s key %s not enrolled: enrolment-only session",
+			 (unsigned long long)c->id, c->peer, fp);
+	}
+	conn_update_reading(c);
+out:
+	free(kj);
+	conn_unref(c);
+	maybe_finish(s);
+}
 
 static void handle_handshake(struct conn *c, const uint8_t *msg, size_t len)
 {
 	struct server *s = c->srv;
-	struct hs_client_info info;
-	struct peer *pe;
-	size_t outlen = 0;
-	int verdict, rv;
+	struct key_job *kj;
+	int rv;
 
 	if (len == HS_KEYREQ_LEN && memcmp(msg, HS_KEYREQ, HS_KEYREQ_LEN) == 0) {
-		uint8_t resp[FRAME_HDR + HS_KEYRESP_LEN];
-		frame_put_header(resp, HS_KEYRESP_LEN);
-		memcpy(resp + FRAME_HDR, HS_KEYRESP, 6);
-		memcpy(resp + FRAME_HDR + 6, s->kp.pub, KEY_LEN);
-		log_info("conn %llu peer=%s asked for the server key", (unsigned long long)c->id,
-			 c->peer);
-		if (conn_write(c, resp, sizeof resp) != BS_OK)
-			conn_close(c, BS_E_IO, "write");
-		else
-			conn_close_after_flush(c);
+		send_key(c);
 		return;
 	}
-
-	rv = hs_server_read(&c->hs, &s->kp, msg, len, &info);
+	rv = hs_server_read(&c->hs, &s->kp, msg, len, &c->hello);
 	if (rv != BS_OK) {
 		/* Nothing authenticated: no reply is possible or owed. */
 		noise_hs_wipe(&c->hs);
 		conn_close(c, rv, "bad handshake message 1");
 		return;
 	}
-	memcpy(c->client_pub, info.static_pub, KEY_LEN);
-	pe = peers_find(&s->peers, info.static_pub);
-	if (!pe) {
-		char fp[FP_STRLEN + 1];
-		keys_fingerprint(info.static_pub, fp);
-		log_warn("conn %llu peer=%s refused: unknown client key %s",
-			 (unsigned long long)c->id, c->peer, fp);
-		verdict = BS_E_UNKNOWN_KEY;
-	} else {
-		snprintf(c->who, sizeof c->who, "%s", pe->name[0] ? pe->name : "(unnamed)");
-		if (info.protocol_version != BS_PROTOCOL_VERSION)
-			verdict = BS_E_VERSION;
-		else
-			verdict = hs_check_timestamp(&pe->last_ts_ns, info.timestamp_ns,
-						     wire_now_ns(), s->opts.clock_skew_ms);
-	}
-	rv = hs_server_reply(&c->hs, verdict, g_out, sizeof g_out, &outlen, &c->ch);
-	if (rv != BS_OK) {
-		conn_close(c, rv, "handshake reply");
+	if (s->stopping) {
+		conn_close(c, BS_E_BUSY, "stopping");
 		return;
 	}
-	if (conn_write(c, g_out, outlen) != BS_OK) {
-		conn_close(c, BS_E_IO, "write");
+	kj = calloc(1, sizeof *kj);
+	if (!kj) {
+		conn_close(c, BS_E_NOMEM, NULL);
 		return;
 	}
-	if (verdict != BS_OK) {
-		if (verdict != BS_E_UNKNOWN_KEY)
-			log_warn("conn %llu peer=%s key=%s refused: %s", (unsigned long long)c->id,
-				 c->peer, c->who, bs_strerror(verdict));
-		conn_close_after_flush(c);
-		return;
-	}
-	c->state = CONN_READY;
-	frame_decoder_set_max(&c->dec, BS_FRAME_MAX);
-	uv_timer_start(&c->timer, on_conn_timeout, s->opts.idle_timeout_ms,
-		       s->opts.idle_timeout_ms);
-	log_info("conn %llu peer=%s key=%s session open (%s)", (unsigned long long)c->id, c->peer,
-		 c->who, info.client_version);
+	memcpy(kj->pubkey, c->hello.static_pub, KEY_LEN);
+	kj->job.run = handler_key_lookup;
+	kj->job.done = on_key_looked_up;
+	kj->job.owner = c;
+	c->refs++;
+	c->inflight++;
+	c->state = CONN_LOOKUP;
+	conn_update_reading(c);
+	worker_submit_read(s->pool, &kj->job);
 }
 
-/* ---- requests -------------------------------------------------------------- */
+/* ---- requests ---------------------------------------------------------------------- */
 
 static void handle_ping(struct conn *c, const Envelope *req)
 {
@@ -322,6 +511,103 @@ static void handle_ping(struct conn *c, const Envelope *req)
 		conn_close(c, BS_E_IO, "send pong");
 }
 
+static void on_request_done(struct job *j, int commit_err)
+{
+	struct req_job *rj = (struct req_job *)j;
+	struct conn *c = j->owner;
+	int rv;
+
+	c->inflight--;
+	if (commit_err != BS_OK) {
+		/* Nothing of this request was kept: say so, the client retries. */
+		free(rj->resp);
+		rj->resp = NULL;
+		rj->enrolled = 0;
+		if (handler_error_reply(rj->request_id, commit_err, "not committed", &rj->resp,
+					&rj->resp_len) != BS_OK)
+			rj->resp_len = 0;
+	}
+	if (c->state == CONN_READY && !uv_is_closing((uv_handle_t *)&c->tcp)) {
+		if (rj->enrolled) {
+			c->who = rj->new_who;
+			frame_decoder_set_max(&c->dec, BS_FRAME_MAX);
+			uv_timer_start(&c->timer, on_conn_timeout, c->srv->opts.idle_timeout_ms,
+				       c->srv->opts.idle_timeout_ms);
+		}
+		rv = rj->resp ? conn_send_plain(c, rj->resp, rj->resp_len) : BS_E_INTERNAL;
+		if (rv != BS_OK)
+			conn_close(c, rv, "reply");
+		else if (rj->end_session)
+			conn_close_after_flush(c);
+		else if (c->draining && c->inflight == 0)
+			conn_close_after_flush(c);
+		else
+			conn_update_reading(c);
+	}
+	if (rj->resp) {
+		sodium_memzero(rj->resp, rj->resp_len);
+		free(rj->resp);
+	}
+	wire_envelope_free(rj->req, &rj->arena);
+	free(rj);
+	conn_unref(c);
+	maybe_finish(c->srv);
+}
+
+static void dispatch(struct conn *c, Envelope *env, struct wire_arena *arena)
+{
+	struct server *s = c->srv;
+	struct req_job *rj;
+
+	if (c->who.device_id == 0 && env->body_case != BAOSONG__V1__ENVELOPE__BODY_ENROLL) {
+		/* Tighter rules before enrolment: anything else ends the session. */
+		conn_send_error(c, env->request_id, BS_E_UNKNOWN_KEY, "enrol first (baosong init)");
+		wire_envelope_free(env, arena);
+		conn_close_after_flush(c);
+		return;
+	}
+	if (env->body_case == BAOSONG__V1__ENVELOPE__BODY_PING) {
+		handle_ping(c, env);
+		wire_envelope_free(env, arena);
+		return;
+	}
+	if (env->body_case == BAOSONG__V1__ENVELOPE__BODY__NOT_SET ||
+	    env->body_case == BAOSONG__V1__ENVELOPE__BODY_ERROR ||
+	    env->body_case == BAOSONG__V1__ENVELOPE__BODY_PONG ||
+	    env->body_case == BAOSONG__V1__ENVELOPE__BODY_IDENTITY ||
+	    env->body_case == BAOSONG__V1__ENVELOPE__BODY_PUSH_RESPONSE ||
+	    env->body_case == BAOSONG__V1__ENVELOPE__BODY_PULL_RESPONSE ||
+	    env->body_case == BAOSONG__V1__ENVELOPE__BODY_BLOB_QUERY_RESPONSE ||
+	    env->body_case == BAOSONG__V1__ENVELOPE__BODY_BLOB_PUT_RESPONSE ||
+	    env->body_case == BAOSONG__V1__ENVELOPE__BODY_BLOB_GET_RESPONSE) {
+		conn_send_error(c, env->request_id, BS_E_UNSUPPORTED, "request body");
+		wire_envelope_free(env, arena);
+		return;
+	}
+	rj = calloc(1, sizeof *rj);
+	if (!rj) {
+		conn_send_error(c, env->request_id, BS_E_BUSY, NULL);
+		wire_envelope_free(env, arena);
+		return;
+	}
+	rj->job.run = handler_run;
+	rj->job.done = on_request_done;
+	rj->job.owner = c;
+	rj->who = c->who;
+	rj->cfg = &s->hcfg;
+	rj->req = env;
+	rj->arena = *arena;
+	rj->arena.alloc.allocator_data = &rj->arena; /* the arena moved */
+	rj->request_id = env->request_id;
+	c->refs++;
+	c->inflight++;
+	conn_update_reading(c);
+	if (handler_is_write(env))
+		worker_submit_write(s->pool, &rj->job);
+	else
+		worker_submit_read(s->pool, &rj->job);
+}
+
 static void handle_transport(struct conn *c, const uint8_t *msg, size_t len)
 {
 	struct wire_arena arena;
@@ -339,28 +625,24 @@ static void handle_transport(struct conn *c, const uint8_t *msg, size_t len)
 	env = wire_envelope_decode(&arena, g_plain, plen);
 	sodium_memzero(g_plain, plen);
 	if (!env) {
+		log_info("conn %llu device=%lld: Envelope does not decode; closing",
+			 (unsigned long long)c->id, (long long)c->who.device_id);
 		conn_send_error(c, 0, BS_E_PROTO, "Envelope does not decode");
 		conn_close_after_flush(c);
 		return;
 	}
 	if (env->version != BS_PROTOCOL_VERSION) {
+		log_info("conn %llu device=%lld: protocol version %u; closing",
+			 (unsigned long long)c->id, (long long)c->who.device_id, env->version);
 		conn_send_error(c, env->request_id, BS_E_VERSION, "Envelope.version");
+		wire_envelope_free(env, &arena);
 		conn_close_after_flush(c);
-		goto out;
+		return;
 	}
-	switch (env->body_case) {
-	case BAOSONG__V1__ENVELOPE__BODY_PING:
-		handle_ping(c, env);
-		break;
-	default:
-		conn_send_error(c, env->request_id, BS_E_UNSUPPORTED, "request body");
-		break;
-	}
-out:
-	wire_envelope_free(env, &arena);
+	dispatch(c, env, &arena);
 }
 
-/* ---- reading ----------------------------------------------------------------- */
+/* ---- reading ----------------------------------------------------------------------- */
 
 static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
 {
@@ -382,9 +664,11 @@ static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
 		return;
 	}
 	left = (size_t)nread;
-	if (c->state == CONN_READY)
+	if (c->state == CONN_READY && c->who.device_id != 0)
 		uv_timer_again(&c->timer);
-	while (left > 0 && c->state != CONN_CLOSING) {
+	/* Every byte read is consumed now, even if reading then pauses: the
+	 * requests it completes are bounded by the 64 KiB read. */
+	while (left > 0 && (c->state == CONN_HANDSHAKE || c->state == CONN_READY)) {
 		const uint8_t *frame = NULL;
 		size_t used = 0, flen = 0;
 		int rv = frame_decoder_feed(&c->dec, p, left, &used, &frame, &flen);
@@ -393,12 +677,15 @@ static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
 		if (rv < 0) {
 			/* Before the handshake there is no channel to carry an error. */
 			if (c->state == CONN_READY) {
+				log_info("conn %llu device=%lld: %s (frame length); closing",
+					 (unsigned long long)c->id, (long long)c->who.device_id,
+					 bs_strerror(rv));
 				conn_send_error(c, 0, rv, "frame length");
 				conn_close_after_flush(c);
 			} else {
 				conn_close(c, rv, "frame length");
 			}
-			return;
+			break;
 		}
 		if (rv == 0)
 			break;
@@ -407,13 +694,17 @@ static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
 		else
 			handle_transport(c, frame, flen);
 	}
+	if (left > 0 && c->state == CONN_LOOKUP) {
+		/* Bytes after message 1 before message 2 was sent: not allowed. */
+		conn_close(c, BS_E_PROTO, "data before the handshake finished");
+	}
 	sodium_memzero(g_readbuf, (size_t)nread);
 }
 
 static void on_conn_timeout(uv_timer_t *t)
 {
 	struct conn *c = t->data;
-	conn_close(c, BS_E_TIMEOUT, c->state == CONN_HANDSHAKE ? "no handshake" : "idle");
+	conn_close(c, BS_E_TIMEOUT, c->state == CONN_READY ? "idle" : "no handshake");
 }
 
 static void on_connection(uv_stream_t *listener, int status)
@@ -439,6 +730,7 @@ static void on_connection(uv_stream_t *listener, int status)
 	c->tcp.data = c;
 	c->timer.data = c;
 	c->handles_open = 2;
+	c->refs = 1;
 	c->state = CONN_HANDSHAKE;
 	frame_decoder_init(&c->dec, BS_FRAME_MAX_PREAUTH);
 	c->next = s->conns;
@@ -470,61 +762,92 @@ static void on_connection(uv_stream_t *listener, int status)
 	}
 	uv_tcp_nodelay(&c->tcp, 1);
 	uv_timer_start(&c->timer, on_conn_timeout, s->opts.handshake_timeout_ms, 0);
-	if (uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read) != 0) {
+	conn_update_reading(c);
+	if (!c->reading) {
 		conn_close(c, BS_E_IO, "read start");
 		return;
 	}
-	c->reading = 1;
 	log_debug("conn %llu accepted peer=%s", (unsigned long long)c->id, c->peer);
 }
 
-/* ---- signals and start-up --------------------------------------------------- */
+/* ---- stopping ---------------------------------------------------------------------- */
 
-static void on_listener_closed(uv_handle_t *h)
+static void on_pool_closed(void *arg)
 {
-	(void)h;
+	struct server *s = arg;
+	struct worker_stats ws;
+	(void)ws;
+	uv_close((uv_handle_t *)&s->drain_timer, NULL);
+	log_info("all requests answered; database closed");
+}
+
+/* Once stopping and nothing is left in flight, stop the workers. */
+static void maybe_finish(struct server *s)
+{
+	struct conn *c;
+	if (!s->stopping || s->pool_stopping)
+		return;
+	for (c = s->conns; c; c = c->next)
+		if (c->inflight > 0)
+			return;
+	if (s->conns) /* idle sessions still listed: close them */
+		return;
+	if (worker_pending(s->pool) > 0)
+		return;
+	s->pool_stopping = 1;
+	worker_pool_stop(s->pool, on_pool_closed, s);
+}
+
+static void on_drain_timeout(uv_timer_t *t)
+{
+	struct server *s = t->data;
+	struct conn *c, *next;
+	log_warn("drain timeout: closing %u connection(s) now", s->nconns);
+	for (c = s->conns; c; c = next) {
+		next = c->next;
+		conn_close(c, BS_E_TIMEOUT, "drain");
+	}
 }
 
 static void server_stop(struct server *s)
 {
-	uv_signal_stop(&s->sig_term);
-	uv_signal_stop(&s->sig_int);
-	uv_signal_stop(&s->sig_hup);
+	struct conn *c, *next;
 	if (s->stopping)
 		return;
 	s->stopping = 1;
-	log_info("stopping: %u connection(s) open", s->nconns);
-	uv_close((uv_handle_t *)&s->listener, on_listener_closed);
-	while (s->conns)
-		conn_close_after_flush(s->conns);
+	uv_signal_stop(&s->sig_term);
+	uv_signal_stop(&s->sig_int);
+	uv_signal_stop(&s->sig_hup);
 	uv_close((uv_handle_t *)&s->sig_term, NULL);
 	uv_close((uv_handle_t *)&s->sig_int, NULL);
 	uv_close((uv_handle_t *)&s->sig_hup, NULL);
+	log_info("stopping: %u connection(s), %zu request(s) in flight", s->nconns,
+		 worker_pending(s->pool));
+	uv_close((uv_handle_t *)&s->listener, NULL);
+	/* Take no new requests; answer those in flight, then close. */
+	for (c = s->conns; c; c = next) {
+		next = c->next;
+		c->draining = 1;
+		conn_update_reading(c);
+		if (c->inflight == 0)
+			conn_close_after_flush(c);
+	}
+	uv_timer_start(&s->drain_timer, on_drain_timeout, BS_DRAIN_TIMEOUT_MS, 0);
+	maybe_finish(s);
 }
 
 static void on_signal(uv_signal_t *h, int signum)
 {
-	struct server *s = h->data;
 	if (signum == SIGHUP) {
-		unsigned bad = 0;
-		int rv = peers_reload(&s->peers, s->opts.authorized_path, &bad);
-		struct conn *c, *next;
-		if (rv != BS_OK) {
-			log_error("reload %s: %s (line %u); keeping the old keys",
-				  s->opts.authorized_path, bs_strerror(rv), bad);
-			return;
-		}
-		log_info("reloaded %s: %zu key(s)", s->opts.authorized_path, s->peers.n);
-		/* A key no longer listed is revoked: end its sessions now. */
-		for (c = s->conns; c; c = next) {
-			next = c->next;
-			if (c->state == CONN_READY && !peers_find(&s->peers, c->client_pub))
-				conn_close(c, BS_E_UNKNOWN_KEY, "key revoked");
-		}
+		/* Devices live in the database and are re-read on every request:
+		 * there is nothing to reload. */
+		log_info("SIGHUP: nothing to reload (devices are checked on every request)");
 		return;
 	}
-	server_stop(s);
+	server_stop(h->data);
 }
+
+/* ---- start-up ---------------------------------------------------------------------- */
 
 static int write_port_file(const char *path, int port)
 {
@@ -545,72 +868,87 @@ int server_run(const struct server_opts *o)
 {
 	struct server *s;
 	struct sockaddr_storage addr;
-	char fp[FP_STRLEN + 1];
-	unsigned bad = 0;
-	int rv, port;
-	int namelen;
+	char fp[FP_STRLEN + 1], db[4096];
+	int rv, port, namelen;
 
 	s = calloc(1, sizeof *s);
 	if (!s)
 		return BS_E_NOMEM;
 	s->opts = *o;
+	s->unknown = calloc(UNKNOWN_KEYS_MAX, sizeof *s->unknown);
+	if (!s->unknown) {
+		rv = BS_E_NOMEM;
+		goto out_free;
+	}
 	rv = keys_read_private(o->key_path, &s->kp);
 	if (rv != BS_OK) {
 		log_error("server key %s: %s", o->key_path, bs_strerror(rv));
 		goto out_free;
 	}
-	rv = peers_load(&s->peers, o->authorized_path, &bad);
-	if (rv != BS_OK) {
-		if (bad)
-			log_error("authorized keys %s line %u: %s", o->authorized_path, bad,
-				  bs_strerror(rv));
-		else
-			log_error("authorized keys %s: %s", o->authorized_path, bs_strerror(rv));
+	if ((size_t)snprintf(db, sizeof db, "%s/baosong.db", o->data_dir) >= sizeof db ||
+	    (size_t)snprintf(s->hcfg.blob_dir, sizeof s->hcfg.blob_dir, "%s/blobs",
+			     o->data_dir) >= sizeof s->hcfg.blob_dir) {
+		rv = BS_E_INVAL;
+		goto out_free;
+	}
+	s->hcfg.max_file_bytes = o->max_file_bytes;
+	s->hcfg.unit_quota_bytes = o->unit_quota_bytes;
+	if ((rv = blobs_init(s->hcfg.blob_dir)) != BS_OK) {
+		log_error("attachment directory %s: %s", s->hcfg.blob_dir, bs_strerror(rv));
 		goto out_free;
 	}
 	if (uv_ip4_addr(o->host, o->port, (struct sockaddr_in *)&addr) != 0 &&
 	    uv_ip6_addr(o->host, o->port, (struct sockaddr_in6 *)&addr) != 0) {
 		log_error("listen address %s is not an IP address", o->host);
 		rv = BS_E_INVAL;
-		goto out_peers;
+		goto out_free;
 	}
 	uv_loop_init(&s->loop);
-	uv_tcp_init(&s->loop, &s->listener);
-	s->listener.data = s;
-	if ((rv = uv_tcp_bind(&s->listener, (struct sockaddr *)&addr, 0)) != 0 ||
-	    (rv = uv_listen((uv_stream_t *)&s->listener, 128, on_connection)) != 0) {
-		log_error("listen on %s:%d: %s", o->host, o->port, uv_strerror(rv));
-		rv = BS_E_IO;
-		uv_close((uv_handle_t *)&s->listener, NULL);
+	rv = worker_pool_start(&s->loop, db, o->readers, o->max_batch, s, &s->pool);
+	if (rv != BS_OK) {
+		log_error("database %s: %s", db, bs_strerror(rv));
 		uv_run(&s->loop, UV_RUN_DEFAULT);
 		uv_loop_close(&s->loop);
-		goto out_peers;
+		goto out_free;
+	}
+	uv_tcp_init(&s->loop, &s->listener);
+	s->listener.data = s;
+	uv_timer_init(&s->loop, &s->drain_timer);
+	s->drain_timer.data = s;
+	uv_signal_init(&s->loop, &s->sig_term);
+	uv_signal_init(&s->loop, &s->sig_int);
+	uv_signal_init(&s->loop, &s->sig_hup);
+	s->sig_term.data = s->sig_int.data = s->sig_hup.data = s;
+	if ((rv = uv_tcp_bind(&s->listener, (struct sockaddr *)&addr, 0)) != 0 ||
+	    (rv = uv_listen((uv_stream_t *)&s->listener, 511, on_connection)) != 0) {
+		log_error("listen on %s:%d: %s", o->host, o->port, uv_strerror(rv));
+		rv = BS_E_IO;
+		server_stop(s);
+		uv_run(&s->loop, UV_RUN_DEFAULT);
+		uv_loop_close(&s->loop);
+		goto out_free;
 	}
 	namelen = sizeof addr;
 	uv_tcp_getsockname(&s->listener, (struct sockaddr *)&addr, &namelen);
 	port = ntohs(addr.ss_family == AF_INET ? ((struct sockaddr_in *)&addr)->sin_port
 					       : ((struct sockaddr_in6 *)&addr)->sin6_port);
 	keys_fingerprint(s->kp.pub, fp);
-	log_info("listening on %s:%d, server key fingerprint %s, %zu client key(s)", o->host,
-		 port, fp, s->peers.n);
-	if (o->port_file && write_port_file(o->port_file, port) != BS_OK)
-		log_error("could not write port file %s", o->port_file);
-
-	uv_signal_init(&s->loop, &s->sig_term);
-	uv_signal_init(&s->loop, &s->sig_int);
-	uv_signal_init(&s->loop, &s->sig_hup);
-	s->sig_term.data = s->sig_int.data = s->sig_hup.data = s;
+	log_info("listening on %s:%d, database %s, server key fingerprint %s", o->host, port, db,
+		 fp);
+	/* Signals first: whoever waits for the port file may signal at once. */
 	uv_signal_start(&s->sig_term, on_signal, SIGTERM);
 	uv_signal_start(&s->sig_int, on_signal, SIGINT);
 	uv_signal_start(&s->sig_hup, on_signal, SIGHUP);
+	if (o->port_file && write_port_file(o->port_file, port) != BS_OK)
+		log_error("could not write port file %s", o->port_file);
 
 	uv_run(&s->loop, UV_RUN_DEFAULT);
 	rv = uv_loop_close(&s->loop) == 0 ? BS_OK : BS_E_INTERNAL;
 	log_info("stopped");
-out_peers:
-	peers_free(&s->peers);
 out_free:
 	keys_wipe(&s->kp);
+	free(s->unknown);
+	free(s->dev_ts);
 	free(s);
 	return rv;
 }

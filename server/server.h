@@ -16,19 +16,24 @@
 struct server_opts {
 	const char *host;            /* "127.0.0.1" */
 	int port;                    /* 0: the OS picks */
+	const char *data_dir;        /* holds baosong.db and blobs/ */
 	const char *key_path;        /* server private key */
-	const char *authorized_path; /* authorized client keys */
 	const char *port_file;       /* if set, the bound port is written here */
 	unsigned handshake_timeout_ms;
 	unsigned idle_timeout_ms;
 	unsigned max_connections;
 	uint64_t clock_skew_ms;
+	uint64_t max_file_bytes;     /* largest attachment */
+	uint64_t unit_quota_bytes;   /* attachment bytes per unit */
+	unsigned readers;            /* reader threads */
+	unsigned max_batch;          /* most requests per commit */
 };
 
 void server_opts_defaults(struct server_opts *o);
 
-/* Run until SIGTERM or SIGINT.  Returns 0 after a clean stop, or a BS_E_*
- * code if the server could not start. */
+/* Run until SIGTERM or SIGINT, then answer the requests in flight and stop.
+ * Returns 0 after a clean stop, or a BS_E_* code if the server could not
+ * start (database, key, address). */
 int server_run(const struct server_opts *o);
 
 #endif

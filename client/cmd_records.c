@@ -1,0 +1,2061 @@
+/* cmd_records.c - baosong project, report, resolve, discard, fetch: the
+ * records a reporting unit keeps, entered and read offline.
+ *
+ * Every change is checked with records_validate (the rules the server
+ * applies) before it is queued, so a mistake is caught at the desk and not
+ * by the server during the night's sync.  A record is named by its uid or
+ * by a unique prefix of at least UID_PREFIX_MIN characters.  Amounts are
+ * read and shown in 万元 with two decimals and kept as integer fen.
+ *
+ * Messages for people go to stderr in Chinese and English; what a script
+ * may want (a new uid, a table, CSV) goes to stdout.  Exit status through
+ * cli_exit_code: 64 usage, 65 bad data, 66 no such record or file. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "bs_limits.h"
+#include "cli.h"
+#include "commands.h"
+#include "err.h"
+#include "money.h"
+#include "net.h"
+#include "period.h"
+#include "records.h"
+#include "sync.h"
+#include "table.h"
+#include "wire.h"
+
+#define UID_PREFIX_MIN 6u
+#define UID_SHOW 8              /* uid characters shown in tables */
+#define DECODE_MAX (256u * 1024u) /* protobuf-c memory for one record */
+#define HASH_BUF (64u * 1024u)  /* read size when hashing a photo */
+#define FILTER_MAX 200u         /* bytes of a --township / --leader filter */
+#define FETCH_TIMEOUT_S 30u
+#define LABEL_W 30u             /* label column of `project show` */
+
+/* ---- small helpers ------------------------------------------------------------ */
+
+/* Name the command in getopt's messages ("baosong project add: unrecognized
+ * option"); argv[0] is only read after this. */
+static char **name_argv(char **argv, const char *name)
+{
+	argv[0] = (char *)name;
+	return argv;
+}
+
+static void app_blank(struct app *a)
+{
+	memset(a, 0, sizeof *a);
+	a->lock_fd = -1;
+}
+
+/* Open the data directory's database; with srv, also read the device's
+ * settings (BS_E_NOTFOUND, with a hint printed, before `baosong init`).
+ * Errors are explained on stderr.  a is always safe to app_close. */
+static int open_app(const char *dir, struct app *a, struct app_server *srv)
+{
+	int rv = app_init(a, dir, 0);
+	if (rv != BS_OK) {
+		fprintf(stderr, "baosong: 数据目录无效 bad data directory: %s\n", bs_strerror(rv));
+		return rv;
+	}
+	if ((rv = app_open_db(a)) != BS_OK) {
+		fprintf(stderr, "baosong: 无法打开本地数据库 cannot open the local database %s: %s\n",
+			a->db_path, bs_strerror(rv));
+		return rv;
+	}
+	if (srv && (rv = app_server(a, srv)) != BS_OK && rv != BS_E_NOTFOUND)
+		fprintf(stderr, "baosong: 本机设置已损坏 this device's settings are damaged: %s\n",
+			bs_strerror(rv));
+	return rv;
+}
+
+/* "2026-11-23 17:03" in Shanghai time. */
+static void fmt_local(int64_t ms, char *out, size_t cap)
+{
+	int64_t days = period_local_days(ms);
+	int64_t min = (ms + SHANGHAI_OFFSET_MS - days * DAY_MS) / 60000;
+	char date[11];
+	period_format_date(days, date);
+	snprintf(out, cap, "%s %02d:%02d", date, (int)(min / 60), (int)(min % 60));
+}
+
+static int write_error(void)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "baosong: 输出失败 cannot write the output: %s\n", strerror(errno));
+		return BS_E_IO;
+	}
+	return BS_OK;
+}
+
+/* Pack m into a fresh buffer (the caller frees *out). */
+static int pack_msg(const ProtobufCMessage *m, uint8_t **out, size_t *len)
+{
+	size_t n = protobuf_c_message_get_packed_size(m);
+	uint8_t *buf;
+	if (n > REC_DATA_MAX) {
+		fprintf(stderr, "baosong: 记录过大 the record is over %u bytes; shorten the text\n",
+			REC_DATA_MAX);
+		return BS_E_TOOBIG;
+	}
+	if (!(buf = malloc(n ? n : 1)))
+		return BS_E_NOMEM;
+	*len = protobuf_c_message_pack(m, buf);
+	*out = buf;
+	return BS_OK;
+}
+
+static Baosong__V1__Project *project_unpack(struct wire_arena *a, const uint8_t *data,
+					    size_t len)
+{
+	wire_arena_init(a, DECODE_MAX);
+	return baosong__v1__project__unpack(&a->alloc, len, data);
+}
+
+static Baosong__V1__WeeklyReport *weekly_unpack(struct wire_arena *a, const uint8_t *data,
+						size_t len)
+{
+	wire_arena_init(a, DECODE_MAX);
+	return baosong__v1__weekly_report__unpack(&a->alloc, len, data);
+}
+
+static const char *str_or_empty(const char *s)
+{
+	return s ? s : "";
+}
+
+/* ---- stages -------------------------------------------------------------------- */
+
+static const struct stage_name {
+	int stage;
+	const char *zh, *en;
+} stage_names[] = {
+	{BAOSONG__V1__PROJECT_STAGE__STAGE_RESERVE, "谋划储备", "reserve"},
+	{BAOSONG__V1__PROJECT_STAGE__STAGE_PREPARATION, "前期", "preparation"},
+	{BAOSONG__V1__PROJECT_STAGE__STAGE_NEW_START, "新开工", "new_start"},
+	{BAOSONG__V1__PROJECT_STAGE__STAGE_CONTINUING, "续建", "continuing"},
+	{BAOSONG__V1__PROJECT_STAGE__STAGE_COMPLETED, "竣工", "completed"},
+	{BAOSONG__V1__PROJECT_STAGE__STAGE_OPERATING, "投产/运营", "operating"},
+	{BAOSONG__V1__PROJECT_STAGE__STAGE_OPERATING, "投产", "operating"},
+	{BAOSONG__V1__PROJECT_STAGE__STAGE_OPERATING, "运营", "operating"},
+	{BAOSONG__V1__PROJECT_STAGE__STAGE_SUSPENDED, "停缓建", "suspended"},
+};
+#define N_STAGE_NAMES (sizeof stage_names / sizeof stage_names[0])
+#define STAGE_CHOICES                                                              \
+	"谋划储备 前期 新开工 续建 竣工 投产 运营 停缓建\n"                        \
+	"  (or reserve preparation new_start continuing completed operating suspended)"
+
+static const struct stage_name *stage_lookup(int stage)
+{
+	size_t i;
+	for (i = 0; i < N_STAGE_NAMES; i++)
+		if (stage_names[i].stage == stage)
+			return &stage_names[i];
+	return NULL;
+}
+
+static const char *stage_zh(int stage)
+{
+	const struct stage_name *s = stage_lookup(stage);
+	return s ? s->zh : "未定";
+}
+
+static int stage_parse(const char *s, int *stage)
+{
+	size_t i;
+	for (i = 0; i < N_STAGE_NAMES; i++) {
+		if (strcmp(s, stage_names[i].zh) == 0 || strcasecmp(s, stage_names[i].en) == 0) {
+			*stage = stage_names[i].stage;
+			return BS_OK;
+		}
+	}
+	return BS_E_INVAL;
+}
+
+/* ---- validation errors ----------------------------------------------------------- */
+
+static const struct field_label {
+	const char *field, *zh, *opt;
+} field_labels[] = {
+	{"name", "项目名称", "--name"},
+	{"code", "项目代码", "--code"},
+	{"plan_year", "计划年度", "--year"},
+	{"category", "项目类别", "--category"},
+	{"industry_chain", "产业链", "--chain"},
+	{"investment_type", "投资类型", "--investment-type"},
+	{"level", "重点级别", "--level"},
+	{"township", "所在乡镇", "--township"},
+	{"leader", "包抓领导", "--leader"},
+	{"owner", "业主单位", "--owner"},
+	{"lead_unit", "牵头单位", "--lead-unit"},
+	{"contents", "建设内容", "--contents"},
+	{"total_investment", "总投资", "--total"},
+	{"annual_plan", "年度计划投资", "--annual"},
+	{"start_date", "计划开工", "--start"},
+	{"end_date", "计划竣工", "--end"},
+	{"stage", "项目阶段", "--stage"},
+	{"project_uid", "所属项目", "--project"},
+	{"period", "周次", "--week"},
+	{"invested_period", "本期完成投资", "--period"},
+	{"invested_ytd", "本年累计完成投资", "--ytd"},
+	{"invested_total", "开工累计完成投资", "--total"},
+	{"progress", "形象进度", "--progress"},
+	{"progress_percent", "形象进度百分比", "--percent"},
+	{"problems", "存在问题", "--problems"},
+	{"photo", "现场照片", "--photo"},
+};
+
+static int field_error(struct rec_error *err, const char *field, const char *msg)
+{
+	snprintf(err->field, sizeof err->field, "%s", field);
+	snprintf(err->msg, sizeof err->msg, "%s", msg);
+	return BS_E_INVAL;
+}
+
+/* "baosong: 数据有误 invalid data: total_investment 总投资 (--total): 金额不能为负数" */
+static void print_rec_error(const struct rec_error *err)
+{
+	const struct field_label *l = NULL;
+	size_t i;
+	if (!err->field[0]) {
+		fprintf(stderr, "baosong: 数据有误 invalid data (a record it refers to cannot be "
+				"read)\n");
+		return;
+	}
+	for (i = 0; i < sizeof field_labels / sizeof field_labels[0]; i++)
+		if (strcmp(field_labels[i].field, err->field) == 0)
+			l = &field_labels[i];
+	fprintf(stderr, "baosong: 数据有误 invalid data: %s", err->field);
+	if (l)
+		fprintf(stderr, " %s (%s)", l->zh, l->opt);
+	fprintf(stderr, ": %s\n", err->msg);
+	if (strcmp(err->field, "stage") == 0)
+		fprintf(stderr, "  可用的阶段 stages: " STAGE_CHOICES "\n");
+}
+
+/* ---- finding records ------------------------------------------------------------- */
+
+struct prefix_walk {
+	char prefix[REC_UID_LEN + 1];
+	size_t len;
+	unsigned count;
+	char uid[LDB_UID_MAX + 1];
+};
+
+static int prefix_match(void *ctx, const struct lrecord *r)
+{
+	struct prefix_walk *w = ctx;
+	if (strncmp(r->uid, w->prefix, w->len) == 0) {
+		if (w->count++ == 0)
+			snprintf(w->uid, sizeof w->uid, "%s", r->uid);
+	}
+	return 0;
+}
+
+static const char *kind_zh(const char *kind)
+{
+	if (strcmp(kind, REC_KIND_PROJECT) == 0)
+		return "项目";
+	if (strcmp(kind, REC_KIND_WEEKLY) == 0)
+		return "周报";
+	return "记录";
+}
+
+static const char *kind_en(const char *kind)
+{
+	if (strcmp(kind, REC_KIND_WEEKLY) == 0)
+		return "weekly report";
+	return kind;
+}
+
+/* The live record of kind named by arg: a uid, or a prefix of at least
+ * UID_PREFIX_MIN characters that only one record of that kind has.
+ * Errors are explained on stderr: BS_E_INVAL (not an id, ambiguous),
+ * BS_E_NOTFOUND.  On success free *out with lrecord_free. */
+static int find_record(struct localdb *db, const char *kind, const char *arg,
+		       struct lrecord *out)
+{
+	struct prefix_walk w;
+	struct lrecord r;
+	size_t n = strlen(arg), i;
+	int rv;
+
+	memset(&w, 0, sizeof w);
+	if (n < UID_PREFIX_MIN || n > REC_UID_LEN) {
+		fprintf(stderr, "baosong: 标识无效 not a record id: give the id, or at least its "
+				"first %u characters\n", UID_PREFIX_MIN);
+		return BS_E_INVAL;
+	}
+	for (i = 0; i < n; i++) {
+		char c = arg[i];
+		if (c >= 'A' && c <= 'F')
+			c = (char)(c - 'A' + 'a');
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+			fprintf(stderr, "baosong: 标识无效 not a record id: ids are hexadecimal "
+					"(0-9, a-f)\n");
+			return BS_E_INVAL;
+		}
+		w.prefix[i] = c;
+	}
+	w.len = n;
+	if (n < REC_UID_LEN) {
+		if ((rv = localdb_record_each(db, kind, 0, prefix_match, &w)) != BS_OK) {
+			fprintf(stderr, "baosong: 读取本地数据失败 cannot read the local database: "
+					"%s\n", bs_strerror(rv));
+			return rv;
+		}
+		if (w.count > 1) {
+			fprintf(stderr, "baosong: 标识 %s 不唯一 the id prefix %s matches %u %s "
+					"records; give more characters\n",
+				w.prefix, w.prefix, w.count, kind_en(kind));
+			return BS_E_INVAL;
+		}
+		if (w.count == 0)
+			goto notfound;
+	} else {
+		snprintf(w.uid, sizeof w.uid, "%s", w.prefix);
+	}
+	rv = localdb_record_get(db, w.uid, &r);
+	if (rv == BS_E_NOTFOUND)
+		goto notfound;
+	if (rv != BS_OK) {
+		fprintf(stderr, "baosong: 读取本地数据失败 cannot read the local database: %s\n",
+			bs_strerror(rv));
+		return rv;
+	}
+	if (strcmp(r.kind, kind) != 0 || r.deleted) {
+		fprintf(stderr, "baosong: %s 不是%s %s is not a %s%s\n", w.uid, kind_zh(kind),
+			w.uid, kind_en(kind), r.deleted ? " (it was deleted)" : "");
+		lrecord_free(&r);
+		return BS_E_NOTFOUND;
+	}
+	*out = r;
+	return BS_OK;
+notfound:
+	fprintf(stderr, "baosong: 本机没有这个%s no %s %s on this device (baosong %s list "
+			"shows them; baosong pull fetches the server's)\n",
+		kind_zh(kind), kind_en(kind), w.prefix,
+		strcmp(kind, REC_KIND_PROJECT) == 0 ? "project" : "report");
+	return BS_E_NOTFOUND;
+}
+
+/* The project a weekly report names, for records_validate. */
+static int lookup_project(void *ctx, const char *uid, int64_t *unit_id, int64_t *total_fen)
+{
+	struct localdb *db = ctx;
+	struct lrecord r;
+	struct wire_arena a;
+	Baosong__V1__Project *p;
+	int rv = localdb_record_get(db, uid, &r);
+	if (rv != BS_OK)
+		return rv;
+	if (strcmp(r.kind, REC_KIND_PROJECT) != 0 || r.deleted) {
+		lrecord_free(&r);
+		return BS_E_NOTFOUND;
+	}
+	p = project_unpack(&a, r.data, r.data_len);
+	if (p) {
+		*unit_id = r.unit_id;
+		*total_fen = p->total_investment_fen;
+		baosong__v1__project__free_unpacked(p, &a.alloc);
+	} else {
+		rv = BS_E_INVAL;
+	}
+	lrecord_free(&r);
+	return rv;
+}
+
+/* Name of the project uid into out ("" if unknown). */
+static void project_name(struct localdb *db, const char *uid, char *out, size_t cap)
+{
+	struct lrecord r;
+	struct wire_arena a;
+	Baosong__V1__Project *p;
+	out[0] = '\0';
+	if (!uid || localdb_record_get(db, uid, &r) != BS_OK)
+		return;
+	if (strcmp(r.kind, REC_KIND_PROJECT) == 0 &&
+	    (p = project_unpack(&a, r.data, r.data_len)) != NULL) {
+		snprintf(out, cap, "%s", str_or_empty(p->name));
+		baosong__v1__project__free_unpacked(p, &a.alloc);
+	}
+	lrecord_free(&r);
+}
+
+/* "项目 project 3fa1c2d4 «name»" / "周报 weekly report 9b0e1f2a 2026-W47 «name»". */
+static void describe_record(struct localdb *db, const char *kind, const char *uid,
+			    const uint8_t *data, size_t len, char *out, size_t cap)
+{
+	struct wire_arena a;
+	char name[REC_NAME_MAX + 1] = "";
+	const char *week = "";
+	Baosong__V1__WeeklyReport *w = NULL;
+	if (strcmp(kind, REC_KIND_PROJECT) == 0) {
+		Baosong__V1__Project *p = project_unpack(&a, data, len);
+		if (p) {
+			snprintf(name, sizeof name, "%s", str_or_empty(p->name));
+			baosong__v1__project__free_unpacked(p, &a.alloc);
+		}
+	} else if (strcmp(kind, REC_KIND_WEEKLY) == 0 && (w = weekly_unpack(&a, data, len))) {
+		project_name(db, w->project_uid, name, sizeof name);
+		week = str_or_empty(w->period);
+	}
+	snprintf(out, cap, "%s %s %.*s %s%s«%s»", kind_zh(kind), kind_en(kind), UID_SHOW, uid,
+		 week, *week ? " " : "", name);
+	if (w)
+		baosong__v1__weekly_report__free_unpacked(w, &a.alloc);
+}
+
+/* ---- project options --------------------------------------------------------------- */
+
+enum {
+	O_NAME = 256, O_CODE, O_YEAR, O_STAGE, O_TOTAL, O_ANNUAL, O_CATEGORY, O_CHAIN,
+	O_ITYPE, O_LEVEL, O_TOWNSHIP, O_LEADER, O_OWNER, O_LEAD_UNIT, O_START, O_END,
+	O_CONTENTS, O_CSV, O_PROJECT, O_WEEK, O_PERIOD, O_YTD, O_PROGRESS, O_PERCENT,
+	O_PROBLEMS, O_PHOTO, O_REPLACE, O_MINE, O_THEIRS, O_OUT, O_FORCE, O_TIMEOUT
+};
+
+/* The options given (NULL: not given). */
+struct project_opts {
+	const char *name, *code, *year, *stage, *total, *annual, *category, *chain, *itype,
+		*level, *township, *leader, *owner, *lead_unit, *start, *end, *contents;
+};
+
+static const struct option project_options[] = {
+	{"name", required_argument, 0, O_NAME},
+	{"code", required_argument, 0, O_CODE},
+	{"year", required_argument, 0, O_YEAR},
+	{"stage", required_argument, 0, O_STAGE},
+	{"total", required_argument, 0, O_TOTAL},
+	{"annual", required_argument, 0, O_ANNUAL},
+	{"category", required_argument, 0, O_CATEGORY},
+	{"chain", required_argument, 0, O_CHAIN},
+	{"investment-type", required_argument, 0, O_ITYPE},
+	{"level", required_argument, 0, O_LEVEL},
+	{"township", required_argument, 0, O_TOWNSHIP},
+	{"leader", required_argument, 0, O_LEADER},
+	{"owner", required_argument, 0, O_OWNER},
+	{"lead-unit", required_argument, 0, O_LEAD_UNIT},
+	{"start", required_argument, 0, O_START},
+	{"end", required_argument, 0, O_END},
+	{"contents", required_argument, 0, O_CONTENTS},
+	{"dir", required_argument, 0, 'd'},
+	{"help", no_argument, 0, 'h'},
+	{0, 0, 0, 0}};
+
+static const char project_fields_help[] =
+	"  --name NAME           项目名称\n"
+	"  --year YEAR           计划年度 plan year (2000-2100)\n"
+	"  --stage STAGE         项目阶段: " STAGE_CHOICES "\n"
+	"  --total WAN           总投资 total investment, 万元 (up to two decimals)\n"
+	"  --annual WAN          年度计划投资 annual planned investment, 万元\n"
+	"  --code CODE           全国投资项目代码 national project code\n"
+	"  --category C          项目类别 (产业 基础设施 民生 生态 城建 乡村振兴 ...)\n"
+	"  --chain C             产业链 industry chain\n"
+	"  --investment-type T   投资类型 (政府投资 企业投资 招商引资)\n"
+	"  --level L             重点级别 (县级 市级 省级)\n"
+	"  --township T          所在乡镇 township\n"
+	"  --leader NAME         包抓领导 responsible county leader\n"
+	"  --owner O             业主单位 owner\n"
+	"  --lead-unit U         牵头单位 lead unit\n"
+	"  --start YYYY-MM-DD    计划开工 planned start\n"
+	"  --end YYYY-MM-DD      计划竣工 planned completion\n"
+	"  --contents TEXT       建设内容 what is built\n"
+	"  --dir DIR             data directory (default $BAOSONG_DIR or ~/.baosong)\n";
+
+static void project_add_help(void)
+{
+	printf("baosong project add --name NAME --year YEAR --stage STAGE --total WAN "
+	       "[options]\n"
+	       "  Record a new project (新增项目) on this device; the next `baosong sync` "
+	       "sends it.\n  Everything is checked first; nothing is queued if a field is "
+	       "wrong.\n  Prints the new project's id.\n%s"
+	       "Example:\n"
+	       "  baosong project add --name '城关镇污水处理厂扩建' --year 2026 "
+	       "--stage 新开工 \\\n"
+	       "      --total 12500 --annual 4000.50 --township 城关镇 --leader 张伟\n",
+	       project_fields_help);
+}
+
+static void project_edit_help(void)
+{
+	printf("baosong project edit ID [options]\n"
+	       "  Change a project (修改项目): only the fields given change.  ID is the "
+	       "project's id\n  or its first %u or more characters.\n%s"
+	       "Example:\n"
+	       "  baosong project edit 3fa1c2 --stage 续建 --annual 5200\n",
+	       UID_PREFIX_MIN, project_fields_help);
+}
+
+/* Parse add/edit options.  Returns -1 to go on, else an exit status. */
+static int project_opts_parse(int argc, char **argv, struct project_opts *o,
+			      const char **dir, void (*help)(void))
+{
+	int c;
+	memset(o, 0, sizeof *o);
+	while ((c = getopt_long(argc, argv, "d:h", project_options, NULL)) != -1) {
+		switch (c) {
+		case O_NAME: o->name = optarg; break;
+		case O_CODE: o->code = optarg; break;
+		case O_YEAR: o->year = optarg; break;
+		case O_STAGE: o->stage = optarg; break;
+		case O_TOTAL: o->total = optarg; break;
+		case O_ANNUAL: o->annual = optarg; break;
+		case O_CATEGORY: o->category = optarg; break;
+		case O_CHAIN: o->chain = optarg; break;
+		case O_ITYPE: o->itype = optarg; break;
+		case O_LEVEL: o->level = optarg; break;
+		case O_TOWNSHIP: o->township = optarg; break;
+		case O_LEADER: o->leader = optarg; break;
+		case O_OWNER: o->owner = optarg; break;
+		case O_LEAD_UNIT: o->lead_unit = optarg; break;
+		case O_START: o->start = optarg; break;
+		case O_END: o->end = optarg; break;
+		case O_CONTENTS: o->contents = optarg; break;
+		case 'd': *dir = optarg; break;
+		case 'h': help(); return 0;
+		default: return EX_USAGE_;
+		}
+	}
+	return -1;
+}
+
+static int project_opts_any(const struct project_opts *o)
+{
+	return o->name || o->code || o->year || o->stage || o->total || o->annual ||
+	       o->category || o->chain || o->itype || o->level || o->township || o->leader ||
+	       o->owner || o->lead_unit || o->start || o->end || o->contents;
+}
+
+static int parse_money(struct rec_error *err, const char *field, const char *s, int64_t *fen)
+{
+	if (money_parse_wan(s, fen) != BS_OK)
+		return field_error(err, field, "金额应为万元，最多两位小数，如 1234.56");
+	return BS_OK;
+}
+
+/* Put the options given into p.  Strings point into argv. */
+static int project_apply(const struct project_opts *o, Baosong__V1__Project *p,
+			 struct rec_error *err)
+{
+	unsigned long long year;
+	int stage, rv;
+
+	memset(err, 0, sizeof *err);
+#define SET(field, opt)                                                            \
+	do {                                                                       \
+		if (o->opt)                                                        \
+			p->field = (char *)o->opt;                                 \
+	} while (0)
+	SET(name, name);
+	SET(code, code);
+	SET(category, category);
+	SET(industry_chain, chain);
+	SET(investment_type, itype);
+	SET(level, level);
+	SET(township, township);
+	SET(leader, leader);
+	SET(owner, owner);
+	SET(lead_unit, lead_unit);
+	SET(start_date, start);
+	SET(end_date, end);
+	SET(contents, contents);
+#undef SET
+	if (o->year) {
+		if (cli_parse_uint(o->year, 0, UINT32_MAX, &year) != BS_OK)
+			return field_error(err, "plan_year", "应为年份，如 2026");
+		p->plan_year = (uint32_t)year;
+	}
+	if (o->stage) {
+		if (stage_parse(o->stage, &stage) != BS_OK)
+			return field_error(err, "stage", "未知的项目阶段");
+		p->stage = (Baosong__V1__ProjectStage)stage;
+	}
+	if (o->total && (rv = parse_money(err, "total_investment", o->total,
+					  &p->total_investment_fen)) != BS_OK)
+		return rv;
+	if (o->annual &&
+	    (rv = parse_money(err, "annual_plan", o->annual, &p->annual_plan_fen)) != BS_OK)
+		return rv;
+	return BS_OK;
+}
+
+/* Validate data and queue it as a change of uid.  Explains failures. */
+static int queue_change(struct app *a, const char *kind, const char *uid, int64_t unit_id,
+			const uint8_t *data, size_t len, const uint8_t (*att)[LDB_HASH_LEN],
+			size_t n_att, int64_t now, int64_t my_unit, uint64_t *seq)
+{
+	struct rec_error err;
+	struct rec_lookup lk = {lookup_project, a->db};
+	int rv = records_validate(kind, data, len, now, my_unit, 0, &lk, &err);
+	if (rv != BS_OK) {
+		print_rec_error(&err);
+		return rv;
+	}
+	rv = localdb_change(a->db, kind, uid, unit_id, data, len, att, n_att, 0, now, seq);
+	if (rv != BS_OK)
+		fprintf(stderr, "baosong: 保存失败 cannot save: %s\n", bs_strerror(rv));
+	return rv;
+}
+
+/* ---- project add / edit ------------------------------------------------------------ */
+
+static int project_add(int argc, char **argv)
+{
+	struct project_opts o;
+	const char *dir = NULL;
+	Baosong__V1__Project p = BAOSONG__V1__PROJECT__INIT;
+	struct rec_error err;
+	struct app a;
+	struct app_server srv;
+	char uid[REC_UID_LEN + 1];
+	uint8_t *data = NULL;
+	size_t len = 0;
+	uint64_t seq = 0;
+	int rv;
+
+	if ((rv = project_opts_parse(argc, argv, &o, &dir, project_add_help)) >= 0)
+		return rv;
+	if (optind < argc) {
+		fprintf(stderr, "baosong project add: unexpected argument (values go after "
+				"their option; quote text with spaces)\n");
+		return EX_USAGE_;
+	}
+	if (!o.name || !o.year || !o.stage || !o.total) {
+		fprintf(stderr, "baosong project add: 缺少必填项 needs --name, --year, --stage "
+				"and --total (see --help)\n");
+		return EX_USAGE_;
+	}
+	if ((rv = project_apply(&o, &p, &err)) != BS_OK) {
+		print_rec_error(&err);
+		return cli_exit_code(rv);
+	}
+	app_blank(&a);
+	if ((rv = pack_msg(&p.base, &data, &len)) != BS_OK ||
+	    (rv = open_app(dir, &a, &srv)) != BS_OK)
+		goto out;
+	records_new_uid(uid);
+	rv = queue_change(&a, REC_KIND_PROJECT, uid, srv.unit_id, data, len, NULL, 0,
+			  wire_now_ms(), srv.unit_id, &seq);
+	if (rv != BS_OK)
+		goto out;
+	printf("%s\n", uid);
+	fprintf(stderr, "已保存项目 saved project «");
+	table_text(stderr, p.name, 0, NULL);
+	fprintf(stderr, "» (待发送 queued as #%llu; `baosong sync` sends it)\n",
+		(unsigned long long)seq);
+out:
+	free(data);
+	app_close(&a);
+	return cli_exit_code(rv);
+}
+
+static int project_edit(int argc, char **argv)
+{
+	struct project_opts o;
+	const char *dir = NULL;
+	Baosong__V1__Project *p = NULL, q;
+	struct wire_arena arena;
+	struct rec_error err;
+	struct app a;
+	struct app_server srv;
+	struct lrecord r;
+	int have_r = 0;
+	uint8_t *data = NULL;
+	size_t len = 0;
+	uint64_t seq = 0;
+	int rv;
+
+	if ((rv = project_opts_parse(argc, argv, &o, &dir, project_edit_help)) >= 0)
+		return rv;
+	if (argc - optind != 1) {
+		fprintf(stderr, "baosong project edit: give one project id (see --help)\n");
+		return EX_USAGE_;
+	}
+	if (!project_opts_any(&o)) {
+		fprintf(stderr, "baosong project edit: 没有要修改的内容 nothing to change: give "
+				"the fields to change, e.g. --stage 续建\n");
+		return EX_USAGE_;
+	}
+	app_blank(&a);
+	if ((rv = open_app(dir, &a, &srv)) != BS_OK ||
+	    (rv = find_record(a.db, REC_KIND_PROJECT, argv[optind], &r)) != BS_OK)
+		goto out;
+	have_r = 1;
+	if (!(p = project_unpack(&arena, r.data, r.data_len))) {
+		fprintf(stderr, "baosong: 本地记录无法解析 the stored project %s cannot be read\n",
+			r.uid);
+		rv = BS_E_INVAL;
+		goto out;
+	}
+	q = *p; /* shares p's strings: pack before p is freed */
+	if ((rv = project_apply(&o, &q, &err)) != BS_OK) {
+		print_rec_error(&err);
+		goto out;
+	}
+	if ((rv = pack_msg(&q.base, &data, &len)) != BS_OK)
+		goto out;
+	if (len == r.data_len && (len == 0 || memcmp(data, r.data, len) == 0)) {
+		fprintf(stderr, "没有变化 nothing changed; nothing queued\n");
+		goto out;
+	}
+	rv = queue_change(&a, REC_KIND_PROJECT, r.uid, r.unit_id, data, len,
+			  (const uint8_t(*)[LDB_HASH_LEN])r.attachments, r.n_attachments,
+			  wire_now_ms(), srv.unit_id, &seq);
+	if (rv != BS_OK)
+		goto out;
+	printf("%s\n", r.uid);
+	fprintf(stderr, "已修改项目 changed project «");
+	table_text(stderr, q.name, 0, NULL);
+	fprintf(stderr, "» (待发送 queued as #%llu)\n", (unsigned long long)seq);
+out:
+	if (p)
+		baosong__v1__project__free_unpacked(p, &arena.alloc);
+	if (have_r)
+		lrecord_free(&r);
+	free(data);
+	app_close(&a);
+	return cli_exit_code(rv);
+}
+
+/* ---- project list ----------------------------------------------------------------- */
+
+#define PL_NAME_W 30u
+#define PL_STAGE_W 9u
+#define PL_TOWN_W 12u
+#define PL_LEADER_W 10u
+#define PL_MONEY_W 14u
+
+struct project_list {
+	int stage;                 /* 0: any */
+	const char *township, *leader;
+	int csv;
+	unsigned count, unreadable;
+};
+
+static void money_cell(int64_t fen, char *out, size_t cap)
+{
+	money_format_wan(fen, out, cap);
+}
+
+static void project_list_header(const struct project_list *pl)
+{
+	static const char *const csv_head[] = {
+		"项目标识", "项目名称", "项目代码", "计划年度", "阶段", "所在乡镇", "包抓领导",
+		"总投资(万元)", "年度计划投资(万元)", "项目类别", "产业链", "投资类型",
+		"重点级别", "业主单位", "牵头单位", "计划开工", "计划竣工", "建设内容",
+		"服务器版本", "待发送修改"};
+	size_t i;
+	if (pl->csv) {
+		csv_begin(stdout);
+		for (i = 0; i < sizeof csv_head / sizeof csv_head[0]; i++)
+			csv_field(stdout, csv_head[i], i == 0, 1);
+		csv_end_row(stdout);
+		return;
+	}
+	table_cell(stdout, "标识", UID_SHOW, 0);
+	fputs("  ", stdout);
+	table_cell(stdout, "项目名称", PL_NAME_W, 0);
+	fputs("  ", stdout);
+	table_cell(stdout, "阶段", PL_STAGE_W, 0);
+	fputs("  ", stdout);
+	table_cell(stdout, "所在乡镇", PL_TOWN_W, 0);
+	fputs("  ", stdout);
+	table_cell(stdout, "包抓领导", PL_LEADER_W, 0);
+	fputs("  ", stdout);
+	table_cell(stdout, "总投资(万元)", PL_MONEY_W, 1);
+	fputs("  ", stdout);
+	table_cell(stdout, "年度计划(万元)", PL_MONEY_W, 1);
+	fputs("  待发\n", stdout);
+}
+
+static int project_list_row(void *ctx, const struct lrecord *r)
+{
+	struct project_list *pl = ctx;
+	struct wire_arena a;
+	Baosong__V1__Project *p = project_unpack(&a, r->data, r->data_len);
+	char total[32], annual[32], num[32];
+
+	if (!p) {
+		pl->unreadable++;
+		return 0;
+	}
+	if ((pl->stage && (int)p->stage != pl->stage) ||
+	    (pl->township && !strstr(str_or_empty(p->township), pl->township)) ||
+	    (pl->leader && !strstr(str_or_empty(p->leader), pl->leader)))
+		goto out;
+	pl->count++;
+	money_cell(p->total_investment_fen, total, sizeof total);
+	money_cell(p->annual_plan_fen, annual, sizeof annual);
+	if (pl->csv) {
+		csv_field(stdout, r->uid, 1, 0);
+		csv_field(stdout, p->name, 0, 1);
+		csv_field(stdout, p->code, 0, 1);
+		snprintf(num, sizeof num, "%u", p->plan_year);
+		csv_field(stdout, num, 0, 0);
+		csv_field(stdout, stage_zh((int)p->stage), 0, 1);
+		csv_field(stdout, p->township, 0, 1);
+		csv_field(stdout, p->leader, 0, 1);
+		csv_field(stdout, total, 0, 0);
+		csv_field(stdout, annual, 0, 0);
+		csv_field(stdout, p->category, 0, 1);
+		csv_field(stdout, p->industry_chain, 0, 1);
+		csv_field(stdout, p->investment_type, 0, 1);
+		csv_field(stdout, p->level, 0, 1);
+		csv_field(stdout, p->owner, 0, 1);
+		csv_field(stdout, p->lead_unit, 0, 1);
+		csv_field(stdout, p->start_date, 0, 1);
+		csv_field(stdout, p->end_date, 0, 1);
+		csv_field(stdout, p->contents, 0, 1);
+		snprintf(num, sizeof num, "%llu", (unsigned long long)r->rev);
+		csv_field(stdout, num, 0, 0);
+		snprintf(num, sizeof num, "%u", r->pending);
+		csv_field(stdout, num, 0, 0);
+		csv_end_row(stdout);
+		goto out;
+	}
+	printf("%-*.*s  ", UID_SHOW, UID_SHOW, r->uid);
+	table_cell(stdout, p->name, PL_NAME_W, 0);
+	fputs("  ", stdout);
+	table_cell(stdout, stage_zh((int)p->stage), PL_STAGE_W, 0);
+	fputs("  ", stdout);
+	table_cell(stdout, p->township, PL_TOWN_W, 0);
+	fputs("  ", stdout);
+	table_cell(stdout, p->leader, PL_LEADER_W, 0);
+	fputs("  ", stdout);
+	table_cell(stdout, total, PL_MONEY_W, 1);
+	fputs("  ", stdout);
+	table_cell(stdout, annual, PL_MONEY_W, 1);
+	fputs(r->pending ? "  *\n" : "\n", stdout);
+out:
+	baosong__v1__project__free_unpacked(p, &a.alloc);
+	return 0;
+}
+
+static int check_filter(const char *opt, const char *s)
+{
+	if (strlen(s) > FILTER_MAX) {
+		fprintf(stderr, "baosong: %s 过长 is too long (at most %u bytes)\n", opt,
+			FILTER_MAX);
+		return BS_E_INVAL;
+	}
+	return BS_OK;
+}
+
+static int project_list(int argc, char **argv)
+{
+	static const struct option opts[] = {{"stage", required_argument, 0, O_STAGE},
+					     {"township", required_argument, 0, O_TOWNSHIP},
+					     {"leader", required_argument, 0, O_LEADER},
+					     {"csv", no_argument, 0, O_CSV},
+					     {"dir", required_argument, 0, 'd'},
+					     {"help", no_argument, 0, 'h'},
+					     {0, 0, 0, 0}};
+	struct project_list pl;
+	const char *dir = NULL, *stage = NULL;
+	struct app a;
+	int c, rv;
+
+	memset(&pl, 0, sizeof pl);
+	while ((c = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
+		switch (c) {
+		case O_STAGE: stage = optarg; break;
+		case O_TOWNSHIP: pl.township = optarg; break;
+		case O_LEADER: pl.leader = optarg; break;
+		case O_CSV: pl.csv = 1; break;
+		case 'd': dir = optarg; break;
+		case 'h':
+			printf("baosong project list [--stage STAGE] [--township T] [--leader L] "
+			       "[--csv] [--dir DIR]\n"
+			       "  The projects this device holds (项目库), with the ones whose "
+			       "changes are not sent\n  yet marked *.  --township and --leader "
+			       "match any part of the name.\n"
+			       "  --csv writes UTF-8 CSV with a byte order mark, which Excel and WPS "
+			       "open directly.\n"
+			       "Example:\n"
+			       "  baosong project list --stage 新开工 --township 城关镇\n"
+			       "  baosong project list --csv > 项目库.csv\n");
+			return 0;
+		default: return EX_USAGE_;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "baosong project list: unexpected argument (see --help)\n");
+		return EX_USAGE_;
+	}
+	if (stage && stage_parse(stage, &pl.stage) != BS_OK) {
+		fprintf(stderr, "baosong: 未知的项目阶段 unknown stage; stages: " STAGE_CHOICES
+				"\n");
+		return cli_exit_code(BS_E_INVAL);
+	}
+	if ((pl.township && check_filter("--township", pl.township) != BS_OK) ||
+	    (pl.leader && check_filter("--leader", pl.leader) != BS_OK))
+		return cli_exit_code(BS_E_INVAL);
+	app_blank(&a);
+	if ((rv = open_app(dir, &a, NULL)) != BS_OK)
+		goto out;
+	project_list_header(&pl);
+	rv = localdb_record_each(a.db, REC_KIND_PROJECT, 0, project_list_row, &pl);
+	if (rv != BS_OK) {
+		fprintf(stderr, "baosong: 读取本地数据失败 cannot read the local database: %s\n",
+			bs_strerror(rv));
+		goto out;
+	}
+	if (!pl.csv)
+		printf("共 %u 个项目 %u project%s; * = 有未发送的修改 changes not sent yet\n",
+		       pl.count, pl.count, pl.count == 1 ? "" : "s");
+	if (pl.unreadable)
+		fprintf(stderr, "baosong: %u 条记录无法解析 stored records could not be read\n",
+			pl.unreadable);
+	rv = write_error();
+out:
+	app_close(&a);
+	return cli_exit_code(rv);
+}
+
+/* ---- project show ----------------------------------------------------------------- */
+
+static void show_line(const char *label, const char *value, int multiline)
+{
+	static const char indent[LABEL_W + 1] = "                              ";
+	table_cell(stdout, label, LABEL_W, 0);
+	table_text(stdout, value, multiline, indent);
+	fputc('\n', stdout);
+}
+
+static void show_money(const char *label, int64_t fen)
+{
+	char num[32], buf[48];
+	money_format_wan(fen, num, sizeof num);
+	snprintf(buf, sizeof buf, "%s 万元", num);
+	show_line(label, buf, 0);
+}
+
+struct report_stats {
+	const char *project_uid;
+	unsigned count;
+	int64_t latest;            /* Monday of the latest week, or INT64_MIN */
+};
+
+static int count_reports(void *ctx, const struct lrecord *r)
+{
+	struct report_stats *rs = ctx;
+	struct wire_arena a;
+	Baosong__V1__WeeklyReport *w = weekly_unpack(&a, r->data, r->data_len);
+	int64_t monday;
+	if (!w)
+		return 0;
+	if (w->project_uid && strcmp(w->project_uid, rs->project_uid) == 0) {
+		rs->count++;
+		if (w->period && period_parse_week(w->period, &monday) == BS_OK &&
+		    monday > rs->latest)
+			rs->latest = monday;
+	}
+	baosong__v1__weekly_report__free_unpacked(w, &a.alloc);
+	return 0;
+}
+
+static void show_project(struct localdb *db, const struct lrecord *r,
+			 const Baosong__V1__Project *p)
+{
+	struct report_stats rs = {r->uid, 0, INT64_MIN};
+	char buf[160], when[32];
+
+	show_line("项目标识 id", r->uid, 0);
+	show_line("项目名称 name", p->name, 0);
+	show_line("项目代码 code", p->code, 0);
+	snprintf(buf, sizeof buf, "%u", p->plan_year);
+	show_line("计划年度 plan year", buf, 0);
+	{
+		const struct stage_name *s = stage_lookup((int)p->stage);
+		snprintf(buf, sizeof buf, "%s %s", s ? s->zh : "未定", s ? s->en : "unknown");
+		show_line("项目阶段 stage", buf, 0);
+	}
+	show_line("项目类别 category", p->category, 0);
+	show_line("产业链 industry chain", p->industry_chain, 0);
+	show_line("投资类型 investment type", p->investment_type, 0);
+	show_line("重点级别 level", p->level, 0);
+	show_line("所在乡镇 township", p->township, 0);
+	show_line("包抓领导 leader", p->leader, 0);
+	show_line("业主单位 owner", p->owner, 0);
+	show_line("牵头单位 lead unit", p->lead_unit, 0);
+	show_money("总投资 total investment", p->total_investment_fen);
+	show_money("年度计划投资 annual plan", p->annual_plan_fen);
+	snprintf(buf, sizeof buf, "%s%s",
+		 p->total_investment_fen >= 500 * FEN_PER_WAN ? "达到统计起报点 ≥500万元"
+							      : "未达统计起报点 <500万元",
+		 p->total_investment_fen >= FEN_PER_YI ? "；亿元以上重大项目 ≥1亿元" : "");
+	show_line("规模 scale", buf, 0);
+	show_line("计划开工 planned start", p->start_date, 0);
+	show_line("计划竣工 planned end", p->end_date, 0);
+	show_line("建设内容 contents", p->contents, 1);
+	snprintf(buf, sizeof buf, "%lld", (long long)r->unit_id);
+	show_line("填报单位 unit", buf, 0);
+	if (r->rev)
+		snprintf(buf, sizeof buf, "%llu", (unsigned long long)r->rev);
+	else
+		snprintf(buf, sizeof buf, "0 (服务器尚未收到 not on the server yet)");
+	show_line("服务器版本 server revision", buf, 0);
+	if (r->pending)
+		snprintf(buf, sizeof buf, "%u 项修改待发送 change%s not sent yet", r->pending,
+			 r->pending == 1 ? "" : "s");
+	else
+		snprintf(buf, sizeof buf, "无 none (与服务器一致 in step with the server)");
+	show_line("待发送 pending", buf, 0);
+	fmt_local(r->updated_at, when, sizeof when);
+	show_line("最后修改 last change", when, 0);
+	if (localdb_record_each(db, REC_KIND_WEEKLY, 0, count_reports, &rs) == BS_OK) {
+		char week[9] = "";
+		if (rs.count)
+			period_format_week(rs.latest, week);
+		snprintf(buf, sizeof buf, "%u%s%s%s", rs.count, rs.count ? " (最近 latest " : "",
+			 week, rs.count ? ")" : "");
+		show_line("周报 weekly reports", buf, 0);
+	}
+}
+
+static int project_show(int argc, char **argv)
+{
+	static const struct option opts[] = {{"dir", required_argument, 0, 'd'},
+					     {"help", no_argument, 0, 'h'},
+					     {0, 0, 0, 0}};
+	const char *dir = NULL;
+	struct app a;
+	struct lrecord r;
+	struct wire_arena arena;
+	Baosong__V1__Project *p = NULL;
+	int have_r = 0, c, rv;
+
+	while ((c = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': dir = optarg; break;
+		case 'h':
+			printf("baosong project show ID [--dir DIR]\n"
+			       "  Every field of one project, its scale, and whether the server "
+			       "has it yet.\n  ID is the project's id or its first %u or more "
+			       "characters.\n"
+			       "Example:\n  baosong project show 3fa1c2\n",
+			       UID_PREFIX_MIN);
+			return 0;
+		default: return EX_USAGE_;
+		}
+	}
+	if (argc - optind != 1) {
+		fprintf(stderr, "baosong project show: give one project id (see --help)\n");
+		return EX_USAGE_;
+	}
+	app_blank(&a);
+	if ((rv = open_app(dir, &a, NULL)) != BS_OK ||
+	    (rv = find_record(a.db, REC_KIND_PROJECT, argv[optind], &r)) != BS_OK)
+		goto out;
+	have_r = 1;
+	if (!(p = project_unpack(&arena, r.data, r.data_len))) {
+		fprintf(stderr, "baosong: 本地记录无法解析 the stored project %s cannot be read\n",
+			r.uid);
+		rv = BS_E_INVAL;
+		goto out;
+	}
+	show_project(a.db, &r, p);
+	rv = write_error();
+out:
+	if (p)
+		baosong__v1__project__free_unpacked(p, &arena.alloc);
+	if (have_r)
+		lrecord_free(&r);
+	app_close(&a);
+	return cli_exit_code(rv);
+}
+
+static void project_usage(FILE *f)
+{
+	fprintf(f, "baosong project add|edit|list|show ... [--dir DIR]\n"
+		   "  The project library (项目库) of this unit, kept on this device and sent "
+		   "by sync.\n"
+		   "  baosong project add --name NAME --year YEAR --stage STAGE --total WAN ...\n"
+		   "  baosong project edit ID [--stage STAGE] [--annual WAN] ...\n"
+		   "  baosong project list [--stage S] [--township T] [--leader L] [--csv]\n"
+		   "  baosong project show ID\n"
+		   "  `baosong project SUBCOMMAND --help` explains each.\n");
+}
+
+int cmd_project(int argc, char **argv)
+{
+	const char *sub = argc > 1 ? argv[1] : NULL;
+	if (!sub) {
+		project_usage(stderr);
+		return EX_USAGE_;
+	}
+	if (!strcmp(sub, "--help") || !strcmp(sub, "-h") || !strcmp(sub, "help")) {
+		project_usage(stdout);
+		return 0;
+	}
+	if (!strcmp(sub, "add"))
+		return project_add(argc - 1, name_argv(argv + 1, "baosong project add"));
+	if (!strcmp(sub, "edit"))
+		return project_edit(argc - 1, name_argv(argv + 1, "baosong project edit"));
+	if (!strcmp(sub, "list"))
+		return project_list(argc - 1, name_argv(argv + 1, "baosong project list"));
+	if (!strcmp(sub, "show"))
+		return project_show(argc - 1, name_argv(argv + 1, "baosong project show"));
+	fprintf(stderr, "baosong project: unknown subcommand (add, edit, list, show)\n");
+	return EX_USAGE_;
+}
+
+/* ---- report add -------------------------------------------------------------------- */
+
+struct photo {
+	char *path;                /* absolute, malloc'd */
+	uint64_t size;
+	uint8_t hash[LDB_HASH_LEN];
+};
+
+/* Hash the file at arg with BLAKE2b-256, reading it in bounded pieces.
+ * Explains failures: BS_E_NOTFOUND (cannot open), BS_E_INVAL (not a
+ * regular file, empty), BS_E_TOOBIG (over BS_MAX_FILE_BYTES), BS_E_IO. */
+static int photo_hash(const char *arg, struct photo *ph)
+{
+	crypto_generichash_state hs;
+	struct stat st;
+	uint8_t *buf = NULL;
+	char *real = NULL;
+	uint64_t total = 0;
+	ssize_t got;
+	int fd = -1, ret;
+
+	if (strlen(arg) >= PATH_MAX) {
+		fprintf(stderr, "baosong: 照片路径过长 photo path too long\n");
+		return BS_E_TOOBIG;
+	}
+	fd = open(arg, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		fprintf(stderr, "baosong: 无法打开照片 cannot open photo %s: %s\n", arg,
+			strerror(errno));
+		return BS_E_NOTFOUND;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		fprintf(stderr, "baosong: 照片不是普通文件 photo %s is not a regular file\n", arg);
+		ret = BS_E_INVAL;
+		goto out;
+	}
+	if ((uint64_t)st.st_size > BS_MAX_FILE_BYTES) {
+		fprintf(stderr, "baosong: 照片过大 photo %s is %.1f MiB; the limit is %llu MiB\n",
+			arg, (double)st.st_size / 1048576.0,
+			(unsigned long long)(BS_MAX_FILE_BYTES >> 20));
+		ret = BS_E_TOOBIG;
+		goto out;
+	}
+	if (!(real = realpath(arg, NULL)) || strlen(real) >= 4096) {
+		fprintf(stderr, "baosong: 无法确定照片路径 cannot resolve the path of %s\n", arg);
+		ret = BS_E_NOTFOUND;
+		goto out;
+	}
+	if (!(buf = malloc(HASH_BUF))) {
+		ret = BS_E_NOMEM;
+		goto out;
+	}
+	crypto_generichash_init(&hs, NULL, 0, LDB_HASH_LEN);
+	for (;;) {
+		got = read(fd, buf, HASH_BUF);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			fprintf(stderr, "baosong: 读取照片失败 cannot read photo %s: %s\n", arg,
+				strerror(errno));
+			ret = BS_E_IO;
+			goto out;
+		}
+		if (got == 0)
+			break;
+		total += (uint64_t)got;
+		if (total > BS_MAX_FILE_BYTES) {
+			fprintf(stderr, "baosong: 照片过大 photo %s grew over the %llu MiB limit\n",
+				arg, (unsigned long long)(BS_MAX_FILE_BYTES >> 20));
+			ret = BS_E_TOOBIG;
+			goto out;
+		}
+		crypto_generichash_update(&hs, buf, (unsigned long long)got);
+	}
+	if (total == 0) {
+		fprintf(stderr, "baosong: 照片是空文件 photo %s is empty\n", arg);
+		ret = BS_E_INVAL;
+		goto out;
+	}
+	crypto_generichash_final(&hs, ph->hash, LDB_HASH_LEN);
+	ph->path = real;
+	real = NULL;
+	ph->size = total;
+	ret = BS_OK;
+out:
+	free(buf);
+	free(real);
+	close(fd);
+	return ret;
+}
+
+/* An existing report of the same project and week. */
+struct same_week {
+	const char *project_uid;
+	int64_t monday;
+	const char *skip_uid;
+	char uid[LDB_UID_MAX + 1];
+};
+
+static int find_same_week(void *ctx, const struct lrecord *r)
+{
+	struct same_week *sw = ctx;
+	struct wire_arena a;
+	Baosong__V1__WeeklyReport *w = weekly_unpack(&a, r->data, r->data_len);
+	int64_t monday;
+	int found = 0;
+	if (!w)
+		return 0;
+	if (w->project_uid && strcmp(w->project_uid, sw->project_uid) == 0 && w->period &&
+	    period_parse_week(w->period, &monday) == BS_OK && monday == sw->monday) {
+		snprintf(sw->uid, sizeof sw->uid, "%s", r->uid);
+		found = 1;
+	}
+	baosong__v1__weekly_report__free_unpacked(w, &a.alloc);
+	return found;
+}
+
+/* The figures given on the command line into w. */
+static int report_figures(const char *period, const char *ytd, const char *total,
+			  const char *percent, Baosong__V1__WeeklyReport *w, struct rec_error *err)
+{
+	unsigned long long pct;
+	int rv;
+	if ((period &&
+	     (rv = parse_money(err, "invested_period", period, &w->invested_period_fen))) ||
+	    (rv = parse_money(err, "invested_ytd", ytd, &w->invested_ytd_fen)) ||
+	    (rv = parse_money(err, "invested_total", total, &w->invested_total_fen)))
+		return rv;
+	if (percent) {
+		if (cli_parse_uint(percent, 0, UINT32_MAX, &pct) != BS_OK)
+			return field_error(err, "progress_percent", "应为 0 至 100 的整数");
+		w->progress_percent = (uint32_t)pct;
+	}
+	return BS_OK;
+}
+
+/* The report's attachment list: the photos' hashes, each once; a
+ * correction (old) without photos keeps the photos it had. */
+static void report_attachments(const struct photo *photos, size_t nphoto,
+			       const struct lrecord *old, uint8_t att[][LDB_HASH_LEN],
+			       size_t *natt)
+{
+	size_t i, k, n = 0;
+	for (i = 0; i < nphoto; i++) {
+		for (k = 0; k < n && memcmp(att[k], photos[i].hash, LDB_HASH_LEN) != 0; k++)
+			;
+		if (k == n)
+			memcpy(att[n++], photos[i].hash, LDB_HASH_LEN);
+	}
+	if (n == 0 && old)
+		for (k = 0; k < old->n_attachments && k < REC_ATTACH_MAX; k++)
+			memcpy(att[n++], old->attachments[k], LDB_HASH_LEN);
+	*natt = n;
+}
+
+/* In one transaction: remember where each photo is, and queue the report. */
+static int report_save(struct localdb *db, const char *uid, int64_t unit_id,
+		       const uint8_t *data, size_t len, const struct photo *photos,
+		       size_t nphoto, const uint8_t (*att)[LDB_HASH_LEN], size_t natt,
+		       int64_t now, uint64_t *seq)
+{
+	size_t i;
+	int rv = localdb_begin(db);
+	if (rv != BS_OK)
+		return rv;
+	for (i = 0; i < nphoto && rv == BS_OK; i++)
+		rv = localdb_file_add(db, photos[i].hash, photos[i].path, photos[i].size);
+	if (rv == BS_OK)
+		rv = localdb_change(db, REC_KIND_WEEKLY, uid, unit_id, data, len, att, natt, 0,
+				    now, seq);
+	if (rv == BS_OK && (rv = localdb_commit(db)) == BS_OK)
+		return BS_OK;
+	localdb_rollback(db);
+	return rv;
+}
+
+static void report_add_help(void)
+{
+	printf("baosong report add --project ID --ytd WAN --total WAN [options]\n"
+	       "  Record a weekly progress report (周报; due Fridays 12:00) for a project on "
+	       "this device;\n  the next `baosong sync` sends it with its photos.  Prints "
+	       "the report's id.\n"
+	       "  --project ID       the project (its id or first %u+ characters)\n"
+	       "  --week YYYY-Www    ISO week (default: this week, Beijing time)\n"
+	       "  --period WAN       本期完成投资 invested this week, 万元 (default 0)\n"
+	       "  --ytd WAN          本年累计完成投资 invested this year so far, 万元\n"
+	       "  --total WAN        开工累计完成投资 invested since the start, 万元\n"
+	       "  --progress TEXT    形象进度 physical progress\n"
+	       "  --percent N        形象进度百分比 0-100\n"
+	       "  --problems TEXT    存在问题 problems met\n"
+	       "  --photo FILE       现场照片 site photo (repeat, at most %u, each up to "
+	       "%llu MiB)\n"
+	       "  --replace          this project's report for the week exists already: "
+	       "send these\n                     figures as its correction (same report; "
+	       "photos given\n                     replace the earlier ones, without "
+	       "--photo they stay)\n"
+	       "  --dir DIR          data directory\n"
+	       "Example:\n"
+	       "  baosong report add --project 3fa1c2 --period 120 --ytd 860.5 --total 2300 \\\n"
+	       "      --progress '主体结构完成80%%' --percent 45 --photo site1.jpg "
+	       "--photo site2.jpg\n",
+	       UID_PREFIX_MIN, REC_ATTACH_MAX, (unsigned long long)(BS_MAX_FILE_BYTES >> 20));
+}
+
+static int report_add(int argc, char **argv)
+{
+	static const struct option opts[] = {{"project", required_argument, 0, O_PROJECT},
+					     {"week", required_argument, 0, O_WEEK},
+					     {"period", required_argument, 0, O_PERIOD},
+					     {"ytd", required_argument, 0, O_YTD},
+					     {"total", required_argument, 0, O_TOTAL},
+					     {"progress", required_argument, 0, O_PROGRESS},
+					     {"percent", required_argument, 0, O_PERCENT},
+					     {"problems", required_argument, 0, O_PROBLEMS},
+					     {"photo", required_argument, 0, O_PHOTO},
+					     {"replace", no_argument, 0, O_REPLACE},
+					     {"dir", required_argument, 0, 'd'},
+					     {"help", no_argument, 0, 'h'},
+					     {0, 0, 0, 0}};
+	const char *dir = NULL, *project = NULL, *week = NULL, *period = NULL, *ytd = NULL;
+	const char *total = NULL, *percent = NULL;
+	const char *photo_args[REC_ATTACH_MAX];
+	struct photo photos[REC_ATTACH_MAX];
+	uint8_t att[REC_ATTACH_MAX][LDB_HASH_LEN];
+	size_t nphoto = 0, natt = 0, i;
+	Baosong__V1__WeeklyReport w = BAOSONG__V1__WEEKLY_REPORT__INIT;
+	struct same_week sw;
+	struct rec_error err;
+	struct app a;
+	struct app_server srv;
+	struct lrecord proj, old;
+	int have_proj = 0, have_old = 0, replace = 0, c, rv;
+	char uid[LDB_UID_MAX + 1], weekbuf[9], hex[LDB_HASH_LEN * 2 + 1];
+	char name[REC_NAME_MAX + 1];
+	int64_t now = wire_now_ms(), monday;
+	uint8_t *data = NULL;
+	size_t len = 0;
+	uint64_t seq = 0;
+
+	memset(photos, 0, sizeof photos);
+	memset(&err, 0, sizeof err);
+	while ((c = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
+		switch (c) {
+		case O_PROJECT: project = optarg; break;
+		case O_WEEK: week = optarg; break;
+		case O_PERIOD: period = optarg; break;
+		case O_YTD: ytd = optarg; break;
+		case O_TOTAL: total = optarg; break;
+		case O_PROGRESS: w.progress = optarg; break;
+		case O_PERCENT: percent = optarg; break;
+		case O_PROBLEMS: w.problems = optarg; break;
+		case O_PHOTO:
+			if (nphoto == REC_ATTACH_MAX) {
+				fprintf(stderr, "baosong: 照片过多 at most %u photos per report\n",
+					REC_ATTACH_MAX);
+				return cli_exit_code(BS_E_TOOBIG);
+			}
+			photo_args[nphoto++] = optarg;
+			break;
+		case O_REPLACE: replace = 1; break;
+		case 'd': dir = optarg; break;
+		case 'h': report_add_help(); return 0;
+		default: return EX_USAGE_;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "baosong report add: unexpected argument (values go after their "
+				"option; quote text with spaces)\n");
+		return EX_USAGE_;
+	}
+	if (!project || !ytd || !total) {
+		fprintf(stderr, "baosong report add: 缺少必填项 needs --project, --ytd and --total "
+				"(see --help)\n");
+		return EX_USAGE_;
+	}
+	if ((rv = report_figures(period, ytd, total, percent, &w, &err)) != BS_OK) {
+		print_rec_error(&err);
+		return cli_exit_code(rv);
+	}
+	/* The week, in its canonical spelling; a malformed one is left for
+	 * records_validate to name. */
+	if (!week) {
+		period_format_week(period_local_days(now), weekbuf);
+		week = weekbuf;
+	} else if (period_parse_week(week, &monday) == BS_OK) {
+		period_format_week(monday, weekbuf);
+		week = weekbuf;
+	}
+	w.period = (char *)week;
+
+	app_blank(&a);
+	if ((rv = open_app(dir, &a, &srv)) != BS_OK ||
+	    (rv = find_record(a.db, REC_KIND_PROJECT, project, &proj)) != BS_OK)
+		goto out;
+	have_proj = 1;
+	w.project_uid = proj.uid;
+	if ((rv = pack_msg(&w.base, &data, &len)) != BS_OK)
+		goto out;
+	{
+		struct rec_lookup lk = {lookup_project, a.db};
+		rv = records_validate(REC_KIND_WEEKLY, data, len, now, srv.unit_id, 0, &lk, &err);
+		if (rv != BS_OK) {
+			print_rec_error(&err);
+			goto out;
+		}
+	}
+
+	/* One report per project and week: a second one is a correction. */
+	memset(&sw, 0, sizeof sw);
+	sw.project_uid = proj.uid;
+	if (period_parse_week(week, &sw.monday) != BS_OK) {
+		rv = BS_E_INVAL;
+		goto out;
+	}
+	rv = localdb_record_each(a.db, REC_KIND_WEEKLY, 0, find_same_week, &sw);
+	if (rv < 0)
+		goto dberr;
+	rv = BS_OK;
+	if (sw.uid[0] && !replace) {
+		fprintf(stderr, "baosong: 该项目 %s 周的周报已存在 this project's report for %s "
+				"exists already: %s\n  (give --replace to send these figures as "
+				"its correction)\n", week, week, sw.uid);
+		rv = BS_E_INVAL;
+		goto out;
+	}
+	if (sw.uid[0]) {
+		if ((rv = localdb_record_get(a.db, sw.uid, &old)) != BS_OK)
+			goto dberr;
+		have_old = 1;
+		snprintf(uid, sizeof uid, "%s", sw.uid);
+	} else {
+		records_new_uid(uid);
+	}
+
+	for (i = 0; i < nphoto; i++)
+		if ((rv = photo_hash(photo_args[i], &photos[i])) != BS_OK)
+			goto out;
+	report_attachments(photos, nphoto, have_old ? &old : NULL, att, &natt);
+	rv = report_save(a.db, uid, proj.unit_id, data, len, photos, nphoto,
+			 (const uint8_t(*)[LDB_HASH_LEN])att, natt, now, &seq);
+	if (rv != BS_OK)
+		goto dberr;
+	printf("%s\n", uid);
+	for (i = 0; i < nphoto; i++) {
+		sodium_bin2hex(hex, sizeof hex, photos[i].hash, LDB_HASH_LEN);
+		printf("photo %.16s ", hex);
+		table_text(stdout, photos[i].path, 0, NULL);
+		printf(" (%llu bytes)\n", (unsigned long long)photos[i].size);
+	}
+	project_name(a.db, proj.uid, name, sizeof name);
+	fprintf(stderr, "%s周报 %s report for %s «", have_old ? "已更正" : "已保存",
+		have_old ? "corrected the" : "saved the", week);
+	table_text(stderr, name, 0, NULL);
+	fprintf(stderr, "», %zu 张照片 photo%s (待发送 queued as #%llu)\n", natt,
+		natt == 1 ? "" : "s", (unsigned long long)seq);
+	goto out;
+dberr:
+	fprintf(stderr, "baosong: 保存失败 cannot save: %s\n", bs_strerror(rv));
+out:
+	for (i = 0; i < nphoto; i++)
+		free(photos[i].path);
+	if (have_old)
+		lrecord_free(&old);
+	if (have_proj)
+		lrecord_free(&proj);
+	free(data);
+	app_close(&a);
+	return cli_exit_code(rv);
+}
+
+/* ---- report list -------------------------------------------------------------------- */
+
+#define RL_NAME_W 24u
+#define RL_MONEY_W 12u
+
+struct report_list {
+	struct localdb *db;
+	const char *project_uid;   /* NULL: all */
+	int64_t monday;
+	int by_week, csv;
+	unsigned count, unreadable;
+};
+
+static void report_list_header(const struct report_list *rl)
+{
+	static const char *const csv_head[] = {
+		"周报标识", "项目标识", "项目名称", "周次", "本期完成投资(万元)",
+		"本年累计完成投资(万元)", "开工累计完成投资(万元)", "形象进度",
+		"形象进度(%)", "存在问题", "照片数", "服务器版本", "待发送修改"};
+	size_t i;
+	if (rl->csv) {
+		csv_begin(stdout);
+		for (i = 0; i < sizeof csv_head / sizeof csv_head[0]; i++)
+			csv_field(stdout, csv_head[i], i == 0, 1);
+		csv_end_row(stdout);
+		return;
+	}
+	table_cell(stdout, "标识", UID_SHOW, 0);
+	fputs("  ", stdout);
+	table_cell(stdout, "项目名称", RL_NAME_W, 0);
+	fputs("  ", stdout);
+	table_cell(stdout, "周次", 8, 0);
+	fputs("  ", stdout);
+	table_cell(stdout, "本期(万元)", RL_MONEY_W, 1);
+	fputs("  ", stdout);
+	table_cell(stdout, "本年累计", RL_MONEY_W, 1);
+	fputs("  ", stdout);
+	table_cell(stdout, "开工累计", RL_MONEY_W, 1);
+	fputs("  ", stdout);
+	table_cell(stdout, "进度", 5, 1);
+	fputs("  ", stdout);
+	table_cell(stdout, "照片", 4, 1);
+	fputs("  待发\n", stdout);
+}
+
+static int report_list_row(void *ctx, const struct lrecord *r)
+{
+	struct report_list *rl = ctx;
+	struct wire_arena a;
+	Baosong__V1__WeeklyReport *w = weekly_unpack(&a, r->data, r->data_len);
+	char name[REC_NAME_MAX + 1], m1[32], m2[32], m3[32], num[32];
+	int64_t monday;
+
+	if (!w) {
+		rl->unreadable++;
+		return 0;
+	}
+	if ((rl->project_uid && strcmp(str_or_empty(w->project_uid), rl->project_uid) != 0) ||
+	    (rl->by_week && (period_parse_week(str_or_empty(w->period), &monday) != BS_OK ||
+			     monday != rl->monday)))
+		goto out;
+	rl->count++;
+	project_name(rl->db, w->project_uid, name, sizeof name);
+	money_format_wan(w->invested_period_fen, m1, sizeof m1);
+	money_format_wan(w->invested_ytd_fen, m2, sizeof m2);
+	money_format_wan(w->invested_total_fen, m3, sizeof m3);
+	if (rl->csv) {
+		csv_field(stdout, r->uid, 1, 0);
+		csv_field(stdout, w->project_uid, 0, 1);
+		csv_field(stdout, name, 0, 1);
+		csv_field(stdout, w->period, 0, 1);
+		csv_field(stdout, m1, 0, 0);
+		csv_field(stdout, m2, 0, 0);
+		csv_field(stdout, m3, 0, 0);
+		csv_field(stdout, w->progress, 0, 1);
+		snprintf(num, sizeof num, "%u", w->progress_percent);
+		csv_field(stdout, num, 0, 0);
+		csv_field(stdout, w->problems, 0, 1);
+		snprintf(num, sizeof num, "%zu", r->n_attachments);
+		csv_field(stdout, num, 0, 0);
+		snprintf(num, sizeof num, "%llu", (unsigned long long)r->rev);
+		csv_field(stdout, num, 0, 0);
+		snprintf(num, sizeof num, "%u", r->pending);
+		csv_field(stdout, num, 0, 0);
+		csv_end_row(stdout);
+		goto out;
+	}
+	printf("%-*.*s  ", UID_SHOW, UID_SHOW, r->uid);
+	table_cell(stdout, name[0] ? name : "(未知项目 unknown)", RL_NAME_W, 0);
+	fputs("  ", stdout);
+	table_cell(stdout, w->period, 8, 0);
+	fputs("  ", stdout);
+	table_cell(stdout, m1, RL_MONEY_W, 1);
+	fputs("  ", stdout);
+	table_cell(stdout, m2, RL_MONEY_W, 1);
+	fputs("  ", stdout);
+	table_cell(stdout, m3, RL_MONEY_W, 1);
+	fputs("  ", stdout);
+	snprintf(num, sizeof num, "%u%%", w->progress_percent);
+	table_cell(stdout, num, 5, 1);
+	fputs("  ", stdout);
+	snprintf(num, sizeof num, "%zu", r->n_attachments);
+	table_cell(stdout, num, 4, 1);
+	fputs(r->pending ? "  *\n" : "\n", stdout);
+out:
+	baosong__v1__weekly_report__free_unpacked(w, &a.alloc);
+	return 0;
+}
+
+static int report_list(int argc, char **argv)
+{
+	static const struct option opts[] = {{"project", required_argument, 0, O_PROJECT},
+					     {"week", required_argument, 0, O_WEEK},
+					     {"csv", no_argument, 0, O_CSV},
+					     {"dir", required_argument, 0, 'd'},
+					     {"help", no_argument, 0, 'h'},
+					     {0, 0, 0, 0}};
+	struct report_list rl;
+	const char *dir = NULL, *project = NULL, *week = NULL;
+	struct lrecord proj;
+	struct app a;
+	int have_proj = 0, c, rv;
+
+	memset(&rl, 0, sizeof rl);
+	while ((c = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
+		switch (c) {
+		case O_PROJECT: project = optarg; break;
+		case O_WEEK: week = optarg; break;
+		case O_CSV: rl.csv = 1; break;
+		case 'd': dir = optarg; break;
+		case 'h':
+			printf("baosong report list [--project ID] [--week YYYY-Www] [--csv] "
+			       "[--dir DIR]\n"
+			       "  The weekly reports on this device: amounts in 万元, progress, "
+			       "number of photos,\n  and * for those not sent yet.  --csv writes "
+			       "UTF-8 CSV with a byte order mark\n  for Excel and WPS.\n"
+			       "Example:\n"
+			       "  baosong report list --week 2026-W47\n"
+			       "  baosong report list --project 3fa1c2 --csv > 周报.csv\n");
+			return 0;
+		default: return EX_USAGE_;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "baosong report list: unexpected argument (see --help)\n");
+		return EX_USAGE_;
+	}
+	if (week) {
+		if (period_parse_week(week, &rl.monday) != BS_OK) {
+			fprintf(stderr, "baosong: 周次格式应为 YYYY-Www --week must be an ISO week "
+					"like 2026-W47\n");
+			return cli_exit_code(BS_E_INVAL);
+		}
+		rl.by_week = 1;
+	}
+	app_blank(&a);
+	if ((rv = open_app(dir, &a, NULL)) != BS_OK)
+		goto out;
+	rl.db = a.db;
+	if (project) {
+		if ((rv = find_record(a.db, REC_KIND_PROJECT, project, &proj)) != BS_OK)
+			goto out;
+		have_proj = 1;
+		rl.project_uid = proj.uid;
+	}
+	report_list_header(&rl);
+	rv = localdb_record_each(a.db, REC_KIND_WEEKLY, 0, report_list_row, &rl);
+	if (rv != BS_OK) {
+		fprintf(stderr, "baosong: 读取本地数据失败 cannot read the local database: %s\n",
+			bs_strerror(rv));
+		goto out;
+	}
+	if (!rl.csv)
+		printf("共 %u 份周报 %u report%s; * = 未发送 not sent yet\n", rl.count, rl.count,
+		       rl.count == 1 ? "" : "s");
+	if (rl.unreadable)
+		fprintf(stderr, "baosong: %u 条记录无法解析 stored records could not be read\n",
+			rl.unreadable);
+	rv = write_error();
+out:
+	if (have_proj)
+		lrecord_free(&proj);
+	app_close(&a);
+	return cli_exit_code(rv);
+}
+
+static void report_usage(FILE *f)
+{
+	fprintf(f, "baosong report add|list ... [--dir DIR]\n"
+		   "  Weekly progress reports (周报), due every Friday by 12:00 Beijing time.\n"
+		   "  baosong report add --project ID --ytd WAN --total WAN [--period WAN] "
+		   "[--photo FILE]...\n"
+		   "  baosong report list [--project ID] [--week YYYY-Www] [--csv]\n"
+		   "  `baosong report SUBCOMMAND --help` explains each.\n");
+}
+
+int cmd_report(int argc, char **argv)
+{
+	const char *sub = argc > 1 ? argv[1] : NULL;
+	if (!sub) {
+		report_usage(stderr);
+		return EX_USAGE_;
+	}
+	if (!strcmp(sub, "--help") || !strcmp(sub, "-h") || !strcmp(sub, "help")) {
+		report_usage(stdout);
+		return 0;
+	}
+	if (!strcmp(sub, "add"))
+		return report_add(argc - 1, name_argv(argv + 1, "baosong report add"));
+	if (!strcmp(sub, "list"))
+		return report_list(argc - 1, name_argv(argv + 1, "baosong report list"));
+	fprintf(stderr, "baosong report: unknown subcommand (add, list)\n");
+	return EX_USAGE_;
+}
+
+/* ---- resolve, discard ---------------------------------------------------------------- */
+
+static int parse_seq(const char *cmd, int argc, char **argv, uint64_t *seq)
+{
+	unsigned long long v;
+	if (argc - optind != 1 || cli_parse_uint(argv[optind], 1, INT64_MAX, &v) != BS_OK) {
+		fprintf(stderr, "baosong %s: give the operation's number SEQ, as `baosong "
+				"status` lists it (#SEQ)\n", cmd);
+		return EX_USAGE_;
+	}
+	*seq = v;
+	return 0;
+}
+
+/* Keep the conflicting change: queue it again on top of the server's
+ * revision, and drop the conflict, in one transaction. */
+static int resolve_mine(struct app *a, const struct app_server *srv, const struct lconflict *cf,
+			uint64_t *seq)
+{
+	struct lrecord r;
+	struct rec_error err;
+	struct rec_lookup lk = {lookup_project, a->db};
+	const uint8_t(*att)[LDB_HASH_LEN] = NULL;
+	size_t n_att = 0;
+	int64_t unit_id = srv->unit_id, now = wire_now_ms();
+	int have_r = 0, deleted = cf->mine_len == 0, rv;
+
+	rv = localdb_record_get(a->db, cf->uid, &r);
+	if (rv == BS_OK) {
+		have_r = 1;
+		if (r.pending) {
+			fprintf(stderr, "baosong: 这条记录还有未发送的修改 %s has %u newer change%s "
+					"not sent yet; run `baosong sync` first, then resolve\n",
+				cf->uid, r.pending, r.pending == 1 ? "" : "s");
+			rv = BS_E_STATE;
+			goto out;
+		}
+		unit_id = r.unit_id;
+		att = (const uint8_t(*)[LDB_HASH_LEN])r.attachments;
+		n_att = r.n_attachments;
+	} else if (rv != BS_E_NOTFOUND) {
+		goto dberr;
+	}
+	if (!records_kind_known(cf->kind)) {
+		fprintf(stderr, "baosong: 未知的记录类型 this version does not know records of "
+				"kind %s\n", cf->kind);
+		rv = BS_E_UNSUPPORTED;
+		goto out;
+	}
+	if (!deleted &&
+	    (rv = records_validate(cf->kind, cf->mine, cf->mine_len, now, srv->unit_id, 0, &lk,
+				   &err)) != BS_OK) {
+		print_rec_error(&err);
+		fprintf(stderr, "  你的版本已不再有效 your version is no longer valid; use "
+				"--theirs and change the record again\n");
+		goto out;
+	}
+	if ((rv = localdb_begin(a->db)) != BS_OK)
+		goto dberr;
+	rv = localdb_change(a->db, cf->kind, cf->uid, unit_id, cf->mine, cf->mine_len, att,
+			    n_att, deleted, now, seq);
+	if (rv == BS_OK)
+		rv = localdb_conflict_delete(a->db, cf->seq);
+	if (rv == BS_OK && (rv = localdb_commit(a->db)) == BS_OK)
+		goto out;
+	localdb_rollback(a->db);
+dberr:
+	fprintf(stderr, "baosong: 本地数据库错误 local database: %s\n", bs_strerror(rv));
+out:
+	if (have_r)
+		lrecord_free(&r);
+	return rv;
+}
+
+int cmd_resolve(int argc, char **argv)
+{
+	static const struct option opts[] = {{"mine", no_argument, 0, O_MINE},
+					     {"theirs", no_argument, 0, O_THEIRS},
+					     {"dir", required_argument, 0, 'd'},
+					     {"help", no_argument, 0, 'h'},
+					     {0, 0, 0, 0}};
+	const char *dir = NULL;
+	struct app a;
+	struct app_server srv;
+	struct lconflict cf;
+	char what[400];
+	uint64_t seq = 0, newseq = 0;
+	int mine = 0, theirs = 0, have_cf = 0, c, rv;
+
+	name_argv(argv, "baosong resolve");
+	while ((c = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
+		switch (c) {
+		case O_MINE: mine = 1; break;
+		case O_THEIRS: theirs = 1; break;
+		case 'd': dir = optarg; break;
+		case 'h':
+			printf("baosong resolve SEQ --mine|--theirs [--dir DIR]\n"
+			       "  Settle a conflict (冲突): someone changed the record on the "
+			       "server after you last\n  saw it, so your change #SEQ was not "
+			       "applied.  `baosong status` lists conflicts.\n"
+			       "  --theirs  keep the server's version (this device shows it "
+			       "already); drop yours\n"
+			       "  --mine    send your version again, on top of the server's; "
+			       "the next sync sends it\n"
+			       "Example:\n  baosong resolve 42 --theirs\n");
+			return 0;
+		default: return EX_USAGE_;
+		}
+	}
+	if ((rv = parse_seq("resolve", argc, argv, &seq)) != 0)
+		return rv;
+	if (mine == theirs) {
+		fprintf(stderr, "baosong resolve: give exactly one of --mine (keep your version) "
+				"or --theirs (keep the server's)\n");
+		return EX_USAGE_;
+	}
+	app_blank(&a);
+	if ((rv = open_app(dir, &a, &srv)) != BS_OK)
+		goto out;
+	rv = localdb_conflict_get(a.db, seq, &cf);
+	if (rv == BS_E_NOTFOUND) {
+		fprintf(stderr, "baosong: 没有 #%llu 号冲突 no conflict #%llu (`baosong status` "
+				"lists them)\n", (unsigned long long)seq, (unsigned long long)seq);
+		goto out;
+	}
+	if (rv != BS_OK)
+		goto dberr;
+	have_cf = 1;
+	describe_record(a.db, cf.kind, cf.uid, mine ? cf.mine : cf.theirs,
+			mine ? cf.mine_len : cf.theirs_len, what, sizeof what);
+	if (theirs) {
+		if ((rv = localdb_conflict_delete(a.db, seq)) != BS_OK)
+			goto dberr;
+		printf("已采用服务器版本 kept the server's version (revision %llu) of ",
+		       (unsigned long long)cf.server_rev);
+		table_text(stdout, what, 0, NULL);
+		printf("; your change #%llu is dropped\n", (unsigned long long)seq);
+		goto out;
+	}
+	if ((rv = resolve_mine(&a, &srv, &cf, &newseq)) != BS_OK) {
+		if (rv == BS_E_STATE)
+			rv = BS_E_BUSY; /* 75: try again after the next sync */
+		goto out; /* explained */
+	}
+	printf("已保留你的版本 kept your version of ");
+	table_text(stdout, what, 0, NULL);
+	printf(": queued again as #%llu on top of server revision %llu; `baosong sync` "
+	       "sends it\n", (unsigned long long)newseq, (unsigned long long)cf.server_rev);
+	goto out;
+dberr:
+	fprintf(stderr, "baosong: 本地数据库错误 local database: %s\n", bs_strerror(rv));
+out:
+	if (have_cf)
+		lconflict_free(&cf);
+	app_close(&a);
+	return cli_exit_code(rv);
+}
+
+struct find_op {
+	uint64_t seq;
+	int found;
+	char kind[LDB_KIND_MAX + 1];
+	char uid[LDB_UID_MAX + 1];
+	char msg[256];
+	int code;
+	uint8_t *data;
+	size_t len;
+};
+
+static int find_quarantined(void *ctx, const struct lop *op)
+{
+	struct find_op *f = ctx;
+	if (op->seq != f->seq)
+		return 0;
+	f->found = 1;
+	snprintf(f->kind, sizeof f->kind, "%s", op->kind);
+	snprintf(f->uid, sizeof f->uid, "%s", op->uid);
+	snprintf(f->msg, sizeof f->msg, "%s", op->error_msg);
+	f->code = op->error_code;
+	if (op->data_len && (f->data = malloc(op->data_len)) != NULL) {
+		memcpy(f->data, op->data, op->data_len);
+		f->len = op->data_len;
+	}
+	return 1;
+}
+
+int cmd_discard(int argc, char **argv)
+{
+	static const struct option opts[] = {{"dir", required_argument, 0, 'd'},
+					     {"help", no_argument, 0, 'h'},
+					     {0, 0, 0, 0}};
+	const char *dir = NULL;
+	struct app a;
+	struct find_op f;
+	char what[400];
+	uint64_t seq = 0;
+	int c, rv;
+
+	memset(&f, 0, sizeof f);
+	name_argv(argv, "baosong discard");
+	while ((c = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': dir = optarg; break;
+		case 'h':
+			printf("baosong discard SEQ [--dir DIR]\n"
+			       "  Drop operation #SEQ that the server refused for good (隔离; "
+			       "`baosong status`\n  lists them with the reason).  The record "
+			       "keeps what this device shows;\n  change it again to send a "
+			       "corrected version.\n"
+			       "Example:\n  baosong discard 17\n");
+			return 0;
+		default: return EX_USAGE_;
+		}
+	}
+	if ((rv = parse_seq("discard", argc, argv, &seq)) != 0)
+		return rv;
+	f.seq = seq;
+	app_blank(&a);
+	if ((rv = open_app(dir, &a, NULL)) != BS_OK)
+		goto out;
+	if ((rv = localdb_quarantine_each(a.db, find_quarantined, &f)) < 0)
+		goto dberr;
+	rv = localdb_outbox_discard(a.db, seq);
+	if (rv == BS_E_NOTFOUND) {
+		fprintf(stderr, "baosong: 没有 #%llu 号操作 no operation #%llu (`baosong status` "
+				"lists the refused ones)\n", (unsigned long long)seq,
+			(unsigned long long)seq);
+		goto out;
+	}
+	if (rv == BS_E_STATE) {
+		fprintf(stderr, "baosong: #%llu 还在等待发送 operation #%llu is still waiting to be "
+				"sent, not refused; only refused operations can be discarded\n",
+			(unsigned long long)seq, (unsigned long long)seq);
+		rv = BS_E_INVAL; /* the wrong operation was named: 65 */
+		goto out;
+	}
+	if (rv != BS_OK)
+		goto dberr;
+	if (f.found) {
+		describe_record(a.db, f.kind, f.uid, f.data, f.len, what, sizeof what);
+		printf("已丢弃 discarded #%llu: ", (unsigned long long)seq);
+		table_text(stdout, what, 0, NULL);
+		printf(" (");
+		table_text(stdout, f.uid, 0, NULL);
+		printf("; refused: ");
+		table_text(stdout, f.msg, 0, NULL);
+		printf(" [%s])\n", bs_errname(f.code));
+	} else {
+		printf("已丢弃 discarded #%llu\n", (unsigned long long)seq);
+	}
+	goto out;
+dberr:
+	fprintf(stderr, "baosong: 本地数据库错误 local database: %s\n", bs_strerror(rv));
+out:
+	free(f.data);
+	app_close(&a);
+	return cli_exit_code(rv);
+}
+
+/* ---- fetch ----------------------------------------------------------------------- */
+
+int cmd_fetch(int argc, char **argv)
+{
+	static const struct option opts[] = {{"out", required_argument, 0, O_OUT},
+					     {"force", no_argument, 0, O_FORCE},
+					     {"timeout", required_argument, 0, O_TIMEOUT},
+					     {"dir", required_argument, 0, 'd'},
+					     {"help", no_argument, 0, 'h'},
+					     {0, 0, 0, 0}};
+	const char *dir = NULL, *path = NULL, *arg;
+	unsigned long long timeout_s = FETCH_TIMEOUT_S;
+	uint8_t hash[LDB_HASH_LEN];
+	struct app_server srv;
+	struct keypair kp;
+	struct session s;
+	struct stat st;
+	struct app a;
+	size_t i, binlen = 0;
+	int force = 0, connected = 0, c, rv;
+
+	name_argv(argv, "baosong fetch");
+	while ((c = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
+		switch (c) {
+		case O_OUT: path = optarg; break;
+		case O_FORCE: force = 1; break;
+		case O_TIMEOUT:
+			if (cli_parse_uint(optarg, 1, 3600, &timeout_s) != BS_OK) {
+				fprintf(stderr, "baosong: --timeout must be 1..3600 seconds\n");
+				return EX_USAGE_;
+			}
+			break;
+		case 'd': dir = optarg; break;
+		case 'h':
+			printf("baosong fetch HASH --out FILE [--force] [--timeout S] [--dir DIR]\n"
+			       "  Download an attachment (a site photo ...) from the server by its "
+			       "content hash\n  (64 hex characters) into FILE.  The download is "
+			       "checked against the hash\n  before FILE appears; --force replaces "
+			       "an existing FILE.\n"
+			       "Example:\n  baosong fetch 9f86d081884c7d659a2feaa0c55ad015"
+			       "a3bf4f1b2b0b822cd15d6c15b0f00a08 --out site.jpg\n");
+			return 0;
+		default: return EX_USAGE_;
+		}
+	}
+	if (argc - optind != 1 || !path) {
+		fprintf(stderr, "baosong fetch: give HASH and --out FILE (see --help)\n");
+		return EX_USAGE_;
+	}
+	arg = argv[optind];
+	for (i = 0; arg[i] && i <= 2 * LDB_HASH_LEN; i++)
+		if (!((arg[i] >= '0' && arg[i] <= '9') || (arg[i] >= 'a' && arg[i] <= 'f') ||
+		      (arg[i] >= 'A' && arg[i] <= 'F')))
+			break;
+	if (i != 2 * LDB_HASH_LEN || arg[i] != '\0' ||
+	    sodium_hex2bin(hash, sizeof hash, arg, i, NULL, &binlen, NULL) != 0 ||
+	    binlen != sizeof hash) {
+		fprintf(stderr, "baosong fetch: HASH must be 64 hexadecimal characters\n");
+		return EX_USAGE_;
+	}
+	if (strlen(path) > 4000) {
+		fprintf(stderr, "baosong fetch: --out path too long\n");
+		return EX_USAGE_;
+	}
+	if (!force && lstat(path, &st) == 0) {
+		fprintf(stderr, "baosong fetch: %s 已存在 exists already (--force replaces it)\n",
+			path);
+		return EX_USAGE_;
+	}
+	app_blank(&a);
+	if ((rv = open_app(dir, &a, &srv)) != BS_OK)
+		goto out;
+	if ((rv = keys_read_private(a.key_path, &kp)) != BS_OK) {
+		fprintf(stderr, "baosong: key %s: %s\n", a.key_path, bs_strerror(rv));
+		goto out;
+	}
+	rv = session_open(&s, srv.addr, &kp, srv.pub, (unsigned)timeout_s * 1000u);
+	keys_wipe(&kp);
+	if (rv != BS_OK) {
+		fprintf(stderr, "baosong: 无法连接服务器 cannot open a session with %s: %s\n",
+			srv.addr, s.server.error ? s.server.error_message : bs_strerror_zh(rv));
+		goto out;
+	}
+	connected = 1;
+	rv = sync_download(&s, hash, path);
+	if (rv == BS_E_NOTFOUND)
+		fprintf(stderr, "baosong: 服务器上没有这个文件 the server has no file %.16s...\n",
+			arg);
+	else if (rv == BS_E_CORRUPT)
+		fprintf(stderr, "baosong: 下载的内容与哈希不符 what arrived does not match the "
+				"hash; nothing written\n");
+	else if (rv != BS_OK)
+		fprintf(stderr, "baosong: 下载失败 download failed: %s (%s)\n", bs_strerror_zh(rv),
+			bs_errname(rv));
+	else if (stat(path, &st) == 0)
+		printf("已下载 fetched %.16s... to %s (%lld bytes)\n", arg, path,
+		       (long long)st.st_size);
+out:
+	if (connected)
+		session_close(&s);
+	app_close(&a);
+	return cli_exit_code(rv);
+}

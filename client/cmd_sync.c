@@ -1,0 +1,452 @@
+/* cmd_sync.c - baosong init, sync, push, pull, status. */
+#include <getopt.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "cli.h"
+#include "commands.h"
+#include "err.h"
+#include "log.h"
+#include "net.h"
+#include "sync.h"
+
+#define DEFAULT_TIMEOUT_S 30u
+#define DEFAULT_BUDGET_S 1800u
+#define BACKOFF_CAP_S 300u
+
+static int64_t now_ms(void)
+{
+	return wire_now_ms();
+}
+
+/* "2026-11-23 17:03" in Shanghai time. */
+static void fmt_local(int64_t ms, char *out, size_t cap)
+{
+	time_t t = (time_t)(ms / 1000) + 8 * 3600;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, cap, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+/* ---- init ----------------------------------------------------------------------- */
+
+static const char *role_name(int role)
+{
+	static const char *names[] = {"?", "填报 reporter", "审核 reviewer", "统计 statistics",
+				      "领导 leader", "管理员 admin"};
+	return role >= 1 && role <= 5 ? names[role] : names[0];
+}
+
+static int save_identity(struct app *a, const char *server, const uint8_t pub[KEY_LEN],
+			 const Baosong__V1__Identity *id)
+{
+	char b64[64];
+	int rv;
+	keys_pub_to_base64(pub, b64);
+	rv = localdb_begin(a->db);
+	if (rv == BS_OK)
+		rv = localdb_meta_set(a->db, "server", server);
+	if (rv == BS_OK)
+		rv = localdb_meta_set(a->db, "server_key", b64);
+	if (rv == BS_OK)
+		rv = localdb_meta_set_int(a->db, "device_id", id->device_id);
+	if (rv == BS_OK)
+		rv = localdb_meta_set_int(a->db, "unit_id", id->unit_id);
+	if (rv == BS_OK)
+		rv = localdb_meta_set_int(a->db, "role", id->role);
+	if (rv == BS_OK)
+		rv = localdb_meta_set(a->db, "unit_name", id->unit_name ? id->unit_name : "");
+	if (rv == BS_OK)
+		rv = localdb_meta_set(a->db, "unit_code", id->unit_code ? id->unit_code : "");
+	if (rv == BS_OK)
+		rv = localdb_commit(a->db);
+	else
+		localdb_rollback(a->db);
+	return rv;
+}
+
+int cmd_init(int argc, char **argv)
+{
+	static const struct option opts[] = {{"dir", required_argument, 0, 'd'},
+					     {"server", required_argument, 0, 's'},
+					     {"server-key", required_argument, 0, 'S'},
+					     {"token", required_argument, 0, 't'},
+					     {"label", required_argument, 0, 'l'},
+					     {"help", no_argument, 0, 'h'},
+					     {0, 0, 0, 0}};
+	const char *dir = NULL, *server = NULL, *server_key = NULL, *token = NULL;
+	const char *label = NULL;
+	char host[256] = "", fp[FP_STRLEN + 1];
+	struct app a;
+	struct keypair kp;
+	struct session s;
+	uint8_t spub[KEY_LEN];
+	Envelope req = BAOSONG__V1__ENVELOPE__INIT, *resp = NULL;
+	Baosong__V1__EnrollRequest er = BAOSONG__V1__ENROLL_REQUEST__INIT;
+	Baosong__V1__WhoAmI w = BAOSONG__V1__WHO_AM_I__INIT;
+	struct wire_arena arena;
+	int c, rv;
+
+	while ((c = getopt_long(argc, argv, "d:s:S:t:l:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': dir = optarg; break;
+		case 's': server = optarg; break;
+		case 'S': server_key = optarg; break;
+		case 't': token = optarg; break;
+		case 'l': label = optarg; break;
+		case 'h':
+			printf("baosong init --server HOST:PORT --server-key FINGERPRINT|FILE "
+			       "--token TOKEN [--label TEXT] [--dir DIR]\n"
+			       "  Set this device up: make its key (if there is none), pin the "
+			       "server's key after\n  checking its fingerprint, and enrol with the "
+			       "one-time token from the bureau.\n  Running it again on an enrolled "
+			       "device just checks the connection.\n");
+			return 0;
+		default: return EX_USAGE_;
+		}
+	}
+	if (!server || !server_key) {
+		fprintf(stderr, "baosong init: needs --server HOST:PORT and --server-key "
+				"FINGERPRINT|FILE (and --token TOKEN the first time)\n");
+		return EX_USAGE_;
+	}
+	if ((rv = app_init(&a, dir, 1)) != BS_OK) {
+		fprintf(stderr, "baosong: data directory: %s\n", bs_strerror(rv));
+		return cli_exit_code(rv);
+	}
+	rv = keys_read_private(a.key_path, &kp);
+	if (rv == BS_E_NOTFOUND) {
+		if ((rv = keys_generate(&kp)) == BS_OK)
+			rv = keys_write(&kp, a.key_path, label ? label : "baosong-device", 0);
+		if (rv == BS_OK) {
+			keys_fingerprint(kp.pub, fp);
+			printf("made this device's key %s (fingerprint %s)\n", a.key_path, fp);
+		}
+	}
+	if (rv != BS_OK) {
+		fprintf(stderr, "baosong: key %s: %s\n", a.key_path, bs_strerror(rv));
+		keys_wipe(&kp);
+		return cli_exit_code(rv);
+	}
+	rv = net_resolve_server_key(server, server_key, DEFAULT_TIMEOUT_S * 1000u, spub);
+	if (rv != BS_OK) {
+		if (rv == BS_E_FINGERPRINT)
+			fprintf(stderr, "baosong: the server at %s presented a key that does NOT "
+					"match %s; not connecting\n", server, server_key);
+		else
+			fprintf(stderr, "baosong: server key: %s\n", bs_strerror(rv));
+		keys_wipe(&kp);
+		return cli_exit_code(rv);
+	}
+	(void)host;
+	rv = session_open(&s, server, &kp, spub, DEFAULT_TIMEOUT_S * 1000u);
+	keys_wipe(&kp);
+	if (rv != BS_OK) {
+		fprintf(stderr, "baosong: cannot open a session: %s\n",
+			s.server.error ? s.server.error_message : bs_strerror(rv));
+		return cli_exit_code(rv);
+	}
+	/* Already enrolled?  Then WhoAmI answers; otherwise enrol. */
+	req.body_case = BAOSONG__V1__ENVELOPE__BODY_WHOAMI;
+	req.whoami = &w;
+	if (token) {
+		er.token = (char *)token;
+		er.label = (char *)(label ? label : "");
+		req.body_case = BAOSONG__V1__ENVELOPE__BODY_ENROLL;
+		req.enroll = &er;
+	}
+	wire_arena_init(&arena, WIRE_DECODE_MEM_MAX);
+	rv = session_call(&s, &req, &arena, &resp);
+	if (rv == BS_OK && resp->body_case == BAOSONG__V1__ENVELOPE__BODY_ERROR &&
+	    wire_error_code(resp->error) == BS_E_STATE && token) {
+		/* The key was enrolled before: fine, ask who we are. */
+		wire_envelope_free(resp, &arena);
+		resp = NULL;
+		req.body_case = BAOSONG__V1__ENVELOPE__BODY_WHOAMI;
+		req.whoami = &w;
+		wire_arena_init(&arena, WIRE_DECODE_MEM_MAX);
+		rv = session_call(&s, &req, &arena, &resp);
+	}
+	if (rv == BS_OK && resp->body_case == BAOSONG__V1__ENVELOPE__BODY_ERROR) {
+		rv = wire_error_code(resp->error);
+		fprintf(stderr, "baosong: %s%s\n", resp->error->message,
+			rv == BS_E_UNKNOWN_KEY ? " (give --token TOKEN from the bureau)" : "");
+	} else if (rv == BS_OK && resp->body_case != BAOSONG__V1__ENVELOPE__BODY_IDENTITY) {
+		rv = BS_E_PROTO;
+	}
+	if (rv == BS_OK) {
+		const Baosong__V1__Identity *id = resp->identity;
+		if ((rv = app_open_db(&a)) == BS_OK)
+			rv = save_identity(&a, server, spub, id);
+		if (rv == BS_OK) {
+			keys_fingerprint(spub, fp);
+			printf("enrolled: device %lld of %s (%s), role %s\nserver %s, key %s\n",
+			       (long long)id->device_id, id->unit_name, id->unit_code,
+			       role_name(id->role), server, fp);
+		}
+	}
+	if (resp)
+		wire_envelope_free(resp, &arena);
+	session_close(&s);
+	app_close(&a);
+	if (rv != BS_OK && rv != BS_E_UNKNOWN_KEY && rv != BS_E_TOKEN)
+		fprintf(stderr, "baosong init: %s\n", bs_strerror(rv));
+	return cli_exit_code(rv);
+}
+
+/* ---- sync ------------------------------------------------------------------------ */
+
+enum sync_mode { MODE_SYNC, MODE_PUSH, MODE_PULL };
+
+static int one_round(struct app *a, enum sync_mode mode, unsigned timeout_ms,
+		     const struct sync_opts *so, struct sync_stats *st)
+{
+	struct app_server srv;
+	struct keypair kp;
+	struct session s;
+	int rv;
+
+	if ((rv = app_server(a, &srv)) != BS_OK)
+		return rv;
+	if ((rv = keys_read_private(a->key_path, &kp)) != BS_OK) {
+		fprintf(stderr, "baosong: key %s: %s\n", a->key_path, bs_strerror(rv));
+		return rv;
+	}
+	rv = session_open(&s, srv.addr, &kp, srv.pub, timeout_ms);
+	keys_wipe(&kp);
+	if (rv != BS_OK) {
+		if (s.server.error)
+			log_warn("server refused the session: %s", s.server.error_message);
+		return rv;
+	}
+	if (mode != MODE_PULL)
+		rv = sync_push(&s, a->db, so, st);
+	if (rv == BS_OK && mode != MODE_PUSH)
+		rv = sync_pull(&s, a->db, st);
+	session_close(&s);
+	return rv;
+}
+
+static void note_result(struct app *a, int rv)
+{
+	char msg[300];
+	if (rv == BS_OK) {
+		localdb_meta_set_int(a->db, "last_sync_ok", now_ms());
+		localdb_meta_set(a->db, "last_sync_error", "");
+		return;
+	}
+	snprintf(msg, sizeof msg, "%lld %s", (long long)now_ms(), bs_strerror_zh(rv));
+	localdb_meta_set(a->db, "last_sync_error", msg);
+}
+
+static int run_sync(int argc, char **argv, enum sync_mode mode)
+{
+	static const struct option opts[] = {{"dir", required_argument, 0, 'd'},
+					     {"unattended", no_argument, 0, 'u'},
+					     {"budget", required_argument, 0, 'b'},
+					     {"timeout", required_argument, 0, 't'},
+					     {"quiet", no_argument, 0, 'q'},
+					     {"verbose", no_argument, 0, 'v'},
+					     {"help", no_argument, 0, 'h'},
+					     {0, 0, 0, 0}};
+	const char *dir = NULL;
+	unsigned long long budget = 0, timeout_s = DEFAULT_TIMEOUT_S;
+	int unattended = 0, quiet = 0, c, rv, attempt = 0;
+	struct sync_opts so;
+	struct sync_stats st;
+	struct app a;
+	int64_t deadline;
+
+	memset(&so, 0, sizeof so);
+	while ((c = getopt_long(argc, argv, "d:ub:t:qvh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': dir = optarg; break;
+		case 'u': unattended = 1; break;
+		case 'b':
+			if (cli_parse_uint(optarg, 1, 86400, &budget) != BS_OK) {
+				fprintf(stderr, "baosong: --budget must be 1..86400 seconds\n");
+				return EX_USAGE_;
+			}
+			break;
+		case 't':
+			if (cli_parse_uint(optarg, 1, 3600, &timeout_s) != BS_OK) {
+				fprintf(stderr, "baosong: --timeout must be 1..3600 seconds\n");
+				return EX_USAGE_;
+			}
+			break;
+		case 'q': quiet = 1; break;
+		case 'v': log_setup("baosong", LOG_DEBUG); break;
+		case 'h':
+			printf("baosong %s [--unattended] [--budget SECONDS] [--timeout SECONDS] "
+			       "[--quiet] [--dir DIR]\n"
+			       "  sync = push, then pull.  push sends attachments then the outbox "
+			       "in order;\n  pull fetches what changed on the server.\n"
+			       "  --unattended  for cron/systemd: never overlaps another run, "
+			       "retries retryable\n                errors with exponential backoff "
+			       "and jitter until --budget\n                (default %u s) runs out, "
+			       "prints one summary line (none with --quiet).\n"
+			       "Exit status: 0 done, 75 try later (network, busy, another run), "
+			       "77 refused\n(revoked key, not enrolled), 65 bad data, 70 internal.\n",
+			       mode == MODE_SYNC ? "sync" : mode == MODE_PUSH ? "push" : "pull",
+			       DEFAULT_BUDGET_S);
+			return 0;
+		default: return EX_USAGE_;
+		}
+	}
+	if (unattended && budget == 0)
+		budget = DEFAULT_BUDGET_S;
+	so.progress = !unattended && !quiet && isatty(STDERR_FILENO);
+	if (unattended || quiet)
+		log_setup("baosong", LOG_ERROR);
+	if (getenv("BAOSONG_TEST_STOP_AFTER_BYTES"))
+		so.stop_after_bytes = strtoull(getenv("BAOSONG_TEST_STOP_AFTER_BYTES"), NULL, 10);
+	if (getenv("BAOSONG_TEST_CHUNK"))
+		so.chunk = (unsigned)strtoul(getenv("BAOSONG_TEST_CHUNK"), NULL, 10);
+
+	if ((rv = app_init(&a, dir, 0)) != BS_OK || (rv = app_open_db(&a)) != BS_OK) {
+		fprintf(stderr, "baosong: %s: %s\n", a.db_path, bs_strerror(rv));
+		return cli_exit_code(rv);
+	}
+	if ((rv = app_lock(&a)) != BS_OK) {
+		if (!quiet)
+			fprintf(stderr, "baosong: another sync is running in %s; not starting a "
+					"second one\n", a.dir);
+		app_close(&a);
+		return cli_exit_code(rv);
+	}
+	deadline = now_ms() + (int64_t)budget * 1000;
+	for (;;) {
+		memset(&st, 0, sizeof st);
+		rv = one_round(&a, mode, (unsigned)timeout_s * 1000u, &so, &st);
+		note_result(&a, rv);
+		if (rv == BS_OK || !unattended || !bs_err_retryable(rv))
+			break;
+		{
+			/* Exponential backoff with full jitter, within the budget. */
+			unsigned cap = attempt < 8 ? (1u << attempt) : BACKOFF_CAP_S;
+			unsigned delay_ms;
+			if (cap > BACKOFF_CAP_S)
+				cap = BACKOFF_CAP_S;
+			delay_ms = cap * 500u + randombytes_uniform(cap * 500u + 1);
+			if (now_ms() + delay_ms >= deadline)
+				break;
+			log_warn("attempt %d failed (%s); retrying in %.1f s", attempt + 1,
+				 bs_strerror(rv), delay_ms / 1000.0);
+			usleep(delay_ms * 1000u);
+			attempt++;
+		}
+	}
+	if (rv == BS_OK && !quiet) {
+		unsigned pend = 0, quar = 0, conf = 0;
+		localdb_counts(a.db, &pend, &quar, &conf);
+		printf("同步完成 sync done: 已确认 %u 条（重放 %u），冲突 %u，被拒 %u；拉取 %u 条；"
+		       "上传 %u 个文件 %.1f MB；待发 %u，隔离 %u，待解决冲突 %u\n",
+		       st.applied, st.replayed, st.conflicts, st.rejected, st.pulled,
+		       st.files_uploaded, (double)st.bytes_uploaded / 1048576.0, pend, quar, conf);
+	} else if (rv != BS_OK) {
+		fprintf(stderr, "baosong: sync failed: %s (%s)%s\n", bs_strerror_zh(rv),
+			bs_errname(rv),
+			bs_err_retryable(rv) ? "; nothing is lost, the next run continues" : "");
+	}
+	app_close(&a);
+	return cli_exit_code(rv);
+}
+
+int cmd_sync(int argc, char **argv)
+{
+	return run_sync(argc, argv, MODE_SYNC);
+}
+
+int cmd_push(int argc, char **argv)
+{
+	return run_sync(argc, argv, MODE_PUSH);
+}
+
+int cmd_pull(int argc, char **argv)
+{
+	return run_sync(argc, argv, MODE_PULL);
+}
+
+/* ---- status ---------------------------------------------------------------------- */
+
+static int print_quarantined(void *ctx, const struct lop *op)
+{
+	(void)ctx;
+	printf("  #%llu %s %s: %s [%s]\n", (unsigned long long)op->seq, op->kind, op->uid,
+	       op->error_msg, bs_errname(op->error_code));
+	return 0;
+}
+
+static int print_conflict(void *ctx, const struct lconflict *cf)
+{
+	char when[32];
+	(void)ctx;
+	fmt_local(cf->created_at, when, sizeof when);
+	printf("  #%llu %s %s: server revision %llu differs from yours (%s)\n",
+	       (unsigned long long)cf->seq, cf->kind, cf->uid,
+	       (unsigned long long)cf->server_rev, when);
+	return 0;
+}
+
+int cmd_status(int argc, char **argv)
+{
+	static const struct option opts[] = {{"dir", required_argument, 0, 'd'},
+					     {"help", no_argument, 0, 'h'},
+					     {0, 0, 0, 0}};
+	const char *dir = NULL;
+	struct app a;
+	struct app_server srv;
+	unsigned pend = 0, quar = 0, conf = 0;
+	int64_t ok = 0;
+	char buf[300], when[32];
+	int c, rv;
+
+	while ((c = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': dir = optarg; break;
+		case 'h':
+			printf("baosong status [--dir DIR]\n  What waits to be sent, what the "
+			       "server refused or returned, conflicts to resolve,\n  and when the "
+			       "last sync succeeded.\n");
+			return 0;
+		default: return EX_USAGE_;
+		}
+	}
+	if ((rv = app_init(&a, dir, 0)) != BS_OK || (rv = app_server(&a, &srv)) != BS_OK) {
+		app_close(&a);
+		return cli_exit_code(rv);
+	}
+	printf("单位 unit: %s   设备 device: %lld   服务器 server: %s\n", srv.unit_name,
+	       (long long)srv.device_id, srv.addr);
+	localdb_counts(a.db, &pend, &quar, &conf);
+	printf("待发送 pending: %u   已隔离 quarantined: %u   冲突 conflicts: %u\n", pend, quar,
+	       conf);
+	if (localdb_meta_get_int(a.db, "last_sync_ok", &ok) == BS_OK && ok > 0) {
+		fmt_local(ok, when, sizeof when);
+		printf("上次成功同步 last successful sync: %s (北京时间)\n", when);
+	} else {
+		printf("上次成功同步 last successful sync: never\n");
+	}
+	if (localdb_meta_get(a.db, "last_sync_error", buf, sizeof buf) == BS_OK && buf[0]) {
+		long long t = strtoll(buf, NULL, 10);
+		const char *msg = strchr(buf, ' ');
+		fmt_local(t, when, sizeof when);
+		printf("上次同步失败 last failure: %s %s\n", when, msg ? msg + 1 : "");
+	}
+	if (quar) {
+		printf("被服务器拒绝、需要修改的操作 refused by the server (fix, then "
+		       "`baosong discard SEQ`):\n");
+		localdb_quarantine_each(a.db, print_quarantined, NULL);
+	}
+	if (conf) {
+		printf("冲突 conflicts (resolve with `baosong resolve SEQ --mine|--theirs`):\n");
+		localdb_conflict_each(a.db, print_conflict, NULL);
+	}
+	app_close(&a);
+	return 0;
+}

@@ -1,0 +1,159 @@
+/* localdb.h - the client's local SQLite database: the records this device
+ * knows, the outbox of operations not yet acknowledged by the server, the
+ * conflict list, attachment files, and settings.  Every SQL statement of
+ * the client lives in client/localdb.c.
+ *
+ * Durability: WAL, synchronous=FULL.  A local change writes the record and
+ * its outbox op in one transaction, so a crash never leaves one without the
+ * other.  Ops are numbered per device from 1 without gaps (meta next_seq).
+ *
+ * Conventions: 0 or a negative BS_E_* code; out-parameters written only on
+ * success; malloc'd members released with the matching *_free. */
+#ifndef BS_LOCALDB_H
+#define BS_LOCALDB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define LDB_HASH_LEN 32
+#define LDB_KIND_MAX 32
+#define LDB_UID_MAX 64
+
+struct localdb;
+
+/* A record as this device sees it: the server's revision `rev` (0 if the
+ * server has never acknowledged it) and the data, which includes local
+ * changes still in the outbox. */
+struct lrecord {
+	char kind[LDB_KIND_MAX + 1];
+	char uid[LDB_UID_MAX + 1];
+	int64_t unit_id;
+	uint64_t rev;
+	int deleted;
+	int64_t updated_at;
+	uint8_t *data;
+	size_t data_len;
+	uint8_t (*attachments)[LDB_HASH_LEN];
+	size_t n_attachments;
+	unsigned pending;          /* pending (not quarantined) ops on this uid */
+};
+void lrecord_free(struct lrecord *r);
+
+/* An outbox operation. */
+enum lop_state { LOP_PENDING = 0, LOP_QUARANTINED = 1 };
+struct lop {
+	uint64_t seq;
+	char kind[LDB_KIND_MAX + 1];
+	char uid[LDB_UID_MAX + 1];
+	uint64_t base_rev;
+	int deleted;
+	uint8_t *data;
+	size_t data_len;
+	uint8_t (*attachments)[LDB_HASH_LEN];
+	size_t n_attachments;
+	int64_t created_at;
+	int state;                 /* enum lop_state */
+	int error_code;            /* BS_E_* for quarantined ops */
+	char error_msg[256];
+};
+void lop_free(struct lop *op);
+
+struct lconflict {
+	uint64_t seq;              /* the op that conflicted */
+	char kind[LDB_KIND_MAX + 1];
+	char uid[LDB_UID_MAX + 1];
+	uint8_t *mine;             /* the op's data */
+	size_t mine_len;
+	uint64_t server_rev;
+	uint8_t *theirs;           /* the server's current data */
+	size_t theirs_len;
+	int64_t created_at;
+};
+void lconflict_free(struct lconflict *c);
+
+/* Open or create path (mode 0600) and apply migrations. */
+int localdb_open(const char *path, struct localdb **out);
+void localdb_close(struct localdb *db);
+
+int localdb_begin(struct localdb *db); /* BEGIN IMMEDIATE */
+int localdb_commit(struct localdb *db);
+int localdb_rollback(struct localdb *db);
+
+/* Settings (server address, pinned server key, device id, unit, pull
+ * cursor, last sync times ...): text values; *_int for integers.
+ * BS_E_NOTFOUND if unset. */
+int localdb_meta_get(struct localdb *db, const char *key, char *buf, size_t cap);
+int localdb_meta_set(struct localdb *db, const char *key, const char *value);
+int localdb_meta_get_int(struct localdb *db, const char *key, int64_t *value);
+int localdb_meta_set_int(struct localdb *db, const char *key, int64_t value);
+
+/* ---- records ---- */
+
+int localdb_record_get(struct localdb *db, const char *uid, struct lrecord *out);
+/* fn for each record of kind (all kinds if NULL), not deleted ones unless
+ * include_deleted, ordered by kind then updated_at then uid. */
+int localdb_record_each(struct localdb *db, const char *kind, int include_deleted,
+			int (*fn)(void *ctx, const struct lrecord *r), void *ctx);
+
+/* A local change: in one transaction, write the record's new local data and
+ * append an outbox op with seq = next_seq (then next_seq + 1) and base_rev =
+ * the record's server rev + its pending ops (0 + pending for a new record).
+ * unit_id is stored on a new record.  *seq receives the op's seq. */
+int localdb_change(struct localdb *db, const char *kind, const char *uid, int64_t unit_id,
+		   const uint8_t *data, size_t len, const uint8_t (*attachments)[LDB_HASH_LEN],
+		   size_t n_attachments, int deleted, int64_t now, uint64_t *seq);
+
+/* ---- outbox ---- */
+
+/* Pending ops with seq > after, in seq order, at most limit. */
+int localdb_outbox_each(struct localdb *db, uint64_t after, unsigned limit,
+			int (*fn)(void *ctx, const struct lop *op), void *ctx);
+/* Quarantined ops, in seq order. */
+int localdb_quarantine_each(struct localdb *db, int (*fn)(void *ctx, const struct lop *op),
+			    void *ctx);
+/* The server applied op seq as revision rev: delete it from the outbox and
+ * raise the record's server rev to rev.  Acknowledging an op that is no
+ * longer in the outbox is not an error (a replayed receipt). */
+int localdb_outbox_ack(struct localdb *db, uint64_t seq, uint64_t rev);
+/* The server refused op seq for good: keep it, marked quarantined. */
+int localdb_outbox_quarantine(struct localdb *db, uint64_t seq, int code, const char *msg);
+/* Op seq conflicted: move it from the outbox to the conflict list with the
+ * server's version, and store the server's version as the record (data,
+ * rev, deleted) so the device shows what the server holds. */
+int localdb_outbox_conflict(struct localdb *db, uint64_t seq, const struct lrecord *server);
+/* Drop a quarantined op (the user gave up on it). */
+int localdb_outbox_discard(struct localdb *db, uint64_t seq);
+int localdb_counts(struct localdb *db, unsigned *pending, unsigned *quarantined,
+		   unsigned *conflicts);
+
+/* ---- conflicts ---- */
+
+int localdb_conflict_each(struct localdb *db,
+			  int (*fn)(void *ctx, const struct lconflict *c), void *ctx);
+int localdb_conflict_get(struct localdb *db, uint64_t seq, struct lconflict *out);
+int localdb_conflict_delete(struct localdb *db, uint64_t seq);
+
+/* ---- pulled records ---- */
+
+/* Store a record received from the server.  If the device has pending ops
+ * on it, only the server rev is raised (local data stays, it is newer);
+ * otherwise data, rev, deleted, unit and attachments are replaced.  A
+ * version older than the one held is ignored. */
+int localdb_apply_remote(struct localdb *db, const struct lrecord *r);
+
+/* ---- attachment files ---- */
+
+/* Remember that hash is the content of path (size bytes). */
+int localdb_file_add(struct localdb *db, const uint8_t hash[LDB_HASH_LEN], const char *path,
+		     uint64_t size);
+int localdb_file_get(struct localdb *db, const uint8_t hash[LDB_HASH_LEN], char *path,
+		     size_t cap, uint64_t *size);                        /* BS_E_NOTFOUND */
+/* Mark hash as held by the server (no upload needed any more). */
+int localdb_file_set_uploaded(struct localdb *db, const uint8_t hash[LDB_HASH_LEN]);
+/* Hashes referenced by pending ops and not yet uploaded. */
+int localdb_file_each_unsent(struct localdb *db,
+			     int (*fn)(void *ctx, const uint8_t hash[LDB_HASH_LEN],
+				       const char *path, uint64_t size),
+			     void *ctx);
+
+#endif

@@ -1,0 +1,563 @@
+/* sync.c - push (attachments, then ops), pull. */
+#include "sync.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bs_limits.h"
+#include "err.h"
+#include "log.h"
+#include "records.h"
+
+#define CHUNK_MAX 49152u
+#define PUSH_OPS_MAX 64u
+#define PUSH_BYTES_MAX (40u * 1024u)
+#define PULL_PAGE 200u
+#define QUERY_MAX 256u
+
+/* One request, one reply; an Error reply becomes its code. */
+static int call(struct session *s, Envelope *req, struct wire_arena *a, Envelope **resp,
+		int want)
+{
+	int rv;
+	wire_arena_init(a, WIRE_DECODE_MEM_MAX);
+	rv = session_call(s, req, a, resp);
+	if (rv != BS_OK)
+		return rv;
+	if ((*resp)->body_case == BAOSONG__V1__ENVELOPE__BODY_ERROR) {
+		rv = wire_error_code((*resp)->error);
+		log_warn("server: %s%s%s", (*resp)->error->message,
+			 (*resp)->error->detail && *(*resp)->error->detail ? " - " : "",
+			 (*resp)->error->detail ? (*resp)->error->detail : "");
+		wire_envelope_free(*resp, a);
+		*resp = NULL;
+		return rv;
+	}
+	if ((int)(*resp)->body_case != want) {
+		wire_envelope_free(*resp, a);
+		*resp = NULL;
+		return BS_E_PROTO;
+	}
+	return BS_OK;
+}
+
+int sync_whoami(struct session *s, Baosong__V1__Identity **out, struct wire_arena *a,
+		Envelope **env)
+{
+	Envelope req = BAOSONG__V1__ENVELOPE__INIT;
+	Baosong__V1__WhoAmI w = BAOSONG__V1__WHO_AM_I__INIT;
+	int rv;
+	req.body_case = BAOSONG__V1__ENVELOPE__BODY_WHOAMI;
+	req.whoami = &w;
+	rv = call(s, &req, a, env, BAOSONG__V1__ENVELOPE__BODY_IDENTITY);
+	if (rv == BS_OK)
+		*out = (*env)->identity;
+	return rv;
+}
+
+/* ---- attachments ------------------------------------------------------------- */
+
+struct pending_file {
+	uint8_t hash[32];
+	char path[4096];
+	uint64_t size;
+};
+
+struct file_list {
+	struct pending_file *v;
+	size_t n, cap;
+};
+
+static int collect_file(void *ctx, const uint8_t hash[LDB_HASH_LEN], const char *path,
+			uint64_t size)
+{
+	struct file_list *fl = ctx;
+	if (fl->n == fl->cap) {
+		size_t ncap = fl->cap ? fl->cap * 2 : 16;
+		struct pending_file *nv = realloc(fl->v, ncap * sizeof *nv);
+		if (!nv)
+			return BS_E_NOMEM;
+		fl->v = nv;
+		fl->cap = ncap;
+	}
+	memcpy(fl->v[fl->n].hash, hash, 32);
+	snprintf(fl->v[fl->n].path, sizeof fl->v[fl->n].path, "%s", path);
+	fl->v[fl->n].size = size;
+	fl->n++;
+	return 0;
+}
+
+static void progress(const struct sync_opts *o, const char *path, uint64_t done, uint64_t total)
+{
+	const char *name;
+	unsigned pct, bars, i;
+	char bar[31];
+	if (!o->progress || total == 0)
+		return;
+	name = strrchr(path, '/');
+	name = name ? name + 1 : path;
+	pct = (unsigned)(done * 100u / total);
+	bars = pct * 30u / 100u;
+	for (i = 0; i < 30; i++)
+		bar[i] = i < bars ? '#' : ' ';
+	bar[30] = '\0';
+	fprintf(stderr, "\r上传 %-24.24s [%s] %3u%% %.1f/%.1f MB", name, bar, pct,
+		(double)done / 1048576.0, (double)total / 1048576.0);
+	if (done == total)
+		fputc('\n', stderr);
+	fflush(stderr);
+}
+
+static int upload_one(struct session *s, struct localdb *db, const struct pending_file *f,
+		      uint64_t offset, const struct sync_opts *o, struct sync_stats *st)
+{
+	uint8_t buf[CHUNK_MAX];
+	unsigned chunk = o->chunk && o->chunk <= CHUNK_MAX ? o->chunk : CHUNK_MAX;
+	uint64_t sent_here = 0;
+	int fd, rv = BS_OK;
+	struct stat sb;
+
+	fd = open(f->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		log_error("attachment %s: %s", f->path, strerror(errno));
+		return BS_E_NOTFOUND;
+	}
+	/* The file must still be what was attached. */
+	if (fstat(fd, &sb) != 0 || (uint64_t)sb.st_size != f->size) {
+		log_error("attachment %s changed since it was attached", f->path);
+		rv = BS_E_CORRUPT;
+		goto out;
+	}
+	while (offset < f->size) {
+		Envelope req = BAOSONG__V1__ENVELOPE__INIT, *resp = NULL;
+		Baosong__V1__BlobPut bp = BAOSONG__V1__BLOB_PUT__INIT;
+		struct wire_arena a;
+		size_t want = chunk;
+		ssize_t r;
+		if (f->size - offset < want)
+			want = (size_t)(f->size - offset);
+		if (o->stop_after_bytes && st->bytes_uploaded + want > o->stop_after_bytes) {
+			rv = BS_E_CLOSED; /* tests: a cut line */
+			goto out;
+		}
+		r = pread(fd, buf, want, (off_t)offset);
+		if (r != (ssize_t)want) {
+			rv = BS_E_IO;
+			goto out;
+		}
+		bp.hash.data = (uint8_t *)f->hash;
+		bp.hash.len = 32;
+		bp.size = f->size;
+		bp.offset = offset;
+		bp.data.data = buf;
+		bp.data.len = want;
+		req.body_case = BAOSONG__V1__ENVELOPE__BODY_BLOB_PUT;
+		req.blob_put = &bp;
+		rv = call(s, &req, &a, &resp, BAOSONG__V1__ENVELOPE__BODY_BLOB_PUT_RESPONSE);
+		if (rv != BS_OK)
+			goto out;
+		offset = resp->blob_put_response->offset;
+		st->bytes_uploaded += want;
+		sent_here += want;
+		if (resp->blob_put_response->complete) {
+			wire_envelope_free(resp, &a);
+			offset = f->size;
+			break;
+		}
+		wire_envelope_free(resp, &a);
+		progress(o, f->path, offset, f->size);
+	}
+	progress(o, f->path, f->size, f->size);
+	rv = localdb_file_set_uploaded(db, f->hash);
+	if (rv == BS_OK)
+		st->files_uploaded++;
+	log_debug("uploaded %s (%llu bytes sent)", f->path, (unsigned long long)sent_here);
+out:
+	close(fd);
+	return rv;
+}
+
+int sync_upload(struct session *s, struct localdb *db, const struct sync_opts *o,
+		struct sync_stats *st)
+{
+	struct file_list fl = {0};
+	size_t i, base;
+	int rv;
+
+	rv = localdb_file_each_unsent(db, collect_file, &fl);
+	if (rv < 0)
+		goto out;
+	rv = BS_OK;
+	for (base = 0; base < fl.n && rv == BS_OK; base += QUERY_MAX) {
+		size_t n = fl.n - base < QUERY_MAX ? fl.n - base : QUERY_MAX;
+		Envelope req = BAOSONG__V1__ENVELOPE__INIT, *resp = NULL;
+		Baosong__V1__BlobQuery q = BAOSONG__V1__BLOB_QUERY__INIT;
+		ProtobufCBinaryData hashes[QUERY_MAX];
+		struct wire_arena a;
+		for (i = 0; i < n; i++) {
+			hashes[i].data = fl.v[base + i].hash;
+			hashes[i].len = 32;
+		}
+		q.hashes = hashes;
+		q.n_hashes = n;
+		req.body_case = BAOSONG__V1__ENVELOPE__BODY_BLOB_QUERY;
+		req.blob_query = &q;
+		rv = call(s, &req, &a, &resp, BAOSONG__V1__ENVELOPE__BODY_BLOB_QUERY_RESPONSE);
+		if (rv != BS_OK)
+			break;
+		if (resp->blob_query_response->n_states != n) {
+			wire_envelope_free(resp, &a);
+			rv = BS_E_PROTO;
+			break;
+		}
+		for (i = 0; i < n && rv == BS_OK; i++) {
+			const Baosong__V1__BlobState *bs = resp->blob_query_response->states[i];
+			if (bs->present) {
+				rv = localdb_file_set_uploaded(db, fl.v[base + i].hash);
+				continue;
+			}
+			/* Resume from where the server's copy ends; BS_E_OFFSET
+			 * (the server moved on meanwhile) is retryable: the next
+			 * run asks again. */
+			rv = upload_one(s, db, &fl.v[base + i], bs->offset, o, st);
+		}
+		wire_envelope_free(resp, &a);
+	}
+out:
+	free(fl.v);
+	return rv;
+}
+
+/* ---- ops ----------------------------------------------------------------------------- */
+
+struct batch {
+	Baosong__V1__Op *ops;
+	Baosong__V1__Op **ptrs;
+	ProtobufCBinaryData *atts;
+	struct lop *lops;
+	size_t n, cap, bytes;
+};
+
+static int take_op(void *ctx, const struct lop *op)
+{
+	struct batch *b = ctx;
+	size_t need = op->data_len + op->n_attachments * 34 + 64;
+	struct lop *dst;
+	if (b->n == b->cap || (b->n > 0 && b->bytes + need > PUSH_BYTES_MAX))
+		return 1;
+	dst = &b->lops[b->n];
+	*dst = *op;
+	/* Own copies: the callback's buffers do not outlive it. */
+	dst->data = NULL;
+	dst->attachments = NULL;
+	if (op->data_len) {
+		dst->data = malloc(op->data_len);
+		if (!dst->data)
+			return BS_E_NOMEM;
+		memcpy(dst->data, op->data, op->data_len);
+	}
+	if (op->n_attachments) {
+		dst->attachments = malloc(op->n_attachments * LDB_HASH_LEN);
+		if (!dst->attachments) {
+			free(dst->data);
+			return BS_E_NOMEM;
+		}
+		memcpy(dst->attachments, op->attachments, op->n_attachments * LDB_HASH_LEN);
+	}
+	b->bytes += need;
+	b->n++;
+	return 0;
+}
+
+static void batch_free(struct batch *b)
+{
+	size_t i;
+	for (i = 0; i < b->n; i++) {
+		free(b->lops[i].data);
+		free(b->lops[i].attachments);
+	}
+	free(b->ops);
+	free(b->ptrs);
+	free(b->atts);
+	free(b->lops);
+	memset(b, 0, sizeof *b);
+}
+
+static void record_to_lrecord(const Baosong__V1__Record *r, struct lrecord *out,
+			      uint8_t (*atts)[LDB_HASH_LEN])
+{
+	size_t i, n = 0;
+	memset(out, 0, sizeof *out);
+	snprintf(out->kind, sizeof out->kind, "%s", r->kind ? r->kind : "");
+	snprintf(out->uid, sizeof out->uid, "%s", r->uid ? r->uid : "");
+	out->unit_id = r->unit_id;
+	out->rev = r->rev;
+	out->deleted = r->deleted;
+	out->updated_at = r->updated_at_ms;
+	out->data = r->data.data;
+	out->data_len = r->data.len;
+	for (i = 0; i < r->n_attachments && i < REC_ATTACH_MAX; i++) {
+		if (r->attachments[i].len != LDB_HASH_LEN)
+			continue;
+		memcpy(atts[n++], r->attachments[i].data, LDB_HASH_LEN);
+	}
+	out->attachments = n ? atts : NULL;
+	out->n_attachments = n;
+}
+
+/* Apply the receipts of one push in one local transaction. */
+static int apply_receipts(struct localdb *db, const Baosong__V1__PushResponse *pr,
+			  struct sync_stats *st)
+{
+	static uint8_t atts[REC_ATTACH_MAX][LDB_HASH_LEN];
+	size_t i;
+	int rv = localdb_begin(db);
+	if (rv != BS_OK)
+		return rv;
+	for (i = 0; i < pr->n_receipts && rv == BS_OK; i++) {
+		const Baosong__V1__Receipt *rc = pr->receipts[i];
+		if (rc->replayed)
+			st->replayed++;
+		switch (rc->status) {
+		case BAOSONG__V1__OP_STATUS__OP_APPLIED:
+			rv = localdb_outbox_ack(db, rc->seq, rc->rev);
+			st->applied++;
+			break;
+		case BAOSONG__V1__OP_STATUS__OP_CONFLICT:
+			if (rc->current) {
+				struct lrecord lr;
+				record_to_lrecord(rc->current, &lr, atts);
+				rv = localdb_outbox_conflict(db, rc->seq, &lr);
+			} else {
+				rv = localdb_outbox_quarantine(db, rc->seq, BS_E_CONFLICT,
+							       "conflict");
+			}
+			st->conflicts++;
+			break;
+		case BAOSONG__V1__OP_STATUS__OP_REJECTED: {
+			char msg[256];
+			int code = rc->error ? wire_error_code(rc->error) : BS_E_INVAL;
+			snprintf(msg, sizeof msg, "%s%s%s",
+				 rc->error && rc->error->message ? rc->error->message : "",
+				 rc->error && rc->error->detail && *rc->error->detail ? " - " : "",
+				 rc->error && rc->error->detail ? rc->error->detail : "");
+			rv = localdb_outbox_quarantine(db, rc->seq, code, msg);
+			st->rejected++;
+			break;
+		}
+		default:
+			rv = BS_E_PROTO;
+		}
+	}
+	if (rv == BS_OK)
+		rv = localdb_commit(db);
+	else
+		localdb_rollback(db);
+	return rv;
+}
+
+int sync_push(struct session *s, struct localdb *db, const struct sync_opts *o,
+	      struct sync_stats *st)
+{
+	uint64_t after = 0;
+	int uploaded_again = 0;
+	int rv = BS_OK;
+
+	rv = sync_upload(s, db, o, st);
+	if (rv != BS_OK)
+		return rv;
+	for (;;) {
+		struct batch b;
+		Envelope req = BAOSONG__V1__ENVELOPE__INIT, *resp = NULL;
+		Baosong__V1__PushRequest preq = BAOSONG__V1__PUSH_REQUEST__INIT;
+		const Baosong__V1__PushResponse *pr;
+		struct wire_arena a;
+		size_t i, k = 0;
+		int stop;
+
+		memset(&b, 0, sizeof b);
+		b.cap = PUSH_OPS_MAX;
+		b.ops = calloc(b.cap, sizeof *b.ops);
+		b.ptrs = calloc(b.cap, sizeof *b.ptrs);
+		b.lops = calloc(b.cap, sizeof *b.lops);
+		b.atts = calloc(b.cap * REC_ATTACH_MAX, sizeof *b.atts);
+		if (!b.ops || !b.ptrs || !b.lops || !b.atts) {
+			batch_free(&b);
+			return BS_E_NOMEM;
+		}
+		rv = localdb_outbox_each(db, after, PUSH_OPS_MAX, take_op, &b);
+		if (rv < 0 || b.n == 0) {
+			batch_free(&b);
+			return rv < 0 ? rv : BS_OK;
+		}
+		for (i = 0; i < b.n; i++) {
+			Baosong__V1__Op *op = &b.ops[i];
+			const struct lop *l = &b.lops[i];
+			size_t j;
+			baosong__v1__op__init(op);
+			op->seq = l->seq;
+			op->kind = (char *)l->kind;
+			op->uid = (char *)l->uid;
+			op->base_rev = l->base_rev;
+			op->deleted = l->deleted != 0;
+			op->data.data = l->data;
+			op->data.len = l->data_len;
+			op->created_at_ms = l->created_at;
+			op->attachments = &b.atts[k];
+			for (j = 0; j < l->n_attachments && j < REC_ATTACH_MAX; j++) {
+				b.atts[k].data = (uint8_t *)l->attachments[j];
+				b.atts[k].len = LDB_HASH_LEN;
+				k++;
+			}
+			op->n_attachments = j;
+			b.ptrs[i] = op;
+		}
+		preq.ops = b.ptrs;
+		preq.n_ops = b.n;
+		req.body_case = BAOSONG__V1__ENVELOPE__BODY_PUSH;
+		req.push = &preq;
+		rv = call(s, &req, &a, &resp, BAOSONG__V1__ENVELOPE__BODY_PUSH_RESPONSE);
+		if (rv != BS_OK) {
+			batch_free(&b);
+			return rv;
+		}
+		pr = resp->push_response;
+		rv = apply_receipts(db, pr, st);
+		stop = pr->stopped ? wire_error_code(pr->stopped) : BS_OK;
+		/* Quarantined and conflicting ops leave the pending list, so the
+		 * next round starts after the last one handled. */
+		if (pr->n_receipts > 0)
+			after = pr->receipts[pr->n_receipts - 1]->seq;
+		wire_envelope_free(resp, &a);
+		batch_free(&b);
+		if (rv != BS_OK)
+			return rv;
+		if (stop == BS_E_MISSING_BLOB && !uploaded_again) {
+			/* The server lost or never got a file: upload and go on. */
+			uploaded_again = 1;
+			rv = sync_upload(s, db, o, st);
+			if (rv != BS_OK)
+				return rv;
+			continue;
+		}
+		if (stop == BS_E_SEQ) {
+			log_error("the server expects operations from seq %llu; this device's outbox "
+				  "does not continue there (restored from an old copy?)",
+				  (unsigned long long)(pr->applied_seq + 1));
+			return BS_E_SEQ;
+		}
+		if (stop != BS_OK)
+			return stop;
+	}
+}
+
+/* ---- pull ----------------------------------------------------------------------------- */
+
+int sync_pull(struct session *s, struct localdb *db, struct sync_stats *st)
+{
+	static uint8_t atts[REC_ATTACH_MAX][LDB_HASH_LEN];
+	int64_t cursor = 0;
+	int rv;
+
+	if (localdb_meta_get_int(db, "pull_cursor", &cursor) != BS_OK)
+		cursor = 0;
+	for (;;) {
+		Envelope req = BAOSONG__V1__ENVELOPE__INIT, *resp = NULL;
+		Baosong__V1__PullRequest pq = BAOSONG__V1__PULL_REQUEST__INIT;
+		const Baosong__V1__PullResponse *pr;
+		struct wire_arena a;
+		size_t i;
+		int more;
+
+		pq.cursor = (uint64_t)cursor;
+		pq.limit = PULL_PAGE;
+		req.body_case = BAOSONG__V1__ENVELOPE__BODY_PULL;
+		req.pull = &pq;
+		rv = call(s, &req, &a, &resp, BAOSONG__V1__ENVELOPE__BODY_PULL_RESPONSE);
+		if (rv != BS_OK)
+			return rv;
+		pr = resp->pull_response;
+		rv = localdb_begin(db);
+		for (i = 0; i < pr->n_records && rv == BS_OK; i++) {
+			struct lrecord lr;
+			record_to_lrecord(pr->records[i], &lr, atts);
+			rv = localdb_apply_remote(db, &lr);
+			st->pulled++;
+		}
+		if (rv == BS_OK && pr->cursor > (uint64_t)cursor)
+			rv = localdb_meta_set_int(db, "pull_cursor", (int64_t)pr->cursor);
+		if (rv == BS_OK)
+			rv = localdb_commit(db);
+		else
+			localdb_rollback(db);
+		if (pr->cursor > (uint64_t)cursor)
+			cursor = (int64_t)pr->cursor;
+		more = pr->more && pr->n_records > 0;
+		wire_envelope_free(resp, &a);
+		if (rv != BS_OK || !more)
+			return rv;
+	}
+}
+
+/* ---- download ------------------------------------------------------------------------- */
+
+int sync_download(struct session *s, const uint8_t hash[32], const char *path)
+{
+	char part[4200];
+	uint64_t offset = 0, size = 1;
+	crypto_generichash_blake2b_state hs;
+	uint8_t got[32];
+	int fd, rv = BS_OK;
+
+	if ((size_t)snprintf(part, sizeof part, "%s.part", path) >= sizeof part)
+		return BS_E_TOOBIG;
+	fd = open(part, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+	if (fd < 0)
+		return BS_E_IO;
+	crypto_generichash_blake2b_init(&hs, NULL, 0, 32);
+	while (offset < size) {
+		Envelope req = BAOSONG__V1__ENVELOPE__INIT, *resp = NULL;
+		Baosong__V1__BlobGet bg = BAOSONG__V1__BLOB_GET__INIT;
+		const Baosong__V1__BlobGetResponse *gr;
+		struct wire_arena a;
+		bg.hash.data = (uint8_t *)hash;
+		bg.hash.len = 32;
+		bg.offset = offset;
+		bg.length = CHUNK_MAX;
+		req.body_case = BAOSONG__V1__ENVELOPE__BODY_BLOB_GET;
+		req.blob_get = &bg;
+		rv = call(s, &req, &a, &resp, BAOSONG__V1__ENVELOPE__BODY_BLOB_GET_RESPONSE);
+		if (rv != BS_OK)
+			break;
+		gr = resp->blob_get_response;
+		size = gr->size;
+		if (gr->offset != offset || (gr->data.len == 0 && offset < size) ||
+		    write(fd, gr->data.data, gr->data.len) != (ssize_t)gr->data.len) {
+			wire_envelope_free(resp, &a);
+			rv = BS_E_IO;
+			break;
+		}
+		crypto_generichash_blake2b_update(&hs, gr->data.data, gr->data.len);
+		offset += gr->data.len;
+		wire_envelope_free(resp, &a);
+	}
+	if (rv == BS_OK) {
+		crypto_generichash_blake2b_final(&hs, got, 32);
+		if (sodium_memcmp(got, hash, 32) != 0)
+			rv = BS_E_CORRUPT;
+	}
+	if (fsync(fd) != 0 && rv == BS_OK)
+		rv = BS_E_IO;
+	close(fd);
+	if (rv == BS_OK && rename(part, path) != 0)
+		rv = BS_E_IO;
+	if (rv != BS_OK)
+		unlink(part);
+	return rv;
+}

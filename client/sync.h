@@ -1,0 +1,48 @@
+/* sync.h - the client's sync engine: push the outbox (attachments first,
+ * then operations in order), then pull the change feed.
+ *
+ * Exactly once: an op leaves the outbox only when its receipt is stored in
+ * the same local transaction; a receipt lost on the way (cut line, crash)
+ * means the op is sent again, and the server answers with the receipt it
+ * kept.  Permanent refusals quarantine that op and the rest go on;
+ * conflicts move to the conflict list; retryable errors end the run with a
+ * retryable code so the caller can back off and try again. */
+#ifndef BS_SYNC_H
+#define BS_SYNC_H
+
+#include <stdint.h>
+
+#include "localdb.h"
+#include "net.h"
+
+struct sync_stats {
+	unsigned applied, replayed, conflicts, rejected;
+	unsigned pulled;
+	unsigned files_uploaded;
+	uint64_t bytes_uploaded;
+};
+
+struct sync_opts {
+	int progress;              /* draw a progress bar on stderr */
+	unsigned chunk;            /* upload chunk size (default 49152) */
+	uint64_t stop_after_bytes; /* tests: stop uploading after this many bytes */
+};
+
+/* Upload the attachments pending ops need, resuming interrupted uploads
+ * from the server's offset. */
+int sync_upload(struct session *s, struct localdb *db, const struct sync_opts *o,
+		struct sync_stats *st);
+/* Push every pending op. */
+int sync_push(struct session *s, struct localdb *db, const struct sync_opts *o,
+	      struct sync_stats *st);
+/* Pull every change since the stored cursor. */
+int sync_pull(struct session *s, struct localdb *db, struct sync_stats *st);
+
+/* Ask the server who this device is (Identity); 0 or an error. */
+int sync_whoami(struct session *s, Baosong__V1__Identity **out, struct wire_arena *a,
+		Envelope **env);
+
+/* Download a stored attachment to path (written via path.part, then renamed). */
+int sync_download(struct session *s, const uint8_t hash[32], const char *path);
+
+#endif

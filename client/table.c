@@ -1,0 +1,199 @@
+/* table.c - terminal tables by display width, and CSV (see table.h). */
+#include "table.h"
+
+#include <string.h>
+
+size_t table_utf8_decode(const char *s, size_t n, uint32_t *cp)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t len, k;
+	uint32_t v;
+
+	if (n == 0)
+		return 0;
+	if (u[0] < 0x80) {
+		*cp = u[0];
+		return 1;
+	}
+	if ((u[0] & 0xe0) == 0xc0) {
+		len = 2;
+		v = u[0] & 0x1fu;
+	} else if ((u[0] & 0xf0) == 0xe0) {
+		len = 3;
+		v = u[0] & 0x0fu;
+	} else if ((u[0] & 0xf8) == 0xf0) {
+		len = 4;
+		v = u[0] & 0x07u;
+	} else {
+		return 0;
+	}
+	if (len > n)
+		return 0;
+	for (k = 1; k < len; k++) {
+		if ((u[k] & 0xc0) != 0x80)
+			return 0;
+		v = (v << 6) | (u[k] & 0x3fu);
+	}
+	if ((len == 2 && v < 0x80) || (len == 3 && v < 0x800) ||
+	    (len == 4 && (v < 0x10000 || v > 0x10ffff)) || (v >= 0xd800 && v <= 0xdfff))
+		return 0;
+	*cp = v;
+	return len;
+}
+
+unsigned table_cp_width(uint32_t cp)
+{
+	static const uint32_t wide[][2] = {
+		{0x1100, 0x115f}, {0x2e80, 0xa4cf}, {0xac00, 0xd7a3}, {0xf900, 0xfaff},
+		{0xfe30, 0xfe4f}, {0xff00, 0xff60}, {0xffe0, 0xffe6},
+	};
+	size_t i;
+	for (i = 0; i < sizeof wide / sizeof wide[0]; i++)
+		if (cp >= wide[i][0] && cp <= wide[i][1])
+			return 2;
+	return 1;
+}
+
+/* Characters that would move the cursor, change the terminal's state or
+ * reorder what follows (C0/C1 controls, line separators, bidi controls). */
+static int is_control(uint32_t cp)
+{
+	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029 ||
+	       (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ||
+	       cp == 0x200e || cp == 0x200f || cp == 0x061c;
+}
+
+/* The next thing to show of s (n bytes left): how many bytes it uses, what
+ * to write (*out, *outlen) and its width. */
+static size_t next_glyph(const char *s, size_t n, const char **out, size_t *outlen,
+			 unsigned *w)
+{
+	uint32_t cp = 0;
+	size_t len = table_utf8_decode(s, n, &cp);
+	if (len == 0) {
+		*out = "?";
+		*outlen = 1;
+		*w = 1;
+		return 1;
+	}
+	if (is_control(cp)) {
+		*out = (cp == '\t' || cp == '\n' || cp == '\r') ? " " : "?";
+		*outlen = 1;
+		*w = 1;
+		return len;
+	}
+	*out = s;
+	*outlen = len;
+	*w = table_cp_width(cp);
+	return len;
+}
+
+size_t table_width(const char *s)
+{
+	size_t n = s ? strlen(s) : 0, i = 0, total = 0, outlen;
+	const char *out;
+	unsigned w;
+	while (i < n) {
+		i += next_glyph(s + i, n - i, &out, &outlen, &w);
+		total += w;
+	}
+	return total;
+}
+
+static void pad(FILE *f, size_t k)
+{
+	while (k-- > 0)
+		fputc(' ', f);
+}
+
+void table_cell(FILE *f, const char *s, unsigned width, int right_align)
+{
+	size_t n = s ? strlen(s) : 0, i = 0, used = 0, total, limit, outlen, len;
+	const char *out;
+	unsigned w;
+	int cut;
+
+	total = table_width(s);
+	cut = total > width;
+	limit = cut ? (width >= 2 ? width - 2u : width) : width;
+	if (!cut && right_align)
+		pad(f, width - total);
+	while (i < n) {
+		len = next_glyph(s + i, n - i, &out, &outlen, &w);
+		if (used + w > limit)
+			break;
+		fwrite(out, 1, outlen, f);
+		used += w;
+		i += len;
+	}
+	if (cut && width >= 2) {
+		fputs("..", f);
+		used += 2;
+	}
+	if (cut || !right_align)
+		pad(f, width - used);
+}
+
+void table_text(FILE *f, const char *s, int multiline, const char *indent)
+{
+	size_t n = s ? strlen(s) : 0, i = 0, outlen;
+	const char *out;
+	unsigned w;
+	while (i < n) {
+		if (multiline && s[i] == '\n') {
+			fputc('\n', f);
+			fputs(indent ? indent : "", f);
+			i++;
+			continue;
+		}
+		if (multiline && s[i] == '\r') {
+			i++;
+			continue;
+		}
+		i += next_glyph(s + i, n - i, &out, &outlen, &w);
+		fwrite(out, 1, outlen, f);
+	}
+}
+
+void csv_begin(FILE *f)
+{
+	fputs("\xef\xbb\xbf", f);
+}
+
+void csv_field(FILE *f, const char *s, int first, int text)
+{
+	size_t n = s ? strlen(s) : 0, i = 0, len;
+	int quote = 0, guard = 0;
+	uint32_t cp;
+
+	if (!first)
+		fputc(',', f);
+	if (n == 0)
+		return;
+	quote = strpbrk(s, ",\"\r\n") != NULL;
+	guard = text && strchr("=+-@\t", s[0]) != NULL;
+	if (quote)
+		fputc('"', f);
+	if (guard)
+		fputc('\'', f);
+	while (i < n) {
+		len = table_utf8_decode(s + i, n - i, &cp);
+		if (len == 0 || (cp < 0x20 && cp != '\t' && cp != '\r' && cp != '\n') ||
+		    cp == 0x7f) {
+			fputc('?', f);
+			i += len ? len : 1;
+			continue;
+		}
+		if (cp == '"')
+			fputc('"', f);
+		fwrite(s + i, 1, len, f);
+		i += len;
+	}
+	if (quote)
+		fputc('"', f);
+}
+
+void csv_end_row(FILE *f)
+{
+	fputs("\r\n", f);
+}

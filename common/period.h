@@ -1,0 +1,36 @@
+/* period.h - calendar arithmetic in Asia/Shanghai (UTC+8, no daylight
+ * saving), without the system's time-zone database: dates, ISO weeks,
+ * months, quarters, and the deadlines that hang on them. */
+#ifndef BS_PERIOD_H
+#define BS_PERIOD_H
+
+#include <stdint.h>
+
+#define SHANGHAI_OFFSET_MS (8LL * 3600 * 1000)
+#define DAY_MS (86400LL * 1000)
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (no validation). */
+int64_t period_days_from_civil(int y, unsigned m, unsigned d);
+void period_civil_from_days(int64_t days, int *y, unsigned *m, unsigned *d);
+
+/* Parse "YYYY-MM-DD" (a real calendar date, year 1900..2200) into days
+ * since 1970-01-01.  0 or BS_E_INVAL. */
+int period_parse_date(const char *s, int64_t *days);
+/* Format days as "YYYY-MM-DD" into out[11]. */
+void period_format_date(int64_t days, char out[11]);
+
+/* The local (Shanghai) day number of an instant. */
+int64_t period_local_days(int64_t utc_ms);
+/* The UTC instant of local midnight starting `days`. */
+int64_t period_local_midnight_ms(int64_t days);
+
+/* ISO 8601 week "YYYY-Www" -> day number of its Monday.  0 or BS_E_INVAL. */
+int period_parse_week(const char *s, int64_t *monday);
+/* The ISO week containing day `days`, as "YYYY-Www" in out[9]. */
+void period_format_week(int64_t days, char out[9]);
+
+/* Deadline of a weekly report for the week starting on Monday `monday`:
+ * Friday of that week at 12:00 Shanghai time, as UTC ms. */
+int64_t period_weekly_deadline_ms(int64_t monday);
+
+#endif

@@ -1,0 +1,802 @@
+/* admin.c - `baosongd init | unit | token | device | backup`: the
+ * administrator's commands, run on the server machine against the database
+ * file (--db, default baosong.db).  Output is for people (Chinese names
+ * print as UTF-8) with --csv where a table may go on to a spreadsheet.
+ * Times are shown in Asia/Shanghai (UTC+8, no daylight saving). */
+#include "admin.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "cli.h"
+#include "err.h"
+#include "keys.h"
+#include "period.h"
+#include "store.h"
+#include "token.h"
+
+#define DEFAULT_DB "baosong.db"
+#define DEFAULT_TOKEN_TTL_MS (7 * DAY_MS)
+#define MAX_TOKEN_TTL_MS (366 * DAY_MS)
+#define WHEN_LEN 32 /* "YYYY-MM-DD HH:MM:SS" and room to spare */
+
+struct name {
+	const char *en;
+	const char *zh;
+};
+
+static const struct name role_names[] = {
+	[ROLE_REPORTER] = {"reporter", "填报"},     [ROLE_REVIEWER] = {"reviewer", "审核"},
+	[ROLE_STATISTICS] = {"statistics", "统计"}, [ROLE_LEADER] = {"leader", "领导"},
+	[ROLE_ADMIN] = {"admin", "管理员"},
+};
+
+static const struct name type_names[] = {
+	[UNIT_TOWNSHIP] = {"township", "乡镇"},
+	[UNIT_DEPARTMENT] = {"department", "部门"},
+	[UNIT_BUREAU] = {"bureau", "局"},
+	[UNIT_SOE] = {"soe", "国企"},
+};
+
+#define N_ROLES ((int)(sizeof role_names / sizeof role_names[0]))
+#define N_TYPES ((int)(sizeof type_names / sizeof type_names[0]))
+
+/* Index of s (English or Chinese) in table[1..n-1], or 0. */
+static int name_lookup(const struct name *table, int n, const char *s)
+{
+	int i;
+	for (i = 1; i < n; i++)
+		if (!strcmp(s, table[i].en) || !strcmp(s, table[i].zh))
+			return i;
+	return 0;
+}
+
+static const char *name_en(const struct name *table, int n, int i)
+{
+	return i > 0 && i < n ? table[i].en : "?";
+}
+
+/* ---- output helpers ---- */
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+/* Print "baosongd: <what>: <reason>" and return the exit status for rv. */
+static int fail(int rv, const char *fmt, ...)
+{
+	va_list ap;
+	fputs("baosongd: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	/* BS_E_CONFLICT's text speaks of records; the message says what is taken. */
+	if (rv == BS_E_CONFLICT) {
+		fputc('\n', stderr);
+		return 65; /* a taken name or key is bad input here, not a bug */
+	}
+	fprintf(stderr, ": %s (%s)\n", bs_strerror_zh(rv), bs_strerror(rv));
+	return cli_exit_code(rv);
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 1, 2)))
+#endif
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("baosongd: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return EX_USAGE_;
+}
+
+/* One CSV field (RFC 4180): quoted when it holds a comma, quote or newline. */
+static void csv_field(const char *s, int last)
+{
+	if (strpbrk(s, ",\"\r\n")) {
+		putchar('"');
+		for (; *s; s++) {
+			if (*s == '"')
+				putchar('"');
+			putchar(*s);
+		}
+		putchar('"');
+	} else {
+		fputs(s, stdout);
+	}
+	putchar(last ? '\n' : ',');
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* "YYYY-MM-DD HH:MM" (or with seconds) in Asia/Shanghai. */
+static void format_local(int64_t ms, int seconds, char out[WHEN_LEN])
+{
+	int64_t days = period_local_days(ms);
+	int64_t in_day = (ms + SHANGHAI_OFFSET_MS - days * DAY_MS) / 1000;
+	char date[11];
+	int h = (int)(in_day / 3600), m = (int)(in_day / 60 % 60), s = (int)(in_day % 60);
+
+	period_format_date(days, date);
+	if (seconds)
+		snprintf(out, WHEN_LEN, "%s %02d:%02d:%02d", date, h % 100, m, s);
+	else
+		snprintf(out, WHEN_LEN, "%s %02d:%02d", date, h % 100, m);
+}
+
+/* ---- the database ---- */
+
+/* Open the database of an administrator command.  Only init may create
+ * it: a mistyped --db must not silently start an empty database. */
+static int open_db(const char *path, int readonly, struct store **st)
+{
+	struct stat sb;
+	int rv;
+
+	if (stat(path, &sb) != 0) {
+		rv = errno == ENOENT ? BS_E_NOTFOUND : BS_E_IO;
+		fprintf(stderr, "baosongd: no database at %s: %s (%s)\n"
+			"  (create it with: baosongd init --db %s)\n",
+			path, bs_strerror_zh(rv), strerror(errno), path);
+		return cli_exit_code(rv);
+	}
+	rv = store_open(path, readonly, st);
+	if (rv == BS_E_VERSION)
+		return fail(rv, "%s has another schema version than this baosongd (%d); "
+				"run baosongd init --db %s to migrate an older one",
+			    path, store_schema_version(), path);
+	if (rv != BS_OK)
+		return fail(rv, "cannot open %s", path);
+	return 0;
+}
+
+static int parse_role(const char *s, int *role)
+{
+	*role = name_lookup(role_names, N_ROLES, s);
+	if (*role)
+		return 0;
+	return usage_error("--role must be reporter|reviewer|statistics|leader|admin "
+			   "(填报|审核|统计|领导|管理员), got '%s'", s);
+}
+
+/* Look a unit up by code, explaining a miss. */
+static int find_unit(struct store *st, const char *code, struct unit *u)
+{
+	int rv = store_unit_by_code(st, code, u);
+	if (rv == BS_E_NOTFOUND)
+		return fail(BS_E_NOTFOUND, "no unit with code '%s' (see baosongd unit list)", code);
+	if (rv != BS_OK)
+		return fail(rv, "cannot look up unit '%s'", code);
+	return 0;
+}
+
+/* ---- init ---- */
+
+static void init_usage(FILE *f)
+{
+	fprintf(f, "Usage: baosongd init [--db FILE]\n"
+		   "  Create the database FILE (default " DEFAULT_DB "), or bring an existing\n"
+		   "  one up to this program's schema.  Safe to run again.\n");
+}
+
+static int cmd_init(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, 0, 'd'},
+					     {"help", no_argument, 0, 'h'},
+					     {0, 0, 0, 0}};
+	const char *db = DEFAULT_DB;
+	struct store *st = NULL;
+	struct stat sb;
+	int c, rv, existed;
+
+	while ((c = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'h': init_usage(stdout); return 0;
+		default: init_usage(stderr); return EX_USAGE_;
+		}
+	}
+	if (optind != argc)
+		return usage_error("init: unexpected argument '%s'", argv[optind]);
+	existed = stat(db, &sb) == 0;
+	rv = store_open(db, 0, &st);
+	if (rv != BS_OK)
+		return fail(rv, "cannot %s database %s", existed ? "open" : "create", db);
+	store_close(st);
+	printf("%s %s (schema version %d)\n", existed ? "数据库已就绪 database ready:"
+						      : "已创建数据库 created database:",
+	       db, store_schema_version());
+	return 0;
+}
+
+/* ---- unit ---- */
+
+static void unit_usage(FILE *f)
+{
+	fprintf(f,
+		"Usage:\n"
+		"  baosongd unit add --code CODE --name NAME --type TYPE --region REGION\n"
+		"                    [--db FILE]\n"
+		"      Register a reporting unit (单位).\n"
+		"      CODE    short stable code: a-z 0-9 _ . - (at most 32), e.g. xinzhen, fgj\n"
+		"      NAME    the unit's name as people write it, e.g. 新镇人民政府 (<= 200 bytes)\n"
+		"      TYPE    township|department|bureau|soe (乡镇|部门|局|国企)\n"
+		"      REGION  6-digit administrative division code, e.g. 610123\n"
+		"  baosongd unit list [--csv] [--db FILE]\n"
+		"      Show every unit: id, code, type, region, name.  --csv writes\n"
+		"      comma-separated UTF-8 (add --bom for Excel/WPS).\n"
+		"Default FILE: " DEFAULT_DB "\n");
+}
+
+static int cmd_unit_add(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"db", required_argument, 0, 'd'},   {"code", required_argument, 0, 'c'},
+		{"name", required_argument, 0, 'n'}, {"type", required_argument, 0, 't'},
+		{"region", required_argument, 0, 'r'}, {"help", no_argument, 0, 'h'},
+		{0, 0, 0, 0}};
+	const char *db = DEFAULT_DB, *code = NULL, *name = NULL, *type = NULL, *region = NULL;
+	struct store *st = NULL;
+	struct unit u;
+	int64_t id = 0;
+	int c, rv, ex;
+
+	while ((c = getopt_long(argc, argv, "d:c:n:t:r:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'c': code = optarg; break;
+		case 'n': name = optarg; break;
+		case 't': type = optarg; break;
+		case 'r': region = optarg; break;
+		case 'h': unit_usage(stdout); return 0;
+		default: unit_usage(stderr); return EX_USAGE_;
+		}
+	}
+	if (optind != argc)
+		return usage_error("unit add: unexpected argument '%s'", argv[optind]);
+	if (!code || !name || !type || !region)
+		return usage_error("unit add needs --code, --name, --type and --region "
+				   "(baosongd unit --help)");
+	memset(&u, 0, sizeof u);
+	if (strlen(code) > STORE_CODE_MAX)
+		return usage_error("--code is at most %d characters", STORE_CODE_MAX);
+	if (strlen(name) > STORE_NAME_MAX)
+		return usage_error("--name is at most %d bytes (about %d Chinese characters)",
+				   STORE_NAME_MAX, STORE_NAME_MAX / 3);
+	if (!*name)
+		return usage_error("--name must not be empty");
+	if (strlen(region) != 6 || strspn(region, "0123456789") != 6)
+		return usage_error("--region must be 6 digits (行政区划代码), got '%s'", region);
+	u.type = name_lookup(type_names, N_TYPES, type);
+	if (!u.type)
+		return usage_error("--type must be township|department|bureau|soe "
+				   "(乡镇|部门|局|国企), got '%s'", type);
+	memcpy(u.code, code, strlen(code) + 1);
+	memcpy(u.name, name, strlen(name) + 1);
+	memcpy(u.region, region, 7);
+
+	if ((ex = open_db(db, 0, &st)) != 0)
+		return ex;
+	rv = store_unit_add(st, &u, &id);
+	if (rv == BS_E_CONFLICT)
+		ex = fail(rv, "单位代码已被使用 unit code '%s' is taken", code);
+	else if (rv == BS_E_INVAL)
+		ex = fail(rv, "invalid unit: the code takes a-z 0-9 _ . - and starts with a letter "
+			      "or digit; the name is text without control characters");
+	else if (rv != BS_OK)
+		ex = fail(rv, "cannot add unit '%s'", code);
+	else
+		printf("已添加单位 added unit %lld: %s %s (%s %s, region %s)\n", (long long)id,
+		       u.code, u.name, type_names[u.type].en, type_names[u.type].zh, u.region);
+	store_close(st);
+	return ex;
+}
+
+static int print_unit(void *ctx, const struct unit *u)
+{
+	const int *csv = ctx;
+	char id[24];
+	if (*csv) {
+		snprintf(id, sizeof id, "%lld", (long long)u->id);
+		csv_field(id, 0);
+		csv_field(u->code, 0);
+		csv_field(name_en(type_names, N_TYPES, u->type), 0);
+		csv_field(u->region, 0);
+		csv_field(u->name, 1);
+	} else {
+		printf("%5lld  %-20s  %-10s  %-6s  %s\n", (long long)u->id, u->code,
+		       name_en(type_names, N_TYPES, u->type), u->region, u->name);
+	}
+	return 0;
+}
+
+static int cmd_unit_list(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, 0, 'd'},
+					     {"csv", no_argument, 0, 'c'},
+					     {"bom", no_argument, 0, 'b'},
+					     {"help", no_argument, 0, 'h'},
+					     {0, 0, 0, 0}};
+	const char *db = DEFAULT_DB;
+	struct store *st = NULL;
+	int c, rv, ex, csv = 0, bom = 0;
+
+	while ((c = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'c': csv = 1; break;
+		case 'b': bom = 1; break;
+		case 'h': unit_usage(stdout); return 0;
+		default: unit_usage(stderr); return EX_USAGE_;
+		}
+	}
+	if (optind != argc)
+		return usage_error("unit list: unexpected argument '%s'", argv[optind]);
+	if ((ex = open_db(db, 1, &st)) != 0)
+		return ex;
+	if (csv) {
+		if (bom)
+			fputs("\xEF\xBB\xBF", stdout);
+		puts("id,code,type,region,name");
+	} else {
+		printf("%5s  %-20s  %-10s  %-6s  %s\n", "ID", "CODE", "TYPE", "REGION", "NAME");
+	}
+	rv = store_unit_each(st, print_unit, &csv);
+	if (rv != BS_OK)
+		ex = fail(rv, "cannot list units");
+	store_close(st);
+	return ex;
+}
+
+/* ---- token ---- */
+
+static void token_usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: baosongd token create --unit CODE --role ROLE [--expires WHEN]\n"
+		"                             [--db FILE]\n"
+		"  Make a one-time enrolment token (登记口令) for a new device of unit CODE.\n"
+		"  It is shown once: give it to the unit in person or by phone; the\n"
+		"  database keeps only its hash.\n"
+		"  ROLE   reporter|reviewer|statistics|leader|admin (填报|审核|统计|领导|管理员)\n"
+		"  WHEN   a duration (30m, 72h, 7d; at most 366d) or a date YYYY-MM-DD\n"
+		"         meaning the end of that day, Asia/Shanghai time.  Default 7d.\n"
+		"Default FILE: " DEFAULT_DB "\n");
+}
+
+/* Expiry from "30m" / "72h" / "7d" or "YYYY-MM-DD" (end of that day in
+ * Shanghai).  0, or a usage-error exit status (message printed). */
+static int parse_expires(const char *s, int64_t now, int64_t *at)
+{
+	unsigned long long n = 0;
+	char digits[16];
+	size_t len = strlen(s);
+	int64_t days, unit_ms, t;
+
+	if (len == 10 && s[4] == '-' && s[7] == '-') {
+		if (period_parse_date(s, &days) != BS_OK)
+			return usage_error("--expires: '%s' is not a date", s);
+		t = period_local_midnight_ms(days + 1);
+	} else {
+		switch (len >= 2 && len <= sizeof digits ? s[len - 1] : '\0') {
+		case 'm': unit_ms = 60 * 1000; break;
+		case 'h': unit_ms = 3600 * 1000; break;
+		case 'd': unit_ms = DAY_MS; break;
+		default:
+			return usage_error("--expires wants 30m, 72h, 7d or YYYY-MM-DD, got '%s'",
+					   s);
+		}
+		memcpy(digits, s, len - 1);
+		digits[len - 1] = '\0';
+		if (cli_parse_uint(digits, 1, (unsigned long long)(MAX_TOKEN_TTL_MS / unit_ms),
+				   &n) != BS_OK)
+			return usage_error("--expires: '%s' is not a duration of 1m..366d", s);
+		t = now + (int64_t)n * unit_ms;
+	}
+	if (t <= now)
+		return usage_error("--expires: %s is already past", s);
+	if (t - now > MAX_TOKEN_TTL_MS)
+		return usage_error("--expires: at most 366 days ahead");
+	*at = t;
+	return 0;
+}
+
+static int cmd_token_create(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, 0, 'd'},
+					     {"unit", required_argument, 0, 'u'},
+					     {"role", required_argument, 0, 'r'},
+					     {"expires", required_argument, 0, 'e'},
+					     {"help", no_argument, 0, 'h'},
+					     {0, 0, 0, 0}};
+	const char *db = DEFAULT_DB, *code = NULL, *role_s = NULL, *expires = NULL;
+	uint8_t tok[TOKEN_BYTES], hash[TOKEN_HASH_LEN];
+	char text[TOKEN_STRLEN + 1], when[WHEN_LEN];
+	struct store *st = NULL;
+	struct unit u;
+	int64_t now = now_ms(), at = now + DEFAULT_TOKEN_TTL_MS;
+	int c, rv, ex, role = 0;
+
+	while ((c = getopt_long(argc, argv, "d:u:r:e:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'u': code = optarg; break;
+		case 'r': role_s = optarg; break;
+		case 'e': expires = optarg; break;
+		case 'h': token_usage(stdout); return 0;
+		default: token_usage(stderr); return EX_USAGE_;
+		}
+	}
+	if (optind != argc)
+		return usage_error("token create: unexpected argument '%s'", argv[optind]);
+	if (!code || !role_s)
+		return usage_error("token create needs --unit and --role (baosongd token --help)");
+	if ((ex = parse_role(role_s, &role)) != 0)
+		return ex;
+	if (expires && (ex = parse_expires(expires, now, &at)) != 0)
+		return ex;
+	if ((ex = open_db(db, 0, &st)) != 0)
+		return ex;
+	if ((ex = find_unit(st, code, &u)) != 0)
+		goto out;
+
+	token_generate(tok);
+	token_hash(tok, hash);
+	rv = store_token_add(st, hash, u.id, role, at, now);
+	if (rv != BS_OK) {
+		ex = fail(rv, "cannot store the token");
+		goto out;
+	}
+	token_encode(tok, text);
+	format_local(at, 1, when);
+	printf("登记口令 enrolment token (shown only this once):\n\n    %s\n\n"
+	       "单位 unit:     %s %s (id %lld)\n"
+	       "角色 role:     %s %s\n"
+	       "有效期至 expires: %s Asia/Shanghai (UTC+8)\n",
+	       text, u.code, u.name, (long long)u.id, role_names[role].en, role_names[role].zh,
+	       when);
+	fflush(stdout);
+out:
+	sodium_memzero(tok, sizeof tok);
+	sodium_memzero(text, sizeof text);
+	store_close(st);
+	return ex;
+}
+
+/* ---- device ---- */
+
+static void device_usage(FILE *f)
+{
+	fprintf(f,
+		"Usage:\n"
+		"  baosongd device list [--csv] [--db FILE]\n"
+		"      Every device key: id, unit, role, enrolled, revoked, fingerprint, label.\n"
+		"  baosongd device revoke ID [--db FILE]\n"
+		"      Revoke a device key: it can no longer connect.\n"
+		"  baosongd device add --key FILE.pub --unit CODE --role ROLE [--label TEXT]\n"
+		"                      [--db FILE]\n"
+		"      Admit a client's public key by hand (instead of a token).\n"
+		"      ROLE  reporter|reviewer|statistics|leader|admin (填报|审核|统计|领导|管理员)\n"
+		"Default FILE: " DEFAULT_DB "\n");
+}
+
+struct device_list {
+	struct store *st;
+	int csv;
+};
+
+static int print_device(void *ctx, const struct device *d)
+{
+	const struct device_list *l = ctx;
+	struct unit u;
+	char fp[FP_STRLEN + 1], enrolled[WHEN_LEN], revoked[WHEN_LEN], id[24];
+	const char *code = "?";
+
+	if (store_unit_get(l->st, d->unit_id, &u) == BS_OK)
+		code = u.code;
+	keys_fingerprint(d->pubkey, fp);
+	format_local(d->enrolled_at, 0, enrolled);
+	if (d->revoked_at)
+		format_local(d->revoked_at, 0, revoked);
+	else
+		snprintf(revoked, sizeof revoked, "%s", l->csv ? "" : "-");
+	if (l->csv) {
+		snprintf(id, sizeof id, "%lld", (long long)d->id);
+		csv_field(id, 0);
+		csv_field(code, 0);
+		csv_field(name_en(role_names, N_ROLES, d->role), 0);
+		csv_field(enrolled, 0);
+		csv_field(revoked, 0);
+		csv_field(fp, 0);
+		csv_field(d->label, 1);
+	} else {
+		printf("%5lld  %-16s  %-10s  %-16s  %-16s  %s  %s\n", (long long)d->id, code,
+		       name_en(role_names, N_ROLES, d->role), enrolled, revoked, fp, d->label);
+	}
+	return 0;
+}
+
+static int cmd_device_list(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, 0, 'd'},
+					     {"csv", no_argument, 0, 'c'},
+					     {"help", no_argument, 0, 'h'},
+					     {0, 0, 0, 0}};
+	const char *db = DEFAULT_DB;
+	struct device_list l = {NULL, 0};
+	int c, rv, ex;
+
+	while ((c = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'c': l.csv = 1; break;
+		case 'h': device_usage(stdout); return 0;
+		default: device_usage(stderr); return EX_USAGE_;
+		}
+	}
+	if (optind != argc)
+		return usage_error("device list: unexpected argument '%s'", argv[optind]);
+	if ((ex = open_db(db, 1, &l.st)) != 0)
+		return ex;
+	if (l.csv)
+		puts("id,unit,role,enrolled,revoked,fingerprint,label");
+	else
+		printf("%5s  %-16s  %-10s  %-16s  %-16s  %-39s  %s\n", "ID", "UNIT", "ROLE",
+		       "ENROLLED", "REVOKED", "FINGERPRINT", "LABEL");
+	rv = store_device_each(l.st, print_device, &l);
+	if (rv != BS_OK)
+		ex = fail(rv, "cannot list devices");
+	store_close(l.st);
+	return ex;
+}
+
+static int cmd_device_revoke(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, 0, 'd'},
+					     {"help", no_argument, 0, 'h'},
+					     {0, 0, 0, 0}};
+	const char *db = DEFAULT_DB;
+	struct store *st = NULL;
+	struct device d;
+	unsigned long long id = 0;
+	char fp[FP_STRLEN + 1];
+	int c, rv, ex;
+
+	while ((c = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'h': device_usage(stdout); return 0;
+		default: device_usage(stderr); return EX_USAGE_;
+		}
+	}
+	if (argc - optind != 1)
+		return usage_error("device revoke takes one device ID (see baosongd device list)");
+	if (cli_parse_uint(argv[optind], 1, INT64_MAX, &id) != BS_OK)
+		return usage_error("device revoke: '%s' is not a device ID", argv[optind]);
+	if ((ex = open_db(db, 0, &st)) != 0)
+		return ex;
+	rv = store_device_get(st, (int64_t)id, &d);
+	if (rv == BS_E_NOTFOUND) {
+		ex = fail(rv, "no device %llu (see baosongd device list)", id);
+		goto out;
+	}
+	if (rv != BS_OK) {
+		ex = fail(rv, "cannot read device %llu", id);
+		goto out;
+	}
+	keys_fingerprint(d.pubkey, fp);
+	if (d.revoked_at) {
+		char when[WHEN_LEN];
+		format_local(d.revoked_at, 0, when);
+		printf("device %llu was already revoked at %s (fingerprint %s)\n", id, when, fp);
+		goto out;
+	}
+	rv = store_device_revoke(st, (int64_t)id, now_ms());
+	if (rv != BS_OK) {
+		ex = fail(rv, "cannot revoke device %llu", id);
+		goto out;
+	}
+	printf("已吊销 revoked device %llu (%s, fingerprint %s)\n", id,
+	       name_en(role_names, N_ROLES, d.role), fp);
+out:
+	store_close(st);
+	return ex;
+}
+
+static int cmd_device_add(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, 0, 'd'},
+					     {"key", required_argument, 0, 'k'},
+					     {"unit", required_argument, 0, 'u'},
+					     {"role", required_argument, 0, 'r'},
+					     {"label", required_argument, 0, 'l'},
+					     {"help", no_argument, 0, 'h'},
+					     {0, 0, 0, 0}};
+	const char *db = DEFAULT_DB, *keyfile = NULL, *code = NULL, *role_s = NULL, *label = "";
+	uint8_t pub[KEY_LEN];
+	char fp[FP_STRLEN + 1];
+	struct store *st = NULL;
+	struct device d;
+	struct unit u;
+	int64_t id = 0;
+	int c, rv, ex, role = 0;
+
+	while ((c = getopt_long(argc, argv, "d:k:u:r:l:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'k': keyfile = optarg; break;
+		case 'u': code = optarg; break;
+		case 'r': role_s = optarg; break;
+		case 'l': label = optarg; break;
+		case 'h': device_usage(stdout); return 0;
+		default: device_usage(stderr); return EX_USAGE_;
+		}
+	}
+	if (optind != argc)
+		return usage_error("device add: unexpected argument '%s'", argv[optind]);
+	if (!keyfile || !code || !role_s)
+		return usage_error("device add needs --key, --unit and --role "
+				   "(baosongd device --help)");
+	if ((ex = parse_role(role_s, &role)) != 0)
+		return ex;
+	if (strlen(label) > STORE_NAME_MAX)
+		return usage_error("--label is at most %d bytes", STORE_NAME_MAX);
+	rv = keys_read_public(keyfile, pub);
+	if (rv != BS_OK)
+		return fail(rv, "cannot read public key %s (a baosong-public-key-v1 line)",
+			    keyfile);
+	keys_fingerprint(pub, fp);
+	if ((ex = open_db(db, 0, &st)) != 0)
+		return ex;
+	if ((ex = find_unit(st, code, &u)) != 0)
+		goto out;
+	rv = store_device_add(st, pub, u.id, role, label, now_ms(), &id);
+	if (rv == BS_E_CONFLICT) {
+		if (store_device_by_key(st, pub, &d) == BS_OK)
+			ex = fail(rv, "密钥已登记 key %s is already device %lld", fp,
+				  (long long)d.id);
+		else
+			ex = fail(rv, "密钥已登记 key %s is already enrolled", fp);
+		goto out;
+	}
+	if (rv == BS_E_INVAL) {
+		ex = fail(rv, "invalid --label (text without control characters)");
+		goto out;
+	}
+	if (rv != BS_OK) {
+		ex = fail(rv, "cannot add the device");
+		goto out;
+	}
+	printf("已登记 added device %lld: unit %s %s, role %s %s\nfingerprint %s\n", (long long)id,
+	       u.code, u.name, role_names[role].en, role_names[role].zh, fp);
+out:
+	store_close(st);
+	return ex;
+}
+
+/* ---- backup ---- */
+
+static void backup_usage(FILE *f)
+{
+	fprintf(f, "Usage: baosongd backup [--db FILE] OUT\n"
+		   "  Write a consistent copy of the database to the new file OUT (never\n"
+		   "  overwritten).  Safe while baosongd serve is running on FILE.\n"
+		   "Default FILE: " DEFAULT_DB "\n");
+}
+
+static int cmd_backup(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, 0, 'd'},
+					     {"help", no_argument, 0, 'h'},
+					     {0, 0, 0, 0}};
+	const char *db = DEFAULT_DB, *outpath;
+	struct store *st = NULL;
+	struct stat sb;
+	int c, rv, ex;
+
+	while ((c = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'h': backup_usage(stdout); return 0;
+		default: backup_usage(stderr); return EX_USAGE_;
+		}
+	}
+	if (argc - optind != 1)
+		return usage_error("backup takes one output file (baosongd backup --help)");
+	outpath = argv[optind];
+	if (stat(outpath, &sb) == 0)
+		return usage_error("backup: %s exists; choose a new file name", outpath);
+	if ((ex = open_db(db, 1, &st)) != 0)
+		return ex;
+	rv = store_backup(st, outpath);
+	if (rv != BS_OK)
+		ex = fail(rv, "backup of %s to %s failed", db, outpath);
+	else if (stat(outpath, &sb) == 0)
+		printf("已备份 backup of %s written to %s (%lld bytes)\n", db, outpath,
+		       (long long)sb.st_size);
+	else
+		printf("已备份 backup of %s written to %s\n", db, outpath);
+	store_close(st);
+	return ex;
+}
+
+/* ---- dispatch ---- */
+
+struct subcommand {
+	const char *name;
+	int (*run)(int argc, char **argv);
+};
+
+static int dispatch(const char *group, const struct subcommand *subs, size_t n,
+		    void (*usage)(FILE *f), int argc, char **argv)
+{
+	size_t i;
+	if (argc < 2) {
+		usage(stderr);
+		return EX_USAGE_;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	for (i = 0; i < n; i++)
+		if (!strcmp(argv[1], subs[i].name))
+			return subs[i].run(argc - 1, argv + 1);
+	usage(stderr);
+	return usage_error("unknown command '%s %s'", group, argv[1]);
+}
+
+int admin_is_command(const char *cmd)
+{
+	return !strcmp(cmd, "init") || !strcmp(cmd, "unit") || !strcmp(cmd, "token") ||
+	       !strcmp(cmd, "device") || !strcmp(cmd, "backup");
+}
+
+int admin_main(int argc, char **argv)
+{
+	static const struct subcommand unit_cmds[] = {{"add", cmd_unit_add},
+						      {"list", cmd_unit_list}};
+	static const struct subcommand token_cmds[] = {{"create", cmd_token_create}};
+	static const struct subcommand device_cmds[] = {{"list", cmd_device_list},
+							{"revoke", cmd_device_revoke},
+							{"add", cmd_device_add}};
+	const char *cmd = argv[0];
+
+	if (!strcmp(cmd, "init"))
+		return cmd_init(argc, argv);
+	if (!strcmp(cmd, "backup"))
+		return cmd_backup(argc, argv);
+	if (!strcmp(cmd, "unit"))
+		return dispatch(cmd, unit_cmds, sizeof unit_cmds / sizeof unit_cmds[0], unit_usage,
+				argc, argv);
+	if (!strcmp(cmd, "token"))
+		return dispatch(cmd, token_cmds, sizeof token_cmds / sizeof token_cmds[0],
+				token_usage, argc, argv);
+	if (!strcmp(cmd, "device"))
+		return dispatch(cmd, device_cmds, sizeof device_cmds / sizeof device_cmds[0],
+				device_usage, argc, argv);
+	return usage_error("unknown command '%s'", cmd);
+}
+
+const char *admin_usage_summary(void)
+{
+	return "  baosongd init [--db FILE]\n"
+	       "      Create or migrate the database (default " DEFAULT_DB ").\n"
+	       "  baosongd unit add|list, token create, device list|revoke|add,\n"
+	       "  baosongd backup [--db FILE] OUT\n"
+	       "      Administer units, enrolment tokens and device keys directly on\n"
+	       "      the database; each has --help (baosongd unit --help).\n";
+}

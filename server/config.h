@@ -1,0 +1,36 @@
+/* config.h - baosongd's INI configuration file (parsed with libinih).
+ *
+ *   [server]
+ *   listen = 127.0.0.1:7400        ; HOST:PORT, port 0 = the OS picks
+ *   data = /var/lib/baosong        ; holds baosong.db and blobs/
+ *   key = /etc/baosong/server.key  ; private key, mode 0600
+ *   port_file =                    ; write the bound port here
+ *   handshake_timeout_ms = 10000
+ *   idle_timeout_ms = 300000
+ *   max_connections = 1024
+ *   clock_skew_s = 300
+ *   max_file_mb = 64               ; largest attachment
+ *   unit_quota_mb = 20480          ; attachment storage per unit
+ *   readers = 2                    ; reader threads
+ *   max_batch = 256                ; most requests per commit
+ *   [log]
+ *   level = info                   ; error, warn, info, debug
+ *
+ * Command-line options given after --config override the file.  Unknown
+ * sections or keys, and bad values, are errors with the line number. */
+#ifndef BS_CONFIG_H
+#define BS_CONFIG_H
+
+#include <stddef.h>
+
+#include "server.h"
+
+/* Parse "HOST:PORT" or "[V6]:PORT" into host (cap bytes) and port. */
+int config_split_listen(const char *arg, char *host, size_t cap, int *port);
+
+/* Load path into o.  Strings point into storage owned by the config module
+ * (valid until exit).  On error, err says what and where. */
+int config_load(const char *path, struct server_opts *o, int *log_level, char *err,
+		size_t errcap);
+
+#endif

@@ -1,0 +1,869 @@
+/* handlers.c - request handling in the worker threads. */
+#include "handlers.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "blobs.h"
+#include "bs_limits.h"
+#include "err.h"
+#include "log.h"
+#include "records.h"
+#include "store.h"
+#include "token.h"
+
+/* Replies must fit one transport message, with room for the Envelope. */
+#define REPLY_BUDGET (BS_PAYLOAD_MAX - 1024u)
+#define PUSH_MAX_OPS 256u
+#define PULL_MAX 500u
+#define PULL_DEFAULT 100u
+#define BLOB_QUERY_MAX 256u
+
+typedef Baosong__V1__Receipt Receipt;
+typedef Baosong__V1__Record Record;
+
+/* ---- replies ---------------------------------------------------------------- */
+
+static int pack_reply(Envelope *env, uint64_t request_id, uint8_t **out, size_t *len)
+{
+	size_t n;
+	uint8_t *buf;
+	env->version = BS_PROTOCOL_VERSION;
+	env->request_id = request_id;
+	n = baosong__v1__envelope__get_packed_size(env);
+	if (n > BS_PAYLOAD_MAX)
+		return BS_E_TOOBIG;
+	buf = malloc(n ? n : 1);
+	if (!buf)
+		return BS_E_NOMEM;
+	*len = baosong__v1__envelope__pack(env, buf);
+	*out = buf;
+	return BS_OK;
+}
+
+int handler_error_reply(uint64_t request_id, int err, const char *detail, uint8_t **out,
+			size_t *len)
+{
+	Envelope env = BAOSONG__V1__ENVELOPE__INIT;
+	WireError e;
+	wire_error_set(&e, err, detail);
+	env.body_case = BAOSONG__V1__ENVELOPE__BODY_ERROR;
+	env.error = &e;
+	return pack_reply(&env, request_id, out, len);
+}
+
+static int reply_error(struct req_job *rj, int err, const char *detail)
+{
+	free(rj->resp);
+	rj->resp = NULL;
+	if (handler_error_reply(rj->request_id, err, detail, &rj->resp, &rj->resp_len) != BS_OK)
+		rj->resp_len = 0;
+	return err;
+}
+
+static int64_t now_ms(void)
+{
+	return wire_now_ms();
+}
+
+static int role_reads_all(int role)
+{
+	return role == ROLE_REVIEWER || role == ROLE_STATISTICS || role == ROLE_LEADER ||
+	       role == ROLE_ADMIN;
+}
+
+/* ---- session check ----------------------------------------------------------- */
+
+/* Re-read the device: revoked or gone ends the session. */
+static int check_device(struct req_job *rj, struct store *st, struct device *dev)
+{
+	int rv = store_device_get(st, rj->who.device_id, dev);
+	if (rv == BS_E_NOTFOUND) {
+		rj->end_session = 1;
+		return reply_error(rj, BS_E_UNKNOWN_KEY, NULL);
+	}
+	if (rv != BS_OK)
+		return reply_error(rj, rv, NULL);
+	if (dev->revoked_at != 0) {
+		rj->end_session = 1;
+		return reply_error(rj, BS_E_REVOKED, NULL);
+	}
+	/* Role and unit come from the database, not from the session's memory. */
+	rj->who.unit_id = dev->unit_id;
+	rj->who.role = dev->role;
+	return BS_OK;
+}
+
+/* ---- identity ------------------------------------------------------------------ */
+
+static int reply_identity(struct req_job *rj, struct store *st, const struct device *dev)
+{
+	Envelope env = BAOSONG__V1__ENVELOPE__INIT;
+	Baosong__V1__Identity id = BAOSONG__V1__IDENTITY__INIT;
+	struct unit u;
+	int rv = store_unit_get(st, dev->unit_id, &u);
+	if (rv != BS_OK)
+		return reply_error(rj, rv, "unit");
+	id.device_id = dev->id;
+	id.unit_id = u.id;
+	id.unit_code = u.code;
+	id.unit_name = u.name;
+	id.unit_type = (Baosong__V1__UnitType)u.type;
+	id.region = u.region;
+	id.role = (Baosong__V1__Role)dev->role;
+	id.applied_seq = dev->applied_seq;
+	env.body_case = BAOSONG__V1__ENVELOPE__BODY_IDENTITY;
+	env.identity = &id;
+	return pack_reply(&env, rj->request_id, &rj->resp, &rj->resp_len);
+}
+
+static int do_enroll(struct req_job *rj, struct store *st)
+{
+	const Baosong__V1__EnrollRequest *er = rj->req->enroll;
+	uint8_t raw[TOKEN_BYTES], hash[STORE_HASH_LEN];
+	struct device dev;
+	const char *label = er->label ? er->label : "";
+	int rv;
+
+	if (rj->who.device_id != 0)
+		return reply_error(rj, BS_E_STATE, "already enrolled");
+	if (strlen(label) > STORE_NAME_MAX)
+		return reply_error(rj, BS_E_TOOBIG, "label");
+	if (!er->token || token_parse(er->token, raw) != BS_OK) {
+		rj->end_session = 1;
+		return reply_error(rj, BS_E_TOKEN, "token format");
+	}
+	token_hash(raw, hash);
+	sodium_memzero(raw, sizeof raw);
+	rv = store_token_redeem(st, hash, now_ms(), rj->who.pubkey, label, &dev);
+	if (rv != BS_OK) {
+		/* A wrong token ends the session: guessing costs a handshake each. */
+		rj->end_session = 1;
+		return reply_error(rj, rv == BS_E_CONFLICT ? BS_E_STATE : rv,
+				   rv == BS_E_CONFLICT ? "key already enrolled" : NULL);
+	}
+	rv = reply_identity(rj, st, &dev);
+	if (rv != BS_OK)
+		return rv;
+	rj->enrolled = 1;
+	rj->new_who = rj->who;
+	rj->new_who.device_id = dev.id;
+	rj->new_who.unit_id = dev.unit_id;
+	rj->new_who.role = dev.role;
+	log_info("device %lld enrolled for unit %lld role %d (%s)", (long long)dev.id,
+		 (long long)dev.unit_id, dev.role, label);
+	return BS_OK;
+}
+
+/* ---- records ------------------------------------------------------------------- */
+
+static int copy_record_out(Record *out, const struct record *r, ProtobufCBinaryData *atts)
+{
+	size_t i;
+	baosong__v1__record__init(out);
+	out->kind = strdup(r->kind);
+	out->uid = strdup(r->uid);
+	if (!out->kind || !out->uid)
+		return BS_E_NOMEM;
+	out->unit_id = r->unit_id;
+	out->rev = r->rev;
+	out->deleted = r->deleted != 0;
+	out->updated_at_ms = r->updated_at;
+	out->device_id = r->device_id;
+	out->change_seq = r->change_seq;
+	if (r->data_len) {
+		out->data.data = malloc(r->data_len);
+		if (!out->data.data)
+			return BS_E_NOMEM;
+		memcpy(out->data.data, r->data, r->data_len);
+		out->data.len = r->data_len;
+	}
+	if (r->n_attachments) {
+		out->attachments = calloc(r->n_attachments, sizeof *out->attachments);
+		if (!out->attachments)
+			return BS_E_NOMEM;
+		for (i = 0; i < r->n_attachments; i++) {
+			atts[i].data = malloc(STORE_HASH_LEN);
+			if (!atts[i].data)
+				return BS_E_NOMEM;
+			memcpy(atts[i].data, r->attachments[i], STORE_HASH_LEN);
+			atts[i].len = STORE_HASH_LEN;
+			out->attachments[i] = atts[i];
+		}
+		out->n_attachments = r->n_attachments;
+	}
+	return BS_OK;
+}
+
+/* Frees what copy_record_out allocated; _init leaves the strings pointing
+ * at protobuf-c's shared empty string, which is not ours to free. */
+static void free_record_out(Record *r)
+{
+	size_t i;
+	if (r->kind != protobuf_c_empty_string)
+		free(r->kind);
+	if (r->uid != protobuf_c_empty_string)
+		free(r->uid);
+	free(r->data.data);
+	for (i = 0; i < r->n_attachments; i++)
+		free(r->attachments[i].data);
+	free(r->attachments);
+	r->kind = r->uid = NULL;
+	r->data.data = NULL;
+	r->attachments = NULL;
+	r->n_attachments = 0;
+}
+
+struct lookup_ctx {
+	struct store *st;
+};
+
+static int lookup_project(void *ctx, const char *uid, int64_t *unit_id, int64_t *total_fen)
+{
+	struct lookup_ctx *lc = ctx;
+	struct record r;
+	struct wire_arena a;
+	Baosong__V1__Project *p;
+	int rv = store_record_get(lc->st, uid, &r);
+	if (rv != BS_OK)
+		return rv;
+	if (strcmp(r.kind, REC_KIND_PROJECT) != 0 || r.deleted) {
+		store_record_free(&r);
+		return BS_E_NOTFOUND;
+	}
+	wire_arena_init(&a, 256 * 1024);
+	p = baosong__v1__project__unpack(&a.alloc, r.data_len, r.data);
+	*unit_id = r.unit_id;
+	*total_fen = p ? p->total_investment_fen : 0;
+	if (p)
+		baosong__v1__project__free_unpacked(p, &a.alloc);
+	store_record_free(&r);
+	return BS_OK;
+}
+
+/* Outcome of one op, before it is encoded. */
+struct op_outcome {
+	int status;                /* BAOSONG__V1__OP_STATUS__* */
+	uint64_t rev;
+	int err;                   /* for REJECTED */
+	char detail[256];
+	struct record current;     /* for CONFLICT */
+	int has_current;
+};
+
+static int reject(struct op_outcome *o, int err, const char *detail)
+{
+	o->status = BAOSONG__V1__OP_STATUS__OP_REJECTED;
+	o->err = err;
+	snprintf(o->detail, sizeof o->detail, "%s", detail ? detail : "");
+	return BS_OK;
+}
+
+/* Apply one op.  Returns 0 with *o filled (applied, conflict or rejected),
+ * or a retryable error that stops the batch without recording the op. */
+static int apply_op(struct store *st, const struct session_who *who, const Baosong__V1__Op *op,
+		    const struct handler_cfg *cfg, struct op_outcome *o)
+{
+	struct record existing, r;
+	struct rec_error verr;
+	struct lookup_ctx lc = {st};
+	struct rec_lookup lookup = {lookup_project, &lc};
+	uint8_t(*atts)[STORE_HASH_LEN] = NULL;
+	int64_t owner;
+	int found, rv;
+	size_t i;
+
+	(void)cfg;
+	memset(o, 0, sizeof *o);
+	if (!op->kind || !records_kind_known(op->kind))
+		return reject(o, BS_E_UNSUPPORTED, "kind");
+	if (!op->uid || !records_uid_valid(op->uid))
+		return reject(o, BS_E_INVAL, "uid: 须为 32 位小写十六进制");
+	if (op->n_attachments > REC_ATTACH_MAX)
+		return reject(o, BS_E_TOOBIG, "attachments: 附件过多");
+	for (i = 0; i < op->n_attachments; i++)
+		if (op->attachments[i].len != STORE_HASH_LEN)
+			return reject(o, BS_E_INVAL, "attachments: 校验值长度应为 32 字节");
+	if (op->data.len > REC_DATA_MAX)
+		return reject(o, BS_E_TOOBIG, "data");
+	if (who->role != ROLE_REPORTER && who->role != ROLE_ADMIN)
+		return reject(o, BS_E_FORBIDDEN, "role: 此角色不能填报记录");
+
+	rv = store_record_get(st, op->uid, &existing);
+	if (rv != BS_OK && rv != BS_E_NOTFOUND)
+		return rv;
+	found = rv == BS_OK;
+	if (found) {
+		if (who->role != ROLE_ADMIN && existing.unit_id != who->unit_id) {
+			/* Do not reveal anything about another unit's record. */
+			store_record_free(&existing);
+			return reject(o, BS_E_FORBIDDEN, "uid: 不能修改其他单位的记录");
+		}
+		if (strcmp(existing.kind, op->kind) != 0) {
+			store_record_free(&existing);
+			return reject(o, BS_E_INVAL, "kind: 与已有记录类型不符");
+		}
+		if (op->base_rev != existing.rev) {
+			o->status = BAOSONG__V1__OP_STATUS__OP_CONFLICT;
+			o->current = existing;
+			o->has_current = 1;
+			return BS_OK;
+		}
+		owner = existing.unit_id;
+		store_record_free(&existing);
+	} else {
+		if (op->base_rev != 0 || op->deleted)
+			return reject(o, BS_E_NOTFOUND, "uid: 服务器上没有这条记录");
+		owner = who->unit_id;
+	}
+	if (!op->deleted) {
+		rv = records_validate(op->kind, op->data.data, op->data.len, now_ms(), owner,
+				      who->role == ROLE_ADMIN, &lookup, &verr);
+		if (rv == BS_E_INVAL || rv == BS_E_FORBIDDEN || rv == BS_E_TOOBIG ||
+		    rv == BS_E_UNSUPPORTED) {
+			char text[256];
+			records_error_text(&verr, text, sizeof text);
+			return reject(o, rv, text);
+		}
+		if (rv != BS_OK)
+			return rv;
+	}
+	if (op->n_attachments) {
+		atts = calloc(op->n_attachments, sizeof *atts);
+		if (!atts)
+			return BS_E_NOMEM;
+		for (i = 0; i < op->n_attachments; i++) {
+			memcpy(atts[i], op->attachments[i].data, STORE_HASH_LEN);
+			rv = store_blob_ref_has(st, atts[i], who->unit_id);
+			if (rv < 0)
+				goto out;
+			if (rv == 0) {
+				rv = BS_E_MISSING_BLOB;
+				goto out;
+			}
+		}
+	}
+	memset(&r, 0, sizeof r);
+	snprintf(r.kind, sizeof r.kind, "%s", op->kind);
+	snprintf(r.uid, sizeof r.uid, "%s", op->uid);
+	r.unit_id = owner;
+	r.deleted = op->deleted ? 1 : 0;
+	r.data = op->data.data;
+	r.data_len = op->data.len;
+	r.attachments = atts;
+	r.n_attachments = op->n_attachments;
+	rv = store_record_put(st, &r, who->device_id, now_ms());
+	if (rv == BS_OK) {
+		o->status = BAOSONG__V1__OP_STATUS__OP_APPLIED;
+		o->rev = r.rev;
+	}
+out:
+	free(atts);
+	return rv;
+}
+
+/* Encode the outcome of op seq as a Receipt. */
+static int encode_receipt(uint64_t seq, struct op_outcome *o, uint8_t **out, size_t *len)
+{
+	Receipt rc = BAOSONG__V1__RECEIPT__INIT;
+	WireError e;
+	Record cur;
+	ProtobufCBinaryData atts[REC_ATTACH_MAX];
+	int rv = BS_OK;
+
+	rc.seq = seq;
+	rc.status = (Baosong__V1__OpStatus)o->status;
+	rc.rev = o->rev;
+	baosong__v1__record__init(&cur);
+	if (o->status == BAOSONG__V1__OP_STATUS__OP_REJECTED) {
+		wire_error_set(&e, o->err, o->detail);
+		rc.error = &e;
+	}
+	if (o->has_current) {
+		if (o->current.n_attachments > REC_ATTACH_MAX) {
+			rv = BS_E_TOOBIG;
+			goto out;
+		}
+		if ((rv = copy_record_out(&cur, &o->current, atts)) != BS_OK)
+			goto out;
+		rc.current = &cur;
+		rc.rev = o->current.rev;
+	}
+	*len = baosong__v1__receipt__get_packed_size(&rc);
+	*out = malloc(*len ? *len : 1);
+	if (!*out) {
+		rv = BS_E_NOMEM;
+		goto out;
+	}
+	baosong__v1__receipt__pack(&rc, *out);
+out:
+	free_record_out(&cur);
+	return rv;
+}
+
+static int do_push(struct req_job *rj, struct store *st, const struct device *dev)
+{
+	const Baosong__V1__PushRequest *pr = rj->req->push;
+	Envelope env = BAOSONG__V1__ENVELOPE__INIT;
+	Baosong__V1__PushResponse resp = BAOSONG__V1__PUSH_RESPONSE__INIT;
+	Receipt **rcs = NULL;
+	WireError stopped;
+	uint64_t applied = dev->applied_seq;
+	size_t i, n = 0, used = 0;
+	int rv = BS_OK, stop = BS_OK;
+
+	if (pr->n_ops > PUSH_MAX_OPS)
+		return reply_error(rj, BS_E_TOOBIG, "push: at most 256 ops");
+	rcs = calloc(pr->n_ops ? pr->n_ops : 1, sizeof *rcs);
+	if (!rcs)
+		return reply_error(rj, BS_E_NOMEM, NULL);
+
+	for (i = 0; i < pr->n_ops; i++) {
+		const Baosong__V1__Op *op = pr->ops[i];
+		struct op_outcome o;
+		uint8_t *bytes = NULL;
+		size_t blen = 0;
+
+		if (op->seq == 0) {
+			stop = BS_E_INVAL;
+			break;
+		}
+		if (op->seq <= applied) {
+			/* Applied before: answer with the very same receipt. */
+			rv = store_op_receipt(st, dev->id, op->seq, &bytes, &blen);
+			if (rv != BS_OK) {
+				stop = rv;
+				break;
+			}
+			if (used + blen > REPLY_BUDGET) {
+				free(bytes);
+				break;
+			}
+			rcs[n] = baosong__v1__receipt__unpack(NULL, blen, bytes);
+			free(bytes);
+			if (!rcs[n]) {
+				stop = BS_E_DB;
+				break;
+			}
+			rcs[n]->replayed = 1;
+			used += blen + 8;
+			n++;
+			continue;
+		}
+		if (op->seq != applied + 1) {
+			stop = BS_E_SEQ;
+			break;
+		}
+		if ((rv = store_savepoint(st)) != BS_OK) {
+			stop = rv;
+			break;
+		}
+		rv = apply_op(st, &rj->who, op, rj->cfg, &o);
+		if (rv == BS_OK)
+			rv = encode_receipt(op->seq, &o, &bytes, &blen);
+		if (o.has_current)
+			store_record_free(&o.current);
+		if (rv == BS_OK && used + blen > REPLY_BUDGET) {
+			/* Not this op: the client sends it again in its next push. */
+			free(bytes);
+			store_rollback_to(st);
+			break;
+		}
+		if (rv == BS_OK)
+			rv = store_op_add(st, dev->id, op->seq, o.status, bytes, blen, now_ms());
+		if (rv != BS_OK) {
+			free(bytes);
+			store_rollback_to(st);
+			stop = rv;
+			break;
+		}
+		if ((rv = store_release(st)) != BS_OK) {
+			free(bytes);
+			stop = rv;
+			break;
+		}
+		rcs[n] = baosong__v1__receipt__unpack(NULL, blen, bytes);
+		free(bytes);
+		if (!rcs[n]) {
+			stop = BS_E_NOMEM;
+			break;
+		}
+		used += blen + 8;
+		n++;
+		applied = op->seq;
+	}
+
+	resp.receipts = rcs;
+	resp.n_receipts = n;
+	resp.applied_seq = applied;
+	if (stop != BS_OK) {
+		wire_error_set(&stopped, stop, NULL);
+		resp.stopped = &stopped;
+	}
+	env.body_case = BAOSONG__V1__ENVELOPE__BODY_PUSH_RESPONSE;
+	env.push_response = &resp;
+	rv = pack_reply(&env, rj->request_id, &rj->resp, &rj->resp_len);
+	for (i = 0; i < n; i++)
+		baosong__v1__receipt__free_unpacked(rcs[i], NULL);
+	free(rcs);
+	if (rv != BS_OK)
+		return reply_error(rj, rv, NULL);
+	return BS_OK;
+}
+
+struct pull_ctx {
+	Record **recs;
+	ProtobufCBinaryData *atts; /* REC_ATTACH_MAX per record */
+	size_t n, cap;
+	size_t used;
+	uint64_t last_seq;
+	int full;
+};
+
+static int pull_one(void *ctx, const struct record *r)
+{
+	struct pull_ctx *pc = ctx;
+	size_t need = r->data_len + r->n_attachments * (STORE_HASH_LEN + 2) + 160;
+	Record *out;
+	if (pc->n == pc->cap || pc->used + need > REPLY_BUDGET ||
+	    r->n_attachments > REC_ATTACH_MAX) {
+		pc->full = 1;
+		return 1;
+	}
+	out = calloc(1, sizeof *out);
+	if (!out)
+		return BS_E_NOMEM;
+	pc->recs[pc->n] = out;
+	if (copy_record_out(out, r, pc->atts + pc->n * REC_ATTACH_MAX) != BS_OK) {
+		pc->n++;
+		return BS_E_NOMEM;
+	}
+	pc->n++;
+	pc->used += need;
+	pc->last_seq = r->change_seq;
+	return 0;
+}
+
+static int do_pull(struct req_job *rj, struct store *st)
+{
+	const Baosong__V1__PullRequest *pr = rj->req->pull;
+	Envelope env = BAOSONG__V1__ENVELOPE__INIT;
+	Baosong__V1__PullResponse resp = BAOSONG__V1__PULL_RESPONSE__INIT;
+	struct pull_ctx pc;
+	unsigned limit = pr->limit ? pr->limit : PULL_DEFAULT;
+	int64_t scope = role_reads_all(rj->who.role) ? 0 : rj->who.unit_id;
+	size_t i;
+	int rv;
+
+	if (limit > PULL_MAX)
+		limit = PULL_MAX;
+	memset(&pc, 0, sizeof pc);
+	pc.cap = limit;
+	pc.recs = calloc(limit, sizeof *pc.recs);
+	pc.atts = calloc((size_t)limit * REC_ATTACH_MAX, sizeof *pc.atts);
+	pc.last_seq = pr->cursor;
+	if (!pc.recs || !pc.atts) {
+		rv = BS_E_NOMEM;
+		goto out;
+	}
+	/* One more than wanted tells whether more remain. */
+	rv = store_record_changes(st, pr->cursor, scope, limit + 1, pull_one, &pc);
+	if (rv < 0)
+		goto out;
+	resp.records = pc.recs;
+	resp.n_records = pc.n;
+	resp.cursor = pc.last_seq;
+	resp.more = pc.full;
+	env.body_case = BAOSONG__V1__ENVELOPE__BODY_PULL_RESPONSE;
+	env.pull_response = &resp;
+	rv = pack_reply(&env, rj->request_id, &rj->resp, &rj->resp_len);
+out:
+	for (i = 0; i < pc.n; i++) {
+		free_record_out(pc.recs[i]);
+		free(pc.recs[i]);
+	}
+	free(pc.recs);
+	free(pc.atts);
+	if (rv != BS_OK)
+		return reply_error(rj, rv, NULL);
+	return BS_OK;
+}
+
+/* ---- attachments ------------------------------------------------------------------ */
+
+/* Offset a resumed upload may continue from: what the database recorded,
+ * but never more than the part file holds. */
+static int upload_offset(struct store *st, const struct handler_cfg *cfg, const uint8_t *hash,
+			 int64_t unit, uint64_t *size, uint64_t *offset)
+{
+	uint64_t fsize = 0;
+	int rv = store_upload_get(st, hash, unit, size, offset);
+	if (rv != BS_OK)
+		return rv;
+	if (blobs_part_size(cfg->blob_dir, hash, unit, &fsize) != BS_OK || fsize < *offset)
+		*offset = 0;
+	return BS_OK;
+}
+
+static int do_blob_query(struct req_job *rj, struct store *st)
+{
+	const Baosong__V1__BlobQuery *q = rj->req->blob_query;
+	Envelope env = BAOSONG__V1__ENVELOPE__INIT;
+	Baosong__V1__BlobQueryResponse resp = BAOSONG__V1__BLOB_QUERY_RESPONSE__INIT;
+	Baosong__V1__BlobState *states = NULL, **ptrs = NULL;
+	size_t i;
+	int rv = BS_OK;
+
+	if (q->n_hashes > BLOB_QUERY_MAX)
+		return reply_error(rj, BS_E_TOOBIG, "blob_query: at most 256 hashes");
+	states = calloc(q->n_hashes + 1, sizeof *states);
+	ptrs = calloc(q->n_hashes + 1, sizeof *ptrs);
+	if (!states || !ptrs) {
+		rv = BS_E_NOMEM;
+		goto out;
+	}
+	for (i = 0; i < q->n_hashes; i++) {
+		const uint8_t *h = q->hashes[i].data;
+		uint64_t size = 0, off = 0;
+		baosong__v1__blob_state__init(&states[i]);
+		ptrs[i] = &states[i];
+		states[i].hash = q->hashes[i];
+		if (q->hashes[i].len != STORE_HASH_LEN) {
+			rv = BS_E_INVAL;
+			goto out;
+		}
+		rv = store_blob_ref_has(st, h, rj->who.unit_id);
+		if (rv < 0)
+			goto out;
+		states[i].present = rv == 1;
+		rv = BS_OK;
+		if (!states[i].present) {
+			rv = upload_offset(st, rj->cfg, h, rj->who.unit_id, &size, &off);
+			if (rv != BS_OK && rv != BS_E_NOTFOUND)
+				goto out;
+			rv = BS_OK;
+			states[i].offset = off;
+		}
+	}
+	resp.states = ptrs;
+	resp.n_states = q->n_hashes;
+	env.body_case = BAOSONG__V1__ENVELOPE__BODY_BLOB_QUERY_RESPONSE;
+	env.blob_query_response = &resp;
+	rv = pack_reply(&env, rj->request_id, &rj->resp, &rj->resp_len);
+out:
+	free(states);
+	free(ptrs);
+	if (rv != BS_OK)
+		return reply_error(rj, rv, NULL);
+	return BS_OK;
+}
+
+static int reply_put(struct req_job *rj, uint64_t offset, int complete)
+{
+	Envelope env = BAOSONG__V1__ENVELOPE__INIT;
+	Baosong__V1__BlobPutResponse resp = BAOSONG__V1__BLOB_PUT_RESPONSE__INIT;
+	resp.offset = offset;
+	resp.complete = complete != 0;
+	env.body_case = BAOSONG__V1__ENVELOPE__BODY_BLOB_PUT_RESPONSE;
+	env.blob_put_response = &resp;
+	return pack_reply(&env, rj->request_id, &rj->resp, &rj->resp_len);
+}
+
+static int do_blob_put(struct req_job *rj, struct store *st)
+{
+	const Baosong__V1__BlobPut *bp = rj->req->blob_put;
+	const struct handler_cfg *cfg = rj->cfg;
+	int64_t unit = rj->who.unit_id;
+	uint64_t size = 0, off = 0, used = 0;
+	char detail[64];
+	int rv;
+
+	if (bp->hash.len != STORE_HASH_LEN)
+		return reply_error(rj, BS_E_INVAL, "hash");
+	if (bp->data.len > BLOB_CHUNK_MAX)
+		return reply_error(rj, BS_E_TOOBIG, "data: at most 49152 bytes a chunk");
+	if (bp->size == 0 || bp->size > cfg->max_file_bytes)
+		return reply_error(rj, BS_E_TOOBIG, "size: file too large");
+	if (bp->offset > bp->size || bp->data.len > bp->size - bp->offset ||
+	    (bp->data.len == 0 && bp->offset != bp->size))
+		return reply_error(rj, BS_E_INVAL, "offset");
+	rv = store_blob_ref_has(st, bp->hash.data, unit);
+	if (rv < 0)
+		return reply_error(rj, rv, NULL);
+	if (rv == 1) /* already here for this unit */
+		return reply_put(rj, bp->size, 1);
+
+	rv = upload_offset(st, cfg, bp->hash.data, unit, &size, &off);
+	if (rv == BS_E_NOTFOUND) {
+		/* A new upload: the quota is checked once, before any byte lands. */
+		rv = store_unit_usage(st, unit, &used);
+		if (rv != BS_OK)
+			return reply_error(rj, rv, NULL);
+		if (used + bp->size > cfg->unit_quota_bytes)
+			return reply_error(rj, BS_E_QUOTA, NULL);
+		size = bp->size;
+		off = 0;
+	} else if (rv != BS_OK) {
+		return reply_error(rj, rv, NULL);
+	}
+	if (size != bp->size)
+		return reply_error(rj, BS_E_INVAL, "size: differs from the upload begun earlier");
+	if (bp->offset != off) {
+		snprintf(detail, sizeof detail, "offset: server holds %llu",
+			 (unsigned long long)off);
+		return reply_error(rj, BS_E_OFFSET, detail);
+	}
+	if (bp->data.len) {
+		rv = blobs_part_write(cfg->blob_dir, bp->hash.data, unit, off, bp->data.data,
+				      bp->data.len);
+		if (rv != BS_OK)
+			return reply_error(rj, rv, NULL);
+		off += bp->data.len;
+	}
+	if (off < size) {
+		rv = store_upload_set(st, bp->hash.data, unit, size, off, now_ms());
+		if (rv != BS_OK)
+			return reply_error(rj, rv, NULL);
+		return reply_put(rj, off, 0);
+	}
+	/* Last chunk: verify the whole file before accepting it. */
+	rv = blobs_part_finish(cfg->blob_dir, bp->hash.data, unit, size);
+	if (rv == BS_E_CORRUPT) {
+		/* Start over: forget the progress (commits with this job). */
+		store_upload_delete(st, bp->hash.data, unit);
+		reply_error(rj, BS_E_CORRUPT, "hash: 文件内容与校验值不符，已丢弃");
+		return BS_OK;
+	}
+	if (rv != BS_OK)
+		return reply_error(rj, rv, NULL);
+	if ((rv = store_blob_add(st, bp->hash.data, size, unit, now_ms())) != BS_OK ||
+	    (rv = store_upload_delete(st, bp->hash.data, unit)) != BS_OK)
+		return reply_error(rj, rv, NULL);
+	return reply_put(rj, size, 1);
+}
+
+static int do_blob_get(struct req_job *rj, struct store *st)
+{
+	const Baosong__V1__BlobGet *bg = rj->req->blob_get;
+	Envelope env = BAOSONG__V1__ENVELOPE__INIT;
+	Baosong__V1__BlobGetResponse resp = BAOSONG__V1__BLOB_GET_RESPONSE__INIT;
+	uint8_t *buf = NULL;
+	uint64_t size = 0;
+	size_t len = bg->length ? bg->length : BLOB_CHUNK_MAX, got = 0;
+	int rv;
+
+	if (bg->hash.len != STORE_HASH_LEN)
+		return reply_error(rj, BS_E_INVAL, "hash");
+	if (len > BLOB_CHUNK_MAX)
+		len = BLOB_CHUNK_MAX;
+	if (!role_reads_all(rj->who.role)) {
+		rv = store_blob_ref_has(st, bg->hash.data, rj->who.unit_id);
+		if (rv < 0)
+			return reply_error(rj, rv, NULL);
+		if (rv == 0) /* the same answer whether it exists or not */
+			return reply_error(rj, BS_E_NOTFOUND, "hash");
+	}
+	rv = store_blob_get(st, bg->hash.data, &size);
+	if (rv != BS_OK)
+		return reply_error(rj, rv, "hash");
+	if (bg->offset > size)
+		return reply_error(rj, BS_E_INVAL, "offset");
+	if (len > size - bg->offset)
+		len = (size_t)(size - bg->offset);
+	buf = malloc(len ? len : 1);
+	if (!buf)
+		return reply_error(rj, BS_E_NOMEM, NULL);
+	rv = blobs_read(rj->cfg->blob_dir, bg->hash.data, bg->offset, buf, len, &got);
+	if (rv == BS_OK) {
+		resp.size = size;
+		resp.offset = bg->offset;
+		resp.data.data = buf;
+		resp.data.len = got;
+		env.body_case = BAOSONG__V1__ENVELOPE__BODY_BLOB_GET_RESPONSE;
+		env.blob_get_response = &resp;
+		rv = pack_reply(&env, rj->request_id, &rj->resp, &rj->resp_len);
+	}
+	free(buf);
+	if (rv != BS_OK)
+		return reply_error(rj, rv, NULL);
+	return BS_OK;
+}
+
+/* ---- dispatch --------------------------------------------------------------------- */
+
+int handler_is_write(const Envelope *req)
+{
+	switch (req->body_case) {
+	case BAOSONG__V1__ENVELOPE__BODY_ENROLL:
+	case BAOSONG__V1__ENVELOPE__BODY_PUSH:
+	case BAOSONG__V1__ENVELOPE__BODY_BLOB_PUT:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+int handler_run(struct job *j, struct store *st, void *user)
+{
+	struct req_job *rj = (struct req_job *)j;
+	struct device dev;
+	int rv;
+
+	(void)user;
+	if (rj->req->body_case == BAOSONG__V1__ENVELOPE__BODY_ENROLL)
+		return do_enroll(rj, st);
+	if (rj->who.device_id == 0) {
+		/* A key the server does not know may only enrol. */
+		rj->end_session = 1;
+		return reply_error(rj, BS_E_UNKNOWN_KEY, "enrol first (baosong init)");
+	}
+	if ((rv = check_device(rj, st, &dev)) != BS_OK)
+		return rv;
+	switch (rj->req->body_case) {
+	case BAOSONG__V1__ENVELOPE__BODY_WHOAMI:
+		rv = reply_identity(rj, st, &dev);
+		return rv == BS_OK ? rv : reply_error(rj, rv, NULL);
+	case BAOSONG__V1__ENVELOPE__BODY_PUSH:
+		return do_push(rj, st, &dev);
+	case BAOSONG__V1__ENVELOPE__BODY_PULL:
+		return do_pull(rj, st);
+	case BAOSONG__V1__ENVELOPE__BODY_BLOB_QUERY:
+		return do_blob_query(rj, st);
+	case BAOSONG__V1__ENVELOPE__BODY_BLOB_PUT:
+		return do_blob_put(rj, st);
+	case BAOSONG__V1__ENVELOPE__BODY_BLOB_GET:
+		return do_blob_get(rj, st);
+	default:
+		return reply_error(rj, BS_E_UNSUPPORTED, "request body");
+	}
+}
+
+int handler_key_lookup(struct job *j, struct store *st, void *user)
+{
+	struct key_job *kj = (struct key_job *)j;
+	struct device dev;
+	int rv;
+	(void)user;
+	kj->status = KEY_UNKNOWN;
+	rv = store_device_by_key(st, kj->pubkey, &dev);
+	if (rv == BS_E_NOTFOUND)
+		return BS_OK;
+	if (rv != BS_OK)
+		return rv;
+	kj->status = dev.revoked_at ? KEY_REVOKED : KEY_ACTIVE;
+	kj->who.device_id = dev.id;
+	kj->who.unit_id = dev.unit_id;
+	kj->who.role = dev.role;
+	memcpy(kj->who.pubkey, kj->pubkey, KEY_LEN);
+	kj->last_hello_ns = dev.last_hello_ns;
+	return BS_OK;
+}
+
+int handler_hello_save(struct job *j, struct store *st, void *user)
+{
+	struct hello_job *hj = (struct hello_job *)j;
+	(void)user;
+	return store_device_set_hello(st, hj->device_id, hj->ts_ns);
+}

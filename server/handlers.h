@@ -1,0 +1,81 @@
+/* handlers.h - what baosongd does with each request, run in a worker thread
+ * against that thread's store handle.
+ *
+ * Every request is authorised against the session's device, unit and role,
+ * re-read from the database at the start of the request (so a revocation
+ * takes effect on the next request); nothing in the message can widen
+ * what the session may see or write. */
+#ifndef BS_HANDLERS_H
+#define BS_HANDLERS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "keys.h"
+#include "wire.h"
+#include "worker.h"
+
+struct store;
+
+/* Server-wide settings the handlers need. */
+struct handler_cfg {
+	char blob_dir[4096];
+	uint64_t max_file_bytes;   /* largest attachment */
+	uint64_t unit_quota_bytes; /* attachment bytes per unit */
+};
+
+/* Who is on the other end of a session. */
+struct session_who {
+	int64_t device_id;         /* 0 until enrolled */
+	int64_t unit_id;
+	int role;
+	uint8_t pubkey[KEY_LEN];
+};
+
+/* One request travelling to a worker and back. */
+struct req_job {
+	struct job job;            /* first: the pool sees this */
+	struct session_who who;
+	const struct handler_cfg *cfg;
+	Envelope *req;             /* decoded request; freed with arena */
+	struct wire_arena arena;
+	uint64_t request_id;
+	/* set by the handler */
+	uint8_t *resp;             /* encoded response Envelope (malloc'd) */
+	size_t resp_len;
+	int end_session;           /* the session must close after the reply */
+	int enrolled;              /* enrolment succeeded: adopt new_who */
+	struct session_who new_who;
+};
+
+/* Whether a request body goes to the writer (1) or a reader (0). */
+int handler_is_write(const Envelope *req);
+
+/* The job function for both pools (job.run). */
+int handler_run(struct job *j, struct store *st, void *user);
+
+/* Encode an Error reply for request_id into a malloc'd buffer. */
+int handler_error_reply(uint64_t request_id, int err, const char *detail, uint8_t **out,
+			size_t *len);
+
+/* Handshake look-up of a client key (reader job). */
+enum key_status { KEY_UNKNOWN = 0, KEY_ACTIVE = 1, KEY_REVOKED = 2 };
+struct key_job {
+	struct job job;
+	uint8_t pubkey[KEY_LEN];
+	/* results */
+	enum key_status status;
+	struct session_who who;
+	uint64_t last_hello_ns;
+};
+int handler_key_lookup(struct job *j, struct store *st, void *user);
+
+/* Persist a device's newest handshake timestamp (writer job, no reply). */
+struct hello_job {
+	struct job job;
+	int64_t device_id;
+	uint64_t ts_ns;
+};
+int handler_hello_save(struct job *j, struct store *st, void *user);
+
+#endif

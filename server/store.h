@@ -1,0 +1,197 @@
+/* store.h - the server's storage: every SQL statement of baosongd lives
+ * behind this interface (server/store.c, SQLite).  It is kept narrow so a
+ * second backend (PostgreSQL) can implement the same functions later.
+ *
+ * A `struct store` is one database connection; it is used by one thread at
+ * a time.  The writer thread owns the only read-write handle; readers open
+ * read-only handles (WAL snapshots).  Nothing here knows about protobuf:
+ * record payloads and receipts are opaque bytes.
+ *
+ * Conventions: functions return 0 or a negative BS_E_* code (SQLite errors
+ * become BS_E_DB, or BS_E_NOSPACE for SQLITE_FULL, with the SQLite message
+ * logged).  Out-parameters are written only on success.  Strings handed in
+ * are UTF-8; strings handed out are copied into the caller's struct.
+ * Times are milliseconds since 1970-01-01 UTC.  A callback of an iterating
+ * function (store_unit_each, store_device_each, store_record_changes) may
+ * call other store functions on the same handle, but not the same iterator. */
+#ifndef BS_STORE_H
+#define BS_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define STORE_HASH_LEN 32     /* BLAKE2b-256 */
+#define STORE_KEY_LEN 32      /* X25519 public key */
+#define STORE_NAME_MAX 200    /* bytes of a unit name / device label */
+#define STORE_KIND_MAX 32
+#define STORE_UID_MAX 64
+#define STORE_CODE_MAX 32     /* bytes of a unit code: [a-z0-9_.-], starting a-z0-9 */
+#define STORE_DATA_MAX (1u << 20)          /* bytes of a record's data */
+#define STORE_ATTACH_MAX 1024u             /* attachments of one record */
+#define STORE_RECEIPT_MAX (2u << 20)       /* bytes of one op receipt */
+
+/* Roles and unit types: the same numbers as the protocol's enums. */
+enum store_role {
+	ROLE_REPORTER = 1,
+	ROLE_REVIEWER = 2,
+	ROLE_STATISTICS = 3,
+	ROLE_LEADER = 4,
+	ROLE_ADMIN = 5,
+};
+
+enum store_unit_type {
+	UNIT_TOWNSHIP = 1,
+	UNIT_DEPARTMENT = 2,
+	UNIT_BUREAU = 3,
+	UNIT_SOE = 4,
+};
+
+struct store;
+
+struct unit {
+	int64_t id;
+	char code[STORE_CODE_MAX + 1]; /* short stable code, e.g. "xinzhen" or "fgj" */
+	char name[STORE_NAME_MAX + 1];
+	int type;                  /* enum store_unit_type */
+	char region[7];            /* 6-digit administrative code */
+};
+
+struct device {
+	int64_t id;
+	uint8_t pubkey[STORE_KEY_LEN];
+	int64_t unit_id;
+	int role;                  /* enum store_role */
+	char label[STORE_NAME_MAX + 1];
+	int64_t enrolled_at;
+	int64_t revoked_at;        /* 0 if active */
+	uint64_t last_hello_ns;    /* newest accepted handshake timestamp */
+	uint64_t applied_seq;      /* highest op seq with a receipt */
+};
+
+/* A record as stored.  data and attachments are malloc'd by the store when
+ * it fills one in; release with store_record_free. */
+struct record {
+	char kind[STORE_KIND_MAX + 1];
+	char uid[STORE_UID_MAX + 1];
+	int64_t unit_id;
+	uint64_t rev;
+	int deleted;
+	int64_t updated_at;
+	int64_t device_id;
+	uint64_t change_seq;
+	uint8_t *data;
+	size_t data_len;
+	uint8_t (*attachments)[STORE_HASH_LEN];
+	size_t n_attachments;
+};
+
+void store_record_free(struct record *r);
+
+/* ---- connection and transactions ---- */
+
+/* Open (creating if needed, unless readonly) the database at path.  A
+ * read-write open sets WAL, synchronous=FULL, foreign keys, a busy timeout,
+ * and applies pending numbered migrations.  A read-only open refuses a
+ * database whose schema is older or newer than this program's. */
+int store_open(const char *path, int readonly, struct store **out);
+void store_close(struct store *st);
+
+/* Schema version this program writes (number of migrations). */
+int store_schema_version(void);
+
+int store_begin(struct store *st);       /* BEGIN IMMEDIATE (read-write) or BEGIN (read) */
+int store_commit(struct store *st);
+int store_rollback(struct store *st);
+/* Nested savepoint for one operation inside a batch. */
+int store_savepoint(struct store *st);
+int store_release(struct store *st);
+int store_rollback_to(struct store *st);  /* undo since savepoint, and release it */
+
+/* Online, consistent copy to path (SQLite backup API); safe while the
+ * server runs.  Refuses to overwrite an existing file. */
+int store_backup(struct store *st, const char *path);
+
+/* ---- units ---- */
+
+/* Add a unit; code must be unique (BS_E_CONFLICT if taken), region six
+ * digits, name non-empty (BS_E_INVAL). */
+int store_unit_add(struct store *st, const struct unit *u, int64_t *id);
+int store_unit_get(struct store *st, int64_t id, struct unit *out);       /* BS_E_NOTFOUND */
+int store_unit_by_code(struct store *st, const char *code, struct unit *out);
+/* Call fn for each unit ordered by code; stops and returns fn's value if non-zero. */
+int store_unit_each(struct store *st, int (*fn)(void *ctx, const struct unit *u), void *ctx);
+
+/* ---- enrolment tokens (only their BLAKE2b-256 hash is stored) ---- */
+
+int store_token_add(struct store *st, const uint8_t hash[STORE_HASH_LEN], int64_t unit_id,
+		    int role, int64_t expires_at, int64_t now);
+/* Burn the token and enrol pubkey as a new device of its unit and role.
+ * BS_E_TOKEN if unknown, used or expired (at now); BS_E_CONFLICT if the key
+ * is already enrolled.  All in the caller's transaction. */
+int store_token_redeem(struct store *st, const uint8_t hash[STORE_HASH_LEN], int64_t now,
+		       const uint8_t pubkey[STORE_KEY_LEN], const char *label,
+		       struct device *out);
+
+/* ---- devices ---- */
+
+int store_device_by_key(struct store *st, const uint8_t pubkey[STORE_KEY_LEN],
+			struct device *out);                              /* BS_E_NOTFOUND */
+int store_device_get(struct store *st, int64_t id, struct device *out);
+/* Add a device directly (administrator, no token). BS_E_CONFLICT if known. */
+int store_device_add(struct store *st, const uint8_t pubkey[STORE_KEY_LEN], int64_t unit_id,
+		     int role, const char *label, int64_t now, int64_t *id);
+int store_device_revoke(struct store *st, int64_t id, int64_t now); /* BS_E_NOTFOUND */
+/* Raise last_hello_ns to ts (never lowers it). */
+int store_device_set_hello(struct store *st, int64_t id, uint64_t ts_ns);
+int store_device_each(struct store *st, int (*fn)(void *ctx, const struct device *d),
+		      void *ctx);
+
+/* ---- operations (exactly-once) ---- */
+
+/* The stored receipt for (device, seq): *receipt malloc'd.  BS_E_NOTFOUND
+ * if that op was never applied. */
+int store_op_receipt(struct store *st, int64_t device_id, uint64_t seq, uint8_t **receipt,
+		     size_t *len);
+/* Record that (device, seq) was handled, with its receipt, and set the
+ * device's applied_seq to seq.  seq must be applied_seq + 1 (BS_E_SEQ). */
+int store_op_add(struct store *st, int64_t device_id, uint64_t seq, int status,
+		 const uint8_t *receipt, size_t len, int64_t now);
+
+/* ---- records ---- */
+
+/* The current version of uid (any unit).  BS_E_NOTFOUND if none. */
+int store_record_get(struct store *st, const char *uid, struct record *out);
+/* Write a new revision of r->uid: rev = old rev + 1 (1 when new), a fresh
+ * change_seq, updated_at = now, device_id.  r->kind, unit_id, data,
+ * attachments, deleted are taken from r; r->rev and r->change_seq are set.
+ * The caller has already checked base revision and permissions.
+ * device_id 0 means "no device" (server-side change).  Each attached blob
+ * that is stored gains a ref for r->unit_id (see store_blob_ref_has);
+ * whether every attachment is stored is the caller's check. */
+int store_record_put(struct store *st, struct record *r, int64_t device_id, int64_t now);
+/* Records with change_seq > cursor, in change_seq order, at most limit;
+ * only unit_id's when unit_id > 0, all when 0.  fn gets each (the record is
+ * freed after fn returns); returning non-zero stops (and is returned). */
+int store_record_changes(struct store *st, uint64_t cursor, int64_t unit_id, unsigned limit,
+			 int (*fn)(void *ctx, const struct record *r), void *ctx);
+
+/* ---- attachments ---- */
+
+/* Whether the blob is stored (size in *size) at all: 0, or BS_E_NOTFOUND. */
+int store_blob_get(struct store *st, const uint8_t hash[STORE_HASH_LEN], uint64_t *size);
+/* Whether unit_id may use the blob (it uploaded it or attached it). 1/0, or <0. */
+int store_blob_ref_has(struct store *st, const uint8_t hash[STORE_HASH_LEN], int64_t unit_id);
+/* Register a complete, verified blob (idempotent) and a ref for unit_id. */
+int store_blob_add(struct store *st, const uint8_t hash[STORE_HASH_LEN], uint64_t size,
+		   int64_t unit_id, int64_t now);
+/* Bytes referenced by unit_id (its quota use). */
+int store_unit_usage(struct store *st, int64_t unit_id, uint64_t *bytes);
+
+/* Interrupted uploads: progress of (hash, unit). */
+int store_upload_get(struct store *st, const uint8_t hash[STORE_HASH_LEN], int64_t unit_id,
+		     uint64_t *size, uint64_t *offset);                  /* BS_E_NOTFOUND */
+int store_upload_set(struct store *st, const uint8_t hash[STORE_HASH_LEN], int64_t unit_id,
+		     uint64_t size, uint64_t offset, int64_t now);
+int store_upload_delete(struct store *st, const uint8_t hash[STORE_HASH_LEN], int64_t unit_id);
+
+#endif

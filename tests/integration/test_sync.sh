@@ -1,0 +1,234 @@
+#!/usr/bin/env bash
+# test_sync.sh - durable, exactly-once sync with real processes on 127.0.0.1.
+#
+#   test_sync.sh BAOSONGD BAOSONG CUTPROXY [ROUNDS]
+#
+# 1. Three townships and a county leader enrol with one-time tokens; used
+#    and expired tokens are refused.
+# 2. The townships push concurrently; the server holds exactly what each
+#    acknowledged, once.
+# 3. Isolation: a township pulls only its own records, the leader all; a
+#    township cannot write another township's record whatever uid it sends.
+# 4. baosongd is killed with SIGKILL at random moments during pushes for
+#    ROUNDS rounds (default 50); after each restart the clients finish on
+#    their own, and every acknowledged op is present exactly once.
+# 5. An upload cut at a random byte resumes from the server's offset; a file
+#    that no longer matches its hash is refused.
+# 6. A revoked device is refused.
+set -u
+BD=$1
+BC=$2
+CUTPROXY=$3
+ROUNDS=${4:-50}
+
+T=$(mktemp -d /tmp/bs-sync-XXXXXX)
+SRV=$T/server
+mkdir -p "$SRV"
+PID=
+FAILED=0
+export TZ=UTC
+
+cleanup() {
+  [ -n "$PID" ] && kill -9 "$PID" 2>/dev/null
+  jobs -p | xargs -r kill -9 2>/dev/null
+  [ -n "${PROXY:-}" ] && kill -9 "$PROXY" 2>/dev/null
+  if [ "$FAILED" = 0 ]; then rm -rf "$T"; else echo "kept $T for inspection" >&2; fi
+}
+trap cleanup EXIT
+
+fail() { echo "FAIL: $*" >&2; FAILED=1; tail -20 "$SRV/log" >&2; exit 1; }
+ok() { echo "ok - $*"; }
+q() { sqlite3 -readonly "$SRV/baosong.db" "$1"; }
+
+start_server() { # [PORT]
+  local listen=127.0.0.1:${1:-0}
+  rm -f "$SRV/port"
+  "$BD" serve --listen "$listen" --port-file "$SRV/port" --key "$SRV/server.key" \
+    --data "$SRV" 2>>"$SRV/log" &
+  PID=$!
+  for _ in $(seq 1 200); do
+    [ -s "$SRV/port" ] && break
+    kill -0 "$PID" 2>/dev/null || break
+    sleep 0.02
+  done
+  [ -s "$SRV/port" ] || fail "server did not start"
+  PORT=$(cat "$SRV/port")
+}
+
+client() { # NAME ARGS...
+  local name=$1; shift
+  BAOSONG_DIR=$T/$name "$BC" "$@"
+}
+
+token() { # UNIT ROLE [EXPIRES]
+  "$BD" token create --db "$SRV/baosong.db" --unit "$1" --role "$2" ${3:+--expires "$3"} \
+    | grep -oE '[0-9A-Z]{4}(-[0-9A-Z]{1,4}){6}' | head -1
+}
+
+# ---- 1. setup and enrolment ------------------------------------------------------------
+"$BD" keygen --out "$SRV/server.key" >/dev/null || fail keygen
+"$BD" init --db "$SRV/baosong.db" >/dev/null || fail init
+for u in xinzhen:新镇 laozhen:老镇 hezhen:河镇; do
+  "$BD" unit add --db "$SRV/baosong.db" --code "${u%%:*}" --name "${u#*:}" --type township \
+    --region 620421 >/dev/null || fail "unit add $u"
+done
+"$BD" unit add --db "$SRV/baosong.db" --code fgj --name 县发改局 --type bureau \
+  --region 620421 >/dev/null || fail "unit add fgj"
+start_server
+FP=$("$BD" fingerprint --key "$SRV/server.key")
+
+for c in xinzhen laozhen hezhen; do
+  client $c init --server 127.0.0.1:$PORT --server-key "$FP" --token "$(token $c reporter)" \
+    --label "$c office" >/dev/null || fail "enrol $c"
+done
+client leader init --server 127.0.0.1:$PORT --server-key "$FP" --token "$(token fgj leader)" \
+  >/dev/null || fail "enrol leader"
+ok "four devices enrolled with one-time tokens"
+
+TOK=$(token xinzhen reporter)
+client extra1 init --server 127.0.0.1:$PORT --server-key "$FP" --token "$TOK" >/dev/null \
+  || fail "enrol extra1"
+client extra2 init --server 127.0.0.1:$PORT --server-key "$FP" --token "$TOK" >/dev/null 2>&1
+[ $? -eq 77 ] || fail "a used token was accepted"
+TOK=$(token xinzhen reporter 1m)
+# An expired token: move its expiry into the past.
+sqlite3 "$SRV/baosong.db" "UPDATE token SET expires_at = 1 WHERE used_at IS NULL" \
+  || fail "expire token"
+client extra3 init --server 127.0.0.1:$PORT --server-key "$FP" --token "$TOK" >/dev/null 2>&1
+[ $? -eq 77 ] || fail "an expired token was accepted"
+client extra4 init --server 127.0.0.1:$PORT --server-key "$FP" \
+  --token "AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-A0" >/dev/null 2>&1
+[ $? -eq 77 ] || fail "an unknown token was accepted"
+ok "used, expired and unknown tokens are refused"
+
+# ---- 2. concurrent pushes ------------------------------------------------------------
+add_projects() { # CLIENT N TAG
+  local i
+  for i in $(seq 1 "$2"); do
+    client "$1" project add --name "$3 第${i}号项目 道路提升改造" --year 2026 --stage 续建 \
+      --total 1200.50 --annual 300 --township "$1" --leader 李四 >/dev/null \
+      || fail "project add on $1"
+  done
+}
+pids=()
+for c in xinzhen laozhen hezhen; do add_projects $c 20 "$c" & pids+=($!); done
+for j in "${pids[@]}"; do wait "$j" || fail "project add failed"; done
+pids=()
+for c in xinzhen laozhen hezhen; do client $c sync --quiet & pids+=($!); done
+for j in "${pids[@]}"; do wait "$j" || fail "concurrent sync failed"; done
+for c in xinzhen laozhen hezhen; do
+  n=$(q "SELECT count(*) FROM record r JOIN unit u ON u.id = r.unit_id WHERE u.code = '$c'")
+  [ "$n" = 20 ] || fail "$c: server holds $n records, expected 20"
+  client $c status | grep -q "pending: 0" || fail "$c still has pending ops"
+done
+dups=$(q "SELECT count(*) FROM record WHERE rev <> 1")
+[ "$dups" = 0 ] || fail "$dups records were applied more than once"
+ok "three townships pushed concurrently: 60 records, each once"
+
+# ---- 3. isolation -----------------------------------------------------------------------
+client laozhen pull --quiet || fail "laozhen pull"
+n=$(client laozhen project list --csv | tail -n +2 | wc -l)
+[ "$n" = 20 ] || fail "laozhen sees $n projects, expected its own 20"
+client leader pull --quiet || fail "leader pull"
+n=$(client leader project list --csv | tail -n +2 | wc -l)
+[ "$n" = 60 ] || fail "the leader sees $n projects, expected 60"
+client leader project add --name 领导不能填报 --year 2026 --stage 前期 --total 1 >/dev/null 2>&1
+client leader sync --quiet >/dev/null 2>&1
+client leader status | grep -q "quarantined: 1" || fail "a leader's write was not refused"
+# laozhen forges an update of a xinzhen record: same uid, its own data.
+XUID=$(q "SELECT r.uid FROM record r JOIN unit u ON u.id = r.unit_id WHERE u.code='xinzhen' LIMIT 1")
+LUID=$(client laozhen project list --csv | sed -n 2p | cut -d, -f1 | tr -d '"\r')
+before=$(q "SELECT rev || data FROM record WHERE uid = '$XUID'" | md5sum)
+client laozhen project edit "$LUID" --leader 伪造 >/dev/null || fail "laozhen edit"
+sqlite3 "$T/laozhen/baosong.db" \
+  "UPDATE outbox SET uid = '$XUID', base_rev = 1 WHERE state = 0" || fail "forge"
+client laozhen sync --quiet >/dev/null 2>&1
+after=$(q "SELECT rev || data FROM record WHERE uid = '$XUID'" | md5sum)
+[ "$before" = "$after" ] || fail "laozhen changed a xinzhen record"
+client laozhen status | grep -q "BS_E_FORBIDDEN" || fail "forged write not reported as forbidden"
+ok "townships see and write only their own records; the leader reads all, writes none"
+
+# ---- 4. SIGKILL during pushes ---------------------------------------------------------------
+EDIT_UID=$(client xinzhen project list --csv | sed -n 2p | cut -d, -f1 | tr -d '"\r')
+edits=0
+syncs=()
+for r in $(seq 1 "$ROUNDS"); do
+  for c in xinzhen laozhen hezhen; do
+    client $c project add --name "第${r}轮 $c 项目" --year 2026 --stage 新开工 --total 500 \
+      >/dev/null || fail "round $r add $c"
+  done
+  client xinzhen project edit "$EDIT_UID" --leader "领导$r" >/dev/null || fail "edit"
+  edits=$((edits + 1))
+  for c in xinzhen laozhen hezhen; do
+    client $c sync --unattended --budget 120 --timeout 5 --quiet >/dev/null 2>&1 &
+    syncs+=($!)
+  done
+  sleep "0.0$((RANDOM % 10))$((RANDOM % 10))"
+  kill -9 "$PID"
+  wait "$PID" 2>/dev/null
+  start_server "$PORT"
+done
+# The unattended runs finish on their own (they back off and retry).
+for j in "${syncs[@]}"; do wait "$j"; done
+for c in xinzhen laozhen hezhen; do
+  client $c sync --quiet >/dev/null || fail "final sync $c"
+  client $c status | grep -q "pending: 0" || fail "$c: ops left after the SIGKILL rounds"
+  expect=$((20 + ROUNDS))
+  n=$(q "SELECT count(*) FROM record r JOIN unit u ON u.id = r.unit_id WHERE u.code = '$c' AND r.kind = 'project'")
+  [ "$n" = "$expect" ] || fail "$c: server holds $n projects after kills, expected $expect"
+  dev=$(sqlite3 "$T/$c/baosong.db" "SELECT value FROM meta WHERE key = 'device_id'")
+  nseq=$(sqlite3 "$T/$c/baosong.db" "SELECT value FROM meta WHERE key = 'next_seq'")
+  got=$(q "SELECT count(*) || ' ' || min(seq) || ' ' || max(seq) FROM op WHERE device_id = $dev")
+  [ "$got" = "$((nseq - 1)) 1 $((nseq - 1))" ] \
+    || fail "$c: op receipts '$got', expected $((nseq - 1)) ops numbered 1..$((nseq - 1))"
+done
+rev=$(q "SELECT rev FROM record WHERE uid = '$EDIT_UID'")
+[ "$rev" = $((1 + edits)) ] || fail "edited record has rev $rev, expected $((1 + edits))"
+dups=$(q "SELECT count(*) FROM record WHERE kind = 'project' AND rev <> 1 AND uid <> '$EDIT_UID'")
+[ "$dups" = 0 ] || fail "$dups records applied twice"
+ok "$ROUNDS SIGKILL rounds: every acknowledged op present exactly once, clients finished"
+
+# ---- 5. resumable upload ---------------------------------------------------------------------
+head -c 1500000 /dev/urandom > "$T/photo1.jpg"
+PUID=$(client hezhen project list --csv | sed -n 2p | cut -d, -f1 | tr -d '"\r')
+WEEK=$(date -u -d '8 hours' +%G-W%V)
+client hezhen report add --project "$PUID" --week "$WEEK" --period 10 --ytd 100 --total 200 \
+  --progress 主体施工 --percent 40 --photo "$T/photo1.jpg" >/dev/null || fail "report add"
+CUT=$((200000 + RANDOM * 20))
+"$CUTPROXY" "$T/proxyport" "$PORT" "$CUT" &
+PROXY=$!
+for _ in $(seq 1 100); do [ -s "$T/proxyport" ] && break; sleep 0.02; done
+sqlite3 "$T/hezhen/baosong.db" "UPDATE meta SET value = '127.0.0.1:$(cat "$T/proxyport")' WHERE key = 'server'"
+client hezhen push --quiet >/dev/null 2>&1 && fail "push through a cut line succeeded"
+sqlite3 "$T/hezhen/baosong.db" "UPDATE meta SET value = '127.0.0.1:$PORT' WHERE key = 'server'"
+held=$(q "SELECT offset FROM upload")
+[ -n "$held" ] && [ "$held" -gt 0 ] && [ "$held" -lt 1500000 ] && [ "$held" -le "$CUT" ] \
+  || fail "after a cut at byte $CUT the server holds '$held' bytes"
+client hezhen sync --verbose 2>"$T/resume.log" >/dev/null || fail "resume"
+sent=$(grep -oE 'uploaded .* \(([0-9]+) bytes sent\)' "$T/resume.log" | grep -oE '[0-9]+ bytes' | grep -oE '[0-9]+')
+[ "$sent" = $((1500000 - held)) ] || fail "resume sent '$sent' bytes, expected $((1500000 - held))"
+n=$(q "SELECT count(*) FROM blob WHERE size = 1500000")
+[ "$n" = 1 ] || fail "blob not stored"
+ok "upload cut at byte $CUT resumed from the server's offset $held (sent $sent bytes)"
+
+head -c 100000 /dev/urandom > "$T/photo2.jpg"
+WEEK2=$(date -u -d '8 hours 7 days ago' +%G-W%V)
+client hezhen report add --project "$PUID" --week "$WEEK2" --period 1 --ytd 101 --total 201 \
+  --photo "$T/photo2.jpg" >/dev/null || fail "report add 2"
+head -c 100000 /dev/urandom > "$T/photo2.jpg"   # same size, other bytes
+client hezhen sync --quiet >/dev/null 2>&1 && fail "a file that no longer matches its hash was accepted"
+n=$(q "SELECT count(*) FROM blob WHERE size = 100000")
+[ "$n" = 0 ] || fail "a corrupted upload was stored"
+ok "a file whose bytes do not match its hash is refused"
+
+# ---- 6. revocation ---------------------------------------------------------------------------
+DEV=$(sqlite3 "$T/laozhen/baosong.db" "SELECT value FROM meta WHERE key = 'device_id'")
+"$BD" device revoke --db "$SRV/baosong.db" "$DEV" >/dev/null || fail "revoke"
+client laozhen sync --quiet >/dev/null 2>&1
+[ $? -eq 77 ] || fail "a revoked device could still sync"
+ok "a revoked device is refused"
+
+kill -TERM "$PID"
+wait "$PID" || fail "server did not stop cleanly"
+PID=
+echo "all sync checks passed"

@@ -1,0 +1,978 @@
+/* test_localdb.c - the client's local database: schema and migrations, the
+ * outbox numbering and base revisions, acknowledgements, quarantine,
+ * conflicts, pulled records, attachment files, checks on what is read
+ * back, and a kill -9 at a random moment never leaving a record without
+ * its op or a gap in the op numbers. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <limits.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "localdb.h"
+#include "log.h"
+
+static char dir[64];
+static char path[128];
+
+static int setup(void **state)
+{
+	(void)state;
+	strcpy(dir, "/tmp/bs-localdb-XXXXXX");
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(path, sizeof path, "%s/local.db", dir);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+	(void)state;
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static struct localdb *open_db(void)
+{
+	struct localdb *db = NULL;
+	assert_int_equal(localdb_open(path, &db), BS_OK);
+	assert_non_null(db);
+	return db;
+}
+
+/* A change of a record with text data; returns the seq. */
+static uint64_t change(struct localdb *db, const char *kind, const char *uid, const char *text,
+		       int64_t now)
+{
+	uint64_t seq = 0;
+	assert_int_equal(localdb_change(db, kind, uid, 7, (const uint8_t *)text, strlen(text), NULL,
+					0, 0, now, &seq),
+			 BS_OK);
+	assert_true(seq > 0);
+	return seq;
+}
+
+/* Run one SQL statement on the file directly (to inspect or corrupt it). */
+static void raw_exec(const char *sql)
+{
+	sqlite3 *h = NULL;
+	assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+}
+
+static int64_t raw_int(const char *sql)
+{
+	sqlite3 *h = NULL;
+	sqlite3_stmt *st = NULL;
+	int64_t v;
+	assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	return v;
+}
+
+/* ---- collecting ops ---- */
+
+#define MAX_OPS 64
+
+struct ops {
+	size_t n;
+	uint64_t seq[MAX_OPS];
+	uint64_t base_rev[MAX_OPS];
+	int state[MAX_OPS];
+	int code[MAX_OPS];
+	char msg[MAX_OPS][256];
+	char uid[MAX_OPS][LDB_UID_MAX + 1];
+	struct localdb *ack_db; /* if set, acknowledge each op while walking */
+	int stop_after;         /* if > 0, return 42 after this many */
+};
+
+static int collect_op(void *ctx, const struct lop *op)
+{
+	struct ops *o = ctx;
+	if (o->n >= MAX_OPS)
+		return -1;
+	o->seq[o->n] = op->seq;
+	o->base_rev[o->n] = op->base_rev;
+	o->state[o->n] = op->state;
+	o->code[o->n] = op->error_code;
+	strcpy(o->msg[o->n], op->error_msg);
+	strcpy(o->uid[o->n], op->uid);
+	o->n++;
+	if (o->ack_db && localdb_outbox_ack(o->ack_db, op->seq, 100 + op->seq) != BS_OK)
+		return -1;
+	if (o->stop_after > 0 && o->n == (size_t)o->stop_after)
+		return 42;
+	return 0;
+}
+
+static void pending_ops(struct localdb *db, struct ops *o)
+{
+	memset(o, 0, sizeof *o);
+	assert_int_equal(localdb_outbox_each(db, 0, UINT_MAX, collect_op, o), BS_OK);
+}
+
+static void counts(struct localdb *db, unsigned p, unsigned q, unsigned c)
+{
+	unsigned gp = 99, gq = 99, gc = 99;
+	assert_int_equal(localdb_counts(db, &gp, &gq, &gc), BS_OK);
+	assert_int_equal(gp, p);
+	assert_int_equal(gq, q);
+	assert_int_equal(gc, c);
+}
+
+/* ---- tests ---- */
+
+static void test_open_reopen(void **state)
+{
+	struct localdb *db;
+	struct stat st;
+	char wal[160];
+	(void)state;
+
+	db = open_db();
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(localdb_meta_set(db, "server", "127.0.0.1:7443"), BS_OK);
+	snprintf(wal, sizeof wal, "%s-wal", path);
+	if (stat(wal, &st) == 0)
+		assert_int_equal(st.st_mode & 0777, 0600);
+	localdb_close(db);
+
+	/* migrations are not applied twice; data survives */
+	db = open_db();
+	{
+		char buf[64];
+		assert_int_equal(localdb_meta_get(db, "server", buf, sizeof buf), BS_OK);
+		assert_string_equal(buf, "127.0.0.1:7443");
+	}
+	localdb_close(db);
+	db = open_db();
+	localdb_close(db);
+	assert_int_equal(raw_int("PRAGMA user_version"), 1);
+	assert_int_equal(raw_int("SELECT COUNT(*) FROM meta WHERE key = 'next_seq'"), 1);
+	assert_int_equal(raw_int("SELECT COUNT(*) FROM sqlite_master WHERE name = 'outbox'"), 1);
+	{
+		sqlite3 *h = NULL;
+		sqlite3_stmt *s = NULL;
+		assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
+		assert_int_equal(sqlite3_prepare_v2(h, "PRAGMA journal_mode", -1, &s, NULL),
+				 SQLITE_OK);
+		assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+		assert_string_equal((const char *)sqlite3_column_text(s, 0), "wal");
+		sqlite3_finalize(s);
+		sqlite3_close(h);
+	}
+
+	/* a database from a newer program is refused, not damaged */
+	raw_exec("PRAGMA user_version = 99");
+	db = NULL;
+	assert_int_equal(localdb_open(path, &db), BS_E_VERSION);
+	assert_null(db);
+	raw_exec("PRAGMA user_version = 1");
+
+	/* an existing file others could read is tightened */
+	{
+		char other[160];
+		FILE *f;
+		snprintf(other, sizeof other, "%s/loose.db", dir);
+		f = fopen(other, "w");
+		assert_non_null(f);
+		fclose(f);
+		assert_int_equal(chmod(other, 0644), 0);
+		assert_int_equal(localdb_open(other, &db), BS_OK);
+		localdb_close(db);
+		assert_int_equal(stat(other, &st), 0);
+		assert_int_equal(st.st_mode & 0777, 0600);
+	}
+
+	assert_int_equal(localdb_open(NULL, &db), BS_E_INVAL);
+	localdb_close(NULL);
+}
+
+static void test_meta(void **state)
+{
+	struct localdb *db = open_db();
+	char buf[128], small[4];
+	int64_t v = 0;
+	(void)state;
+
+	assert_int_equal(localdb_meta_get(db, "unit", buf, sizeof buf), BS_E_NOTFOUND);
+	assert_int_equal(localdb_meta_set(db, "unit", "城关镇人民政府"), BS_OK);
+	assert_int_equal(localdb_meta_get(db, "unit", buf, sizeof buf), BS_OK);
+	assert_string_equal(buf, "城关镇人民政府");
+	assert_int_equal(localdb_meta_set(db, "unit", "黄土岭乡"), BS_OK);
+	assert_int_equal(localdb_meta_get(db, "unit", buf, sizeof buf), BS_OK);
+	assert_string_equal(buf, "黄土岭乡");
+	/* never silently cut short */
+	strcpy(small, "xy");
+	assert_int_equal(localdb_meta_get(db, "unit", small, sizeof small), BS_E_TOOBIG);
+	assert_string_equal(small, "xy");
+
+	assert_int_equal(localdb_meta_get_int(db, "cursor", &v), BS_E_NOTFOUND);
+	assert_int_equal(localdb_meta_set_int(db, "cursor", 9007199254740993LL), BS_OK);
+	assert_int_equal(localdb_meta_get_int(db, "cursor", &v), BS_OK);
+	assert_true(v == 9007199254740993LL);
+	assert_int_equal(localdb_meta_set_int(db, "neg", -12), BS_OK);
+	assert_int_equal(localdb_meta_get_int(db, "neg", &v), BS_OK);
+	assert_true(v == -12);
+	v = 5;
+	assert_int_equal(localdb_meta_get_int(db, "unit", &v), BS_E_INVAL);
+	assert_true(v == 5);
+	assert_int_equal(localdb_meta_set(db, "empty", ""), BS_OK);
+	assert_int_equal(localdb_meta_get_int(db, "empty", &v), BS_E_INVAL);
+	assert_int_equal(localdb_meta_get(db, "empty", buf, sizeof buf), BS_OK);
+	assert_string_equal(buf, "");
+
+	assert_int_equal(localdb_meta_set(db, "", "x"), BS_E_INVAL);
+	assert_int_equal(localdb_meta_set(db, NULL, "x"), BS_E_INVAL);
+	assert_int_equal(localdb_meta_set(db, "k", NULL), BS_E_INVAL);
+	localdb_close(db);
+}
+
+/* One byte more than LDB_UID_MAX. */
+#define UID_65 "0123456789012345678901234567890123456789012345678901234567890123X"
+
+static void test_change_and_ack(void **state)
+{
+	struct localdb *db = open_db();
+	struct lrecord r;
+	struct ops o;
+	uint64_t seq = 0;
+	uint8_t big[1];
+	(void)state;
+
+	assert_int_equal(change(db, "project", "p-1", "v1", 1000), 1);
+	assert_int_equal(change(db, "project", "p-1", "v2", 2000), 2);
+	assert_int_equal(change(db, "project", "p-1", "v3", 3000), 3);
+	pending_ops(db, &o);
+	assert_int_equal(o.n, 3);
+	assert_int_equal(o.seq[0], 1);
+	assert_int_equal(o.seq[1], 2);
+	assert_int_equal(o.seq[2], 3);
+	assert_int_equal(o.base_rev[0], 0);
+	assert_int_equal(o.base_rev[1], 1);
+	assert_int_equal(o.base_rev[2], 2);
+
+	assert_int_equal(localdb_record_get(db, "p-1", &r), BS_OK);
+	assert_string_equal(r.kind, "project");
+	assert_string_equal(r.uid, "p-1");
+	assert_int_equal(r.rev, 0);
+	assert_int_equal(r.pending, 3);
+	assert_int_equal(r.unit_id, 7);
+	assert_int_equal(r.updated_at, 3000);
+	assert_int_equal(r.data_len, 2);
+	assert_memory_equal(r.data, "v3", 2);
+	assert_int_equal(r.n_attachments, 0);
+	assert_null(r.attachments);
+	lrecord_free(&r);
+	lrecord_free(&r); /* twice is harmless */
+	lrecord_free(NULL);
+
+	/* the server applied op 1 as rev 1 */
+	assert_int_equal(localdb_outbox_ack(db, 1, 1), BS_OK);
+	assert_int_equal(localdb_record_get(db, "p-1", &r), BS_OK);
+	assert_int_equal(r.rev, 1);
+	assert_int_equal(r.pending, 2);
+	lrecord_free(&r);
+	assert_int_equal(change(db, "project", "p-1", "v4", 4000), 4);
+	pending_ops(db, &o);
+	assert_int_equal(o.n, 3);
+	assert_int_equal(o.seq[2], 4);
+	assert_int_equal(o.base_rev[2], 1 + 2);
+
+	/* replayed and unknown receipts are fine and change nothing */
+	assert_int_equal(localdb_outbox_ack(db, 1, 1), BS_OK);
+	assert_int_equal(localdb_outbox_ack(db, 999, 50), BS_OK);
+	assert_int_equal(localdb_outbox_ack(db, UINT64_MAX, 50), BS_OK);
+	/* a rev is never lowered */
+	assert_int_equal(localdb_outbox_ack(db, 2, 9), BS_OK);
+	assert_int_equal(localdb_outbox_ack(db, 3, 4), BS_OK);
+	assert_int_equal(localdb_record_get(db, "p-1", &r), BS_OK);
+	assert_int_equal(r.rev, 9);
+	assert_int_equal(r.pending, 1);
+	assert_memory_equal(r.data, "v4", 2);
+	lrecord_free(&r);
+	counts(db, 1, 0, 0);
+
+	/* bad input is refused and uses no seq */
+	assert_int_equal(localdb_change(db, "", "p-2", 7, NULL, 0, NULL, 0, 0, 1, &seq),
+			 BS_E_INVAL);
+	assert_int_equal(localdb_change(db, "project", "", 7, NULL, 0, NULL, 0, 0, 1, &seq),
+			 BS_E_INVAL);
+	assert_int_equal(localdb_change(db, NULL, "p-2", 7, NULL, 0, NULL, 0, 0, 1, &seq),
+			 BS_E_INVAL);
+	assert_int_equal(localdb_change(db, "project", UID_65, 7, NULL, 0, NULL, 0, 0, 1, &seq),
+			 BS_E_TOOBIG);
+	assert_int_equal(localdb_change(db, "012345678901234567890123456789012", "p-2", 7, NULL, 0,
+					NULL, 0, 0, 1, &seq),
+			 BS_E_TOOBIG);
+	assert_int_equal(localdb_change(db, "project", "p-2", 7, NULL, 5, NULL, 0, 0, 1, &seq),
+			 BS_E_INVAL);
+	assert_int_equal(localdb_change(db, "project", "p-2", 7, big, 1024 * 1024 + 1, NULL, 0, 0,
+					1, &seq),
+			 BS_E_TOOBIG);
+	assert_int_equal(localdb_change(db, "project", "p-2", 7, NULL, 0, NULL, 2, 0, 1, &seq),
+			 BS_E_INVAL);
+	/* a uid keeps its kind */
+	assert_int_equal(localdb_change(db, "money", "p-1", 7, NULL, 0, NULL, 0, 0, 1, &seq),
+			 BS_E_INVAL);
+	assert_int_equal(seq, 0);
+	/* an empty body and a delete are fine */
+	assert_int_equal(localdb_change(db, "project", "p-1", 7, NULL, 0, NULL, 0, 1, 5000, &seq),
+			 BS_OK);
+	assert_int_equal(seq, 5);
+	assert_int_equal(localdb_record_get(db, "p-1", &r), BS_OK);
+	assert_int_equal(r.deleted, 1);
+	assert_int_equal(r.data_len, 0);
+	assert_int_equal(r.rev, 9);
+	lrecord_free(&r);
+	assert_int_equal(localdb_record_get(db, "nope", &r), BS_E_NOTFOUND);
+	localdb_close(db);
+}
+
+static void test_quarantine_discard(void **state)
+{
+	struct localdb *db = open_db();
+	struct lrecord r;
+	struct ops o;
+	char longmsg[400];
+	size_t i;
+	(void)state;
+
+	change(db, "project", "a", "a1", 1);
+	change(db, "project", "b", "b1", 2);
+	assert_int_equal(localdb_outbox_quarantine(db, 1, BS_E_FORBIDDEN, "不是本乡镇的项目"), BS_OK);
+	pending_ops(db, &o);
+	assert_int_equal(o.n, 1);
+	assert_int_equal(o.seq[0], 2);
+	counts(db, 1, 1, 0);
+	assert_int_equal(localdb_record_get(db, "a", &r), BS_OK);
+	assert_int_equal(r.pending, 0);
+	lrecord_free(&r);
+
+	memset(&o, 0, sizeof o);
+	assert_int_equal(localdb_quarantine_each(db, collect_op, &o), BS_OK);
+	assert_int_equal(o.n, 1);
+	assert_int_equal(o.seq[0], 1);
+	assert_int_equal(o.state[0], LOP_QUARANTINED);
+	assert_int_equal(o.code[0], BS_E_FORBIDDEN);
+	assert_string_equal(o.msg[0], "不是本乡镇的项目");
+	assert_string_equal(o.uid[0], "a");
+
+	/* a long message is cut at a character boundary */
+	strcpy(longmsg, "x");
+	for (i = 0; i < 100; i++)
+		strcat(longmsg, "报");
+	change(db, "project", "c", "c1", 3);
+	assert_int_equal(localdb_outbox_quarantine(db, 3, BS_E_INVAL, longmsg), BS_OK);
+	memset(&o, 0, sizeof o);
+	assert_int_equal(localdb_quarantine_each(db, collect_op, &o), BS_OK);
+	assert_int_equal(o.n, 2);
+	assert_int_equal(o.seq[1], 3);
+	assert_int_equal(strlen(o.msg[1]), 1 + 84 * 3);
+	assert_int_equal(strncmp(o.msg[1], longmsg, 1 + 84 * 3), 0);
+
+	assert_int_equal(localdb_outbox_quarantine(db, 77, BS_E_INVAL, "x"), BS_E_NOTFOUND);
+	/* only a quarantined op can be discarded */
+	assert_int_equal(localdb_outbox_discard(db, 2), BS_E_STATE);
+	assert_int_equal(localdb_outbox_discard(db, 1), BS_OK);
+	assert_int_equal(localdb_outbox_discard(db, 1), BS_E_NOTFOUND);
+	assert_int_equal(localdb_outbox_discard(db, 3), BS_OK);
+	counts(db, 1, 0, 0);
+	/* the next op still follows on */
+	assert_int_equal(change(db, "project", "d", "d1", 4), 4);
+	localdb_close(db);
+}
+
+static struct lrecord server_rec(const char *kind, const char *uid, uint64_t rev, const char *text,
+				 int deleted)
+{
+	struct lrecord r;
+	memset(&r, 0, sizeof r);
+	strcpy(r.kind, kind);
+	strcpy(r.uid, uid);
+	r.unit_id = 12;
+	r.rev = rev;
+	r.deleted = deleted;
+	r.updated_at = 777;
+	r.data = (uint8_t *)(uintptr_t)text;
+	r.data_len = strlen(text);
+	return r;
+}
+
+struct conflicts {
+	size_t n;
+	uint64_t seq[8];
+};
+
+static int collect_conflict(void *ctx, const struct lconflict *c)
+{
+	struct conflicts *cs = ctx;
+	if (cs->n < 8)
+		cs->seq[cs->n++] = c->seq;
+	return 0;
+}
+
+static void test_conflict(void **state)
+{
+	struct localdb *db = open_db();
+	struct lrecord r, srv;
+	struct lconflict c;
+	struct conflicts cs;
+	uint8_t att[2][LDB_HASH_LEN];
+	(void)state;
+
+	memset(att, 0xab, sizeof att);
+	att[1][0] = 1;
+	change(db, "project", "a", "mine", 10);
+	srv = server_rec("project", "a", 5, "theirs", 0);
+	srv.attachments = att;
+	srv.n_attachments = 2;
+	assert_int_equal(localdb_outbox_conflict(db, 1, &srv), BS_OK);
+	counts(db, 0, 0, 1);
+	assert_int_equal(localdb_conflict_get(db, 1, &c), BS_OK);
+	assert_int_equal(c.seq, 1);
+	assert_string_equal(c.kind, "project");
+	assert_string_equal(c.uid, "a");
+	assert_int_equal(c.mine_len, 4);
+	assert_memory_equal(c.mine, "mine", 4);
+	assert_int_equal(c.server_rev, 5);
+	assert_int_equal(c.theirs_len, 6);
+	assert_memory_equal(c.theirs, "theirs", 6);
+	assert_true(c.created_at > 0);
+	lconflict_free(&c);
+	lconflict_free(&c);
+	/* the device now shows the server's version */
+	assert_int_equal(localdb_record_get(db, "a", &r), BS_OK);
+	assert_int_equal(r.rev, 5);
+	assert_int_equal(r.unit_id, 12);
+	assert_int_equal(r.pending, 0);
+	assert_int_equal(r.data_len, 6);
+	assert_memory_equal(r.data, "theirs", 6);
+	assert_int_equal(r.n_attachments, 2);
+	assert_memory_equal(r.attachments, att, sizeof att);
+	lrecord_free(&r);
+	/* a replayed conflict is fine; an unknown op is not */
+	assert_int_equal(localdb_outbox_conflict(db, 1, &srv), BS_OK);
+	assert_int_equal(localdb_outbox_conflict(db, 50, &srv), BS_E_NOTFOUND);
+	counts(db, 0, 0, 1);
+
+	/* with a later op still pending, its local data stays; rev is raised */
+	change(db, "project", "b", "b1", 20);
+	change(db, "project", "b", "b2", 21);
+	srv = server_rec("project", "b", 8, "server-b", 1);
+	assert_int_equal(localdb_outbox_conflict(db, 2, &srv), BS_OK);
+	assert_int_equal(localdb_record_get(db, "b", &r), BS_OK);
+	assert_int_equal(r.rev, 8);
+	assert_int_equal(r.deleted, 0);
+	assert_int_equal(r.pending, 1);
+	assert_memory_equal(r.data, "b2", 2);
+	lrecord_free(&r);
+	/* the server's uid must be the op's */
+	change(db, "project", "c", "c1", 30);
+	srv = server_rec("project", "other", 8, "x", 0);
+	assert_int_equal(localdb_outbox_conflict(db, 4, &srv), BS_E_INVAL);
+	counts(db, 2, 0, 2);
+
+	memset(&cs, 0, sizeof cs);
+	assert_int_equal(localdb_conflict_each(db, collect_conflict, &cs), BS_OK);
+	assert_int_equal(cs.n, 2);
+	assert_int_equal(cs.seq[0], 1);
+	assert_int_equal(cs.seq[1], 2);
+	assert_int_equal(localdb_conflict_delete(db, 1), BS_OK);
+	assert_int_equal(localdb_conflict_delete(db, 1), BS_E_NOTFOUND);
+	assert_int_equal(localdb_conflict_get(db, 1, &c), BS_E_NOTFOUND);
+	counts(db, 2, 0, 1);
+	localdb_close(db);
+}
+
+static void test_apply_remote(void **state)
+{
+	struct localdb *db = open_db();
+	struct lrecord r, srv;
+	(void)state;
+
+	/* a new record */
+	srv = server_rec("project", "x", 3, "s3", 0);
+	assert_int_equal(localdb_apply_remote(db, &srv), BS_OK);
+	assert_int_equal(localdb_record_get(db, "x", &r), BS_OK);
+	assert_int_equal(r.rev, 3);
+	assert_int_equal(r.unit_id, 12);
+	assert_int_equal(r.updated_at, 777);
+	assert_memory_equal(r.data, "s3", 2);
+	lrecord_free(&r);
+	/* older or the same: ignored */
+	srv = server_rec("project", "x", 2, "s2", 0);
+	assert_int_equal(localdb_apply_remote(db, &srv), BS_OK);
+	srv = server_rec("project", "x", 3, "zz", 0);
+	assert_int_equal(localdb_apply_remote(db, &srv), BS_OK);
+	assert_int_equal(localdb_record_get(db, "x", &r), BS_OK);
+	assert_int_equal(r.rev, 3);
+	assert_memory_equal(r.data, "s3", 2);
+	lrecord_free(&r);
+	/* newer: replaces, deletes too */
+	srv = server_rec("project", "x", 4, "s4!", 1);
+	assert_int_equal(localdb_apply_remote(db, &srv), BS_OK);
+	assert_int_equal(localdb_record_get(db, "x", &r), BS_OK);
+	assert_int_equal(r.rev, 4);
+	assert_int_equal(r.deleted, 1);
+	assert_int_equal(r.data_len, 3);
+	lrecord_free(&r);
+	/* local pending change: keep local data, raise rev */
+	assert_int_equal(change(db, "project", "x", "local", 900), 1);
+	srv = server_rec("project", "x", 6, "s6", 0);
+	assert_int_equal(localdb_apply_remote(db, &srv), BS_OK);
+	assert_int_equal(localdb_record_get(db, "x", &r), BS_OK);
+	assert_int_equal(r.rev, 6);
+	assert_int_equal(r.deleted, 0);
+	assert_int_equal(r.pending, 1);
+	assert_int_equal(r.data_len, 5);
+	assert_memory_equal(r.data, "local", 5);
+	lrecord_free(&r);
+	/* a quarantined op is no longer pending: the server's version wins */
+	assert_int_equal(localdb_outbox_quarantine(db, 1, BS_E_INVAL, "bad"), BS_OK);
+	srv = server_rec("project", "x", 7, "s7", 0);
+	assert_int_equal(localdb_apply_remote(db, &srv), BS_OK);
+	assert_int_equal(localdb_record_get(db, "x", &r), BS_OK);
+	assert_int_equal(r.rev, 7);
+	assert_memory_equal(r.data, "s7", 2);
+	lrecord_free(&r);
+
+	srv = server_rec("project", "", 7, "s7", 0);
+	assert_int_equal(localdb_apply_remote(db, &srv), BS_E_INVAL);
+	srv = server_rec("project", "y", 7, "s7", 0);
+	srv.data_len = 1024 * 1024 + 1;
+	assert_int_equal(localdb_apply_remote(db, &srv), BS_E_TOOBIG);
+	assert_int_equal(localdb_apply_remote(db, NULL), BS_E_INVAL);
+	localdb_close(db);
+}
+
+static void test_outbox_paging(void **state)
+{
+	struct localdb *db = open_db();
+	struct ops o;
+	char uid[16];
+	int i;
+	(void)state;
+
+	for (i = 0; i < 10; i++) {
+		snprintf(uid, sizeof uid, "r%d", i % 3);
+		assert_int_equal(change(db, "project", uid, "d", i), (uint64_t)i + 1);
+	}
+	memset(&o, 0, sizeof o);
+	assert_int_equal(localdb_outbox_each(db, 0, 4, collect_op, &o), BS_OK);
+	assert_int_equal(o.n, 4);
+	assert_int_equal(o.seq[0], 1);
+	assert_int_equal(o.seq[3], 4);
+	memset(&o, 0, sizeof o);
+	assert_int_equal(localdb_outbox_each(db, 4, 4, collect_op, &o), BS_OK);
+	assert_int_equal(o.n, 4);
+	assert_int_equal(o.seq[0], 5);
+	assert_int_equal(o.seq[3], 8);
+	memset(&o, 0, sizeof o);
+	assert_int_equal(localdb_outbox_each(db, 8, 4, collect_op, &o), BS_OK);
+	assert_int_equal(o.n, 2);
+	assert_int_equal(o.seq[1], 10);
+	memset(&o, 0, sizeof o);
+	assert_int_equal(localdb_outbox_each(db, 10, 4, collect_op, &o), BS_OK);
+	assert_int_equal(o.n, 0);
+	assert_int_equal(localdb_outbox_each(db, 0, 0, collect_op, &o), BS_OK);
+	assert_int_equal(o.n, 0);
+	/* base revs per uid: r0 has ops 1,4,7,10 */
+	pending_ops(db, &o);
+	assert_int_equal(o.base_rev[0], 0);
+	assert_int_equal(o.base_rev[3], 1);
+	assert_int_equal(o.base_rev[6], 2);
+	assert_int_equal(o.base_rev[9], 3);
+
+	/* a non-zero return stops the walk and is passed back */
+	memset(&o, 0, sizeof o);
+	o.stop_after = 3;
+	assert_int_equal(localdb_outbox_each(db, 0, 100, collect_op, &o), 42);
+	assert_int_equal(o.n, 3);
+	/* and the iterator is usable again afterwards */
+	memset(&o, 0, sizeof o);
+	assert_int_equal(localdb_outbox_each(db, 0, 100, collect_op, &o), BS_OK);
+	assert_int_equal(o.n, 10);
+
+	/* acknowledging from inside the walk (what the sync engine does) */
+	memset(&o, 0, sizeof o);
+	o.ack_db = db;
+	assert_int_equal(localdb_outbox_each(db, 0, 5, collect_op, &o), BS_OK);
+	assert_int_equal(o.n, 5);
+	counts(db, 5, 0, 0);
+	pending_ops(db, &o);
+	assert_int_equal(o.seq[0], 6);
+	localdb_close(db);
+}
+
+struct recs {
+	size_t n;
+	char uid[16][LDB_UID_MAX + 1];
+};
+
+static int collect_rec(void *ctx, const struct lrecord *r)
+{
+	struct recs *rs = ctx;
+	if (rs->n >= 16)
+		return -1;
+	strcpy(rs->uid[rs->n++], r->uid);
+	return 0;
+}
+
+static void test_record_each(void **state)
+{
+	struct localdb *db = open_db();
+	struct recs rs;
+	uint64_t seq;
+	(void)state;
+
+	change(db, "project", "p-b", "x", 300);
+	change(db, "project", "p-a", "x", 300);
+	change(db, "project", "p-c", "x", 100);
+	change(db, "money", "m-1", "x", 999);
+	assert_int_equal(localdb_change(db, "project", "p-dead", 7, NULL, 0, NULL, 0, 1, 50, &seq),
+			 BS_OK);
+
+	memset(&rs, 0, sizeof rs);
+	assert_int_equal(localdb_record_each(db, NULL, 0, collect_rec, &rs), BS_OK);
+	assert_int_equal(rs.n, 4);
+	assert_string_equal(rs.uid[0], "m-1");
+	assert_string_equal(rs.uid[1], "p-c");
+	assert_string_equal(rs.uid[2], "p-a");
+	assert_string_equal(rs.uid[3], "p-b");
+
+	memset(&rs, 0, sizeof rs);
+	assert_int_equal(localdb_record_each(db, "project", 1, collect_rec, &rs), BS_OK);
+	assert_int_equal(rs.n, 4);
+	assert_string_equal(rs.uid[0], "p-dead");
+	assert_string_equal(rs.uid[1], "p-c");
+
+	memset(&rs, 0, sizeof rs);
+	assert_int_equal(localdb_record_each(db, "money", 1, collect_rec, &rs), BS_OK);
+	assert_int_equal(rs.n, 1);
+	memset(&rs, 0, sizeof rs);
+	assert_int_equal(localdb_record_each(db, "none", 1, collect_rec, &rs), BS_OK);
+	assert_int_equal(rs.n, 0);
+	localdb_close(db);
+}
+
+struct files {
+	size_t n;
+	uint8_t hash[8][LDB_HASH_LEN];
+	char path[8][64];
+	uint64_t size[8];
+};
+
+static int collect_file(void *ctx, const uint8_t hash[LDB_HASH_LEN], const char *p,
+			uint64_t size)
+{
+	struct files *fs = ctx;
+	if (fs->n >= 8)
+		return -1;
+	memcpy(fs->hash[fs->n], hash, LDB_HASH_LEN);
+	snprintf(fs->path[fs->n], sizeof fs->path[0], "%s", p);
+	fs->size[fs->n] = size;
+	fs->n++;
+	return 0;
+}
+
+static void test_files(void **state)
+{
+	struct localdb *db = open_db();
+	uint8_t h[4][LDB_HASH_LEN];
+	uint8_t att[3][LDB_HASH_LEN];
+	struct files fs;
+	struct lrecord r;
+	char p[64], tiny[4];
+	uint64_t size = 0, seq = 0;
+	int i;
+	(void)state;
+
+	for (i = 0; i < 4; i++)
+		memset(h[i], 0x10 * (i + 1), LDB_HASH_LEN);
+	assert_int_equal(localdb_file_get(db, h[0], p, sizeof p, &size), BS_E_NOTFOUND);
+	assert_int_equal(localdb_file_add(db, h[0], "/data/附件/合同.pdf", 1234), BS_OK);
+	assert_int_equal(localdb_file_add(db, h[1], "/data/b.jpg", 99), BS_OK);
+	assert_int_equal(localdb_file_add(db, h[2], "/data/c.xlsx", 5), BS_OK);
+	assert_int_equal(localdb_file_get(db, h[0], p, sizeof p, &size), BS_OK);
+	assert_string_equal(p, "/data/附件/合同.pdf");
+	assert_int_equal(size, 1234);
+	strcpy(tiny, "no");
+	assert_int_equal(localdb_file_get(db, h[0], tiny, sizeof tiny, &size), BS_E_TOOBIG);
+	assert_string_equal(tiny, "no");
+	assert_int_equal(localdb_file_add(db, h[3], "", 1), BS_E_INVAL);
+
+	/* an op referring to h0, h1 and h3 (h3 has no file here), h1 twice */
+	memcpy(att[0], h[1], LDB_HASH_LEN);
+	memcpy(att[1], h[0], LDB_HASH_LEN);
+	memcpy(att[2], h[3], LDB_HASH_LEN);
+	assert_int_equal(localdb_change(db, "project", "p", 1, (const uint8_t *)"d", 1,
+					(const uint8_t(*)[LDB_HASH_LEN])att, 3, 0, 1, &seq),
+			 BS_OK);
+	memcpy(att[2], h[1], LDB_HASH_LEN);
+	assert_int_equal(localdb_change(db, "project", "p", 1, (const uint8_t *)"d", 1,
+					(const uint8_t(*)[LDB_HASH_LEN])att, 3, 0, 2, &seq),
+			 BS_OK);
+	assert_int_equal(localdb_record_get(db, "p", &r), BS_OK);
+	assert_int_equal(r.n_attachments, 3);
+	assert_memory_equal(r.attachments, att, sizeof att);
+	lrecord_free(&r);
+
+	memset(&fs, 0, sizeof fs);
+	assert_int_equal(localdb_file_each_unsent(db, collect_file, &fs), BS_OK);
+	assert_int_equal(fs.n, 2);
+	assert_memory_equal(fs.hash[0], h[0], LDB_HASH_LEN);
+	assert_string_equal(fs.path[0], "/data/附件/合同.pdf");
+	assert_int_equal(fs.size[0], 1234);
+	assert_memory_equal(fs.hash[1], h[1], LDB_HASH_LEN);
+
+	assert_int_equal(localdb_file_set_uploaded(db, h[0]), BS_OK);
+	assert_int_equal(localdb_file_set_uploaded(db, h[0]), BS_OK);
+	assert_int_equal(localdb_file_set_uploaded(db, h[3]), BS_E_NOTFOUND);
+	memset(&fs, 0, sizeof fs);
+	assert_int_equal(localdb_file_each_unsent(db, collect_file, &fs), BS_OK);
+	assert_int_equal(fs.n, 1);
+	assert_memory_equal(fs.hash[0], h[1], LDB_HASH_LEN);
+
+	/* once no pending op refers to a file it is not sent */
+	assert_int_equal(localdb_outbox_quarantine(db, 1, BS_E_INVAL, "x"), BS_OK);
+	assert_int_equal(localdb_outbox_ack(db, 2, 1), BS_OK);
+	memset(&fs, 0, sizeof fs);
+	assert_int_equal(localdb_file_each_unsent(db, collect_file, &fs), BS_OK);
+	assert_int_equal(fs.n, 0);
+	localdb_close(db);
+}
+
+/* What is read back is checked, not trusted. */
+static void test_corrupt_readback(void **state)
+{
+	struct localdb *db = open_db();
+	struct lrecord r;
+	struct ops o;
+	(void)state;
+
+	change(db, "project", "a", "x", 1);
+	change(db, "project", "b", "x", 2);
+	change(db, "project", "c", "x", 3);
+	localdb_close(db);
+	raw_exec("UPDATE record SET attachments = zeroblob(31) WHERE uid = 'a';"
+		 "UPDATE record SET data = zeroblob(1048577) WHERE uid = 'b';"
+		 "UPDATE record SET kind = 'k0123456789012345678901234567890123' WHERE uid = 'c';"
+		 "UPDATE outbox SET data = 'text, not a blob' WHERE seq = 2;");
+	db = open_db();
+	assert_int_equal(localdb_record_get(db, "a", &r), BS_E_INVAL);
+	assert_int_equal(localdb_record_get(db, "b", &r), BS_E_INVAL);
+	assert_int_equal(localdb_record_get(db, "c", &r), BS_E_INVAL);
+	memset(&o, 0, sizeof o);
+	assert_int_equal(localdb_outbox_each(db, 0, 10, collect_op, &o), BS_E_INVAL);
+	assert_int_equal(o.n, 1);
+	localdb_close(db);
+}
+
+/* The caller's transaction groups changes; a change refused inside it does
+ * not undo the others. */
+static void test_transactions(void **state)
+{
+	struct localdb *db = open_db();
+	struct lrecord r;
+	uint64_t seq = 0;
+	(void)state;
+
+	assert_int_equal(localdb_begin(db), BS_OK);
+	change(db, "project", "a", "x", 1);
+	change(db, "project", "b", "x", 1);
+	assert_int_equal(localdb_rollback(db), BS_OK);
+	counts(db, 0, 0, 0);
+	assert_int_equal(localdb_record_get(db, "a", &r), BS_E_NOTFOUND);
+	assert_int_equal(localdb_rollback(db), BS_OK); /* none open: no-op */
+
+	assert_int_equal(localdb_begin(db), BS_OK);
+	assert_int_equal(change(db, "project", "a", "x", 1), 1);
+	assert_int_equal(localdb_change(db, "money", "a", 7, NULL, 0, NULL, 0, 0, 1, &seq),
+			 BS_E_INVAL);
+	assert_int_equal(change(db, "project", "c", "x", 1), 2);
+	assert_int_equal(localdb_commit(db), BS_OK);
+	counts(db, 2, 0, 0);
+	assert_int_equal(localdb_commit(db), BS_E_DB); /* none open */
+	localdb_close(db);
+}
+
+/* ---- kill -9 at a random moment ---- */
+
+#define CRASH_UIDS 5
+
+/* In the child: change records until killed.  Writes one byte to fd after
+ * the first change.  Never returns. */
+static void crash_child(int fd)
+{
+	struct localdb *db = NULL;
+	uint8_t buf[3000];
+	uint8_t att[2][LDB_HASH_LEN];
+	unsigned i;
+
+	if (localdb_open(path, &db) != BS_OK)
+		_exit(2);
+	memset(att, 0x5a, sizeof att);
+	for (i = 0; i < 1000000; i++) {
+		char uid[16];
+		size_t len = 1 + (i * 977u) % sizeof buf;
+		uint64_t seq;
+		memset(buf, (int)(i & 0xff), len);
+		att[0][0] = (uint8_t)i;
+		snprintf(uid, sizeof uid, "u%u", i % CRASH_UIDS);
+		if (localdb_change(db, "project", uid, 3, buf, len,
+				   (const uint8_t(*)[LDB_HASH_LEN])att, i % 3, (i % 11) == 10,
+				   (int64_t)i, &seq) != BS_OK)
+			_exit(3);
+		if (i == 0 && write(fd, "x", 1) != 1)
+			_exit(4);
+	}
+	_exit(0);
+}
+
+struct crash_check {
+	uint64_t expect_seq;
+	/* per uid: ops seen, and the last op's data */
+	uint64_t nops[CRASH_UIDS];
+	uint8_t last[CRASH_UIDS][3000];
+	size_t last_len[CRASH_UIDS];
+	int last_deleted[CRASH_UIDS];
+	int bad;
+};
+
+static int crash_op(void *ctx, const struct lop *op)
+{
+	struct crash_check *cc = ctx;
+	unsigned u;
+	if (op->seq != cc->expect_seq || sscanf(op->uid, "u%u", &u) != 1 || u >= CRASH_UIDS ||
+	    op->data_len > sizeof cc->last[0]) {
+		cc->bad = 1;
+		return -1;
+	}
+	/* nothing was acknowledged: the k-th op on a record is based on k - 1 */
+	if (op->base_rev != cc->nops[u])
+		cc->bad = 2;
+	cc->nops[u]++;
+	memcpy(cc->last[u], op->data, op->data_len);
+	cc->last_len[u] = op->data_len;
+	cc->last_deleted[u] = op->deleted;
+	cc->expect_seq++;
+	return 0;
+}
+
+static int crash_rec(void *ctx, const struct lrecord *r)
+{
+	struct crash_check *cc = ctx;
+	unsigned u;
+	if (sscanf(r->uid, "u%u", &u) != 1 || u >= CRASH_UIDS) {
+		cc->bad = 3;
+		return -1;
+	}
+	/* every record has its ops, and shows the last one's data */
+	if (r->pending == 0 || r->pending != cc->nops[u] || r->data_len != cc->last_len[u] ||
+	    memcmp(r->data, cc->last[u], r->data_len) != 0 || r->deleted != cc->last_deleted[u])
+		cc->bad = 4;
+	return 0;
+}
+
+static void check_after_crash(uint64_t *total)
+{
+	struct localdb *db = open_db();
+	struct crash_check *cc = calloc(1, sizeof *cc);
+	unsigned p = 0, u, held = 0;
+	int64_t next = 0;
+
+	assert_non_null(cc);
+	cc->expect_seq = 1;
+	assert_int_equal(localdb_outbox_each(db, 0, UINT_MAX, crash_op, cc), BS_OK);
+	assert_int_equal(cc->bad, 0);
+	assert_int_equal(localdb_record_each(db, NULL, 1, crash_rec, cc), BS_OK);
+	assert_int_equal(cc->bad, 0);
+	/* gap-free from 1, and the next seq follows the last */
+	assert_int_equal(localdb_meta_get_int(db, "next_seq", &next), BS_OK);
+	assert_int_equal((uint64_t)next, cc->expect_seq);
+	assert_int_equal(localdb_counts(db, &p, NULL, NULL), BS_OK);
+	assert_int_equal(p, cc->expect_seq - 1);
+	for (u = 0; u < CRASH_UIDS; u++)
+		held += cc->nops[u] > 0;
+	assert_int_equal(raw_int("SELECT COUNT(*) FROM record"), held);
+	/* the attachment side table matches the ops */
+	assert_int_equal(raw_int("SELECT COUNT(*) FROM outbox_attachment a "
+				 "LEFT JOIN outbox o ON o.seq = a.seq WHERE o.seq IS NULL"),
+			 0);
+	assert_true(cc->expect_seq - 1 >= *total);
+	*total = cc->expect_seq - 1;
+	free(cc);
+	localdb_close(db);
+}
+
+static void test_crash_kill9(void **state)
+{
+	uint64_t total = 0;
+	int round;
+	(void)state;
+
+	srand((unsigned)time(NULL) ^ (unsigned)getpid());
+	for (round = 0; round < 6; round++) {
+		int fds[2], status = 0;
+		char c;
+		pid_t pid;
+
+		assert_int_equal(pipe(fds), 0);
+		pid = fork();
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			close(fds[0]);
+			crash_child(fds[1]);
+		}
+		close(fds[1]);
+		assert_int_equal(read(fds[0], &c, 1), 1);
+		close(fds[0]);
+		usleep((useconds_t)(rand() % 40000));
+		assert_int_equal(kill(pid, SIGKILL), 0);
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+		check_after_crash(&total);
+	}
+	assert_true(total >= 6);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_open_reopen, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_meta, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_change_and_ack, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_quarantine_discard, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_conflict, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_apply_remote, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_outbox_paging, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_record_each, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_files, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_corrupt_readback, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_crash_kill9, setup, teardown),
+	};
+	log_setup("test_localdb", LOG_ERROR);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
