@@ -40,11 +40,22 @@ fail() { echo "FAIL: $*" >&2; FAILED=1; tail -20 "$SRV/log" >&2; exit 1; }
 ok() { echo "ok - $*"; }
 q() { sqlite3 -readonly "$SRV/baosong.db" "$1"; }
 
+# The server reads its settings from an INI file; --listen overrides it.
+cat > "$SRV/baosongd.ini" <<INI
+; test configuration
+[server]
+listen = 127.0.0.1:1
+data = $SRV
+key = $SRV/server.key
+port_file = $SRV/port
+max_file_mb = 8
+[log]
+level = info
+INI
 start_server() { # [PORT]
   local listen=127.0.0.1:${1:-0}
   rm -f "$SRV/port"
-  "$BD" serve --listen "$listen" --port-file "$SRV/port" --key "$SRV/server.key" \
-    --data "$SRV" 2>>"$SRV/log" &
+  "$BD" serve --config "$SRV/baosongd.ini" --listen "$listen" 2>>"$SRV/log" &
   PID=$!
   for _ in $(seq 1 200); do
     [ -s "$SRV/port" ] && break
@@ -74,8 +85,12 @@ for u in xinzhen:新镇 laozhen:老镇 hezhen:河镇; do
 done
 "$BD" unit add --db "$SRV/baosong.db" --code fgj --name 县发改局 --type bureau \
   --region 620421 >/dev/null || fail "unit add fgj"
+printf '[server]\nlisten = 127.0.0.1:0\nreaders = 99\n' > "$T/bad.ini"
+"$BD" serve --config "$T/bad.ini" 2>"$T/bad.log"
+[ $? -eq 78 ] && grep -q "line 3" "$T/bad.log" || fail "a bad config file was not refused with its line"
 start_server
 FP=$("$BD" fingerprint --key "$SRV/server.key")
+ok "settings come from the INI file, options override it, bad values are refused"
 
 for c in xinzhen laozhen hezhen; do
   client $c init --server 127.0.0.1:$PORT --server-key "$FP" --token "$(token $c reporter)" \
@@ -171,6 +186,8 @@ done
 # The unattended runs finish on their own (they back off and retry).
 for j in "${syncs[@]}"; do wait "$j"; done
 for c in xinzhen laozhen hezhen; do
+  client $c status | grep -q "pending: 0" \
+    || fail "$c: the unattended runs did not finish on their own"
   client $c sync --quiet >/dev/null || fail "final sync $c"
   client $c status | grep -q "pending: 0" || fail "$c: ops left after the SIGKILL rounds"
   expect=$((20 + ROUNDS))
@@ -210,6 +227,14 @@ sent=$(grep -oE 'uploaded .* \(([0-9]+) bytes sent\)' "$T/resume.log" | grep -oE
 n=$(q "SELECT count(*) FROM blob WHERE size = 1500000")
 [ "$n" = 1 ] || fail "blob not stored"
 ok "upload cut at byte $CUT resumed from the server's offset $held (sent $sent bytes)"
+HASH=$(b2sum -l 256 "$T/photo1.jpg" | cut -c1-64)
+client hezhen fetch "$HASH" --out "$T/back.jpg" >/dev/null 2>&1 || fail "hezhen cannot fetch its photo"
+cmp -s "$T/photo1.jpg" "$T/back.jpg" || fail "fetched photo differs"
+client laozhen fetch "$HASH" --out "$T/stolen.jpg" >/dev/null 2>&1 \
+  && fail "laozhen fetched hezhen's photo"
+[ -e "$T/stolen.jpg" ] && fail "a refused fetch left a file"
+client leader fetch "$HASH" --out "$T/leader.jpg" >/dev/null 2>&1 || fail "the leader cannot fetch"
+ok "attachments: the owner and county roles can fetch, another township cannot"
 
 head -c 100000 /dev/urandom > "$T/photo2.jpg"
 WEEK2=$(date -u -d '8 hours 7 days ago' +%G-W%V)
@@ -220,6 +245,12 @@ client hezhen sync --quiet >/dev/null 2>&1 && fail "a file that no longer matche
 n=$(q "SELECT count(*) FROM blob WHERE size = 100000")
 [ "$n" = 0 ] || fail "a corrupted upload was stored"
 ok "a file whose bytes do not match its hash is refused"
+
+# ---- online backup -----------------------------------------------------------------------------
+"$BD" backup --db "$SRV/baosong.db" "$T/backup.db" >/dev/null || fail "backup while serving"
+a=$(q "SELECT count(*) FROM record"); b=$(sqlite3 -readonly "$T/backup.db" "SELECT count(*) FROM record")
+[ "$a" = "$b" ] && [ "$a" -gt 0 ] || fail "backup holds $b records, server $a"
+ok "online backup while serving holds all $a records"
 
 # ---- 6. revocation ---------------------------------------------------------------------------
 DEV=$(sqlite3 "$T/laozhen/baosong.db" "SELECT value FROM meta WHERE key = 'device_id'")
