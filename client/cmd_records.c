@@ -27,6 +27,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "err.h"
+#include "kinds.h"
 #include "money.h"
 #include "net.h"
 #include "period.h"
@@ -350,8 +351,9 @@ notfound:
 	return BS_E_NOTFOUND;
 }
 
-/* The project a weekly report names, for records_validate. */
-static int lookup_project(void *ctx, const char *uid, int64_t *unit_id, int64_t *total_fen)
+/* The project a record names, for records_validate. */
+static int lookup_project(void *ctx, const char *uid, int64_t *unit_id, int64_t *total_fen,
+			  int *stage)
 {
 	struct localdb *db = ctx;
 	struct lrecord r;
@@ -368,12 +370,75 @@ static int lookup_project(void *ctx, const char *uid, int64_t *unit_id, int64_t 
 	if (p) {
 		*unit_id = r.unit_id;
 		*total_fen = p->total_investment_fen;
+		*stage = (int)p->stage;
 		baosong__v1__project__free_unpacked(p, &a.alloc);
 	} else {
 		rv = BS_E_INVAL;
 	}
 	lrecord_free(&r);
 	return rv;
+}
+
+struct unit_find {
+	const char *code;
+	int64_t unit_id;
+	int found;
+};
+
+static int unit_find_fn(void *ctx, const struct lrecord *r)
+{
+	struct unit_find *f = ctx;
+	struct wire_arena a;
+	Baosong__V1__UnitInfo *u;
+	wire_arena_init(&a, DECODE_MAX);
+	u = baosong__v1__unit_info__unpack(&a.alloc, r->data_len, r->data);
+	if (!u)
+		return 0;
+	if (strcmp(u->code, f->code) == 0) {
+		f->unit_id = r->unit_id;
+		f->found = 1;
+	}
+	baosong__v1__unit_info__free_unpacked(u, &a.alloc);
+	return f->found;
+}
+
+/* A unit by code among the unit records the server published. */
+static int lookup_unit(void *ctx, const char *code, int64_t *unit_id)
+{
+	struct unit_find f = {code, 0, 0};
+	int rv = localdb_record_each(ctx, REC_KIND_UNIT, 0, unit_find_fn, &f);
+	if (rv < 0)
+		return rv;
+	if (!f.found)
+		return BS_E_NOTFOUND;
+	*unit_id = f.unit_id;
+	return BS_OK;
+}
+
+static int any_record_fn(void *ctx, const struct lrecord *r)
+{
+	(void)r;
+	*(int *)ctx = 1;
+	return 1;
+}
+
+/* Who writes what, for records_validate: this device's unit and role.
+ * Unit codes are checked only once the server's unit records are here. */
+static void rec_ctx_init(struct rec_ctx *c, struct rec_lookup *lk, struct localdb *db,
+			 const struct app_server *srv, int64_t now)
+{
+	int have_units = 0;
+	lk->project = lookup_project;
+	lk->unit = NULL;
+	lk->ctx = db;
+	if (localdb_record_each(db, REC_KIND_UNIT, 0, any_record_fn, &have_units) >= 0 &&
+	    have_units)
+		lk->unit = lookup_unit;
+	c->now_ms = now;
+	c->unit_id = srv->unit_id;
+	c->role = srv->role;
+	c->any_unit = srv->role == REC_ROLE_ADMIN;
+	c->lookup = lk;
 }
 
 /* Name of the project uid into out ("" if unknown). */
@@ -423,7 +488,8 @@ enum {
 	O_NAME = 256, O_CODE, O_YEAR, O_STAGE, O_TOTAL, O_ANNUAL, O_CATEGORY, O_CHAIN,
 	O_ITYPE, O_LEVEL, O_TOWNSHIP, O_LEADER, O_OWNER, O_LEAD_UNIT, O_START, O_END,
 	O_CONTENTS, O_CSV, O_PROJECT, O_WEEK, O_PERIOD, O_YTD, O_PROGRESS, O_PERCENT,
-	O_PROBLEMS, O_PHOTO, O_REPLACE, O_MINE, O_THEIRS, O_OUT, O_FORCE, O_TIMEOUT
+	O_PROBLEMS, O_PHOTO, O_REPLACE, O_MINE, O_THEIRS, O_OUT, O_FORCE, O_TIMEOUT,
+	O_OVERDUE, O_NO_EVIDENCE, O_LATE, O_MISSING, O_WEEKS
 };
 
 /* The options given (NULL: not given). */
@@ -594,11 +660,14 @@ static int project_apply(const struct project_opts *o, Baosong__V1__Project *p,
 /* Validate data and queue it as a change of uid.  Explains failures. */
 static int queue_change(struct app *a, const char *kind, const char *uid, int64_t unit_id,
 			const uint8_t *data, size_t len, const uint8_t (*att)[LDB_HASH_LEN],
-			size_t n_att, int64_t now, int64_t my_unit, uint64_t *seq)
+			size_t n_att, int64_t now, const struct app_server *srv, uint64_t *seq)
 {
 	struct rec_error err;
-	struct rec_lookup lk = {lookup_project, a->db};
-	int rv = records_validate(kind, data, len, now, my_unit, 0, &lk, &err);
+	struct rec_lookup lk;
+	struct rec_ctx rc;
+	int rv;
+	rec_ctx_init(&rc, &lk, a->db, srv, now);
+	rv = records_validate(kind, data, len, &rc, &err);
 	if (rv != BS_OK) {
 		print_rec_error(&err);
 		return rv;
@@ -647,7 +716,7 @@ static int project_add(int argc, char **argv)
 		goto out;
 	records_new_uid(uid);
 	rv = queue_change(&a, REC_KIND_PROJECT, uid, srv.unit_id, data, len, NULL, 0,
-			  wire_now_ms(), srv.unit_id, &seq);
+			  wire_now_ms(), &srv, &seq);
 	if (rv != BS_OK)
 		goto out;
 	printf("%s\n", uid);
@@ -712,7 +781,7 @@ static int project_edit(int argc, char **argv)
 	}
 	rv = queue_change(&a, REC_KIND_PROJECT, r.uid, r.unit_id, data, len,
 			  (const uint8_t(*)[LDB_HASH_LEN])r.attachments, r.n_attachments,
-			  wire_now_ms(), srv.unit_id, &seq);
+			  wire_now_ms(), &srv, &seq);
 	if (rv != BS_OK)
 		goto out;
 	printf("%s\n", r.uid);
@@ -737,12 +806,47 @@ out:
 #define PL_LEADER_W 10u
 #define PL_MONEY_W 14u
 
+#define PL_FLAGS_W 20u
+
 struct project_list {
 	int stage;                 /* 0: any */
 	const char *township, *leader;
-	int csv;
+	int csv, overdue, no_evidence;
+	struct kinds_facts *facts; /* approvals and statistics evidence */
 	unsigned count, unreadable;
 };
+
+/* What a project's figures and the other kinds say about it. */
+struct project_flags {
+	int over_stats, major, no_evidence, overdue;
+};
+
+static void project_flags(const struct project_list *pl, const struct lrecord *r,
+			  const Baosong__V1__Project *p, struct project_flags *fl)
+{
+	records_project_flags(p->total_investment_fen, &fl->over_stats, &fl->major);
+	fl->no_evidence = records_project_needs_stats(p->total_investment_fen, (int)p->stage) &&
+			  !kinds_facts_stats_complete(pl->facts, r->uid);
+	fl->overdue = kinds_facts_overdue(pl->facts, r->uid);
+}
+
+/* "≥500万 缺佐证", "≥1亿 缺佐证 手续逾期": ≥1亿 implies ≥500万, shown once. */
+static void flags_text(const struct project_flags *fl, char *out, size_t cap)
+{
+	const char *words[4];
+	size_t n = 0, i, used = 0;
+	if (fl->over_stats && !fl->major)
+		words[n++] = "≥500万";
+	if (fl->major)
+		words[n++] = "≥1亿";
+	if (fl->no_evidence)
+		words[n++] = "缺佐证";
+	if (fl->overdue)
+		words[n++] = "手续逾期";
+	out[0] = '\0';
+	for (i = 0; i < n && used < cap; i++)
+		used += (size_t)snprintf(out + used, cap - used, "%s%s", i ? " " : "", words[i]);
+}
 
 static void money_cell(int64_t fen, char *out, size_t cap)
 {
@@ -755,7 +859,7 @@ static void project_list_header(const struct project_list *pl)
 		"项目标识", "项目名称", "项目代码", "计划年度", "阶段", "所在乡镇", "包抓领导",
 		"总投资(万元)", "年度计划投资(万元)", "项目类别", "产业链", "投资类型",
 		"重点级别", "业主单位", "牵头单位", "计划开工", "计划竣工", "建设内容",
-		"服务器版本", "待发送修改"};
+		"≥500万", "≥1亿", "缺佐证", "手续逾期", "服务器版本", "待发送修改"};
 	size_t i;
 	if (pl->csv) {
 		csv_begin(stdout);
@@ -774,6 +878,8 @@ static void project_list_header(const struct project_list *pl)
 	fputs("  ", stdout);
 	table_cell(stdout, "包抓领导", PL_LEADER_W, 0);
 	fputs("  ", stdout);
+	table_cell(stdout, "标记", PL_FLAGS_W, 0);
+	fputs("  ", stdout);
 	table_cell(stdout, "总投资(万元)", PL_MONEY_W, 1);
 	fputs("  ", stdout);
 	table_cell(stdout, "年度计划(万元)", PL_MONEY_W, 1);
@@ -785,15 +891,18 @@ static int project_list_row(void *ctx, const struct lrecord *r)
 	struct project_list *pl = ctx;
 	struct wire_arena a;
 	Baosong__V1__Project *p = project_unpack(&a, r->data, r->data_len);
-	char total[32], annual[32], num[32];
+	struct project_flags fl;
+	char total[32], annual[32], num[32], flags[64];
 
 	if (!p) {
 		pl->unreadable++;
 		return 0;
 	}
+	project_flags(pl, r, p, &fl);
 	if ((pl->stage && (int)p->stage != pl->stage) ||
 	    (pl->township && !strstr(str_or_empty(p->township), pl->township)) ||
-	    (pl->leader && !strstr(str_or_empty(p->leader), pl->leader)))
+	    (pl->leader && !strstr(str_or_empty(p->leader), pl->leader)) ||
+	    (pl->overdue && !fl.overdue) || (pl->no_evidence && !fl.no_evidence))
 		goto out;
 	pl->count++;
 	money_cell(p->total_investment_fen, total, sizeof total);
@@ -818,6 +927,10 @@ static int project_list_row(void *ctx, const struct lrecord *r)
 		csv_field(stdout, p->start_date, 0, 1);
 		csv_field(stdout, p->end_date, 0, 1);
 		csv_field(stdout, p->contents, 0, 1);
+		csv_field(stdout, fl.over_stats ? "是" : "否", 0, 1);
+		csv_field(stdout, fl.major ? "是" : "否", 0, 1);
+		csv_field(stdout, fl.no_evidence ? "是" : "否", 0, 1);
+		csv_field(stdout, fl.overdue ? "是" : "否", 0, 1);
 		snprintf(num, sizeof num, "%llu", (unsigned long long)r->rev);
 		csv_field(stdout, num, 0, 0);
 		snprintf(num, sizeof num, "%u", r->pending);
@@ -833,6 +946,9 @@ static int project_list_row(void *ctx, const struct lrecord *r)
 	table_cell(stdout, p->township, PL_TOWN_W, 0);
 	fputs("  ", stdout);
 	table_cell(stdout, p->leader, PL_LEADER_W, 0);
+	fputs("  ", stdout);
+	flags_text(&fl, flags, sizeof flags);
+	table_cell(stdout, flags, PL_FLAGS_W, 0);
 	fputs("  ", stdout);
 	table_cell(stdout, total, PL_MONEY_W, 1);
 	fputs("  ", stdout);
@@ -858,6 +974,8 @@ static int project_list(int argc, char **argv)
 	static const struct option opts[] = {{"stage", required_argument, 0, O_STAGE},
 					     {"township", required_argument, 0, O_TOWNSHIP},
 					     {"leader", required_argument, 0, O_LEADER},
+					     {"overdue", no_argument, 0, O_OVERDUE},
+					     {"no-evidence", no_argument, 0, O_NO_EVIDENCE},
 					     {"csv", no_argument, 0, O_CSV},
 					     {"dir", required_argument, 0, 'd'},
 					     {"help", no_argument, 0, 'h'},
@@ -873,18 +991,27 @@ static int project_list(int argc, char **argv)
 		case O_STAGE: stage = optarg; break;
 		case O_TOWNSHIP: pl.township = optarg; break;
 		case O_LEADER: pl.leader = optarg; break;
+		case O_OVERDUE: pl.overdue = 1; break;
+		case O_NO_EVIDENCE: pl.no_evidence = 1; break;
 		case O_CSV: pl.csv = 1; break;
 		case 'd': dir = optarg; break;
 		case 'h':
 			printf("baosong project list [--stage STAGE] [--township T] [--leader L] "
-			       "[--csv] [--dir DIR]\n"
+			       "[--overdue]\n                     [--no-evidence] [--csv] "
+			       "[--dir DIR]\n"
 			       "  The projects this device holds (项目库), with the ones whose "
 			       "changes are not sent\n  yet marked *.  --township and --leader "
 			       "match any part of the name.\n"
+			       "  标记 flags: ≥500万 (统计起报点 statistics threshold), ≥1亿 (重大项目 "
+			       "major),\n  缺佐证 (started, ≥500万, and its 入库纳统 evidence is missing "
+			       "or incomplete),\n  手续逾期 (an approval item is overdue).\n"
+			       "  --overdue      only projects with an overdue approval item\n"
+			       "  --no-evidence  only projects marked 缺佐证\n"
 			       "  --csv writes UTF-8 CSV with a byte order mark, which Excel and WPS "
 			       "open directly.\n"
 			       "Example:\n"
 			       "  baosong project list --stage 新开工 --township 城关镇\n"
+			       "  baosong project list --leader 张伟 --overdue\n"
 			       "  baosong project list --csv > 项目库.csv\n");
 			return 0;
 		default: return EX_USAGE_;
@@ -905,6 +1032,11 @@ static int project_list(int argc, char **argv)
 	app_blank(&a);
 	if ((rv = open_app(dir, &a, NULL)) != BS_OK)
 		goto out;
+	if ((rv = kinds_facts_load(a.db, wire_now_ms(), &pl.facts)) != BS_OK) {
+		fprintf(stderr, "baosong: 读取本地数据失败 cannot read the local database: %s\n",
+			bs_strerror(rv));
+		goto out;
+	}
 	project_list_header(&pl);
 	rv = localdb_record_each(a.db, REC_KIND_PROJECT, 0, project_list_row, &pl);
 	if (rv != BS_OK) {
@@ -920,6 +1052,7 @@ static int project_list(int argc, char **argv)
 			pl.unreadable);
 	rv = write_error();
 out:
+	kinds_facts_free(pl.facts);
 	app_close(&a);
 	return cli_exit_code(rv);
 }
@@ -1084,7 +1217,8 @@ static void project_usage(FILE *f)
 		   "by sync.\n"
 		   "  baosong project add --name NAME --year YEAR --stage STAGE --total WAN ...\n"
 		   "  baosong project edit ID [--stage STAGE] [--annual WAN] ...\n"
-		   "  baosong project list [--stage S] [--township T] [--leader L] [--csv]\n"
+		   "  baosong project list [--stage S] [--township T] [--leader L] [--overdue] "
+		   "[--csv]\n"
 		   "  baosong project show ID\n"
 		   "  `baosong project SUBCOMMAND --help` explains each.\n");
 }
@@ -1411,8 +1545,10 @@ static int report_add(int argc, char **argv)
 	if ((rv = pack_msg(&w.base, &data, &len)) != BS_OK)
 		goto out;
 	{
-		struct rec_lookup lk = {lookup_project, a.db};
-		rv = records_validate(REC_KIND_WEEKLY, data, len, now, srv.unit_id, 0, &lk, &err);
+		struct rec_lookup lk;
+		struct rec_ctx rc;
+		rec_ctx_init(&rc, &lk, a.db, &srv, now);
+		rv = records_validate(REC_KIND_WEEKLY, data, len, &rc, &err);
 		if (rv != BS_OK) {
 			print_rec_error(&err);
 			goto out;
@@ -1595,6 +1731,9 @@ static int report_list(int argc, char **argv)
 {
 	static const struct option opts[] = {{"project", required_argument, 0, O_PROJECT},
 					     {"week", required_argument, 0, O_WEEK},
+					     {"late", no_argument, 0, O_LATE},
+					     {"missing", no_argument, 0, O_MISSING},
+					     {"weeks", required_argument, 0, O_WEEKS},
 					     {"csv", no_argument, 0, O_CSV},
 					     {"dir", required_argument, 0, 'd'},
 					     {"help", no_argument, 0, 'h'},
@@ -1603,24 +1742,43 @@ static int report_list(int argc, char **argv)
 	const char *dir = NULL, *project = NULL, *week = NULL;
 	struct lrecord proj;
 	struct app a;
-	int have_proj = 0, c, rv;
+	unsigned long long weeks = 4;
+	int have_proj = 0, late = 0, missing = 0, weeks_given = 0, c, rv;
 
 	memset(&rl, 0, sizeof rl);
 	while ((c = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
 		switch (c) {
 		case O_PROJECT: project = optarg; break;
 		case O_WEEK: week = optarg; break;
+		case O_LATE: late = 1; break;
+		case O_MISSING: missing = 1; break;
+		case O_WEEKS:
+			if (cli_parse_uint(optarg, 1, 104, &weeks) != BS_OK) {
+				fprintf(stderr, "baosong: --weeks must be 1..104\n");
+				return EX_USAGE_;
+			}
+			weeks_given = 1;
+			break;
 		case O_CSV: rl.csv = 1; break;
 		case 'd': dir = optarg; break;
 		case 'h':
 			printf("baosong report list [--project ID] [--week YYYY-Www] [--csv] "
 			       "[--dir DIR]\n"
+			       "baosong report list --late | --missing [--weeks N] [--csv]\n"
 			       "  The weekly reports on this device: amounts in 万元, progress, "
 			       "number of photos,\n  and * for those not sent yet.  --csv writes "
 			       "UTF-8 CSV with a byte order mark\n  for Excel and WPS.\n"
+			       "  --late     reports the server received after their "
+			       "deadline (Friday 12:00,\n             Beijing time); one not sent "
+			       "yet counts as arriving now\n"
+			       "  --missing  projects in 新开工 or 续建 without a report for "
+			       "one of the last N\n             weeks whose deadline has passed "
+			       "(--weeks N, default 4): project,\n             week and "
+			       "deadline\n"
 			       "Example:\n"
 			       "  baosong report list --week 2026-W47\n"
-			       "  baosong report list --project 3fa1c2 --csv > 周报.csv\n");
+			       "  baosong report list --project 3fa1c2 --csv > 周报.csv\n"
+			       "  baosong report list --missing --weeks 2\n");
 			return 0;
 		default: return EX_USAGE_;
 		}
@@ -1628,6 +1786,21 @@ static int report_list(int argc, char **argv)
 	if (optind < argc) {
 		fprintf(stderr, "baosong report list: unexpected argument (see --help)\n");
 		return EX_USAGE_;
+	}
+	if ((late && missing) || (weeks_given && !missing) ||
+	    ((late || missing) && (project || week))) {
+		fprintf(stderr, "baosong report list: --late, --missing [--weeks N] and "
+				"--project/--week do not go together (see --help)\n");
+		return EX_USAGE_;
+	}
+	if (late || missing) {
+		app_blank(&a);
+		if ((rv = open_app(dir, &a, NULL)) == BS_OK)
+			rv = kinds_report_query(a.db, REC_KIND_WEEKLY,
+						late ? KINDS_LATE : KINDS_MISSING, (unsigned)weeks,
+						rl.csv, wire_now_ms());
+		app_close(&a);
+		return cli_exit_code(rv);
 	}
 	if (week) {
 		if (period_parse_week(week, &rl.monday) != BS_OK) {
@@ -1675,6 +1848,7 @@ static void report_usage(FILE *f)
 		   "  baosong report add --project ID --ytd WAN --total WAN [--period WAN] "
 		   "[--photo FILE]...\n"
 		   "  baosong report list [--project ID] [--week YYYY-Www] [--csv]\n"
+		   "  baosong report list --late | --missing [--weeks N]\n"
 		   "  `baosong report SUBCOMMAND --help` explains each.\n");
 }
 
@@ -1718,7 +1892,8 @@ static int resolve_mine(struct app *a, const struct app_server *srv, const struc
 {
 	struct lrecord r;
 	struct rec_error err;
-	struct rec_lookup lk = {lookup_project, a->db};
+	struct rec_lookup lk;
+	struct rec_ctx rc;
 	const uint8_t(*att)[LDB_HASH_LEN] = NULL;
 	size_t n_att = 0;
 	int64_t unit_id = srv->unit_id, now = wire_now_ms();
@@ -1746,9 +1921,9 @@ static int resolve_mine(struct app *a, const struct app_server *srv, const struc
 		rv = BS_E_UNSUPPORTED;
 		goto out;
 	}
+	rec_ctx_init(&rc, &lk, a->db, srv, now);
 	if (!deleted &&
-	    (rv = records_validate(cf->kind, cf->mine, cf->mine_len, now, srv->unit_id, 0, &lk,
-				   &err)) != BS_OK) {
+	    (rv = records_validate(cf->kind, cf->mine, cf->mine_len, &rc, &err)) != BS_OK) {
 		print_rec_error(&err);
 		fprintf(stderr, "  你的版本已不再有效 your version is no longer valid; use "
 				"--theirs and change the record again\n");

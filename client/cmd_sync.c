@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "err.h"
+#include "kinds.h"
 #include "log.h"
 #include "net.h"
 #include "sync.h"
@@ -447,6 +448,7 @@ int cmd_status(int argc, char **argv)
 		printf("冲突 conflicts (resolve with `baosong resolve SEQ --mine|--theirs`):\n");
 		localdb_conflict_each(a.db, print_conflict, NULL);
 	}
+	kinds_print_review(a.db);
 	app_close(&a);
 	return 0;
 }

@@ -16,4 +16,23 @@ int cmd_resolve(int argc, char **argv);
 int cmd_discard(int argc, char **argv);
 int cmd_fetch(int argc, char **argv);
 
+/* The other record kinds, one implementation driven by the protobuf
+ * descriptors (client/cmd_kinds.c). */
+int cmd_approval(int argc, char **argv);
+int cmd_monthly(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+int cmd_deal(int argc, char **argv);
+int cmd_funding(int argc, char **argv);
+int cmd_problem(int argc, char **argv);
+int cmd_target(int argc, char **argv);
+int cmd_leader(int argc, char **argv);
+int cmd_unit(int argc, char **argv);
+
+/* Spreadsheets in (client/import.c). */
+int cmd_import(int argc, char **argv);
+
+/* Reviewers (client/cmd_review.c). */
+int cmd_review(int argc, char **argv);
+int cmd_period(int argc, char **argv);
+
 #endif

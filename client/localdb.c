@@ -9,7 +9,8 @@
  *
  * Schema (numbered migrations below; PRAGMA user_version = count applied):
  *   meta(key, value)                settings; next_seq numbers the outbox
- *   record(uid, ...)                this device's view of each record
+ *   record(uid, ...)                this device's view of each record, with
+ *                                   the server's review state (migration 2)
  *   outbox(seq, ...)                ops not yet acknowledged (state 0 pending,
  *                                   1 quarantined)
  *   outbox_attachment(seq, hash)    each op's attachment hashes, one per row,
@@ -97,6 +98,13 @@ static const char *const migrations[] = {
 	"  size INTEGER NOT NULL,\n"
 	"  uploaded INTEGER NOT NULL DEFAULT 0);\n"
 	"INSERT INTO meta(key, value) VALUES('next_seq', '1');\n",
+	/* 2: the server's review state of each record (审核: submitted,
+	 * returned with a comment, approved) and when it first arrived. */
+	"ALTER TABLE record ADD COLUMN review_status INTEGER NOT NULL DEFAULT 0;\n"
+	"ALTER TABLE record ADD COLUMN review_comment TEXT NOT NULL DEFAULT '';\n"
+	"ALTER TABLE record ADD COLUMN created_at INTEGER NOT NULL DEFAULT 0;\n"
+	"ALTER TABLE record ADD COLUMN reviewed_at INTEGER NOT NULL DEFAULT 0;\n"
+	"ALTER TABLE record ADD COLUMN locked INTEGER NOT NULL DEFAULT 0;\n",
 };
 
 #define N_MIGRATIONS ((int64_t)(sizeof migrations / sizeof migrations[0]))
@@ -118,6 +126,7 @@ enum stmt_id {
 	S_REC_LOCAL,
 	S_REC_SERVER,
 	S_REC_RAISE,
+	S_REC_REVIEW,
 	S_OP_INSERT,
 	S_OP_ATTACH,
 	S_OP_EACH,
@@ -141,7 +150,8 @@ enum stmt_id {
 #define REC_COLS                                                                   \
 	"r.uid, r.kind, r.unit_id, r.rev, r.deleted, r.updated_at, r.data, "       \
 	"r.attachments, (SELECT COUNT(*) FROM outbox o WHERE o.uid = r.uid AND "   \
-	"o.state = 0)"
+	"o.state = 0), r.review_status, r.review_comment, r.created_at, "          \
+	"r.reviewed_at, r.locked"
 #define OP_COLS                                                                    \
 	"seq, kind, uid, base_rev, deleted, data, attachments, created_at, state, " \
 	"error_code, error_msg"
@@ -172,12 +182,22 @@ static const char *const stmt_sql[S__COUNT] = {
 			"updated_at = excluded.updated_at, data = excluded.data, "
 			"attachments = excluded.attachments",
 	[S_REC_SERVER] = "INSERT INTO record(uid, kind, unit_id, rev, deleted, updated_at, data, "
-			 "attachments) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+			 "attachments, review_status, review_comment, created_at, reviewed_at, "
+			 "locked) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
 			 "ON CONFLICT(uid) DO UPDATE SET kind = excluded.kind, "
 			 "unit_id = excluded.unit_id, rev = excluded.rev, "
 			 "deleted = excluded.deleted, updated_at = excluded.updated_at, "
-			 "data = excluded.data, attachments = excluded.attachments",
+			 "data = excluded.data, attachments = excluded.attachments, "
+			 "review_status = excluded.review_status, "
+			 "review_comment = excluded.review_comment, "
+			 "created_at = excluded.created_at, reviewed_at = excluded.reviewed_at, "
+			 "locked = excluded.locked",
 	[S_REC_RAISE] = "UPDATE record SET rev = ?2 WHERE uid = ?1 AND rev < ?2",
+	/* The server's rev and review state, local data kept; never from a
+	 * version older than the one held. */
+	[S_REC_REVIEW] = "UPDATE record SET rev = ?2, review_status = ?3, review_comment = ?4, "
+			 "created_at = ?5, reviewed_at = ?6, locked = ?7 "
+			 "WHERE uid = ?1 AND rev <= ?2",
 	[S_OP_INSERT] = "INSERT INTO outbox(seq, kind, uid, base_rev, deleted, data, attachments, "
 			"created_at, state, error_code, error_msg) "
 			"VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, 0, '')",
@@ -307,6 +327,30 @@ static void bind_text(sqlite3_stmt *st, int i, const char *s, int *rc)
 {
 	if (*rc == SQLITE_OK)
 		*rc = s ? sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC) : sqlite3_bind_null(st, i);
+}
+
+/* The review comment of r: at most sizeof review_comment - 1 bytes (the
+ * array need not be terminated), without a character cut short at its end
+ * (the caller may have cut a longer comment to fit). */
+static void bind_comment(sqlite3_stmt *st, int i, const struct lrecord *r, int *rc)
+{
+	char buf[sizeof r->review_comment];
+	size_t n, lead, need;
+	if (*rc != SQLITE_OK)
+		return;
+	copy_utf8(buf, sizeof buf, r->review_comment,
+		  strnlen(r->review_comment, sizeof r->review_comment));
+	n = strlen(buf);
+	lead = n;
+	while (lead > 0 && ((unsigned char)buf[lead - 1] & 0xc0) == 0x80 && n - lead < 3)
+		lead--;
+	if (lead > 0 && (unsigned char)buf[lead - 1] >= 0xc0) {
+		unsigned char c = (unsigned char)buf[lead - 1];
+		need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+		if (n - (lead - 1) < need)
+			buf[lead - 1] = '\0';
+	}
+	*rc = sqlite3_bind_text(st, i, buf, -1, SQLITE_TRANSIENT);
 }
 
 static void bind_int(sqlite3_stmt *st, int i, int64_t v, int *rc)
@@ -492,11 +536,27 @@ static int col_flag(sqlite3_stmt *st, int col, int *v)
 	return ret;
 }
 
+/* A text column into buf (cap > 0), cut at a UTF-8 boundary if longer. */
+static int col_text(sqlite3_stmt *st, int col, char *buf, size_t cap)
+{
+	const unsigned char *s;
+	int n;
+	if (sqlite3_column_type(st, col) != SQLITE_TEXT)
+		return BS_E_INVAL;
+	s = sqlite3_column_text(st, col);
+	n = sqlite3_column_bytes(st, col);
+	if (!s || n < 0)
+		return s ? BS_E_INVAL : BS_E_NOMEM;
+	copy_utf8(buf, cap, (const char *)s, (size_t)n);
+	return BS_OK;
+}
+
 /* Columns of REC_COLS into *out. */
 static int read_record(sqlite3_stmt *st, struct lrecord *out)
 {
 	struct lrecord r;
 	uint64_t pending = 0;
+	int64_t status = 0;
 	int ret;
 
 	memset(&r, 0, sizeof r);
@@ -508,13 +568,19 @@ static int read_record(sqlite3_stmt *st, struct lrecord *out)
 	    (ret = col_i64(st, 5, &r.updated_at)) != BS_OK ||
 	    (ret = col_blob(st, 6, &r.data, &r.data_len)) != BS_OK ||
 	    (ret = col_hashes(st, 7, &r.attachments, &r.n_attachments)) != BS_OK ||
-	    (ret = col_u64(st, 8, &pending)) != BS_OK)
+	    (ret = col_u64(st, 8, &pending)) != BS_OK ||
+	    (ret = col_i64(st, 9, &status)) != BS_OK ||
+	    (ret = col_text(st, 10, r.review_comment, sizeof r.review_comment)) != BS_OK ||
+	    (ret = col_i64(st, 11, &r.created_at)) != BS_OK ||
+	    (ret = col_i64(st, 12, &r.reviewed_at)) != BS_OK ||
+	    (ret = col_flag(st, 13, &r.locked)) != BS_OK)
 		goto out;
-	if (pending > UINT_MAX) {
+	if (pending > UINT_MAX || status < INT_MIN || status > INT_MAX) {
 		ret = BS_E_INVAL;
 		goto out;
 	}
 	r.pending = (unsigned)pending;
+	r.review_status = (int)status;
 	*out = r;
 	return BS_OK;
 out:
@@ -1184,7 +1250,32 @@ static int rec_put_server(struct localdb *db, const char *uid, const char *kind,
 	bind_int(st, 6, r->updated_at, &rc);
 	bind_blob(st, 7, r->data, r->data_len, &rc);
 	bind_blob(st, 8, r->attachments, r->n_attachments * LDB_HASH_LEN, &rc);
+	bind_int(st, 9, r->review_status, &rc);
+	bind_comment(st, 10, r, &rc);
+	bind_int(st, 11, r->created_at, &rc);
+	bind_int(st, 12, r->reviewed_at, &rc);
+	bind_int(st, 13, r->locked != 0, &rc);
 	return run(db, st, rc, "record put");
+}
+
+/* Take the server's rev and review state for uid from r, keeping the local
+ * data (pending changes are newer); nothing if this device holds a newer
+ * revision. */
+static int rec_put_review(struct localdb *db, const char *uid, const struct lrecord *r)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = SQLITE_OK, ret;
+
+	if ((ret = stmt_get(db, S_REC_REVIEW, &st)) != BS_OK)
+		return ret;
+	bind_text(st, 1, uid, &rc);
+	bind_int(st, 2, (int64_t)r->rev, &rc);
+	bind_int(st, 3, r->review_status, &rc);
+	bind_comment(st, 4, r, &rc);
+	bind_int(st, 5, r->created_at, &rc);
+	bind_int(st, 6, r->reviewed_at, &rc);
+	bind_int(st, 7, r->locked != 0, &rc);
+	return run(db, st, rc, "record review");
 }
 
 /* Check a record handed in by the caller (from the server).  An empty
@@ -1306,9 +1397,10 @@ int localdb_outbox_conflict(struct localdb *db, uint64_t seq, const struct lreco
 	if ((ret = run(db, st, rc, "conflict insert")) != BS_OK ||
 	    (ret = op_delete(db, seq)) != BS_OK || (ret = rec_head(db, op.uid, &head)) != BS_OK)
 		goto out;
-	/* Later ops on the record carry newer local data: keep it. */
+	/* Later ops on the record carry newer local data: keep it, but take
+	 * the server's rev and review state (unless this device holds newer). */
 	if (head.pending > 0 || (head.found && head.rev > server->rev))
-		ret = rec_raise(db, op.uid, server->rev);
+		ret = rec_put_review(db, op.uid, server);
 	else
 		ret = rec_put_server(db, op.uid, server->kind[0] ? server->kind : op.kind, server);
 out:
@@ -1460,10 +1552,12 @@ int localdb_apply_remote(struct localdb *db, const struct lrecord *r)
 		return ret;
 	if ((ret = rec_head(db, r->uid, &head)) != BS_OK)
 		goto out;
-	if (head.found && head.rev >= r->rev)
-		goto out; /* as new as what the server sent, or newer */
-	if (head.pending > 0)
-		ret = rec_raise(db, r->uid, r->rev);
+	if (head.found && head.rev > r->rev)
+		goto out; /* newer than what the server sent */
+	/* The same revision again: its data is what this device holds, but
+	 * the review state may have moved on (returned, approved, locked). */
+	if ((head.found && head.rev == r->rev) || head.pending > 0)
+		ret = rec_put_review(db, r->uid, r);
 	else
 		ret = rec_put_server(db, r->uid, r->kind, r);
 out:

@@ -36,6 +36,13 @@ struct lrecord {
 	uint8_t (*attachments)[LDB_HASH_LEN];
 	size_t n_attachments;
 	unsigned pending;          /* pending (not quarantined) ops on this uid */
+	/* From the server (kept by localdb_apply_remote and _outbox_conflict): */
+	int review_status;         /* the protocol's ReviewStatus: 0 none, 1 submitted,
+				    * 2 returned, 3 approved */
+	char review_comment[512];  /* the reviewer's comment when returned */
+	int64_t created_at;        /* when the server first received it (ms), 0 unknown */
+	int64_t reviewed_at;
+	int locked;                /* approved or period closed: edits are refused */
 };
 void lrecord_free(struct lrecord *r);
 
@@ -119,7 +126,9 @@ int localdb_outbox_ack(struct localdb *db, uint64_t seq, uint64_t rev);
 int localdb_outbox_quarantine(struct localdb *db, uint64_t seq, int code, const char *msg);
 /* Op seq conflicted: move it from the outbox to the conflict list with the
  * server's version, and store the server's version as the record (data,
- * rev, deleted) so the device shows what the server holds. */
+ * rev, deleted, review state) so the device shows what the server holds.
+ * If later ops on the record are pending, their data stays and only the
+ * rev and review state are taken. */
 int localdb_outbox_conflict(struct localdb *db, uint64_t seq, const struct lrecord *server);
 /* Drop a quarantined op (the user gave up on it). */
 int localdb_outbox_discard(struct localdb *db, uint64_t seq);
@@ -136,9 +145,12 @@ int localdb_conflict_delete(struct localdb *db, uint64_t seq);
 /* ---- pulled records ---- */
 
 /* Store a record received from the server.  If the device has pending ops
- * on it, only the server rev is raised (local data stays, it is newer);
- * otherwise data, rev, deleted, unit and attachments are replaced.  A
- * version older than the one held is ignored. */
+ * on it, only the server rev and the review state (review_status,
+ * review_comment, created_at, reviewed_at, locked) are taken (local data
+ * stays, it is newer); otherwise data, rev, deleted, unit, attachments and
+ * review state are replaced.  The revision held already updates the review
+ * state only; a version older than the one held is ignored.  A comment
+ * longer than review_comment holds is cut at a UTF-8 boundary. */
 int localdb_apply_remote(struct localdb *db, const struct lrecord *r);
 
 /* ---- attachment files ---- */

@@ -32,9 +32,23 @@ static void usage(FILE *f)
 		"  baosong status          pending, refused, conflicts, last sync\n"
 		"  baosong project add|edit|list|show ...     the project library\n"
 		"  baosong report add|list ...                weekly progress reports\n"
+		"  baosong approval add|edit|list|show ...    前期手续 approval items\n"
+		"  baosong monthly add|edit|list|show ...     月报 monthly reports\n"
+		"  baosong stats add|edit|list|show ...       入库纳统 statistics evidence\n"
+		"  baosong deal add|edit|list|show ...        招商引资 investment deals\n"
+		"  baosong funding add|edit|list|show ...     向上争取 funding applications\n"
+		"  baosong problem add|edit|list|show ...     问题清单 problems\n"
+		"  baosong target add|edit|list|show ...      目标任务 targets (admin)\n"
+		"  baosong leader add|edit|list|show ...      包抓领导 leaders (admin)\n"
+		"  baosong unit list|show ...                 单位 the units\n"
+		"  baosong import FILE.csv [--partial] [--dry-run]\n"
+		"      Projects (the plan table) or weekly reports from a spreadsheet's CSV\n"
+		"      (UTF-8 or GB18030).\n"
 		"  baosong resolve SEQ --mine|--theirs        settle a conflict\n"
 		"  baosong discard SEQ     drop an operation the server refused\n"
 		"  baosong fetch HASH --out FILE              download an attachment\n"
+		"  baosong review list|approve|return|reopen  reviewers (审核)\n"
+		"  baosong period close|reopen KIND PERIOD    close a reporting period\n"
 		"  (each command has --help; all take --dir DIR, default $BAOSONG_DIR\n"
 		"   or ~/.baosong)\n"
 		"  baosong keygen [--key FILE] [--force]\n"
@@ -356,6 +370,30 @@ int main(int argc, char **argv)
 		return cmd_discard(argc, argv);
 	if (!strcmp(cmd, "fetch"))
 		return cmd_fetch(argc, argv);
+	if (!strcmp(cmd, "approval"))
+		return cmd_approval(argc, argv);
+	if (!strcmp(cmd, "monthly"))
+		return cmd_monthly(argc, argv);
+	if (!strcmp(cmd, "stats"))
+		return cmd_stats(argc, argv);
+	if (!strcmp(cmd, "deal"))
+		return cmd_deal(argc, argv);
+	if (!strcmp(cmd, "funding"))
+		return cmd_funding(argc, argv);
+	if (!strcmp(cmd, "problem"))
+		return cmd_problem(argc, argv);
+	if (!strcmp(cmd, "target"))
+		return cmd_target(argc, argv);
+	if (!strcmp(cmd, "leader"))
+		return cmd_leader(argc, argv);
+	if (!strcmp(cmd, "unit"))
+		return cmd_unit(argc, argv);
+	if (!strcmp(cmd, "import"))
+		return cmd_import(argc, argv);
+	if (!strcmp(cmd, "review"))
+		return cmd_review(argc, argv);
+	if (!strcmp(cmd, "period"))
+		return cmd_period(argc, argv);
 	fprintf(stderr, "baosong: unknown command '%s' (try baosong --help)\n", cmd);
 	return EX_USAGE_;
 }

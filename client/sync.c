@@ -183,6 +183,93 @@ out:
 	return rv;
 }
 
+/* BLAKE2b-256 of a whole file and its size. */
+static int hash_file(const char *path, uint8_t hash[32], uint64_t *size)
+{
+	crypto_generichash_blake2b_state hs;
+	uint8_t buf[65536];
+	uint64_t total = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rv = BS_OK;
+	if (fd < 0)
+		return BS_E_NOTFOUND;
+	crypto_generichash_blake2b_init(&hs, NULL, 0, 32);
+	for (;;) {
+		ssize_t r = read(fd, buf, sizeof buf);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			rv = BS_E_IO;
+			break;
+		}
+		if (r == 0)
+			break;
+		crypto_generichash_blake2b_update(&hs, buf, (size_t)r);
+		total += (uint64_t)r;
+	}
+	close(fd);
+	crypto_generichash_blake2b_final(&hs, hash, 32);
+	*size = total;
+	return rv;
+}
+
+struct quarantine_ctx {
+	const uint8_t *hash;
+	uint64_t seqs[256];
+	size_t n;
+};
+
+static int find_users(void *ctx, const struct lop *op)
+{
+	struct quarantine_ctx *q = ctx;
+	size_t i;
+	for (i = 0; i < op->n_attachments; i++)
+		if (!memcmp(op->attachments[i], q->hash, LDB_HASH_LEN) && q->n < 256) {
+			q->seqs[q->n++] = op->seq;
+			break;
+		}
+	return 0;
+}
+
+/* A file an op needs is gone or no longer what was attached: set those ops
+ * aside (quarantine, with the reason) so everything else still syncs. */
+static int quarantine_users(struct localdb *db, const struct pending_file *f, int code)
+{
+	struct quarantine_ctx q;
+	char msg[256];
+	size_t i;
+	int rv;
+	memset(&q, 0, sizeof q);
+	q.hash = f->hash;
+	rv = localdb_outbox_each(db, 0, 100000, find_users, &q);
+	if (rv < 0)
+		return rv;
+	snprintf(msg, sizeof msg, "%s: %.180s",
+		 code == BS_E_NOTFOUND ? "附件文件已丢失 attachment file missing"
+				       : "附件文件已被修改 attachment file changed since attached",
+		 f->path);
+	log_error("%s", msg);
+	for (i = 0; i < q.n; i++)
+		if ((rv = localdb_outbox_quarantine(db, q.seqs[i], code, msg)) != BS_OK)
+			return rv;
+	return BS_OK;
+}
+
+/* Whether f is still the file that was attached. */
+static int check_file(const struct pending_file *f)
+{
+	uint8_t h[32];
+	uint64_t size = 0;
+	int rv;
+	if (getenv("BAOSONG_TEST_NO_PRECHECK"))
+		return BS_OK; /* tests: let the server see a changed file */
+	rv = hash_file(f->path, h, &size);
+	if (rv != BS_OK)
+		return rv;
+	if (size != f->size || sodium_memcmp(h, f->hash, 32) != 0)
+		return BS_E_CORRUPT;
+	return BS_OK;
+}
+
 int sync_upload(struct session *s, struct localdb *db, const struct sync_opts *o,
 		struct sync_stats *st)
 {
@@ -222,10 +309,19 @@ int sync_upload(struct session *s, struct localdb *db, const struct sync_opts *o
 				rv = localdb_file_set_uploaded(db, fl.v[base + i].hash);
 				continue;
 			}
+			rv = check_file(&fl.v[base + i]);
+			if (rv == BS_E_NOTFOUND || rv == BS_E_CORRUPT) {
+				rv = quarantine_users(db, &fl.v[base + i], rv);
+				continue;
+			}
+			if (rv != BS_OK)
+				break;
 			/* Resume from where the server's copy ends; BS_E_OFFSET
 			 * (the server moved on meanwhile) is retryable: the next
 			 * run asks again. */
 			rv = upload_one(s, db, &fl.v[base + i], bs->offset, o, st);
+			if (rv == BS_E_CORRUPT) /* the server's verdict on the bytes */
+				rv = quarantine_users(db, &fl.v[base + i], rv);
 		}
 		wire_envelope_free(resp, &a);
 	}
@@ -302,6 +398,12 @@ static void record_to_lrecord(const Baosong__V1__Record *r, struct lrecord *out,
 	out->updated_at = r->updated_at_ms;
 	out->data = r->data.data;
 	out->data_len = r->data.len;
+	out->review_status = (int)r->review_status;
+	snprintf(out->review_comment, sizeof out->review_comment, "%s",
+		 r->review_comment ? r->review_comment : "");
+	out->created_at = r->created_at_ms;
+	out->reviewed_at = r->reviewed_at_ms;
+	out->locked = r->locked;
 	for (i = 0; i < r->n_attachments && i < REC_ATTACH_MAX; i++) {
 		if (r->attachments[i].len != LDB_HASH_LEN)
 			continue;
@@ -362,6 +464,71 @@ static int apply_receipts(struct localdb *db, const Baosong__V1__PushResponse *p
 	return rv;
 }
 
+struct withdraw_ctx {
+	uint64_t lo, hi;           /* seqs in (lo, hi) */
+	uint64_t seqs[PUSH_OPS_MAX];
+	char kinds[PUSH_OPS_MAX][LDB_KIND_MAX + 1];
+	char uids[PUSH_OPS_MAX][LDB_UID_MAX + 1];
+	size_t n;
+};
+
+static int take_withdrawn(void *ctx, const struct lop *op)
+{
+	struct withdraw_ctx *w = ctx;
+	if (op->seq <= w->lo || op->seq >= w->hi || w->n == PUSH_OPS_MAX)
+		return 0;
+	w->seqs[w->n] = op->seq;
+	snprintf(w->kinds[w->n], sizeof w->kinds[w->n], "%s", op->kind);
+	snprintf(w->uids[w->n], sizeof w->uids[w->n], "%s", op->uid);
+	w->n++;
+	return 0;
+}
+
+/* The server stopped at applied + 1, a seq this device set aside before
+ * sending (quarantined locally): send those ops as withdrawn so the server
+ * records them and the numbering goes on.  Returns 1 if any were sent. */
+static int send_withdrawn(struct session *s, struct localdb *db, uint64_t applied,
+			  struct sync_stats *st)
+{
+	struct withdraw_ctx w;
+	Baosong__V1__Op ops[PUSH_OPS_MAX], *ptrs[PUSH_OPS_MAX];
+	Envelope req = BAOSONG__V1__ENVELOPE__INIT, *resp = NULL;
+	Baosong__V1__PushRequest preq = BAOSONG__V1__PUSH_REQUEST__INIT;
+	struct wire_arena a;
+	size_t i;
+	int rv;
+
+	memset(&w, 0, sizeof w);
+	w.lo = applied;
+	w.hi = UINT64_MAX;
+	if ((rv = localdb_quarantine_each(db, take_withdrawn, &w)) < 0)
+		return rv;
+	/* Only a run starting right at applied + 1 can be sent. */
+	if (w.n == 0 || w.seqs[0] != applied + 1)
+		return 0;
+	for (i = 0; i < w.n; i++) {
+		if (i > 0 && w.seqs[i] != w.seqs[i - 1] + 1)
+			break;
+		baosong__v1__op__init(&ops[i]);
+		ops[i].seq = w.seqs[i];
+		ops[i].kind = w.kinds[i];
+		ops[i].uid = w.uids[i];
+		ops[i].withdrawn = 1;
+		ptrs[i] = &ops[i];
+	}
+	preq.ops = ptrs;
+	preq.n_ops = i;
+	req.body_case = BAOSONG__V1__ENVELOPE__BODY_PUSH;
+	req.push = &preq;
+	rv = call(s, &req, &a, &resp, BAOSONG__V1__ENVELOPE__BODY_PUSH_RESPONSE);
+	if (rv != BS_OK)
+		return rv;
+	/* The ops stay quarantined here with the device's own reason. */
+	st->rejected += (unsigned)resp->push_response->n_receipts;
+	wire_envelope_free(resp, &a);
+	return 1;
+}
+
 int sync_push(struct session *s, struct localdb *db, const struct sync_opts *o,
 	      struct sync_stats *st)
 {
@@ -379,6 +546,7 @@ int sync_push(struct session *s, struct localdb *db, const struct sync_opts *o,
 		const Baosong__V1__PushResponse *pr;
 		struct wire_arena a;
 		size_t i, k = 0;
+		uint64_t server_applied;
 		int stop;
 
 		memset(&b, 0, sizeof b);
@@ -430,6 +598,7 @@ int sync_push(struct session *s, struct localdb *db, const struct sync_opts *o,
 		pr = resp->push_response;
 		rv = apply_receipts(db, pr, st);
 		stop = pr->stopped ? wire_error_code(pr->stopped) : BS_OK;
+		server_applied = pr->applied_seq;
 		/* Quarantined and conflicting ops leave the pending list, so the
 		 * next round starts after the last one handled. */
 		if (pr->n_receipts > 0)
@@ -447,9 +616,17 @@ int sync_push(struct session *s, struct localdb *db, const struct sync_opts *o,
 			continue;
 		}
 		if (stop == BS_E_SEQ) {
+			uint64_t applied = server_applied;
+			rv = send_withdrawn(s, db, applied, st);
+			if (rv < 0)
+				return rv;
+			if (rv == 1) {
+				after = 0; /* start over from the oldest pending op */
+				continue;
+			}
 			log_error("the server expects operations from seq %llu; this device's outbox "
 				  "does not continue there (restored from an old copy?)",
-				  (unsigned long long)(pr->applied_seq + 1));
+				  (unsigned long long)(applied + 1));
 			return BS_E_SEQ;
 		}
 		if (stop != BS_OK)

@@ -47,4 +47,12 @@
 /* A session is closed (not continued) once a nonce reaches this. */
 #define BS_NONCE_LIMIT (1ull << 62)
 
+/* `baosong import` (client only): the largest file read, and what one CSV
+ * record may hold.  A longer cell than any record field allows still fits,
+ * so that validation can say which field is too long. */
+#define BS_IMPORT_FILE_MAX (32u * 1024u * 1024u)
+#define BS_IMPORT_FIELD_MAX (16u * 1024u)
+#define BS_IMPORT_COLS_MAX 256u
+#define BS_IMPORT_ROWS_MAX 100000u
+
 #endif

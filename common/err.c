@@ -50,6 +50,8 @@ static const struct err_info errs[] = {
 	[31] = {"BS_E_NOSPACE", "disk full", "磁盘空间不足", true},
 	[32] = {"BS_E_LOCKED", "another run is in progress", "另一个同步进程正在运行", true},
 	[33] = {"BS_E_DB", "database error", "数据库错误", true},
+	[34] = {"BS_E_RECORD_LOCKED", "record approved or period closed",
+		"记录已审核通过或周期已关闭，需审核人员重新开放后才能修改", false},
 };
 
 static const struct err_info *lookup(int err)

@@ -44,7 +44,8 @@ enum {
 	BS_E_NOSPACE = -31,    /* disk full */
 	BS_E_LOCKED = -32,     /* another run holds the lock */
 	BS_E_DB = -33,         /* database error */
-	BS_E__LAST = -34
+	BS_E_RECORD_LOCKED = -34, /* approved record or closed period: a reviewer must reopen */
+	BS_E__LAST = -35
 };
 
 /* Short English description of a BS_E_* code; never NULL. */

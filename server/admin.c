@@ -1,8 +1,13 @@
-/* admin.c - `baosongd init | unit | token | device | backup`: the
+/* admin.c - `baosongd init | unit | token | device | backup | audit`: the
  * administrator's commands, run on the server machine against the database
  * file (--db, default baosong.db).  Output is for people (Chinese names
  * print as UTF-8) with --csv where a table may go on to a spreadsheet.
- * Times are shown in Asia/Shanghai (UTC+8, no daylight saving). */
+ * Times are shown in Asia/Shanghai (UTC+8, no daylight saving).
+ *
+ * Every change made here is written to the audit trail in the same
+ * transaction as the change itself (actor unit/device/role 0: the
+ * command line): unit.add (and the unit's public record, record.put),
+ * token.create (never the token), device.add, device.revoke. */
 #include "admin.h"
 
 #include <errno.h>
@@ -10,6 +15,7 @@
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -18,6 +24,7 @@
 #include "err.h"
 #include "keys.h"
 #include "period.h"
+#include "records.h"
 #include "store.h"
 #include "token.h"
 
@@ -158,9 +165,44 @@ static int open_db(const char *path, int readonly, struct store **st)
 		return fail(rv, "%s has another schema version than this baosongd (%d); "
 				"run baosongd init --db %s to migrate an older one",
 			    path, store_schema_version(), path);
+	if (rv == BS_E_NOTFOUND)
+		return fail(rv, "cannot open %s: its audit key %s.audit-key is missing; restore it "
+				"from the backup it was saved with (审计密钥缺失)", path, path);
+	if (rv == BS_E_KEYPERM)
+		return fail(rv, "cannot open %s: its audit key %s.audit-key must be readable by "
+				"the owner only: chmod 600 %s.audit-key", path, path, path);
 	if (rv != BS_OK)
 		return fail(rv, "cannot open %s", path);
 	return 0;
+}
+
+/* ---- audit rows of these commands ---- */
+
+/* Append one row for a change made from the command line (actor 0s). */
+static int audit_cli(struct store *st, int64_t now, const char *action, const char *kind,
+		     const char *subject, uint64_t rev, const uint8_t *after, size_t after_len,
+		     const char *detail)
+{
+	struct audit_entry e;
+	memset(&e, 0, sizeof e);
+	e.at = now;
+	e.action = action;
+	e.kind = kind;
+	e.subject = subject;
+	e.rev = rev;
+	e.after = after;
+	e.after_len = after_len;
+	e.detail = detail;
+	return store_audit_append(st, &e);
+}
+
+/* Finish a transaction: commit when rv is BS_OK, roll back otherwise. */
+static int finish(struct store *st, int rv)
+{
+	if (rv == BS_OK)
+		return store_commit(st);
+	store_rollback(st);
+	return rv;
 }
 
 static int parse_role(const char *s, int *role)
@@ -219,6 +261,8 @@ static int cmd_init(int argc, char **argv)
 	printf("%s %s (schema version %d)\n", existed ? "数据库已就绪 database ready:"
 						      : "已创建数据库 created database:",
 	       db, store_schema_version());
+	printf("审计密钥 audit key: %s.audit-key (keep it with every backup of the database)\n",
+	       db);
 	return 0;
 }
 
@@ -241,6 +285,63 @@ static void unit_usage(FILE *f)
 		"Default FILE: " DEFAULT_DB "\n");
 }
 
+/* The uid of unit code's public record: the first 16 bytes of
+ * BLAKE2b-256("baosong-unit" || code) as 32 lowercase hex characters, so
+ * anyone can derive it from the code and adding a unit twice cannot make
+ * two records. */
+static void unit_record_uid(const char *code, char out[REC_UID_LEN + 1])
+{
+	static const char tag[] = "baosong-unit";
+	crypto_generichash_state h;
+	uint8_t d[32];
+
+	crypto_generichash_init(&h, NULL, 0, sizeof d);
+	crypto_generichash_update(&h, (const uint8_t *)tag, sizeof tag - 1);
+	crypto_generichash_update(&h, (const uint8_t *)code, strlen(code));
+	crypto_generichash_final(&h, d, sizeof d);
+	sodium_bin2hex(out, REC_UID_LEN + 1, d, REC_UID_LEN / 2);
+}
+
+/* In the caller's transaction: add u, publish it to every device as a
+ * record of kind "unit" (data: its UnitInfo), and audit both.  *id gets
+ * the new unit's id; *uid the record's. */
+static int unit_add_published(struct store *st, struct unit *u, int64_t now, int64_t *id,
+			      char uid[REC_UID_LEN + 1])
+{
+	Baosong__V1__UnitInfo info = BAOSONG__V1__UNIT_INFO__INIT;
+	struct record r;
+	uint8_t *data = NULL;
+	size_t len;
+	int rv;
+
+	if ((rv = store_unit_add(st, u, id)) != BS_OK)
+		return rv;
+	info.code = u->code;
+	info.name = u->name;
+	info.type = (Baosong__V1__UnitType)u->type; /* the same numbers */
+	info.region = u->region;
+	len = baosong__v1__unit_info__get_packed_size(&info);
+	if (!(data = malloc(len ? len : 1)))
+		return BS_E_NOMEM;
+	baosong__v1__unit_info__pack(&info, data);
+
+	unit_record_uid(u->code, uid);
+	memset(&r, 0, sizeof r);
+	snprintf(r.kind, sizeof r.kind, "%s", REC_KIND_UNIT);
+	snprintf(r.uid, sizeof r.uid, "%s", uid);
+	r.unit_id = *id;
+	r.data = data;
+	r.data_len = len;
+	if ((rv = audit_cli(st, now, "unit.add", "", u->code, 0, data, len, NULL)) != BS_OK ||
+	    (rv = store_record_put(st, &r, 0, now)) != BS_OK ||
+	    (rv = audit_cli(st, now, "record.put", REC_KIND_UNIT, uid, r.rev, data, len,
+			    NULL)) != BS_OK)
+		goto out;
+out:
+	free(data);
+	return rv;
+}
+
 static int cmd_unit_add(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -249,6 +350,7 @@ static int cmd_unit_add(int argc, char **argv)
 		{"region", required_argument, 0, 'r'}, {"help", no_argument, 0, 'h'},
 		{0, 0, 0, 0}};
 	const char *db = DEFAULT_DB, *code = NULL, *name = NULL, *type = NULL, *region = NULL;
+	char uid[REC_UID_LEN + 1];
 	struct store *st = NULL;
 	struct unit u;
 	int64_t id = 0;
@@ -290,7 +392,9 @@ static int cmd_unit_add(int argc, char **argv)
 
 	if ((ex = open_db(db, 0, &st)) != 0)
 		return ex;
-	rv = store_unit_add(st, &u, &id);
+	rv = store_begin(st);
+	if (rv == BS_OK)
+		rv = finish(st, unit_add_published(st, &u, now_ms(), &id, uid));
 	if (rv == BS_E_CONFLICT)
 		ex = fail(rv, "单位代码已被使用 unit code '%s' is taken", code);
 	else if (rv == BS_E_INVAL)
@@ -299,8 +403,10 @@ static int cmd_unit_add(int argc, char **argv)
 	else if (rv != BS_OK)
 		ex = fail(rv, "cannot add unit '%s'", code);
 	else
-		printf("已添加单位 added unit %lld: %s %s (%s %s, region %s)\n", (long long)id,
-		       u.code, u.name, type_names[u.type].en, type_names[u.type].zh, u.region);
+		printf("已添加单位 added unit %lld: %s %s (%s %s, region %s)\n"
+		       "published to every device as record %s (kind unit)\n", (long long)id,
+		       u.code, u.name, type_names[u.type].en, type_names[u.type].zh, u.region,
+		       uid);
 	store_close(st);
 	return ex;
 }
@@ -424,7 +530,7 @@ static int cmd_token_create(int argc, char **argv)
 					     {0, 0, 0, 0}};
 	const char *db = DEFAULT_DB, *code = NULL, *role_s = NULL, *expires = NULL;
 	uint8_t tok[TOKEN_BYTES], hash[TOKEN_HASH_LEN];
-	char text[TOKEN_STRLEN + 1], when[WHEN_LEN];
+	char text[TOKEN_STRLEN + 1], when[WHEN_LEN], detail[128];
 	struct store *st = NULL;
 	struct unit u;
 	int64_t now = now_ms(), at = now + DEFAULT_TOKEN_TTL_MS;
@@ -455,13 +561,22 @@ static int cmd_token_create(int argc, char **argv)
 
 	token_generate(tok);
 	token_hash(tok, hash);
-	rv = store_token_add(st, hash, u.id, role, at, now);
+	format_local(at, 1, when);
+	/* The trail names the unit, role and expiry, never the token. */
+	snprintf(detail, sizeof detail, "role %s, expires %s Asia/Shanghai", role_names[role].en,
+		 when);
+	rv = store_begin(st);
+	if (rv == BS_OK) {
+		rv = store_token_add(st, hash, u.id, role, at, now);
+		if (rv == BS_OK)
+			rv = audit_cli(st, now, "token.create", "", u.code, 0, NULL, 0, detail);
+		rv = finish(st, rv);
+	}
 	if (rv != BS_OK) {
 		ex = fail(rv, "cannot store the token");
 		goto out;
 	}
 	token_encode(tok, text);
-	format_local(at, 1, when);
 	printf("登记口令 enrolment token (shown only this once):\n\n    %s\n\n"
 	       "单位 unit:     %s %s (id %lld)\n"
 	       "角色 role:     %s %s\n"
@@ -571,8 +686,10 @@ static int cmd_device_revoke(int argc, char **argv)
 	const char *db = DEFAULT_DB;
 	struct store *st = NULL;
 	struct device d;
+	struct unit u;
 	unsigned long long id = 0;
-	char fp[FP_STRLEN + 1];
+	char fp[FP_STRLEN + 1], subject[24], detail[160];
+	int64_t now;
 	int c, rv, ex;
 
 	while ((c = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
@@ -604,7 +721,19 @@ static int cmd_device_revoke(int argc, char **argv)
 		printf("device %llu was already revoked at %s (fingerprint %s)\n", id, when, fp);
 		goto out;
 	}
-	rv = store_device_revoke(st, (int64_t)id, now_ms());
+	if (store_unit_get(st, d.unit_id, &u) != BS_OK)
+		snprintf(u.code, sizeof u.code, "?");
+	snprintf(subject, sizeof subject, "%llu", id);
+	snprintf(detail, sizeof detail, "unit %s, role %s, fingerprint %s", u.code,
+		 name_en(role_names, N_ROLES, d.role), fp);
+	now = now_ms();
+	rv = store_begin(st);
+	if (rv == BS_OK) {
+		rv = store_device_revoke(st, (int64_t)id, now);
+		if (rv == BS_OK)
+			rv = audit_cli(st, now, "device.revoke", "", subject, 0, NULL, 0, detail);
+		rv = finish(st, rv);
+	}
 	if (rv != BS_OK) {
 		ex = fail(rv, "cannot revoke device %llu", id);
 		goto out;
@@ -627,11 +756,11 @@ static int cmd_device_add(int argc, char **argv)
 					     {0, 0, 0, 0}};
 	const char *db = DEFAULT_DB, *keyfile = NULL, *code = NULL, *role_s = NULL, *label = "";
 	uint8_t pub[KEY_LEN];
-	char fp[FP_STRLEN + 1];
+	char fp[FP_STRLEN + 1], subject[24], detail[128 + STORE_NAME_MAX];
 	struct store *st = NULL;
 	struct device d;
 	struct unit u;
-	int64_t id = 0;
+	int64_t id = 0, now;
 	int c, rv, ex, role = 0;
 
 	while ((c = getopt_long(argc, argv, "d:k:u:r:l:h", opts, NULL)) != -1) {
@@ -663,7 +792,19 @@ static int cmd_device_add(int argc, char **argv)
 		return ex;
 	if ((ex = find_unit(st, code, &u)) != 0)
 		goto out;
-	rv = store_device_add(st, pub, u.id, role, label, now_ms(), &id);
+	now = now_ms();
+	rv = store_begin(st);
+	if (rv == BS_OK) {
+		rv = store_device_add(st, pub, u.id, role, label, now, &id);
+		if (rv == BS_OK) {
+			snprintf(subject, sizeof subject, "%lld", (long long)id);
+			snprintf(detail, sizeof detail, "unit %s, role %s, fingerprint %s, label %s",
+				 u.code, role_names[role].en, fp, label);
+			rv = audit_cli(st, now, "device.add", "", subject, 0, pub, sizeof pub,
+				       detail);
+		}
+		rv = finish(st, rv);
+	}
 	if (rv == BS_E_CONFLICT) {
 		if (store_device_by_key(st, pub, &d) == BS_OK)
 			ex = fail(rv, "密钥已登记 key %s is already device %lld", fp,
@@ -693,7 +834,9 @@ static void backup_usage(FILE *f)
 {
 	fprintf(f, "Usage: baosongd backup [--db FILE] OUT\n"
 		   "  Write a consistent copy of the database to the new file OUT (never\n"
-		   "  overwritten).  Safe while baosongd serve is running on FILE.\n"
+		   "  overwritten).  Safe while baosongd serve is running on FILE.  The\n"
+		   "  audit key goes with it to OUT.audit-key (mode 0600): keep the two\n"
+		   "  together, or the copy's audit trail cannot be checked.\n"
 		   "Default FILE: " DEFAULT_DB "\n");
 }
 
@@ -725,11 +868,209 @@ static int cmd_backup(int argc, char **argv)
 	if (rv != BS_OK)
 		ex = fail(rv, "backup of %s to %s failed", db, outpath);
 	else if (stat(outpath, &sb) == 0)
-		printf("已备份 backup of %s written to %s (%lld bytes)\n", db, outpath,
-		       (long long)sb.st_size);
+		printf("已备份 backup of %s written to %s (%lld bytes), its audit key to "
+		       "%s.audit-key\n", db, outpath, (long long)sb.st_size, outpath);
 	else
-		printf("已备份 backup of %s written to %s\n", db, outpath);
+		printf("已备份 backup of %s written to %s, its audit key to %s.audit-key\n", db,
+		       outpath, outpath);
 	store_close(st);
+	return ex;
+}
+
+/* ---- audit ---- */
+
+static void audit_usage(FILE *f)
+{
+	fprintf(f,
+		"Usage:\n"
+		"  baosongd audit verify [--db FILE]\n"
+		"      Check the audit trail (审计记录): every row's MAC, the chain from row\n"
+		"      to row, no row missing, and every record's current revision and data\n"
+		"      against its newest audit row.  Prints each problem found.\n"
+		"      Exit status: 0 intact, 65 problems found, 66 no database or no audit\n"
+		"      key (FILE.audit-key), 78 key file open to others.\n"
+		"  baosongd audit list [--subject S] [--limit N] [--csv] [--db FILE]\n"
+		"      Show rows newest first: seq, time (Asia/Shanghai), unit, device, role,\n"
+		"      action, kind, subject, rev, detail.  S is a record uid, unit code or\n"
+		"      device id; N limits the rows (default: all).  Unit, device and role\n"
+		"      are '-' for changes made with these commands on the server.\n"
+		"Default FILE: " DEFAULT_DB "\n");
+}
+
+struct verify_out {
+	uint64_t shown;
+};
+
+static void print_problem(void *ctx, uint64_t seq, const char *why)
+{
+	struct verify_out *v = ctx;
+	v->shown++;
+	if (seq)
+		printf("  seq %llu: %s\n", (unsigned long long)seq, why);
+	else
+		printf("  %s\n", why);
+}
+
+static int cmd_audit_verify(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, 0, 'd'},
+					     {"help", no_argument, 0, 'h'},
+					     {0, 0, 0, 0}};
+	const char *db = DEFAULT_DB;
+	struct verify_out v = {0};
+	struct store *st = NULL;
+	uint64_t rows = 0, problems = 0, head = 0;
+	uint8_t mac[STORE_HASH_LEN];
+	char hex[2 * STORE_HASH_LEN + 1];
+	int c, rv, ex;
+
+	while ((c = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'h': audit_usage(stdout); return 0;
+		default: audit_usage(stderr); return EX_USAGE_;
+		}
+	}
+	if (optind != argc)
+		return usage_error("audit verify: unexpected argument '%s'", argv[optind]);
+	if ((ex = open_db(db, 1, &st)) != 0)
+		return ex;
+	rv = store_audit_verify(st, &rows, &problems, print_problem, &v);
+	if (rv == BS_OK)
+		rv = store_audit_head(st, &head, mac);
+	if (rv != BS_OK) {
+		ex = fail(rv, "cannot check the audit trail of %s", db);
+		goto out;
+	}
+	if (problems == 0) {
+		sodium_bin2hex(hex, sizeof hex, mac, sizeof mac);
+		printf("审计记录完整 audit trail intact: %llu rows checked, every record matches "
+		       "its newest audit row\n"
+		       "最新 head: seq %llu, mac %s\n",
+		       (unsigned long long)rows, (unsigned long long)head, hex);
+		ex = 0;
+	} else {
+		printf("审计记录异常 audit trail FAILED: %llu problem(s) in %llu rows checked; "
+		       "the database was changed outside baosongd (或审计密钥不符 or the audit "
+		       "key is not the one it was written with)\n",
+		       (unsigned long long)problems, (unsigned long long)rows);
+		ex = 65;
+	}
+out:
+	store_close(st);
+	return ex;
+}
+
+struct audit_list {
+	struct store *st;
+	int csv;
+	int64_t unit_id;               /* last unit looked up */
+	char unit_code[STORE_CODE_MAX + 1];
+};
+
+/* Text for a table cell: control characters (newlines in a comment) as
+ * spaces.  Returns out. */
+static const char *one_line(const char *s, char *out, size_t cap)
+{
+	size_t i;
+	for (i = 0; s[i] && i + 1 < cap; i++)
+		out[i] = (unsigned char)s[i] < 0x20 ? ' ' : s[i];
+	out[i] = '\0';
+	return out;
+}
+
+static int print_audit(void *ctx, uint64_t seq, const struct audit_entry *e)
+{
+	struct audit_list *l = ctx;
+	struct unit u;
+	char when[WHEN_LEN], seq_s[24], dev[24], rev[24], detail[STORE_AUDIT_DETAIL_MAX + 1];
+	const char *unit = "-", *role = "-";
+
+	if (e->unit_id > 0) {
+		if (e->unit_id != l->unit_id) {
+			l->unit_id = e->unit_id;
+			if (store_unit_get(l->st, e->unit_id, &u) == BS_OK)
+				snprintf(l->unit_code, sizeof l->unit_code, "%s", u.code);
+			else
+				snprintf(l->unit_code, sizeof l->unit_code, "#%lld",
+					 (long long)e->unit_id);
+		}
+		unit = l->unit_code;
+	}
+	if (e->role > 0)
+		role = name_en(role_names, N_ROLES, e->role);
+	format_local(e->at, 1, when);
+	snprintf(seq_s, sizeof seq_s, "%llu", (unsigned long long)seq);
+	if (e->device_id > 0)
+		snprintf(dev, sizeof dev, "%lld", (long long)e->device_id);
+	else
+		snprintf(dev, sizeof dev, "-");
+	snprintf(rev, sizeof rev, "%llu", (unsigned long long)e->rev);
+	if (l->csv) {
+		csv_field(seq_s, 0);
+		csv_field(when, 0);
+		csv_field(unit, 0);
+		csv_field(dev, 0);
+		csv_field(role, 0);
+		csv_field(e->action, 0);
+		csv_field(e->kind, 0);
+		csv_field(e->subject, 0);
+		csv_field(rev, 0);
+		csv_field(e->detail ? e->detail : "", 1);
+	} else {
+		printf("%6s  %s  %-12s  %5s  %-10s  %-14s  %-14s  %-32s  %4s  %s\n", seq_s, when,
+		       unit, dev, role, e->action, *e->kind ? e->kind : "-", e->subject, rev,
+		       e->detail ? one_line(e->detail, detail, sizeof detail) : "");
+	}
+	return 0;
+}
+
+static int cmd_audit_list(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, 0, 'd'},
+					     {"subject", required_argument, 0, 's'},
+					     {"limit", required_argument, 0, 'n'},
+					     {"csv", no_argument, 0, 'c'},
+					     {"help", no_argument, 0, 'h'},
+					     {0, 0, 0, 0}};
+	const char *db = DEFAULT_DB, *subject = NULL;
+	struct audit_list l;
+	unsigned long long limit = 0;
+	int c, rv, ex;
+
+	memset(&l, 0, sizeof l);
+	while ((c = getopt_long(argc, argv, "d:s:n:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 's': subject = optarg; break;
+		case 'n':
+			if (cli_parse_uint(optarg, 1, INT64_MAX, &limit) != BS_OK)
+				return usage_error("--limit wants a positive number, got '%s'",
+						   optarg);
+			break;
+		case 'c': l.csv = 1; break;
+		case 'h': audit_usage(stdout); return 0;
+		default: audit_usage(stderr); return EX_USAGE_;
+		}
+	}
+	if (optind != argc)
+		return usage_error("audit list: unexpected argument '%s'", argv[optind]);
+	if ((ex = open_db(db, 1, &l.st)) != 0)
+		return ex;
+	if (l.csv)
+		puts("seq,time,unit,device,role,action,kind,subject,rev,detail");
+	else
+		printf("%6s  %-19s  %-12s  %5s  %-10s  %-14s  %-14s  %-32s  %4s  %s\n", "SEQ",
+		       "TIME", "UNIT", "DEV", "ROLE", "ACTION", "KIND", "SUBJECT", "REV", "DETAIL");
+	/* One snapshot for the whole listing. */
+	rv = store_begin(l.st);
+	if (rv == BS_OK) {
+		rv = store_audit_each(l.st, subject, limit, print_audit, &l);
+		store_rollback(l.st);
+	}
+	if (rv != BS_OK)
+		ex = fail(rv, "cannot list the audit trail");
+	store_close(l.st);
 	return ex;
 }
 
@@ -762,7 +1103,7 @@ static int dispatch(const char *group, const struct subcommand *subs, size_t n,
 int admin_is_command(const char *cmd)
 {
 	return !strcmp(cmd, "init") || !strcmp(cmd, "unit") || !strcmp(cmd, "token") ||
-	       !strcmp(cmd, "device") || !strcmp(cmd, "backup");
+	       !strcmp(cmd, "device") || !strcmp(cmd, "backup") || !strcmp(cmd, "audit");
 }
 
 int admin_main(int argc, char **argv)
@@ -773,6 +1114,8 @@ int admin_main(int argc, char **argv)
 	static const struct subcommand device_cmds[] = {{"list", cmd_device_list},
 							{"revoke", cmd_device_revoke},
 							{"add", cmd_device_add}};
+	static const struct subcommand audit_cmds[] = {{"verify", cmd_audit_verify},
+						       {"list", cmd_audit_list}};
 	const char *cmd = argv[0];
 
 	if (!strcmp(cmd, "init"))
@@ -788,6 +1131,9 @@ int admin_main(int argc, char **argv)
 	if (!strcmp(cmd, "device"))
 		return dispatch(cmd, device_cmds, sizeof device_cmds / sizeof device_cmds[0],
 				device_usage, argc, argv);
+	if (!strcmp(cmd, "audit"))
+		return dispatch(cmd, audit_cmds, sizeof audit_cmds / sizeof audit_cmds[0],
+				audit_usage, argc, argv);
 	return usage_error("unknown command '%s'", cmd);
 }
 
@@ -798,5 +1144,8 @@ const char *admin_usage_summary(void)
 	       "  baosongd unit add|list, token create, device list|revoke|add,\n"
 	       "  baosongd backup [--db FILE] OUT\n"
 	       "      Administer units, enrolment tokens and device keys directly on\n"
-	       "      the database; each has --help (baosongd unit --help).\n";
+	       "      the database; each has --help (baosongd unit --help).\n"
+	       "  baosongd audit verify|list [--db FILE]\n"
+	       "      Check the hash-chained audit trail (exit 65 if it was tampered\n"
+	       "      with) or show it newest first (baosongd audit --help).\n";
 }

@@ -1,5 +1,5 @@
 /* admin.h - administrator commands of baosongd that work directly on the
- * database file (init, unit, token, device, backup).  They open their own
+ * database file (init, unit, token, device, backup, audit).  They open their own
  * store handle, so they may run while `baosongd serve` uses the same file:
  * SQLite serialises the writers (busy timeout) and WAL keeps readers apart. */
 #ifndef BS_ADMIN_H

@@ -10,6 +10,7 @@
 #include "bs_limits.h"
 #include "err.h"
 #include "log.h"
+#include "period.h"
 #include "records.h"
 #include "store.h"
 #include "token.h"
@@ -159,10 +160,22 @@ static int do_enroll(struct req_job *rj, struct store *st)
 
 /* ---- records ------------------------------------------------------------------- */
 
-static int copy_record_out(Record *out, const struct record *r, ProtobufCBinaryData *atts)
+static int copy_record_out(Record *out, const struct record *r, ProtobufCBinaryData *atts,
+			   const struct review_state *rs)
 {
 	size_t i;
 	baosong__v1__record__init(out);
+	if (rs) {
+		out->review_status = (Baosong__V1__ReviewStatus)rs->status;
+		out->created_at_ms = rs->created_at;
+		out->reviewed_at_ms = rs->reviewed_at;
+		out->locked = rs->locked != 0;
+		if (rs->comment[0]) {
+			out->review_comment = strdup(rs->comment);
+			if (!out->review_comment)
+				return BS_E_NOMEM;
+		}
+	}
 	out->kind = strdup(r->kind);
 	out->uid = strdup(r->uid);
 	if (!out->kind || !out->uid)
@@ -206,6 +219,9 @@ static void free_record_out(Record *r)
 		free(r->kind);
 	if (r->uid != protobuf_c_empty_string)
 		free(r->uid);
+	if (r->review_comment != protobuf_c_empty_string)
+		free(r->review_comment);
+	r->review_comment = NULL;
 	free(r->data.data);
 	for (i = 0; i < r->n_attachments; i++)
 		free(r->attachments[i].data);
@@ -220,7 +236,8 @@ struct lookup_ctx {
 	struct store *st;
 };
 
-static int lookup_project(void *ctx, const char *uid, int64_t *unit_id, int64_t *total_fen)
+static int lookup_project(void *ctx, const char *uid, int64_t *unit_id, int64_t *total_fen,
+			  int *stage)
 {
 	struct lookup_ctx *lc = ctx;
 	struct record r;
@@ -237,10 +254,67 @@ static int lookup_project(void *ctx, const char *uid, int64_t *unit_id, int64_t 
 	p = baosong__v1__project__unpack(&a.alloc, r.data_len, r.data);
 	*unit_id = r.unit_id;
 	*total_fen = p ? p->total_investment_fen : 0;
+	*stage = p ? (int)p->stage : 0;
 	if (p)
 		baosong__v1__project__free_unpacked(p, &a.alloc);
 	store_record_free(&r);
 	return BS_OK;
+}
+
+static int lookup_unit(void *ctx, const char *code, int64_t *unit_id)
+{
+	struct lookup_ctx *lc = ctx;
+	struct unit u;
+	int rv = store_unit_by_code(lc->st, code, &u);
+	if (rv == BS_OK)
+		*unit_id = u.id;
+	return rv;
+}
+
+/* The reporting period a record's data names ("2026-W47", "2026-11"), for
+ * kinds that have one; "" otherwise. */
+static void record_period(const char *kind, const uint8_t *data, size_t len, char *out,
+			  size_t cap)
+{
+	const struct rec_kind *k = records_kind(kind);
+	struct wire_arena a;
+	ProtobufCMessage *m;
+	const ProtobufCFieldDescriptor *f;
+	out[0] = '\0';
+	if (!k || !k->period_field || !data)
+		return;
+	f = protobuf_c_message_descriptor_get_field_by_name(k->desc, k->period_field);
+	if (!f || f->type != PROTOBUF_C_TYPE_STRING)
+		return;
+	wire_arena_init(&a, 256 * 1024);
+	m = protobuf_c_message_unpack(k->desc, &a.alloc, len, data);
+	if (!m)
+		return;
+	snprintf(out, cap, "%s", *(char **)((char *)m + f->offset));
+	protobuf_c_message_free_unpacked(m, &a.alloc);
+}
+
+/* Append an audit row for a change to record r (after) made by who. */
+static int audit_record(struct store *st, const struct session_who *who, const char *action,
+			const struct record *r, const uint8_t *before, size_t before_len,
+			const char *detail)
+{
+	struct audit_entry e;
+	memset(&e, 0, sizeof e);
+	e.at = now_ms();
+	e.unit_id = who->unit_id;
+	e.device_id = who->device_id;
+	e.role = who->role;
+	e.action = action;
+	e.kind = r->kind;
+	e.subject = r->uid;
+	e.rev = r->rev;
+	e.before = before;
+	e.before_len = before_len;
+	e.after = r->data;
+	e.after_len = r->data_len;
+	e.detail = detail;
+	return store_audit_append(st, &e);
 }
 
 /* Outcome of one op, before it is encoded. */
@@ -250,6 +324,7 @@ struct op_outcome {
 	int err;                   /* for REJECTED */
 	char detail[256];
 	struct record current;     /* for CONFLICT */
+	struct review_state current_rs;
 	int has_current;
 };
 
@@ -269,14 +344,22 @@ static int apply_op(struct store *st, const struct session_who *who, const Baoso
 	struct record existing, r;
 	struct rec_error verr;
 	struct lookup_ctx lc = {st};
-	struct rec_lookup lookup = {lookup_project, &lc};
+	struct rec_lookup lookup = {lookup_project, lookup_unit, &lc};
 	uint8_t(*atts)[STORE_HASH_LEN] = NULL;
+	struct review_state rs;
+	const uint8_t *before = NULL;
+	size_t before_len = 0;
+	char period[24];
+	int have_existing = 0;
 	int64_t owner;
 	int found, rv;
 	size_t i;
 
 	(void)cfg;
 	memset(o, 0, sizeof *o);
+	memset(&rs, 0, sizeof rs);
+	if (op->withdrawn)
+		return reject(o, BS_E_STATE, "withdrawn: 设备已撤回该操作");
 	if (!op->kind || !records_kind_known(op->kind))
 		return reject(o, BS_E_UNSUPPORTED, "kind");
 	if (!op->uid || !records_uid_valid(op->uid))
@@ -288,8 +371,8 @@ static int apply_op(struct store *st, const struct session_who *who, const Baoso
 			return reject(o, BS_E_INVAL, "attachments: 校验值长度应为 32 字节");
 	if (op->data.len > REC_DATA_MAX)
 		return reject(o, BS_E_TOOBIG, "data");
-	if (who->role != ROLE_REPORTER && who->role != ROLE_ADMIN)
-		return reject(o, BS_E_FORBIDDEN, "role: 此角色不能填报记录");
+	if (!(records_kind(op->kind)->writers & REC_ROLE_BIT(who->role)))
+		return reject(o, BS_E_FORBIDDEN, "kind: 此角色不能填报该类记录");
 
 	rv = store_record_get(st, op->uid, &existing);
 	if (rv != BS_OK && rv != BS_E_NOTFOUND)
@@ -309,39 +392,96 @@ static int apply_op(struct store *st, const struct session_who *who, const Baoso
 			o->status = BAOSONG__V1__OP_STATUS__OP_CONFLICT;
 			o->current = existing;
 			o->has_current = 1;
-			return BS_OK;
+			return store_review_get(st, op->uid, &o->current_rs);
+		}
+		if ((rv = store_review_get(st, op->uid, &rs)) != BS_OK) {
+			store_record_free(&existing);
+			return rv;
+		}
+		if (rs.locked) {
+			store_record_free(&existing);
+			return reject(o, BS_E_RECORD_LOCKED, "uid: 记录已审核通过，已锁定");
 		}
 		owner = existing.unit_id;
-		store_record_free(&existing);
+		before = existing.data;
+		before_len = existing.data_len;
+		have_existing = 1;
 	} else {
 		if (op->base_rev != 0 || op->deleted)
 			return reject(o, BS_E_NOTFOUND, "uid: 服务器上没有这条记录");
 		owner = who->unit_id;
+		if (op->unit_id != 0 && op->unit_id != who->unit_id) {
+			struct unit u;
+			/* Only the bureau's administrators create for another unit. */
+			if (who->role != ROLE_ADMIN)
+				return reject(o, BS_E_FORBIDDEN, "unit_id: 不能为其他单位创建记录");
+			rv = store_unit_get(st, op->unit_id, &u);
+			if (rv == BS_E_NOTFOUND)
+				return reject(o, BS_E_INVAL, "unit_id: 单位不存在");
+			if (rv != BS_OK)
+				return rv;
+			owner = op->unit_id;
+		}
+	}
+	/* A closed reporting period refuses new and changed reports. */
+	record_period(op->kind, op->data.data, op->data.len, period, sizeof period);
+	if (!period[0] && have_existing)
+		record_period(op->kind, before, before_len, period, sizeof period);
+	if (period[0]) {
+		rv = store_period_closed(st, op->kind, period);
+		if (rv < 0)
+			goto out;
+		if (rv == 1) {
+			rv = BS_OK;
+			reject(o, BS_E_RECORD_LOCKED, "period: 该报告周期已关闭");
+			goto out;
+		}
 	}
 	if (!op->deleted) {
-		rv = records_validate(op->kind, op->data.data, op->data.len, now_ms(), owner,
-				      who->role == ROLE_ADMIN, &lookup, &verr);
+		struct rec_ctx rc;
+		memset(&rc, 0, sizeof rc);
+		rc.now_ms = now_ms();
+		rc.unit_id = owner;
+		rc.role = who->role;
+		rc.any_unit = who->role == ROLE_ADMIN;
+		rc.lookup = &lookup;
+		rv = records_validate(op->kind, op->data.data, op->data.len, &rc, &verr);
 		if (rv == BS_E_INVAL || rv == BS_E_FORBIDDEN || rv == BS_E_TOOBIG ||
 		    rv == BS_E_UNSUPPORTED) {
 			char text[256];
 			records_error_text(&verr, text, sizeof text);
-			return reject(o, rv, text);
+			reject(o, rv, text);
+			rv = BS_OK;
+			goto out;
 		}
 		if (rv != BS_OK)
-			return rv;
+			goto out;
 	}
 	if (op->n_attachments) {
 		atts = calloc(op->n_attachments, sizeof *atts);
-		if (!atts)
-			return BS_E_NOMEM;
+		if (!atts) {
+			rv = BS_E_NOMEM;
+			goto out;
+		}
 		for (i = 0; i < op->n_attachments; i++) {
+			size_t j;
+			int held = 0;
 			memcpy(atts[i], op->attachments[i].data, STORE_HASH_LEN);
-			rv = store_blob_ref_has(st, atts[i], who->unit_id);
-			if (rv < 0)
-				goto out;
-			if (rv == 0) {
-				rv = BS_E_MISSING_BLOB;
-				goto out;
+			/* Already on the record (an edit keeping its photos)? */
+			for (j = 0; have_existing && j < existing.n_attachments; j++)
+				if (!memcmp(existing.attachments[j], atts[i], STORE_HASH_LEN))
+					held = 1;
+			if (!held) {
+				/* Uploaded by the writer's unit or the owner's. */
+				rv = store_blob_ref_has(st, atts[i], who->unit_id);
+				if (rv == 0 && owner != who->unit_id)
+					rv = store_blob_ref_has(st, atts[i], owner);
+				if (rv < 0)
+					goto out;
+				if (rv == 0) {
+					rv = BS_E_MISSING_BLOB;
+					goto out;
+				}
 			}
 		}
 	}
@@ -355,11 +495,27 @@ static int apply_op(struct store *st, const struct session_who *who, const Baoso
 	r.attachments = atts;
 	r.n_attachments = op->n_attachments;
 	rv = store_record_put(st, &r, who->device_id, now_ms());
-	if (rv == BS_OK) {
-		o->status = BAOSONG__V1__OP_STATUS__OP_APPLIED;
-		o->rev = r.rev;
+	if (rv != BS_OK)
+		goto out;
+	/* Server-side state: when it first arrived, and (for reviewed kinds) back
+	 * to "submitted" - a returned record sent again is resubmitted. */
+	if (!have_existing || rs.created_at == 0)
+		rs.created_at = now_ms();
+	if (records_kind(op->kind)->reviewed && !op->deleted) {
+		rs.status = BAOSONG__V1__REVIEW_STATUS__REVIEW_SUBMITTED;
+		rs.comment[0] = '\0';
 	}
+	if ((rv = store_review_set(st, op->uid, &rs)) != BS_OK)
+		goto out;
+	rv = audit_record(st, who, "record.put", &r, before, before_len,
+			  op->deleted ? "deleted" : NULL);
+	if (rv != BS_OK)
+		goto out;
+	o->status = BAOSONG__V1__OP_STATUS__OP_APPLIED;
+	o->rev = r.rev;
 out:
+	if (have_existing)
+		store_record_free(&existing);
 	free(atts);
 	return rv;
 }
@@ -386,7 +542,7 @@ static int encode_receipt(uint64_t seq, struct op_outcome *o, uint8_t **out, siz
 			rv = BS_E_TOOBIG;
 			goto out;
 		}
-		if ((rv = copy_record_out(&cur, &o->current, atts)) != BS_OK)
+		if ((rv = copy_record_out(&cur, &o->current, atts, &o->current_rs)) != BS_OK)
 			goto out;
 		rc.current = &cur;
 		rc.rev = o->current.rev;
@@ -514,6 +670,7 @@ static int do_push(struct req_job *rj, struct store *st, const struct device *de
 }
 
 struct pull_ctx {
+	struct store *st;
 	Record **recs;
 	ProtobufCBinaryData *atts; /* REC_ATTACH_MAX per record */
 	size_t n, cap;
@@ -525,8 +682,10 @@ struct pull_ctx {
 static int pull_one(void *ctx, const struct record *r)
 {
 	struct pull_ctx *pc = ctx;
-	size_t need = r->data_len + r->n_attachments * (STORE_HASH_LEN + 2) + 160;
+	/* Encoded size bound: data, hashes, the review comment (<= 511), fields. */
+	size_t need = r->data_len + r->n_attachments * (STORE_HASH_LEN + 2) + 512 + 200;
 	Record *out;
+	struct review_state rs;
 	if (pc->n == pc->cap || pc->used + need > REPLY_BUDGET ||
 	    r->n_attachments > REC_ATTACH_MAX) {
 		pc->full = 1;
@@ -536,7 +695,9 @@ static int pull_one(void *ctx, const struct record *r)
 	if (!out)
 		return BS_E_NOMEM;
 	pc->recs[pc->n] = out;
-	if (copy_record_out(out, r, pc->atts + pc->n * REC_ATTACH_MAX) != BS_OK) {
+	if (store_review_get(pc->st, r->uid, &rs) != BS_OK)
+		memset(&rs, 0, sizeof rs);
+	if (copy_record_out(out, r, pc->atts + pc->n * REC_ATTACH_MAX, &rs) != BS_OK) {
 		pc->n++;
 		return BS_E_NOMEM;
 	}
@@ -560,6 +721,7 @@ static int do_pull(struct req_job *rj, struct store *st)
 	if (limit > PULL_MAX)
 		limit = PULL_MAX;
 	memset(&pc, 0, sizeof pc);
+	pc.st = st;
 	pc.cap = limit;
 	pc.recs = calloc(limit, sizeof *pc.recs);
 	pc.atts = calloc((size_t)limit * REC_ATTACH_MAX, sizeof *pc.atts);
@@ -680,6 +842,8 @@ static int do_blob_put(struct req_job *rj, struct store *st)
 	char detail[64];
 	int rv;
 
+	if (rj->who.role == ROLE_LEADER)
+		return reply_error(rj, BS_E_FORBIDDEN, "role: 领导账号只读");
 	if (bp->hash.len != STORE_HASH_LEN)
 		return reply_error(rj, BS_E_INVAL, "hash");
 	if (bp->data.len > BLOB_CHUNK_MAX)
@@ -791,6 +955,186 @@ static int do_blob_get(struct req_job *rj, struct store *st)
 	return BS_OK;
 }
 
+/* ---- review ------------------------------------------------------------------------ */
+
+/* Who may review a kind: reviewers and admins; the statistics bureau for
+ * statistics-registration evidence. */
+static int may_review(int role, const char *kind)
+{
+	if (role == ROLE_REVIEWER || role == ROLE_ADMIN)
+		return 1;
+	return role == ROLE_STATISTICS && strcmp(kind, REC_KIND_STATS) == 0;
+}
+
+static int do_review(struct req_job *rj, struct store *st)
+{
+	const Baosong__V1__ReviewRequest *rq = rj->req->review;
+	Envelope env = BAOSONG__V1__ENVELOPE__INIT;
+	Baosong__V1__ReviewResponse resp = BAOSONG__V1__REVIEW_RESPONSE__INIT;
+	Record out;
+	ProtobufCBinaryData atts[REC_ATTACH_MAX];
+	struct review_state rs;
+	struct record r;
+	const struct rec_kind *k;
+	const char *action;
+	char detail[600];
+	int rv;
+
+	if (!rq->uid || !records_uid_valid(rq->uid))
+		return reply_error(rj, BS_E_INVAL, "uid");
+	if (rq->comment && strlen(rq->comment) >= sizeof rs.comment)
+		return reply_error(rj, BS_E_TOOBIG, "comment");
+	rv = store_record_get(st, rq->uid, &r);
+	if (rv != BS_OK)
+		return reply_error(rj, rv, "uid");
+	baosong__v1__record__init(&out);
+	k = records_kind(r.kind);
+	if (!k || !k->reviewed) {
+		rv = reply_error(rj, BS_E_UNSUPPORTED, "kind: 该类记录不需要审核");
+		goto out;
+	}
+	if (!may_review(rj->who.role, r.kind)) {
+		rv = reply_error(rj, BS_E_FORBIDDEN, "role: 此角色不能审核该类记录");
+		goto out;
+	}
+	if (rq->base_rev != r.rev) {
+		rv = reply_error(rj, BS_E_CONFLICT, "base_rev: 记录已被修改，请刷新后再审核");
+		goto out;
+	}
+	if ((rv = store_review_get(st, r.uid, &rs)) != BS_OK) {
+		rv = reply_error(rj, rv, NULL);
+		goto out;
+	}
+	switch (rq->action) {
+	case BAOSONG__V1__REVIEW_ACTION__REVIEW_APPROVE:
+		if (rs.status == BAOSONG__V1__REVIEW_STATUS__REVIEW_APPROVED) {
+			rv = reply_error(rj, BS_E_STATE, "已审核通过");
+			goto out;
+		}
+		rs.status = BAOSONG__V1__REVIEW_STATUS__REVIEW_APPROVED;
+		rs.locked = 1;
+		rs.comment[0] = '\0';
+		action = "approve";
+		break;
+	case BAOSONG__V1__REVIEW_ACTION__REVIEW_RETURN:
+		if (!rq->comment || !*rq->comment) {
+			rv = reply_error(rj, BS_E_INVAL, "comment: 退回时须填写意见");
+			goto out;
+		}
+		if (rs.locked) {
+			rv = reply_error(rj, BS_E_RECORD_LOCKED, "已审核通过，请先重新开放");
+			goto out;
+		}
+		rs.status = BAOSONG__V1__REVIEW_STATUS__REVIEW_RETURNED;
+		rs.locked = 0;
+		snprintf(rs.comment, sizeof rs.comment, "%s", rq->comment);
+		action = "return";
+		break;
+	case BAOSONG__V1__REVIEW_ACTION__REVIEW_REOPEN:
+		if (!rs.locked) {
+			rv = reply_error(rj, BS_E_STATE, "记录未锁定");
+			goto out;
+		}
+		rs.status = BAOSONG__V1__REVIEW_STATUS__REVIEW_SUBMITTED;
+		rs.locked = 0;
+		snprintf(rs.comment, sizeof rs.comment, "%s", rq->comment ? rq->comment : "");
+		action = "reopen";
+		break;
+	default:
+		rv = reply_error(rj, BS_E_INVAL, "action");
+		goto out;
+	}
+	rs.reviewed_at = now_ms();
+	rs.reviewed_by = rj->who.device_id;
+	/* A new revision with the same data, so every device pulls the state. */
+	if ((rv = store_record_put(st, &r, rj->who.device_id, now_ms())) != BS_OK ||
+	    (rv = store_review_set(st, r.uid, &rs)) != BS_OK) {
+		rv = reply_error(rj, rv, NULL);
+		goto out;
+	}
+	snprintf(detail, sizeof detail, "%s%s%s", action, rs.comment[0] ? ": " : "", rs.comment);
+	if ((rv = audit_record(st, &rj->who, "record.review", &r, r.data, r.data_len, detail)) !=
+	    BS_OK) {
+		rv = reply_error(rj, rv, NULL);
+		goto out;
+	}
+	if (r.n_attachments > REC_ATTACH_MAX ||
+	    (rv = copy_record_out(&out, &r, atts, &rs)) != BS_OK) {
+		rv = reply_error(rj, BS_E_NOMEM, NULL);
+		goto out;
+	}
+	resp.record = &out;
+	env.body_case = BAOSONG__V1__ENVELOPE__BODY_REVIEW_RESPONSE;
+	env.review_response = &resp;
+	rv = pack_reply(&env, rj->request_id, &rj->resp, &rj->resp_len);
+	if (rv != BS_OK)
+		rv = reply_error(rj, rv, NULL);
+	else
+		log_info("device %lld %s %s %s rev %llu", (long long)rj->who.device_id, action,
+			 r.kind, r.uid, (unsigned long long)r.rev);
+out:
+	free_record_out(&out);
+	store_record_free(&r);
+	return rv;
+}
+
+/* "YYYY-MM" -> the day number of its first day. */
+static int parse_month(const char *s, int64_t *day)
+{
+	char buf[16];
+	if (strlen(s) != 7)
+		return BS_E_INVAL;
+	snprintf(buf, sizeof buf, "%s-01", s);
+	return period_parse_date(buf, day);
+}
+
+static int do_period(struct req_job *rj, struct store *st)
+{
+	const Baosong__V1__PeriodRequest *pq = rj->req->period;
+	Envelope env = BAOSONG__V1__ENVELOPE__INIT;
+	Baosong__V1__PeriodResponse resp = BAOSONG__V1__PERIOD_RESPONSE__INIT;
+	struct audit_entry e;
+	int64_t day;
+	int rv;
+
+	if (rj->who.role != ROLE_REVIEWER && rj->who.role != ROLE_ADMIN)
+		return reply_error(rj, BS_E_FORBIDDEN, "role: 只有审核人员可以关闭或开放周期");
+	if (!pq->kind || !pq->period)
+		return reply_error(rj, BS_E_INVAL, "kind");
+	if (!strcmp(pq->kind, REC_KIND_WEEKLY))
+		rv = period_parse_week(pq->period, &day);
+	else if (!strcmp(pq->kind, REC_KIND_MONTHLY))
+		rv = parse_month(pq->period, &day);
+	else
+		return reply_error(rj, BS_E_INVAL, "kind: weekly_report 或 monthly_report");
+	if (rv != BS_OK)
+		return reply_error(rj, BS_E_INVAL, "period");
+	rv = store_period_set(st, pq->kind, pq->period, pq->close, now_ms(), rj->who.device_id);
+	if (rv != BS_OK)
+		return reply_error(rj, rv, NULL);
+	memset(&e, 0, sizeof e);
+	e.at = now_ms();
+	e.unit_id = rj->who.unit_id;
+	e.device_id = rj->who.device_id;
+	e.role = rj->who.role;
+	e.action = pq->close ? "period.close" : "period.reopen";
+	e.kind = pq->kind;
+	e.subject = pq->period;
+	if ((rv = store_audit_append(st, &e)) != BS_OK)
+		return reply_error(rj, rv, NULL);
+	resp.kind = pq->kind;
+	resp.period = pq->period;
+	resp.closed = pq->close;
+	env.body_case = BAOSONG__V1__ENVELOPE__BODY_PERIOD_RESPONSE;
+	env.period_response = &resp;
+	rv = pack_reply(&env, rj->request_id, &rj->resp, &rj->resp_len);
+	if (rv != BS_OK)
+		return reply_error(rj, rv, NULL);
+	log_info("device %lld %s %s %s", (long long)rj->who.device_id, e.action, pq->kind,
+		 pq->period);
+	return BS_OK;
+}
+
 /* ---- dispatch --------------------------------------------------------------------- */
 
 int handler_is_write(const Envelope *req)
@@ -799,6 +1143,8 @@ int handler_is_write(const Envelope *req)
 	case BAOSONG__V1__ENVELOPE__BODY_ENROLL:
 	case BAOSONG__V1__ENVELOPE__BODY_PUSH:
 	case BAOSONG__V1__ENVELOPE__BODY_BLOB_PUT:
+	case BAOSONG__V1__ENVELOPE__BODY_REVIEW:
+	case BAOSONG__V1__ENVELOPE__BODY_PERIOD:
 		return 1;
 	default:
 		return 0;
@@ -835,6 +1181,10 @@ int handler_run(struct job *j, struct store *st, void *user)
 		return do_blob_put(rj, st);
 	case BAOSONG__V1__ENVELOPE__BODY_BLOB_GET:
 		return do_blob_get(rj, st);
+	case BAOSONG__V1__ENVELOPE__BODY_REVIEW:
+		return do_review(rj, st);
+	case BAOSONG__V1__ENVELOPE__BODY_PERIOD:
+		return do_period(rj, st);
 	default:
 		return reply_error(rj, BS_E_UNSUPPORTED, "request body");
 	}

@@ -59,6 +59,8 @@ struct conn {
 	int handles_open;
 	int refs;                    /* 1 for the connection + 1 per job */
 	int draining;                /* close once in-flight requests are answered */
+	uint8_t *stash;              /* bytes read but not yet consumed: the */
+	size_t stash_len;            /* connection had its requests' worth in flight */
 	struct conn *prev, *next;
 };
 
@@ -110,6 +112,7 @@ static void on_conn_timeout(uv_timer_t *t);
 static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf);
 static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf);
 static void maybe_finish(struct server *s);
+static void conn_resume(struct conn *c);
 
 void server_opts_defaults(struct server_opts *o)
 {
@@ -133,6 +136,10 @@ static void conn_unref(struct conn *c)
 {
 	if (--c->refs > 0)
 		return;
+	if (c->stash) {
+		sodium_memzero(c->stash, c->stash_len);
+		free(c->stash);
+	}
 	frame_decoder_free(&c->dec);
 	noise_hs_wipe(&c->hs);
 	channel_wipe(&c->ch);
@@ -212,14 +219,20 @@ static void conn_close_after_flush(struct conn *c)
 
 /* ---- reading control -------------------------------------------------------------- */
 
+/* Requests a connection may have in flight: one before enrolment. */
+static unsigned conn_inflight_limit(const struct conn *c)
+{
+	return c->state == CONN_READY && c->who.device_id == 0 ? 1u : BS_MAX_INFLIGHT;
+}
+
 /* Read while the peer takes its replies and has few requests in flight. */
 static void conn_update_reading(struct conn *c)
 {
 	int want;
 	if (c->state == CONN_CLOSING || uv_is_closing((uv_handle_t *)&c->tcp))
 		return;
-	want = !c->draining && c->state != CONN_LOOKUP && c->inflight < BS_MAX_INFLIGHT &&
-	       c->wq_bytes < BS_WRITE_QUEUE_HIGH;
+	want = !c->draining && c->state != CONN_LOOKUP && !c->stash &&
+	       c->inflight < conn_inflight_limit(c) && c->wq_bytes < BS_WRITE_QUEUE_HIGH;
 	if (want && !c->reading) {
 		if (uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read) == 0)
 			c->reading = 1;
@@ -515,6 +528,7 @@ static void on_request_done(struct job *j, int commit_err)
 {
 	struct req_job *rj = (struct req_job *)j;
 	struct conn *c = j->owner;
+	struct server *s = c->srv;
 	int rv;
 
 	c->inflight--;
@@ -542,7 +556,7 @@ static void on_request_done(struct job *j, int commit_err)
 		else if (c->draining && c->inflight == 0)
 			conn_close_after_flush(c);
 		else
-			conn_update_reading(c);
+			conn_resume(c);
 	}
 	if (rj->resp) {
 		sodium_memzero(rj->resp, rj->resp_len);
@@ -550,8 +564,8 @@ static void on_request_done(struct job *j, int commit_err)
 	}
 	wire_envelope_free(rj->req, &rj->arena);
 	free(rj);
-	conn_unref(c);
-	maybe_finish(c->srv);
+	conn_unref(c); /* may free c */
+	maybe_finish(s);
 }
 
 static void dispatch(struct conn *c, Envelope *env, struct wire_arena *arena)
@@ -579,7 +593,9 @@ static void dispatch(struct conn *c, Envelope *env, struct wire_arena *arena)
 	    env->body_case == BAOSONG__V1__ENVELOPE__BODY_PULL_RESPONSE ||
 	    env->body_case == BAOSONG__V1__ENVELOPE__BODY_BLOB_QUERY_RESPONSE ||
 	    env->body_case == BAOSONG__V1__ENVELOPE__BODY_BLOB_PUT_RESPONSE ||
-	    env->body_case == BAOSONG__V1__ENVELOPE__BODY_BLOB_GET_RESPONSE) {
+	    env->body_case == BAOSONG__V1__ENVELOPE__BODY_BLOB_GET_RESPONSE ||
+	    env->body_case == BAOSONG__V1__ENVELOPE__BODY_REVIEW_RESPONSE ||
+	    env->body_case == BAOSONG__V1__ENVELOPE__BODY_PERIOD_RESPONSE) {
 		conn_send_error(c, env->request_id, BS_E_UNSUPPORTED, "request body");
 		wire_envelope_free(env, arena);
 		return;
@@ -651,27 +667,28 @@ static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
 	*buf = uv_buf_init((char *)g_readbuf, sizeof g_readbuf);
 }
 
-static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
+/* Consume bytes: frames are handled until the connection has its limit of
+ * requests in flight; what is left waits in c->stash (reading paused) and
+ * is consumed as replies go out.  So a peer's pipelined requests cost at
+ * most BS_MAX_INFLIGHT replies of memory, whatever it sends. */
+static void conn_consume(struct conn *c, const uint8_t *p, size_t left)
 {
-	struct conn *c = stream->data;
-	const uint8_t *p = (const uint8_t *)buf->base;
-	size_t left;
-
-	if (nread == 0)
-		return;
-	if (nread < 0) {
-		conn_close(c, nread == UV_EOF ? BS_OK : BS_E_IO, uv_strerror((int)nread));
-		return;
-	}
-	left = (size_t)nread;
-	if (c->state == CONN_READY && c->who.device_id != 0)
-		uv_timer_again(&c->timer);
-	/* Every byte read is consumed now, even if reading then pauses: the
-	 * requests it completes are bounded by the 64 KiB read. */
 	while (left > 0 && (c->state == CONN_HANDSHAKE || c->state == CONN_READY)) {
 		const uint8_t *frame = NULL;
 		size_t used = 0, flen = 0;
-		int rv = frame_decoder_feed(&c->dec, p, left, &used, &frame, &flen);
+		int rv;
+		if (c->state == CONN_READY && c->inflight >= conn_inflight_limit(c)) {
+			c->stash = malloc(left);
+			if (!c->stash) {
+				conn_close(c, BS_E_NOMEM, "stash");
+				return;
+			}
+			memcpy(c->stash, p, left);
+			c->stash_len = left;
+			conn_update_reading(c);
+			return;
+		}
+		rv = frame_decoder_feed(&c->dec, p, left, &used, &frame, &flen);
 		p += used;
 		left -= used;
 		if (rv < 0) {
@@ -685,7 +702,7 @@ static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
 			} else {
 				conn_close(c, rv, "frame length");
 			}
-			break;
+			return;
 		}
 		if (rv == 0)
 			break;
@@ -698,6 +715,37 @@ static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
 		/* Bytes after message 1 before message 2 was sent: not allowed. */
 		conn_close(c, BS_E_PROTO, "data before the handshake finished");
 	}
+}
+
+/* Replies went out: consume what waited, then read again. */
+static void conn_resume(struct conn *c)
+{
+	if (c->stash && c->state == CONN_READY && !c->draining &&
+	    c->inflight < conn_inflight_limit(c)) {
+		uint8_t *buf = c->stash;
+		size_t len = c->stash_len;
+		c->stash = NULL;
+		c->stash_len = 0;
+		conn_consume(c, buf, len);
+		sodium_memzero(buf, len);
+		free(buf);
+	}
+	conn_update_reading(c);
+}
+
+static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
+{
+	struct conn *c = stream->data;
+
+	if (nread == 0)
+		return;
+	if (nread < 0) {
+		conn_close(c, nread == UV_EOF ? BS_OK : BS_E_IO, uv_strerror((int)nread));
+		return;
+	}
+	if (c->state == CONN_READY && c->who.device_id != 0)
+		uv_timer_again(&c->timer);
+	conn_consume(c, (const uint8_t *)buf->base, (size_t)nread);
 	sodium_memzero(g_readbuf, (size_t)nread);
 }
 

@@ -170,7 +170,8 @@ int store_record_get(struct store *st, const char *uid, struct record *out);
  * whether every attachment is stored is the caller's check. */
 int store_record_put(struct store *st, struct record *r, int64_t device_id, int64_t now);
 /* Records with change_seq > cursor, in change_seq order, at most limit;
- * only unit_id's when unit_id > 0, all when 0.  fn gets each (the record is
+ * when unit_id > 0 only unit_id's and the shared directory (kinds "unit"
+ * and "leader"), all when 0.  fn gets each (the record is
  * freed after fn returns); returning non-zero stops (and is returned). */
 int store_record_changes(struct store *st, uint64_t cursor, int64_t unit_id, unsigned limit,
 			 int (*fn)(void *ctx, const struct record *r), void *ctx);
@@ -184,7 +185,8 @@ int store_blob_ref_has(struct store *st, const uint8_t hash[STORE_HASH_LEN], int
 /* Register a complete, verified blob (idempotent) and a ref for unit_id. */
 int store_blob_add(struct store *st, const uint8_t hash[STORE_HASH_LEN], uint64_t size,
 		   int64_t unit_id, int64_t now);
-/* Bytes referenced by unit_id (its quota use). */
+/* Bytes referenced by unit_id plus the sizes of its uploads in progress
+ * (its quota use). */
 int store_unit_usage(struct store *st, int64_t unit_id, uint64_t *bytes);
 
 /* Interrupted uploads: progress of (hash, unit). */
@@ -193,5 +195,116 @@ int store_upload_get(struct store *st, const uint8_t hash[STORE_HASH_LEN], int64
 int store_upload_set(struct store *st, const uint8_t hash[STORE_HASH_LEN], int64_t unit_id,
 		     uint64_t size, uint64_t offset, int64_t now);
 int store_upload_delete(struct store *st, const uint8_t hash[STORE_HASH_LEN], int64_t unit_id);
+
+/* ---- review state and closed periods (server/store_review.c) ----------------- */
+
+/* Server-side state of a record besides its data. */
+struct review_state {
+	int64_t created_at;        /* first received (ms); 0 if never */
+	int status;                /* 0 none, 1 submitted, 2 returned, 3 approved */
+	char comment[512];
+	int64_t reviewed_at;
+	int64_t reviewed_by;       /* device id */
+	int locked;                /* approved: edits refused until reopened */
+};
+
+/* The state of uid (all zero if none yet: not an error). */
+int store_review_get(struct store *st, const char *uid, struct review_state *out);
+int store_review_set(struct store *st, const char *uid, const struct review_state *rs);
+
+/* Whether (kind, period) is closed: 1, 0, or <0. */
+int store_period_closed(struct store *st, const char *kind, const char *period);
+int store_period_set(struct store *st, const char *kind, const char *period, int closed,
+		     int64_t at, int64_t device_id);
+
+
+/* ---- audit trail: append-only, hash-chained --------------------------------
+ *
+ * Every change is appended as one row: who (unit, device, role; 0s for the
+ * administrator's command line), when, what (action, kind, subject), the
+ * state before and after, and a chain value
+ *   mac = BLAKE2b-256(key = audit key, prev_mac || canonical row bytes).
+ * The audit key (32 random bytes) lives in DB.audit-key (mode 0600), made
+ * at the first read-write open.  Rows are never updated or deleted by the
+ * program; store_audit_verify recomputes the chain and so detects an edited,
+ * deleted, inserted or reordered row, and checks that every record's
+ * current revision and data match its newest audit row. */
+struct audit_entry {
+	int64_t at;                /* ms since 1970 UTC */
+	int64_t unit_id, device_id;
+	int role;
+	const char *action;        /* "record.put", "record.review", "period.close",
+				    * "period.reopen", "unit.add", "token.create",
+				    * "device.add", "device.revoke", "device.enrol" */
+	const char *kind;          /* record kind, or "" */
+	const char *subject;       /* uid, unit code, device id ... */
+	uint64_t rev;              /* record revision after the change, or 0 */
+	const uint8_t *before;     /* state before (may be NULL) */
+	size_t before_len;
+	const uint8_t *after;      /* state after (may be NULL) */
+	size_t after_len;
+	const char *detail;        /* comment, reason ... (may be NULL) */
+};
+
+/* Append e in the caller's transaction. */
+int store_audit_append(struct store *st, const struct audit_entry *e);
+
+/* Check the whole trail.  bad (may be NULL) is called for each problem with
+ * the row's seq (0 for a record-table mismatch) and a description; *rows
+ * and *problems receive the counts.  Returns 0 if the check could run. */
+int store_audit_verify(struct store *st, uint64_t *rows, uint64_t *problems,
+		       void (*bad)(void *ctx, uint64_t seq, const char *why), void *ctx);
+
+/* ---- audit trail: details (additions) ----
+ *
+ * The exact chain and row encoding (enough to write an independent
+ * verifier) are documented at "audit trail" in server/store.c.
+ *
+ * The key file.  A read-write store_open makes DB.audit-key when it is
+ * missing and the trail is still empty (written under a temporary name,
+ * fsynced, linked into place: never over an existing file); if the trail
+ * has rows but the key is gone, the open fails with BS_E_NOTFOUND (restore
+ * the key from a backup: a new key would fail every row).  Every open, read-
+ * only included, reads the key: BS_E_NOTFOUND if missing, BS_E_KEYPERM if
+ * the file grants group or others any access, BS_E_INVAL unless it holds
+ * exactly 32 bytes.  The key stays in the handle and is wiped at close.
+ * store_backup writes OUT.audit-key beside OUT, so a backup can be checked.
+ *
+ * store_audit_append: action 1..32 bytes of [a-z0-9._-]; kind "" or a
+ * record kind; subject UTF-8 up to STORE_AUDIT_SUBJECT_MAX bytes (NULL is
+ * ""); detail UTF-8 (tab, CR and LF allowed) up to STORE_AUDIT_DETAIL_MAX
+ * (NULL stays NULL); before/after up to STORE_AUDIT_STATE_MAX each (NULL
+ * stays NULL, a non-NULL pointer with length 0 is an empty value); role
+ * 0..5, unit_id and device_id >= 0.  BS_E_INVAL / BS_E_TOOBIG otherwise.
+ * Rows are numbered seq = the last seq + 1 inside the transaction, so
+ * appends from several processes stay gap-free (SQLite serialises writers).
+ *
+ * What store_audit_verify expects of the request handlers: for every
+ * store_record_put (and every review that raises a record's rev) an
+ * append with action "record.put" or "record.review", subject = the
+ * record's uid, rev = its new rev, and after = the record's data exactly as
+ * stored in record.data (for a review: the unchanged data).  Then for each
+ * record the newest such row must carry its current rev and data; a record
+ * without one, or with another rev or data, is reported (seq 0).
+ *
+ * Limits: a verify cannot notice rows cut off the end of the trail when no
+ * record refers to them (nothing after them to break the chain); compare
+ * store_audit_head with a value kept elsewhere for that. */
+#define STORE_AUDIT_KEY_LEN 32
+#define STORE_AUDIT_ACTION_MAX 32
+#define STORE_AUDIT_SUBJECT_MAX 200
+#define STORE_AUDIT_DETAIL_MAX 4096
+#define STORE_AUDIT_STATE_MAX STORE_RECEIPT_MAX
+
+/* Call fn for rows newest first: only those whose subject equals subject
+ * when it is not NULL, at most limit rows (0: all).  The entry's strings
+ * and bytes live until fn returns (kind and subject are never NULL).
+ * fn returning non-zero stops the walk and is returned. */
+int store_audit_each(struct store *st, const char *subject, uint64_t limit,
+		     int (*fn)(void *ctx, uint64_t seq, const struct audit_entry *e),
+		     void *ctx);
+
+/* The newest row's seq and mac (0 and 32 zero bytes for an empty trail). */
+int store_audit_head(struct store *st, uint64_t *seq, uint8_t mac[STORE_HASH_LEN]);
 
 #endif

@@ -132,8 +132,8 @@ pids=()
 for c in xinzhen laozhen hezhen; do client $c sync --quiet & pids+=($!); done
 for j in "${pids[@]}"; do wait "$j" || fail "concurrent sync failed"; done
 for c in xinzhen laozhen hezhen; do
-  n=$(q "SELECT count(*) FROM record r JOIN unit u ON u.id = r.unit_id WHERE u.code = '$c'")
-  [ "$n" = 20 ] || fail "$c: server holds $n records, expected 20"
+  n=$(q "SELECT count(*) FROM record r JOIN unit u ON u.id = r.unit_id WHERE u.code = '$c' AND r.kind = 'project'")
+  [ "$n" = 20 ] || fail "$c: server holds $n projects, expected 20"
   client $c status | grep -q "pending: 0" || fail "$c still has pending ops"
 done
 dups=$(q "SELECT count(*) FROM record WHERE rev <> 1")
@@ -148,8 +148,14 @@ client leader pull --quiet || fail "leader pull"
 n=$(client leader project list --csv | tail -n +2 | wc -l)
 [ "$n" = 60 ] || fail "the leader sees $n projects, expected 60"
 client leader project add --name 领导不能填报 --year 2026 --stage 前期 --total 1 >/dev/null 2>&1
+[ $? -eq 77 ] || fail "the leader's client queued a write it may not make"
+# The server refuses it too: plant the op in the leader's outbox by hand.
+sqlite3 "$T/leader/baosong.db" "INSERT INTO outbox(seq, kind, uid, base_rev, deleted, data,
+  attachments, created_at) SELECT (SELECT value FROM meta WHERE key = 'next_seq'), 'project',
+  lower(hex(randomblob(16))), 0, 0, data, x'', 0 FROM record WHERE kind = 'project' LIMIT 1;
+  UPDATE meta SET value = value + 1 WHERE key = 'next_seq'" || fail "plant op"
 client leader sync --quiet >/dev/null 2>&1
-client leader status | grep -q "quarantined: 1" || fail "a leader's write was not refused"
+client leader status | grep -q "quarantined: 1" || fail "a leader's write was not refused by the server"
 # laozhen forges an update of a xinzhen record: same uid, its own data.
 XUID=$(q "SELECT r.uid FROM record r JOIN unit u ON u.id = r.unit_id WHERE u.code='xinzhen' LIMIT 1")
 LUID=$(client laozhen project list --csv | sed -n 2p | cut -d, -f1 | tr -d '"\r')
@@ -241,10 +247,25 @@ WEEK2=$(date -u -d '8 hours 7 days ago' +%G-W%V)
 client hezhen report add --project "$PUID" --week "$WEEK2" --period 1 --ytd 101 --total 201 \
   --photo "$T/photo2.jpg" >/dev/null || fail "report add 2"
 head -c 100000 /dev/urandom > "$T/photo2.jpg"   # same size, other bytes
-client hezhen sync --quiet >/dev/null 2>&1 && fail "a file that no longer matches its hash was accepted"
+# The server verifies the whole file before accepting it (the client's own
+# check is switched off here so the server sees the changed bytes).
+BAOSONG_TEST_NO_PRECHECK=1 client hezhen sync --quiet >/dev/null 2>&1
 n=$(q "SELECT count(*) FROM blob WHERE size = 100000")
 [ "$n" = 0 ] || fail "a corrupted upload was stored"
-ok "a file whose bytes do not match its hash is refused"
+[ "$(q "SELECT count(*) FROM upload")" = 0 ] || fail "the refused upload's progress was kept"
+client hezhen status | grep -q "BS_E_CORRUPT" || fail "the refused report is not set aside"
+ok "a file whose bytes do not match its hash is refused by the server and set aside"
+# The client checks too: a vanished photo sets its report aside, the rest syncs.
+head -c 5000 /dev/urandom > "$T/photo3.jpg"
+client hezhen report add --project "$PUID" --week "$(date -u -d '8 hours 14 days ago' +%G-W%V)" \
+  --period 1 --ytd 102 --total 202 --photo "$T/photo3.jpg" >/dev/null || fail "report add 3"
+rm "$T/photo3.jpg"
+client hezhen project add --name 照片丢失后仍可同步 --year 2026 --stage 前期 --total 10 >/dev/null
+client hezhen sync --quiet >/dev/null 2>&1 || fail "a missing photo blocked the sync"
+client hezhen status | grep -q "附件文件已丢失" || fail "the missing photo is not reported"
+[ "$(q "SELECT count(*) FROM record WHERE instr(data, CAST('照片丢失后仍可同步' AS BLOB)) > 0")" = 1 ] \
+  || fail "the other change did not reach the server"
+ok "a missing photo sets its report aside and everything else still syncs"
 
 # ---- online backup -----------------------------------------------------------------------------
 "$BD" backup --db "$SRV/baosong.db" "$T/backup.db" >/dev/null || fail "backup while serving"

@@ -167,7 +167,7 @@ static void test_open_reopen(void **state)
 	localdb_close(db);
 	db = open_db();
 	localdb_close(db);
-	assert_int_equal(raw_int("PRAGMA user_version"), 1);
+	assert_int_equal(raw_int("PRAGMA user_version"), 2);
 	assert_int_equal(raw_int("SELECT COUNT(*) FROM meta WHERE key = 'next_seq'"), 1);
 	assert_int_equal(raw_int("SELECT COUNT(*) FROM sqlite_master WHERE name = 'outbox'"), 1);
 	{
@@ -187,7 +187,7 @@ static void test_open_reopen(void **state)
 	db = NULL;
 	assert_int_equal(localdb_open(path, &db), BS_E_VERSION);
 	assert_null(db);
-	raw_exec("PRAGMA user_version = 1");
+	raw_exec("PRAGMA user_version = 2");
 
 	/* an existing file others could read is tightened */
 	{
@@ -563,6 +563,183 @@ static void test_apply_remote(void **state)
 	srv.data_len = 1024 * 1024 + 1;
 	assert_int_equal(localdb_apply_remote(db, &srv), BS_E_TOOBIG);
 	assert_int_equal(localdb_apply_remote(db, NULL), BS_E_INVAL);
+	localdb_close(db);
+}
+
+/* A server record carrying a review state. */
+static struct lrecord reviewed_rec(const char *uid, uint64_t rev, const char *text, int status,
+				   const char *comment, int locked)
+{
+	struct lrecord r = server_rec("weekly_report", uid, rev, text, 0);
+	r.review_status = status;
+	snprintf(r.review_comment, sizeof r.review_comment, "%s", comment);
+	r.created_at = 1000 + (int64_t)rev;
+	r.reviewed_at = status >= 2 ? 2000 + (int64_t)rev : 0;
+	r.locked = locked;
+	return r;
+}
+
+static void assert_review(struct localdb *db, const char *uid, uint64_t rev, int status,
+			  const char *comment, int64_t created, int locked)
+{
+	struct lrecord r;
+	assert_int_equal(localdb_record_get(db, uid, &r), BS_OK);
+	assert_int_equal(r.rev, rev);
+	assert_int_equal(r.review_status, status);
+	assert_string_equal(r.review_comment, comment);
+	assert_int_equal(r.created_at, created);
+	assert_int_equal(r.locked, locked);
+	lrecord_free(&r);
+}
+
+struct review_walk {
+	size_t n;
+	int status[8];
+	char comment[8][sizeof(((struct lrecord *)0)->review_comment)];
+};
+
+static int collect_review(void *ctx, const struct lrecord *r)
+{
+	struct review_walk *w = ctx;
+	if (w->n >= 8)
+		return -1;
+	w->status[w->n] = r->review_status;
+	snprintf(w->comment[w->n], sizeof w->comment[0], "%s", r->review_comment);
+	w->n++;
+	return 0;
+}
+
+/* The server's review state (migration 2): stored by apply_remote, kept
+ * by local changes, taken alongside pending local data, read by get and
+ * each, stored by a conflict. */
+static void test_review_fields(void **state)
+{
+	struct localdb *db = open_db();
+	struct lrecord r, srv;
+	struct review_walk w;
+	char longc[sizeof r.review_comment];
+	size_t i;
+	(void)state;
+
+	/* a new record never from the server has none */
+	change(db, "weekly_report", "local", "l1", 5);
+	assert_review(db, "local", 0, 0, "", 0, 0);
+
+	/* submitted, then returned at the same revision: data stays */
+	srv = reviewed_rec("w", 3, "s3", 1, "", 0);
+	assert_int_equal(localdb_apply_remote(db, &srv), BS_OK);
+	assert_review(db, "w", 3, 1, "", 1003, 0);
+	srv = reviewed_rec("w", 3, "zz", 2, "本年累计投资与上周不符，请核实", 0);
+	assert_int_equal(localdb_apply_remote(db, &srv), BS_OK);
+	assert_review(db, "w", 3, 2, "本年累计投资与上周不符，请核实", 1003, 0);
+	assert_int_equal(localdb_record_get(db, "w", &r), BS_OK);
+	assert_memory_equal(r.data, "s3", 2);
+	assert_int_equal(r.reviewed_at, 2003);
+	lrecord_free(&r);
+
+	/* a local correction keeps the server's review state until it answers */
+	assert_int_equal(change(db, "weekly_report", "w", "fixed", 10), 2);
+	assert_review(db, "w", 3, 2, "本年累计投资与上周不符，请核实", 1003, 0);
+	/* a newer revision while the correction is pending: local data stays,
+	 * rev and review state are the server's */
+	srv = reviewed_rec("w", 4, "s4", 3, "", 1);
+	assert_int_equal(localdb_apply_remote(db, &srv), BS_OK);
+	assert_review(db, "w", 4, 3, "", 1004, 1);
+	assert_int_equal(localdb_record_get(db, "w", &r), BS_OK);
+	assert_int_equal(r.pending, 1);
+	assert_memory_equal(r.data, "fixed", 5);
+	lrecord_free(&r);
+	/* an older version changes nothing */
+	srv = reviewed_rec("w", 2, "s2", 2, "old", 0);
+	assert_int_equal(localdb_apply_remote(db, &srv), BS_OK);
+	assert_review(db, "w", 4, 3, "", 1004, 1);
+
+	/* a newer version without pending ops replaces everything */
+	srv = reviewed_rec("x", 1, "x1", 2, "缺少现场照片", 0);
+	assert_int_equal(localdb_apply_remote(db, &srv), BS_OK);
+	srv = reviewed_rec("x", 2, "x2", 1, "", 0);
+	assert_int_equal(localdb_apply_remote(db, &srv), BS_OK);
+	assert_review(db, "x", 2, 1, "", 1002, 0);
+
+	/* each reads them too */
+	srv = reviewed_rec("y", 1, "y1", 2, "退回", 0);
+	assert_int_equal(localdb_apply_remote(db, &srv), BS_OK);
+	memset(&w, 0, sizeof w);
+	assert_int_equal(localdb_record_each(db, "weekly_report", 0, collect_review, &w), BS_OK);
+	assert_int_equal(w.n, 4);
+	for (i = 0; i < w.n && strcmp(w.comment[i], "退回") != 0; i++)
+		;
+	assert_true(i < w.n);
+	assert_int_equal(w.status[i], 2);
+
+	/* a comment filling the whole array, unterminated, ending in a cut
+	 * character: stored without the partial character */
+	for (i = 0; i + 3 <= sizeof longc; i += 3)
+		memcpy(longc + i, "退", 3);
+	memcpy(longc + i, "退", sizeof longc - i);
+	srv = reviewed_rec("z", 1, "z1", 2, "", 0);
+	memcpy(srv.review_comment, longc, sizeof longc);
+	assert_int_equal(localdb_apply_remote(db, &srv), BS_OK);
+	assert_int_equal(localdb_record_get(db, "z", &r), BS_OK);
+	assert_int_equal(strlen(r.review_comment), 510); /* 170 whole characters */
+	lrecord_free(&r);
+	/* and one terminated right after a cut character */
+	srv = reviewed_rec("z", 1, "z1", 2, "退回", 0);
+	srv.review_comment[4] = '\0';
+	assert_int_equal(localdb_apply_remote(db, &srv), BS_OK);
+	assert_review(db, "z", 1, 2, "退", 1001, 0);
+
+	/* a conflict stores the server's review state with its data ... */
+	change(db, "weekly_report", "c", "mine", 20);
+	srv = reviewed_rec("c", 5, "theirs", 3, "", 1);
+	assert_int_equal(localdb_outbox_conflict(db, 3, &srv), BS_OK);
+	assert_review(db, "c", 5, 3, "", 1005, 1);
+	/* ... and, with a later op pending, alongside the local data */
+	change(db, "weekly_report", "d", "d1", 30);
+	change(db, "weekly_report", "d", "d2", 31);
+	srv = reviewed_rec("d", 6, "server-d", 2, "请补充说明", 0);
+	assert_int_equal(localdb_outbox_conflict(db, 4, &srv), BS_OK);
+	assert_review(db, "d", 6, 2, "请补充说明", 1006, 0);
+	assert_int_equal(localdb_record_get(db, "d", &r), BS_OK);
+	assert_memory_equal(r.data, "d2", 2);
+	lrecord_free(&r);
+	localdb_close(db);
+}
+
+/* A version 1 database gains the review columns, its records keep their
+ * data and read back with no review state. */
+static void test_migration_2(void **state)
+{
+	struct localdb *db = open_db();
+	(void)state;
+
+	change(db, "project", "old", "v1 data", 1);
+	localdb_close(db);
+	raw_exec("ALTER TABLE record DROP COLUMN review_status;"
+		 "ALTER TABLE record DROP COLUMN review_comment;"
+		 "ALTER TABLE record DROP COLUMN created_at;"
+		 "ALTER TABLE record DROP COLUMN reviewed_at;"
+		 "ALTER TABLE record DROP COLUMN locked;"
+		 "PRAGMA user_version = 1;");
+	db = open_db();
+	assert_int_equal(raw_int("PRAGMA user_version"), 2);
+	assert_review(db, "old", 0, 0, "", 0, 0);
+	{
+		struct lrecord r;
+		assert_int_equal(localdb_record_get(db, "old", &r), BS_OK);
+		assert_int_equal(r.data_len, 7);
+		assert_memory_equal(r.data, "v1 data", 7);
+		assert_int_equal(r.pending, 1);
+		lrecord_free(&r);
+	}
+	localdb_close(db);
+	/* a damaged review column is refused, not trusted */
+	raw_exec("UPDATE record SET review_comment = x'00ff' WHERE uid = 'old'");
+	db = open_db();
+	{
+		struct lrecord r;
+		assert_int_equal(localdb_record_get(db, "old", &r), BS_E_INVAL);
+	}
 	localdb_close(db);
 }
 
@@ -966,6 +1143,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_quarantine_discard, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_conflict, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_apply_remote, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_review_fields, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migration_2, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outbox_paging, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_record_each, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_files, setup, teardown),

@@ -1,0 +1,2044 @@
+/* cmd_kinds.c - baosong approval, monthly, stats, deal, funding, problem,
+ * target, leader and unit: every record kind beyond projects and weekly
+ * reports, by one implementation driven by the kinds' protobuf-c
+ * descriptors (records_kind()->desc).
+ *
+ * A field FOO_BAR is the option --foo-bar.  Money (an int64 field named
+ * *_fen) drops the suffix and is written in 万元 with up to two decimals
+ * (--applied 1200.5); an enum takes its Chinese label or English short name
+ * (records_enum_parse); a repeated string is given once per value; a
+ * repeated message is given once per entry as KEY=VALUE, keyed by its first
+ * field: --funds 2026-10=120.5 (万元), --evidence permit=FILE (the file is
+ * hashed with BLAKE2b-256 and becomes one of the record's attachments, sent
+ * by the next sync), --funding 专项债券=500.  On edit an entry replaces the
+ * one with the same key, and KEY= with nothing after it removes it.  A
+ * field naming a project (project_uid, also --project) takes the project's
+ * id or a unique prefix of it.
+ *
+ * The fields are read, formatted and labelled by client/field.c; the
+ * queries other commands use (project flags, late and missing reports,
+ * review state) are in client/kinds.c.
+ *
+ * Every change is checked with records_validate, as the server will, for
+ * this device's role and unit before it is queued.  Exit status: 64 usage,
+ * 65 bad data (the field named), 66 no such record or file, 77 this
+ * device's role may not write the kind. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "bs_limits.h"
+#include "cli.h"
+#include "commands.h"
+#include "err.h"
+#include "field.h"
+#include "kinds.h"
+#include "money.h"
+#include "period.h"
+#include "records.h"
+#include "table.h"
+#include "wire.h"
+
+#define UID_PREFIX_MIN 6u
+#define UID_SHOW 8
+#define HASH_BUF (64u * 1024u)    /* read size when hashing a file */
+#define LABEL_W 34u               /* label column of `show` */
+#define FILTER_MAX 200u           /* bytes of a list filter */
+#define FIELDS_MAX 32u            /* fields of one message this code handles */
+#define OPT_FIELD 1000            /* getopt value of field i: OPT_FIELD + i */
+#define CELL_MAX 2048u            /* one formatted value */
+#define REVIEW_W 6u
+#define MONTHS_DEFAULT 3u
+#define PERIODS_MAX 104u          /* --weeks / --months at most */
+
+enum {
+	O_CSV = 900, O_OVERDUE, O_LATE, O_MISSING, O_MONTHS, O_REVIEW
+};
+
+/* ---- the commands ------------------------------------------------------------- */
+
+/* A column of a kind's terminal table: a field, or a derived value
+ * ("@project": the named project's name, "@overdue", "@complete"). */
+struct kcol {
+	const char *field;
+	unsigned width;
+};
+
+struct kcmd {
+	const char *cmd;             /* "approval" */
+	const char *kind;            /* REC_KIND_APPROVAL */
+	const char *en;              /* "approval item" */
+	const char *about;           /* one line for help */
+	const struct kcol *cols;     /* ends with {NULL, 0} */
+	const char *const *unique;   /* fields of which one record per value, or NULL */
+	const char *example;         /* an add command */
+	int read_only;               /* published by the server: list and show only */
+};
+
+static const struct kcol approval_cols[] = {
+	{"@project", 20}, {"item", 12}, {"level", 6}, {"deadline", 10}, {"status", 6},
+	{"done_date", 10}, {"@overdue", 4}, {NULL, 0}};
+static const struct kcol monthly_cols[] = {
+	{"@project", 22}, {"period", 7}, {"invested_period_fen", 12}, {"invested_ytd_fen", 12},
+	{"invested_total_fen", 12}, {"progress_percent", 4}, {NULL, 0}};
+static const struct kcol stats_cols[] = {
+	{"@project", 22}, {"status", 10}, {"evidence", 4}, {"@complete", 30}, {NULL, 0}};
+static const struct kcol deal_cols[] = {
+	{"partner", 22}, {"sector", 10}, {"contract_fen", 12}, {"stage", 4},
+	{"signed_date", 10}, {"funds", 12}, {NULL, 0}};
+static const struct kcol funding_cols[] = {
+	{"@project", 16}, {"channel", 14}, {"title", 18}, {"applied_fen", 10},
+	{"approved_fen", 10}, {"arrived_fen", 10}, {"status", 6}, {NULL, 0}};
+static const struct kcol problem_cols[] = {
+	{"@project", 16}, {"category", 4}, {"description", 24}, {"assigned_unit", 10},
+	{"deadline", 10}, {"status", 6}, {NULL, 0}};
+static const struct kcol target_cols[] = {
+	{"unit_code", 12}, {"period", 7}, {"fai_fen", 12}, {"growth_bp", 8}, {"new_starts", 6},
+	{"attraction_fen", 12}, {"upward_fen", 12}, {NULL, 0}};
+static const struct kcol leader_cols[] = {
+	{"name", 12}, {"title", 14}, {"phone", 16}, {NULL, 0}};
+static const struct kcol unit_cols[] = {
+	{"code", 14}, {"name", 28}, {"type", 8}, {"region", 6}, {NULL, 0}};
+
+static const char *const approval_unique[] = {"project_uid", "item", NULL};
+static const char *const monthly_unique[] = {"project_uid", "period", NULL};
+static const char *const stats_unique[] = {"project_uid", NULL};
+static const char *const target_unique[] = {"unit_code", "period", NULL};
+
+enum {
+	K_APPROVAL, K_MONTHLY, K_STATS, K_DEAL, K_FUNDING, K_PROBLEM, K_TARGET, K_LEADER, K_UNIT
+};
+
+static const struct kcmd kcmds[] = {
+	[K_APPROVAL] = {"approval", REC_KIND_APPROVAL, "approval item",
+			"前期手续: one approval item of a project, its level, deadline and status",
+			approval_cols, approval_unique,
+			"baosong approval add --project 3fa1c2 --item 环评 --level 市级 "
+			"--deadline 2026-02-20 --status 办理中", 0},
+	[K_MONTHLY] = {"monthly", REC_KIND_MONTHLY, "monthly report",
+		       "月报: a project's monthly progress, due by 12:00 on the 5th of the "
+		       "next month",
+		       monthly_cols, monthly_unique,
+		       "baosong monthly add --project 3fa1c2 --period 2026-10 "
+		       "--invested-period 300 \\\n      --invested-ytd 2100 --invested-total 5200 "
+		       "--progress 主体封顶 --progress-percent 60", 0},
+	[K_STATS] = {"stats", REC_KIND_STATS, "statistics evidence",
+		     "入库纳统: the evidence a started project needs to count in the statistics",
+		     stats_cols, stats_unique,
+		     "baosong stats add --project 3fa1c2 --status 已提交佐证 "
+		     "--evidence 备案文件=备案.pdf \\\n      --evidence permit=施工许可证.jpg", 0},
+	[K_DEAL] = {"deal", REC_KIND_DEAL, "investment deal",
+		    "招商引资: a deal with a company, its stage and the funds in place each month",
+		    deal_cols, NULL,
+		    "baosong deal add --partner 某新能源有限公司 --sector 新能源 --contract 50000 "
+		    "\\\n      --stage 签约 --signed-date 2026-03-18 --funds 2026-10=1200.5", 0},
+	[K_FUNDING] = {"funding", REC_KIND_FUNDING, "funding application",
+		       "向上争取: money applied for from higher levels: applied, approved, arrived",
+		       funding_cols, NULL,
+		       "baosong funding add --project 3fa1c2 --channel 专项债券 --title "
+		       "污水管网改造 \\\n      --applied 1200.5 --status 已申报 "
+		       "--applied-date 2026-03-01", 0},
+	[K_PROBLEM] = {"problem", REC_KIND_PROBLEM, "problem",
+		       "问题清单: a problem blocking a project, who solves it and by when",
+		       problem_cols, NULL,
+		       "baosong problem add --project 3fa1c2 --category 用地 --description "
+		       "征地拆迁未完成 \\\n      --deadline 2026-04-30 --status 待解决", 0},
+	[K_TARGET] = {"target", REC_KIND_TARGET, "target",
+		      "目标任务: a unit's tasks for a year or quarter (administrator only)",
+		      target_cols, target_unique,
+		      "baosong target add --unit-code chengguan --period 2026-Q2 --fai 84500 "
+		      "--growth-bp 15% --new-starts 6", 0},
+	[K_LEADER] = {"leader", REC_KIND_LEADER, "leader",
+		      "包抓领导: the county leaders projects name (administrator only)",
+		      leader_cols, NULL,
+		      "baosong leader add --name 张伟 --title 副县长 --phone 0931-1234567", 0},
+	[K_UNIT] = {"unit", REC_KIND_UNIT, "unit",
+		    "单位: the reporting units, as the server publishes them", unit_cols, NULL,
+		    NULL, 1},
+};
+
+/* ---- small helpers --------------------------------------------------------------- */
+
+static char **name_argv(char **argv, const char *name)
+{
+	argv[0] = (char *)name;
+	return argv;
+}
+
+static void app_blank(struct app *a)
+{
+	memset(a, 0, sizeof *a);
+	a->lock_fd = -1;
+}
+
+/* Open the data directory's database; with srv, also this device's
+ * settings (BS_E_NOTFOUND, with a hint printed, before `baosong init`). */
+static int open_app(const char *dir, struct app *a, struct app_server *srv)
+{
+	int rv = app_init(a, dir, 0);
+	if (rv != BS_OK) {
+		fprintf(stderr, "baosong: 数据目录无效 bad data directory: %s\n", bs_strerror(rv));
+		return rv;
+	}
+	if ((rv = app_open_db(a)) != BS_OK) {
+		fprintf(stderr, "baosong: 无法打开本地数据库 cannot open the local database %s: %s\n",
+			a->db_path, bs_strerror(rv));
+		return rv;
+	}
+	if (srv && (rv = app_server(a, srv)) != BS_OK && rv != BS_E_NOTFOUND)
+		fprintf(stderr, "baosong: 本机设置已损坏 this device's settings are damaged: %s\n",
+			bs_strerror(rv));
+	return rv;
+}
+
+static int db_error(int rv)
+{
+	fprintf(stderr, "baosong: 读取本地数据失败 cannot read the local database: %s\n",
+		bs_strerror(rv));
+	return rv;
+}
+
+static int write_error(void)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "baosong: 输出失败 cannot write the output: %s\n", strerror(errno));
+		return BS_E_IO;
+	}
+	return BS_OK;
+}
+
+static void sep(void)
+{
+	fputs("  ", stdout);
+}
+
+/* ---- memory that lives as long as one command ---------------------------------- */
+
+struct pool {
+	void **blocks;
+	size_t n, cap;
+};
+
+/* Zeroed memory, released by pool_free; NULL when out of memory. */
+static void *pool_alloc(struct pool *p, size_t size)
+{
+	void *b;
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 16;
+		void **nb = realloc(p->blocks, cap * sizeof *nb);
+		if (!nb)
+			return NULL;
+		p->blocks = nb;
+		p->cap = cap;
+	}
+	if (!(b = calloc(1, size ? size : 1)))
+		return NULL;
+	p->blocks[p->n++] = b;
+	return b;
+}
+
+static char *pool_strndup(struct pool *p, const char *s, size_t n)
+{
+	char *c = pool_alloc(p, n + 1);
+	if (c)
+		memcpy(c, s, n);
+	return c;
+}
+
+static void pool_free(struct pool *p)
+{
+	size_t i;
+	for (i = 0; i < p->n; i++)
+		free(p->blocks[i]);
+	free(p->blocks);
+	memset(p, 0, sizeof *p);
+}
+
+/* ---- the command's state ------------------------------------------------------------ */
+
+struct kfile {
+	const char *arg;           /* as given */
+	char *path;                /* absolute, malloc'd */
+	uint64_t size;
+	uint8_t hash[LDB_HASH_LEN];
+};
+
+/* An option naming a field, with its text. */
+struct assign {
+	const ProtobufCFieldDescriptor *f;
+	const char *value;
+};
+
+struct kwork {
+	const struct kcmd *kc;
+	const struct rec_kind *rk;
+	const ProtobufCMessageDescriptor *desc;
+	const char *dir;
+	struct app a;
+	struct app_server srv;
+	int have_srv;
+	int64_t now;
+	struct pool pool;
+	struct kfile files[REC_ATTACH_MAX];
+	size_t nfiles;
+	struct assign *as;
+	size_t nas;
+	char optname[FIELDS_MAX][48];
+	struct option opts[2 * FIELDS_MAX + 16];
+};
+
+static int kwork_init(struct kwork *w, const struct kcmd *kc, int argc)
+{
+	memset(w, 0, sizeof *w);
+	app_blank(&w->a);
+	w->kc = kc;
+	w->rk = records_kind(kc->kind);
+	w->now = wire_now_ms();
+	if (!w->rk || !w->rk->desc || w->rk->desc->n_fields > FIELDS_MAX) {
+		fprintf(stderr, "baosong: 此版本不支持%s records of kind %s are not supported by "
+				"this version\n", field_kind_zh(kc->kind), kc->kind);
+		return BS_E_UNSUPPORTED;
+	}
+	w->desc = w->rk->desc;
+	w->as = calloc((size_t)argc + 1, sizeof *w->as);
+	return w->as ? BS_OK : BS_E_NOMEM;
+}
+
+static void kwork_free(struct kwork *w)
+{
+	size_t i;
+	for (i = 0; i < w->nfiles; i++)
+		free(w->files[i].path);
+	pool_free(&w->pool);
+	free(w->as);
+	app_close(&w->a);
+}
+
+/* The getopt table: a field option for each field that can be written
+ * (list: each single field, as a filter), --project for project_uid, and
+ * extra (terminated by a zero entry). */
+static void build_opts(struct kwork *w, int list, const struct option *extra)
+{
+	size_t i, n = 0;
+	for (i = 0; i < w->desc->n_fields; i++) {
+		const ProtobufCFieldDescriptor *f = &w->desc->fields[i];
+		enum fk k = field_kind(f);
+		if (k == FK_NONE || k == FK_HASH || (list && (k == FK_TEXTS || k == FK_ITEMS)))
+			continue;
+		field_opt(f, w->optname[i], sizeof w->optname[i]);
+		w->opts[n++] = (struct option){w->optname[i], required_argument, 0,
+					       OPT_FIELD + (int)i};
+		if (strcmp(f->name, "project_uid") == 0)
+			w->opts[n++] = (struct option){"project", required_argument, 0,
+						       OPT_FIELD + (int)i};
+	}
+	for (; extra && extra->name; extra++)
+		w->opts[n++] = *extra;
+	w->opts[n++] = (struct option){"dir", required_argument, 0, 'd'};
+	w->opts[n++] = (struct option){"help", no_argument, 0, 'h'};
+	w->opts[n] = (struct option){0, 0, 0, 0};
+}
+
+/* If c is a field option, remember it and return 1. */
+static int take_field(struct kwork *w, int c)
+{
+	if (c < OPT_FIELD || c >= OPT_FIELD + (int)w->desc->n_fields)
+		return 0;
+	w->as[w->nas].f = &w->desc->fields[c - OPT_FIELD];
+	w->as[w->nas].value = optarg;
+	w->nas++;
+	return 1;
+}
+
+/* ---- finding records ------------------------------------------------------------------ */
+
+struct prefix_walk {
+	char prefix[REC_UID_LEN + 1];
+	size_t len;
+	unsigned count;
+	char uid[LDB_UID_MAX + 1];
+};
+
+static int prefix_match(void *ctx, const struct lrecord *r)
+{
+	struct prefix_walk *pw = ctx;
+	if (strncmp(r->uid, pw->prefix, pw->len) == 0 && pw->count++ == 0)
+		snprintf(pw->uid, sizeof pw->uid, "%s", r->uid);
+	return 0;
+}
+
+/* The live record of kind named by arg: its uid or a prefix of at least
+ * UID_PREFIX_MIN characters only one record of the kind has.  Explains
+ * failures: BS_E_INVAL (not an id, ambiguous), BS_E_NOTFOUND. */
+static int kfind(struct localdb *db, const char *kind, const char *arg, struct lrecord *out)
+{
+	struct prefix_walk pw;
+	struct lrecord r;
+	size_t n = strlen(arg), i;
+	int rv;
+
+	memset(&pw, 0, sizeof pw);
+	if (n < UID_PREFIX_MIN || n > REC_UID_LEN) {
+		fprintf(stderr, "baosong: 标识无效 not a record id: give the id, or at least its "
+				"first %u characters\n", UID_PREFIX_MIN);
+		return BS_E_INVAL;
+	}
+	for (i = 0; i < n; i++) {
+		char c = arg[i];
+		if (c >= 'A' && c <= 'F')
+			c = (char)(c - 'A' + 'a');
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+			fprintf(stderr, "baosong: 标识无效 not a record id: ids are hexadecimal "
+					"(0-9, a-f)\n");
+			return BS_E_INVAL;
+		}
+		pw.prefix[i] = c;
+	}
+	pw.len = n;
+	if ((rv = localdb_record_each(db, kind, 0, prefix_match, &pw)) != BS_OK)
+		return db_error(rv);
+	if (pw.count > 1) {
+		fprintf(stderr, "baosong: 标识 %s 不唯一 the id prefix %s matches %u %s records; "
+				"give more characters\n", pw.prefix, pw.prefix, pw.count, kind);
+		return BS_E_INVAL;
+	}
+	if (pw.count == 0) {
+		fprintf(stderr, "baosong: 本机没有这个%s no %s record %s on this device "
+				"(`baosong pull` fetches the server's)\n",
+			field_kind_zh(kind), kind, pw.prefix);
+		return BS_E_NOTFOUND;
+	}
+	if ((rv = localdb_record_get(db, pw.uid, &r)) != BS_OK)
+		return db_error(rv);
+	*out = r;
+	return BS_OK;
+}
+
+/* ---- validation lookups --------------------------------------------------------------- */
+
+static int lookup_project(void *ctx, const char *uid, int64_t *unit_id, int64_t *total_fen,
+			  int *stage)
+{
+	struct localdb *db = ctx;
+	struct wire_arena a;
+	struct lrecord r;
+	Baosong__V1__Project *p;
+	p = (Baosong__V1__Project *)field_load(db, REC_KIND_PROJECT, uid, &a, &r);
+	if (!p)
+		return BS_E_NOTFOUND;
+	*unit_id = r.unit_id;
+	*total_fen = p->total_investment_fen;
+	*stage = (int)p->stage;
+	protobuf_c_message_free_unpacked(&p->base, &a.alloc);
+	lrecord_free(&r);
+	return BS_OK;
+}
+
+struct unit_walk {
+	const char *code;
+	int64_t unit_id;
+	int found;
+};
+
+static int unit_match(void *ctx, const struct lrecord *r)
+{
+	struct unit_walk *uw = ctx;
+	struct wire_arena a;
+	Baosong__V1__UnitInfo *u;
+	u = (Baosong__V1__UnitInfo *)field_unpack(&baosong__v1__unit_info__descriptor, r, &a);
+	if (u && u->code && strcmp(u->code, uw->code) == 0) {
+		uw->unit_id = r->unit_id;
+		uw->found = 1;
+	}
+	if (u)
+		protobuf_c_message_free_unpacked(&u->base, &a.alloc);
+	return uw->found;
+}
+
+/* A unit by code: the units the server published, or this device's own. */
+static int lookup_unit(void *ctx, const char *code, int64_t *unit_id)
+{
+	struct localdb *db = ctx;
+	struct unit_walk uw = {code, 0, 0};
+	char mine[256];
+	int rv = localdb_record_each(db, REC_KIND_UNIT, 0, unit_match, &uw);
+	if (rv < 0)
+		return rv;
+	if (uw.found) {
+		*unit_id = uw.unit_id;
+		return BS_OK;
+	}
+	if (localdb_meta_get(db, "unit_code", mine, sizeof mine) == BS_OK && mine[0] &&
+	    strcmp(mine, code) == 0)
+		return localdb_meta_get_int(db, "unit_id", unit_id);
+	return BS_E_NOTFOUND;
+}
+
+static int any_record(void *ctx, const struct lrecord *r)
+{
+	(void)r;
+	*(int *)ctx = 1;
+	return 1;
+}
+
+static int have_units(struct localdb *db)
+{
+	int any = 0;
+	return localdb_record_each(db, REC_KIND_UNIT, 0, any_record, &any) >= 0 && any;
+}
+
+/* ---- errors ------------------------------------------------------------------------- */
+
+static int set_error(struct rec_error *err, const char *field, const char *msg)
+{
+	snprintf(err->field, sizeof err->field, "%s", field);
+	snprintf(err->msg, sizeof err->msg, "%s", msg);
+	return BS_E_INVAL;
+}
+
+/* The field an error names: "applied" is applied_fen, "funds[2]" funds. */
+static const ProtobufCFieldDescriptor *error_field(const ProtobufCMessageDescriptor *d,
+						   const char *name)
+{
+	char base[64];
+	size_t n = strcspn(name, "[.");
+	const ProtobufCFieldDescriptor *f;
+	if (n >= sizeof base - 4)
+		return NULL;
+	memcpy(base, name, n);
+	base[n] = '\0';
+	if ((f = field_named(d, base)) != NULL)
+		return f;
+	memcpy(base + n, "_fen", 5);
+	return field_named(d, base);
+}
+
+/* "baosong: 数据有误 invalid data: deadline 办结时限 (--deadline): 日期格式应为 YYYY-MM-DD" */
+static void print_rec_error(const struct kwork *w, const struct rec_error *err)
+{
+	const ProtobufCFieldDescriptor *f;
+	char opt[48], choices[400];
+	if (!err->field[0]) {
+		fprintf(stderr, "baosong: 数据有误 invalid data (a record it refers to cannot be "
+				"read)\n");
+		return;
+	}
+	/* Named by the message's field (the rules may name applied_fen as
+	 * "applied"), or as given for an entry ("funds[2]"). */
+	f = error_field(w->desc, err->field);
+	fprintf(stderr, "baosong: 数据有误 invalid data: %s",
+		f && !strchr(err->field, '[') ? f->name : err->field);
+	if (f) {
+		field_opt(f, opt, sizeof opt);
+		fprintf(stderr, " %s (--%s)", field_zh(w->kc->kind, f->name), opt);
+	}
+	fprintf(stderr, ": %s\n", err->msg);
+	if (f && f->type == PROTOBUF_C_TYPE_ENUM) {
+		field_enum_choices(f->descriptor, choices, sizeof choices);
+		fprintf(stderr, "  可选 choices: %s\n", choices);
+	}
+}
+
+/* ---- parsing values ----------------------------------------------------------------- */
+
+static int parse_sint(const char *s, int64_t min, int64_t max, int64_t *v)
+{
+	char *end = NULL;
+	long long x;
+	if (!*s)
+		return BS_E_INVAL;
+	errno = 0;
+	x = strtoll(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || x < min || x > max)
+		return BS_E_INVAL;
+	*v = (int64_t)x;
+	return BS_OK;
+}
+
+/* Basis points, or a percentage with up to two decimals ("15%", "-2.5%"). */
+static int parse_bp(const char *s, int64_t *bp)
+{
+	size_t n = strlen(s);
+	char buf[40];
+	int64_t fen;
+	if (n == 0 || s[n - 1] != '%')
+		return parse_sint(s, INT32_MIN, INT32_MAX, bp);
+	if (n - 1 >= sizeof buf || strchr(s, ','))
+		return BS_E_INVAL;
+	memcpy(buf, s, n - 1);
+	buf[n - 1] = '\0';
+	/* 万元 and percent both have two decimals: 1 万元 = FEN_PER_WAN fen = 100 bp. */
+	if (money_parse_wan(buf, &fen) != BS_OK || fen % (FEN_PER_WAN / 100) != 0)
+		return BS_E_INVAL;
+	fen /= FEN_PER_WAN / 100;
+	if (fen < INT32_MIN || fen > INT32_MAX)
+		return BS_E_INVAL;
+	*bp = fen;
+	return BS_OK;
+}
+
+static int parse_bool(const char *s, int *v)
+{
+	static const char *const yes[] = {"是", "yes", "true", "1", "y"};
+	static const char *const no[] = {"否", "no", "false", "0", "n"};
+	size_t i;
+	for (i = 0; i < sizeof yes / sizeof yes[0]; i++) {
+		if (strcasecmp(s, yes[i]) == 0) {
+			*v = 1;
+			return BS_OK;
+		}
+		if (strcasecmp(s, no[i]) == 0) {
+			*v = 0;
+			return BS_OK;
+		}
+	}
+	return BS_E_INVAL;
+}
+
+/* Hash the file at arg with BLAKE2b-256 in bounded pieces.  Explains
+ * failures: BS_E_NOTFOUND, BS_E_INVAL (not a regular file, empty),
+ * BS_E_TOOBIG (over BS_MAX_FILE_BYTES), BS_E_IO. */
+static int file_hash(const char *arg, struct kfile *kf)
+{
+	crypto_generichash_state hs;
+	struct stat st;
+	uint8_t *buf = NULL;
+	char *real = NULL;
+	uint64_t total = 0;
+	ssize_t got;
+	int fd, ret;
+
+	if (strlen(arg) >= PATH_MAX) {
+		fprintf(stderr, "baosong: 文件路径过长 file path too long\n");
+		return BS_E_TOOBIG;
+	}
+	fd = open(arg, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		fprintf(stderr, "baosong: 无法打开文件 cannot open file %s: %s\n", arg,
+			strerror(errno));
+		return BS_E_NOTFOUND;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		fprintf(stderr, "baosong: 不是普通文件 %s is not a regular file\n", arg);
+		ret = BS_E_INVAL;
+		goto out;
+	}
+	if ((uint64_t)st.st_size > BS_MAX_FILE_BYTES) {
+		fprintf(stderr, "baosong: 文件过大 %s is over the %llu MiB limit\n", arg,
+			(unsigned long long)(BS_MAX_FILE_BYTES >> 20));
+		ret = BS_E_TOOBIG;
+		goto out;
+	}
+	if (!(real = realpath(arg, NULL)) || strlen(real) >= 4096) {
+		fprintf(stderr, "baosong: 无法确定文件路径 cannot resolve the path of %s\n", arg);
+		ret = BS_E_NOTFOUND;
+		goto out;
+	}
+	if (!(buf = malloc(HASH_BUF))) {
+		ret = BS_E_NOMEM;
+		goto out;
+	}
+	crypto_generichash_init(&hs, NULL, 0, LDB_HASH_LEN);
+	for (;;) {
+		got = read(fd, buf, HASH_BUF);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			fprintf(stderr, "baosong: 读取文件失败 cannot read %s: %s\n", arg,
+				strerror(errno));
+			ret = BS_E_IO;
+			goto out;
+		}
+		if (got == 0)
+			break;
+		total += (uint64_t)got;
+		if (total > BS_MAX_FILE_BYTES) {
+			fprintf(stderr, "baosong: 文件过大 %s grew over the %llu MiB limit\n", arg,
+				(unsigned long long)(BS_MAX_FILE_BYTES >> 20));
+			ret = BS_E_TOOBIG;
+			goto out;
+		}
+		crypto_generichash_update(&hs, buf, (unsigned long long)got);
+	}
+	if (total == 0) {
+		fprintf(stderr, "baosong: 文件为空 %s is empty\n", arg);
+		ret = BS_E_INVAL;
+		goto out;
+	}
+	crypto_generichash_final(&hs, kf->hash, LDB_HASH_LEN);
+	kf->arg = arg;
+	kf->path = real;
+	real = NULL;
+	kf->size = total;
+	ret = BS_OK;
+out:
+	free(buf);
+	free(real);
+	close(fd);
+	return ret;
+}
+
+/* Set the single field f of m from text s (NULL-terminated, kept alive by
+ * the caller).  err names `name` (the field, or the repeated field an
+ * entry belongs to). */
+static int set_scalar(struct kwork *w, void *m, const ProtobufCFieldDescriptor *f, const char *s,
+		      const char *name, struct rec_error *err)
+{
+	int64_t v = 0;
+	int e = 0, rv;
+	char msg[sizeof err->msg];
+
+	switch (field_kind(f)) {
+	case FK_TEXT: {
+		const char *kind = field_ref_kind(f);
+		if (kind && *s) {
+			struct lrecord r;
+			if ((rv = kfind(w->a.db, kind, s, &r)) != BS_OK)
+				return rv; /* explained */
+			s = pool_strndup(&w->pool, r.uid, strlen(r.uid));
+			lrecord_free(&r);
+			if (!s)
+				return BS_E_NOMEM;
+		}
+		*(const char **)field_ptr(m, f) = s;
+		return BS_OK;
+	}
+	case FK_MONEY:
+		if (money_parse_wan(s, &v) != BS_OK)
+			return set_error(err, name, "金额应为万元，最多两位小数，如 1234.56");
+		break;
+	case FK_BP:
+		if (parse_bp(s, &v) != BS_OK)
+			return set_error(err, name, "应为基点整数（1500 即 15%）或百分数，如 15%");
+		break;
+	case FK_SINT:
+		if (parse_sint(s, field_is_64(f) ? INT64_MIN : INT32_MIN,
+			       field_is_64(f) ? INT64_MAX : INT32_MAX, &v) != BS_OK)
+			return set_error(err, name, "应为整数");
+		break;
+	case FK_UINT: {
+		unsigned long long u;
+		if (cli_parse_uint(s, 0, field_is_64(f) ? UINT64_MAX : UINT32_MAX, &u) != BS_OK)
+			return set_error(err, name, "应为非负整数");
+		if (field_is_64(f))
+			*(uint64_t *)field_ptr(m, f) = u;
+		else
+			*(uint32_t *)field_ptr(m, f) = (uint32_t)u;
+		field_mark_has(m, f);
+		return BS_OK;
+	}
+	case FK_BOOL:
+		if (parse_bool(s, &e) != BS_OK)
+			return set_error(err, name, "应为 是 或 否");
+		*(protobuf_c_boolean *)field_ptr(m, f) = e;
+		field_mark_has(m, f);
+		return BS_OK;
+	case FK_ENUM:
+		if (!*s) {
+			e = 0;
+		} else if (records_enum_parse(f->descriptor, s, &e) != BS_OK) {
+			char choices[400];
+			field_enum_choices(f->descriptor, choices, sizeof choices);
+			snprintf(msg, sizeof msg, "未知的%s“%.40s”", field_zh(w->kc->kind, f->name),
+				 s);
+			return set_error(err, name, msg);
+		}
+		*(int *)field_ptr(m, f) = e;
+		field_mark_has(m, f);
+		return BS_OK;
+	case FK_HASH: {
+		struct kfile *kf;
+		ProtobufCBinaryData *b = field_ptr(m, f);
+		if (w->nfiles == REC_ATTACH_MAX) {
+			snprintf(msg, sizeof msg, "文件过多，每条记录最多 %u 个", REC_ATTACH_MAX);
+			set_error(err, name, msg);
+			return BS_E_TOOBIG;
+		}
+		kf = &w->files[w->nfiles];
+		if ((rv = file_hash(s, kf)) != BS_OK)
+			return rv; /* explained */
+		w->nfiles++;
+		b->data = kf->hash;
+		b->len = LDB_HASH_LEN;
+		field_mark_has(m, f);
+		return BS_OK;
+	}
+	default:
+		snprintf(msg, sizeof msg, "不能在命令行填写 cannot be given on the command line");
+		return set_error(err, name, msg);
+	}
+	if (field_is_64(f))
+		*(int64_t *)field_ptr(m, f) = v;
+	else
+		*(int32_t *)field_ptr(m, f) = (int32_t)v;
+	field_mark_has(m, f);
+	return BS_OK;
+}
+
+/* Whether entries a and b have the same key (their first field). */
+static int same_key(const ProtobufCMessage *a, const ProtobufCMessage *b)
+{
+	const ProtobufCFieldDescriptor *kf = &a->descriptor->fields[0];
+	char x[CELL_MAX], y[CELL_MAX];
+	field_format("", a, kf, FMT_CSV, x, sizeof x);
+	field_format("", b, kf, FMT_CSV, y, sizeof y);
+	return strcmp(x, y) == 0;
+}
+
+/* Parse "KEY=VALUE" into a new entry of repeated field f; with nothing
+ * after '=', *remove is set and the entry holds only its key. */
+static int item_parse(struct kwork *w, const ProtobufCFieldDescriptor *f, const char *s,
+		      ProtobufCMessage **out, int *remove, struct rec_error *err)
+{
+	const ProtobufCMessageDescriptor *d = f->descriptor;
+	const ProtobufCFieldDescriptor *kf = &d->fields[0], *vf = &d->fields[1];
+	const ProtobufCFieldDescriptor *nf = field_named(d, "name");
+	const char *eq = strchr(s, '=');
+	ProtobufCMessage *e;
+	char *key, *val, msg[sizeof err->msg];
+	int rv;
+
+	if (!eq || eq == s) {
+		snprintf(msg, sizeof msg, "格式应为 %s=%s，如 %s", field_zh("", kf->name),
+			 field_zh("", vf->name),
+			 strcmp(f->name, "funds") == 0      ? "2026-10=120.5"
+			 : strcmp(f->name, "evidence") == 0 ? "permit=许可证.pdf"
+							    : "专项债券=500");
+		return set_error(err, f->name, msg);
+	}
+	if (!(e = pool_alloc(&w->pool, d->sizeof_message)) ||
+	    !(key = pool_strndup(&w->pool, s, (size_t)(eq - s))))
+		return BS_E_NOMEM;
+	protobuf_c_message_init(d, e);
+	if ((rv = set_scalar(w, e, kf, key, f->name, err)) != BS_OK)
+		return rv;
+	*remove = eq[1] == '\0';
+	if (!*remove) {
+		if (!(val = pool_strndup(&w->pool, eq + 1, strlen(eq + 1))))
+			return BS_E_NOMEM;
+		if ((rv = set_scalar(w, e, vf, val, f->name, err)) != BS_OK)
+			return rv;
+		/* A file keeps the name the unit knows it by. */
+		if (field_kind(vf) == FK_HASH && nf && nf != kf && field_kind(nf) == FK_TEXT) {
+			const char *base = strrchr(val, '/');
+			base = base ? base + 1 : val;
+			*(const char **)field_ptr(e, nf) = base;
+		}
+	}
+	*out = e;
+	return BS_OK;
+}
+
+/* Apply the options given for repeated message field f: replace entries
+ * with the same key, remove those given as KEY=, append the rest. */
+static int apply_items(struct kwork *w, void *m, const ProtobufCFieldDescriptor *f,
+		       struct rec_error *err)
+{
+	ProtobufCMessage **old = *(ProtobufCMessage ***)field_ptr(m, f), **arr;
+	size_t n = *field_count(m, f), given = 0, i, k;
+	int rv;
+
+	for (i = 0; i < w->nas; i++)
+		given += w->as[i].f == f;
+	if (!(arr = pool_alloc(&w->pool, (n + given) * sizeof *arr)))
+		return BS_E_NOMEM;
+	for (i = 0; i < n; i++)
+		arr[i] = old[i];
+	for (i = 0; i < w->nas; i++) {
+		ProtobufCMessage *e = NULL;
+		int remove = 0;
+		if (w->as[i].f != f)
+			continue;
+		if ((rv = item_parse(w, f, w->as[i].value, &e, &remove, err)) != BS_OK)
+			return rv;
+		for (k = 0; k < n && !same_key(arr[k], e); k++)
+			;
+		if (remove) {
+			if (k < n) {
+				memmove(&arr[k], &arr[k + 1], (n - k - 1) * sizeof *arr);
+				n--;
+			}
+		} else if (k < n) {
+			arr[k] = e;
+		} else {
+			arr[n++] = e;
+		}
+	}
+	*(ProtobufCMessage ***)field_ptr(m, f) = arr;
+	*field_count(m, f) = n;
+	return BS_OK;
+}
+
+/* Repeated strings given replace the list; a single empty value clears it. */
+static int apply_texts(struct kwork *w, void *m, const ProtobufCFieldDescriptor *f)
+{
+	const char **arr;
+	size_t given = 0, n = 0, i;
+	for (i = 0; i < w->nas; i++)
+		given += w->as[i].f == f;
+	if (!(arr = pool_alloc(&w->pool, given * sizeof *arr)))
+		return BS_E_NOMEM;
+	for (i = 0; i < w->nas; i++)
+		if (w->as[i].f == f && w->as[i].value[0])
+			arr[n++] = w->as[i].value;
+	*(const char ***)field_ptr(m, f) = arr;
+	*field_count(m, f) = n;
+	return BS_OK;
+}
+
+/* Everything given on the command line into m. */
+static int apply_all(struct kwork *w, void *m, struct rec_error *err)
+{
+	size_t i, j;
+	int rv;
+
+	memset(err, 0, sizeof *err);
+	for (i = 0; i < w->desc->n_fields; i++) {
+		const ProtobufCFieldDescriptor *f = &w->desc->fields[i];
+		enum fk k = field_kind(f);
+		if (k == FK_ITEMS || k == FK_TEXTS) {
+			for (j = 0; j < w->nas && w->as[j].f != f; j++)
+				;
+			if (j == w->nas)
+				continue;
+			rv = k == FK_ITEMS ? apply_items(w, m, f, err) : apply_texts(w, m, f);
+			if (rv != BS_OK)
+				return rv;
+			continue;
+		}
+		for (j = 0; j < w->nas; j++)
+			if (w->as[j].f == f &&
+			    (rv = set_scalar(w, m, f, w->as[j].value, f->name, err)) != BS_OK)
+				return rv;
+	}
+	return BS_OK;
+}
+
+/* The record's attachments: the files its entries name, each once, when
+ * the kind has file entries; otherwise keep (old, may be NULL). */
+static void attachments_of(const ProtobufCMessage *m, const struct lrecord *old,
+			   uint8_t att[][LDB_HASH_LEN], size_t *natt)
+{
+	const ProtobufCMessageDescriptor *d = m->descriptor;
+	size_t i, j, k, n = 0;
+	int has_files = 0;
+
+	for (i = 0; i < d->n_fields; i++) {
+		const ProtobufCFieldDescriptor *f = &d->fields[i];
+		ProtobufCMessage **v;
+		const ProtobufCFieldDescriptor *vf;
+		if (field_kind(f) != FK_ITEMS)
+			continue;
+		vf = &((const ProtobufCMessageDescriptor *)f->descriptor)->fields[1];
+		if (field_kind(vf) != FK_HASH)
+			continue;
+		has_files = 1;
+		v = *(ProtobufCMessage ***)field_ptr(m, f);
+		for (j = 0; j < *field_count(m, f); j++) {
+			const ProtobufCBinaryData *b = field_ptr(v[j], vf);
+			if (b->len != LDB_HASH_LEN)
+				continue;
+			for (k = 0; k < n && memcmp(att[k], b->data, LDB_HASH_LEN) != 0; k++)
+				;
+			if (k == n && n < REC_ATTACH_MAX)
+				memcpy(att[n++], b->data, LDB_HASH_LEN);
+		}
+	}
+	if (!has_files && old)
+		for (k = 0; k < old->n_attachments && n < REC_ATTACH_MAX; k++)
+			memcpy(att[n++], old->attachments[k], LDB_HASH_LEN);
+	*natt = n;
+}
+
+/* ---- help ------------------------------------------------------------------------------ */
+
+/* What an option takes, for help: "WAN", "YYYY-MM-DD", "KIND=FILE" ... */
+static void field_hint(const char *kind, const ProtobufCFieldDescriptor *f, char *out,
+		       size_t cap)
+{
+	switch (field_kind(f)) {
+	case FK_MONEY: snprintf(out, cap, "WAN"); return;
+	case FK_BP: snprintf(out, cap, "BP|N%%"); return;
+	case FK_SINT:
+	case FK_UINT: snprintf(out, cap, "N"); return;
+	case FK_BOOL: snprintf(out, cap, "是|否"); return;
+	case FK_ENUM:
+		snprintf(out, cap, "%s", strcmp(f->name, "kind") == 0 ? "KIND" : "VALUE");
+		return;
+	case FK_HASH: snprintf(out, cap, "FILE"); return;
+	case FK_ITEMS: {
+		const ProtobufCMessageDescriptor *d = f->descriptor;
+		char k[32], v[32];
+		field_hint(kind, &d->fields[0], k, sizeof k);
+		field_hint(kind, &d->fields[1], v, sizeof v);
+		snprintf(out, cap, "%.15s=%.15s", k, v);
+		return;
+	}
+	default: break;
+	}
+	if (field_ref_kind(f))
+		snprintf(out, cap, "ID");
+	else if (field_ends_with(f->name, "_date") || strcmp(f->name, "deadline") == 0)
+		snprintf(out, cap, "YYYY-MM-DD");
+	else if (strcmp(f->name, "month") == 0 ||
+		 (strcmp(f->name, "period") == 0 && strcmp(kind, REC_KIND_MONTHLY) == 0))
+		snprintf(out, cap, "YYYY-MM");
+	else if (strcmp(f->name, "period") == 0 && strcmp(kind, REC_KIND_TARGET) == 0)
+		snprintf(out, cap, "YYYY|YYYY-Qn");
+	else if (strcmp(f->name, "source") == 0)
+		snprintf(out, cap, "SOURCE");
+	else
+		snprintf(out, cap, "TEXT");
+}
+
+static void print_field_help(const struct kwork *w, const ProtobufCFieldDescriptor *f, int list)
+{
+	char opt[48], hint[48], left[120], choices[400];
+	enum fk k = field_kind(f);
+	field_opt(f, opt, sizeof opt);
+	field_hint(w->kc->kind, f, hint, sizeof hint);
+	snprintf(left, sizeof left, "  --%s %s%s", opt, hint,
+		 field_ref_kind(f) ? " (--project)" : "");
+	printf("%-36s%s", left, field_zh(w->kc->kind, f->name));
+	switch (k) {
+	case FK_MONEY: printf("，万元"); break;
+	case FK_ENUM:
+		field_enum_choices(f->descriptor, choices, sizeof choices);
+		printf(": %s", choices);
+		break;
+	case FK_TEXTS: printf(" (repeat the option for each)"); break;
+	case FK_ITEMS: {
+		const ProtobufCMessageDescriptor *d = f->descriptor;
+		printf(" (repeat; %s=%s", field_zh("", d->fields[0].name),
+		       field_zh("", d->fields[1].name));
+		if (field_kind(&d->fields[1]) == FK_MONEY)
+			printf(" 万元");
+		if (field_kind(&d->fields[1]) == FK_HASH)
+			printf(": the file is hashed and sent by sync");
+		if (field_kind(&d->fields[0]) == FK_ENUM) {
+			field_enum_choices(d->fields[0].descriptor, choices, sizeof choices);
+			printf(";\n%36s%s: %s", "", field_zh("", d->fields[0].name), choices);
+		}
+		printf(")");
+		break;
+	}
+	default: break;
+	}
+	if (field_ref_kind(f))
+		printf(" (id or first %u+ characters)", UID_PREFIX_MIN);
+	if (list && k == FK_TEXT && !field_ref_kind(f))
+		printf(" (any part)");
+	putchar('\n');
+}
+
+static void write_help(const struct kwork *w, int edit)
+{
+	size_t i;
+	if (edit)
+		printf("baosong %s edit ID --FIELD VALUE ...\n"
+		       "  Change a %s record (%s): only the fields given change.  ID is its id "
+		       "or its\n  first %u or more characters.  An entry of a list (KEY=VALUE) "
+		       "replaces the one\n  with the same key; KEY= removes it.  Approved "
+		       "(已通过) or locked (锁定) records\n  cannot be changed.\n",
+		       w->kc->cmd, w->kc->en, w->rk->label_zh, UID_PREFIX_MIN);
+	else
+		printf("baosong %s add --FIELD VALUE ...\n"
+		       "  Record a new %s (%s) on this device; the next `baosong sync` sends "
+		       "it.\n  Everything is checked first, as the server will; nothing is "
+		       "queued if a field\n  is wrong.  Prints the new record's id.\n",
+		       w->kc->cmd, w->kc->en, w->rk->label_zh);
+	for (i = 0; i < w->desc->n_fields; i++) {
+		enum fk k = field_kind(&w->desc->fields[i]);
+		if (k != FK_NONE && k != FK_HASH)
+			print_field_help(w, &w->desc->fields[i], 0);
+	}
+	printf("  --dir DIR                         data directory (default $BAOSONG_DIR or "
+	       "~/.baosong)\n");
+	if (w->kc->example)
+		printf("Example:\n  %s\n", w->kc->example);
+	if (edit)
+		printf("  baosong %s edit 9b0e1f --note '已协调解决'\n", w->kc->cmd);
+}
+
+/* ---- add / edit ------------------------------------------------------------------------- */
+
+/* The unit that will own a new record: this device's, or for a writer who
+ * may write for any unit, the unit of the project or unit code it names. */
+static int64_t owner_unit(struct kwork *w, const ProtobufCMessage *m, int any_unit)
+{
+	const ProtobufCFieldDescriptor *pf = field_named(w->desc, "project_uid");
+	const ProtobufCFieldDescriptor *uf = field_named(w->desc, "unit_code");
+	int64_t unit = 0, total = 0;
+	int stage = 0;
+	if (!any_unit)
+		return w->srv.unit_id;
+	if (pf && field_text(m, pf)[0] &&
+	    lookup_project(w->a.db, field_text(m, pf), &unit, &total, &stage) == BS_OK)
+		return unit;
+	if (uf && field_text(m, uf)[0] && lookup_unit(w->a.db, field_text(m, uf), &unit) == BS_OK)
+		return unit;
+	return w->srv.unit_id;
+}
+
+/* A record with the same key fields as m (other than skip_uid). */
+struct dup_walk {
+	const struct kwork *w;
+	const ProtobufCMessage *m;
+	const char *skip_uid;
+	char uid[LDB_UID_MAX + 1];
+};
+
+static int dup_match(void *ctx, const struct lrecord *r)
+{
+	struct dup_walk *dw = ctx;
+	const char *const *u;
+	struct wire_arena a;
+	ProtobufCMessage *o;
+	int same = 1;
+	if (dw->skip_uid && strcmp(r->uid, dw->skip_uid) == 0)
+		return 0;
+	if (!(o = field_unpack(dw->w->desc, r, &a)))
+		return 0;
+	for (u = dw->w->kc->unique; *u && same; u++) {
+		const ProtobufCFieldDescriptor *f = field_named(dw->w->desc, *u);
+		char x[CELL_MAX], y[CELL_MAX];
+		if (!f)
+			continue;
+		field_format("", o, f, FMT_CSV, x, sizeof x);
+		field_format("", dw->m, f, FMT_CSV, y, sizeof y);
+		same = strcmp(x, y) == 0;
+	}
+	protobuf_c_message_free_unpacked(o, &a.alloc);
+	if (same)
+		snprintf(dw->uid, sizeof dw->uid, "%s", r->uid);
+	return same;
+}
+
+/* The role's Chinese and English name. */
+static void role_names(int role, char *out, size_t cap)
+{
+	static const char *const en[] = {"unknown", "reporter", "reviewer", "statistics",
+					 "leader", "admin"};
+	const char *zh = records_enum_label(&baosong__v1__role__descriptor, role);
+	snprintf(out, cap, "%s %s", zh ? zh : "?",
+		 role >= 0 && role <= REC_ROLE_ADMIN ? en[role] : "unknown");
+}
+
+/* Refuse a role that may not write the kind, saying who may. */
+static int check_role(const struct kwork *w, int role)
+{
+	char mine[64], who[200] = "", r[64];
+	int i;
+	if (role > 0 && role < 32 && (w->rk->writers & REC_ROLE_BIT(role)))
+		return BS_OK;
+	for (i = 1; i <= REC_ROLE_ADMIN; i++) {
+		if (!(w->rk->writers & REC_ROLE_BIT(i)))
+			continue;
+		role_names(i, r, sizeof r);
+		snprintf(who + strlen(who), sizeof who - strlen(who), "%s%s", who[0] ? "、" : "", r);
+	}
+	role_names(role, mine, sizeof mine);
+	if (who[0])
+		fprintf(stderr, "baosong: 无权填写%s this device (role %s) may not write %s "
+				"records; only %s may\n", w->rk->label_zh, mine, w->kc->kind, who);
+	else
+		fprintf(stderr, "baosong: %s由服务器发布 %s records are published by the server; "
+				"no device writes them\n", w->rk->label_zh, w->kc->kind);
+	return BS_E_FORBIDDEN;
+}
+
+/* In one transaction: remember where each file is, and queue the change. */
+static int save(struct kwork *w, const char *uid, int64_t unit_id, const uint8_t *data,
+		size_t len, const uint8_t (*att)[LDB_HASH_LEN], size_t natt, uint64_t *seq)
+{
+	struct localdb *db = w->a.db;
+	size_t i;
+	int rv = localdb_begin(db);
+	if (rv != BS_OK)
+		return rv;
+	for (i = 0; i < w->nfiles && rv == BS_OK; i++)
+		rv = localdb_file_add(db, w->files[i].hash, w->files[i].path, w->files[i].size);
+	if (rv == BS_OK)
+		rv = localdb_change(db, w->kc->kind, uid, unit_id, data, len, att, natt, 0, w->now,
+				    seq);
+	if (rv == BS_OK && (rv = localdb_commit(db)) == BS_OK)
+		return BS_OK;
+	localdb_rollback(db);
+	return rv;
+}
+
+static int kind_write(const struct kcmd *kc, int argc, char **argv, int edit)
+{
+	struct kwork w;
+	struct lrecord old;
+	struct wire_arena arena;
+	ProtobufCMessage *prev = NULL, *m = NULL;
+	struct rec_error err;
+	struct rec_lookup lk;
+	struct rec_ctx ctx;
+	uint8_t att[REC_ATTACH_MAX][LDB_HASH_LEN];
+	char uid[LDB_UID_MAX + 1], what[600], hex[LDB_HASH_LEN * 2 + 1];
+	uint8_t *data = NULL;
+	size_t len = 0, natt = 0, i;
+	uint64_t seq = 0;
+	int have_old = 0, role, any_unit, c, rv;
+
+	memset(&err, 0, sizeof err);
+	if ((rv = kwork_init(&w, kc, argc)) != BS_OK)
+		goto out;
+	build_opts(&w, 0, NULL);
+	while ((c = getopt_long(argc, argv, "d:h", w.opts, NULL)) != -1) {
+		if (take_field(&w, c))
+			continue;
+		switch (c) {
+		case 'd': w.dir = optarg; break;
+		case 'h': write_help(&w, edit); goto out;
+		default: rv = EX_USAGE_; goto usage;
+		}
+	}
+	if (argc - optind != (edit ? 1 : 0)) {
+		fprintf(stderr, "baosong %s %s: %s (values go after their option; quote text "
+				"with spaces; see --help)\n", kc->cmd, edit ? "edit" : "add",
+			edit ? "give one record id" : "unexpected argument");
+		rv = EX_USAGE_;
+		goto usage;
+	}
+	if (w.nas == 0) {
+		fprintf(stderr, "baosong %s %s: 没有填写内容 give the fields, e.g. --%s VALUE "
+				"(see --help)\n", kc->cmd, edit ? "edit" : "add", w.opts[0].name);
+		rv = EX_USAGE_;
+		goto usage;
+	}
+	if ((rv = open_app(w.dir, &w.a, &w.srv)) != BS_OK)
+		goto out;
+	/* A device enrolled before roles existed writes as a reporter. */
+	role = w.srv.role > 0 ? w.srv.role : REC_ROLE_REPORTER;
+	any_unit = role != REC_ROLE_REPORTER;
+	if ((rv = check_role(&w, role)) != BS_OK)
+		goto out;
+
+	if (edit) {
+		if ((rv = kfind(w.a.db, kc->kind, argv[optind], &old)) != BS_OK)
+			goto out;
+		have_old = 1;
+		if (old.locked ||
+		    old.review_status == BAOSONG__V1__REVIEW_STATUS__REVIEW_APPROVED) {
+			int approved = old.review_status ==
+				       BAOSONG__V1__REVIEW_STATUS__REVIEW_APPROVED;
+			fprintf(stderr, "baosong: 记录%s，不能修改 %s is %s; edits are refused (%s)\n",
+				approved ? "已审核通过" : "已锁定", old.uid,
+				approved ? "approved" : "locked: its period is closed",
+				approved ? "a reviewer can reopen it"
+					 : "the bureau can reopen the period");
+			rv = BS_E_INVAL;
+			goto out;
+		}
+		if (!(prev = field_unpack(w.desc, &old, &arena))) {
+			fprintf(stderr, "baosong: 本地记录无法解析 the stored record %s cannot be "
+					"read\n", old.uid);
+			rv = BS_E_INVAL;
+			goto out;
+		}
+		/* A shallow copy: it shares prev's strings and entries until packed. */
+		if (!(m = pool_alloc(&w.pool, w.desc->sizeof_message))) {
+			rv = BS_E_NOMEM;
+			goto out;
+		}
+		memcpy(m, prev, w.desc->sizeof_message);
+		snprintf(uid, sizeof uid, "%s", old.uid);
+	} else {
+		if (!(m = pool_alloc(&w.pool, w.desc->sizeof_message))) {
+			rv = BS_E_NOMEM;
+			goto out;
+		}
+		protobuf_c_message_init(w.desc, m);
+		records_new_uid(uid);
+	}
+	if ((rv = apply_all(&w, m, &err)) != BS_OK) {
+		if (err.field[0])
+			print_rec_error(&w, &err);
+		goto out;
+	}
+	len = protobuf_c_message_get_packed_size(m);
+	if (len > REC_DATA_MAX) {
+		fprintf(stderr, "baosong: 记录过大 the record is over %u bytes; shorten the text\n",
+			REC_DATA_MAX);
+		rv = BS_E_TOOBIG;
+		goto out;
+	}
+	if (!(data = malloc(len ? len : 1))) {
+		rv = BS_E_NOMEM;
+		goto out;
+	}
+	len = protobuf_c_message_pack(m, data);
+	attachments_of(m, have_old ? &old : NULL, att, &natt);
+	if (edit && len == old.data_len && (len == 0 || memcmp(data, old.data, len) == 0) &&
+	    natt == old.n_attachments &&
+	    (natt == 0 || memcmp(att, old.attachments, natt * LDB_HASH_LEN) == 0)) {
+		fprintf(stderr, "没有变化 nothing changed; nothing queued\n");
+		goto out;
+	}
+
+	/* Unit codes are checked once the server's unit records are here. */
+	lk = (struct rec_lookup){lookup_project, have_units(w.a.db) ? lookup_unit : NULL, w.a.db};
+	ctx = (struct rec_ctx){w.now, edit ? old.unit_id : owner_unit(&w, m, any_unit), role,
+			       role == REC_ROLE_ADMIN, &lk};
+	rv = records_validate(kc->kind, data, len, &ctx, &err);
+	if (rv == BS_E_FORBIDDEN) {
+		fprintf(stderr, "baosong: 无权填写 not allowed: %s%s%s\n", err.field,
+			err.field[0] ? ": " : "", err.msg);
+		goto out;
+	}
+	if (rv == BS_E_UNSUPPORTED) {
+		fprintf(stderr, "baosong: 此版本不支持 this version cannot check %s records\n",
+			kc->kind);
+		goto out;
+	}
+	if (rv != BS_OK) {
+		print_rec_error(&w, &err);
+		goto out;
+	}
+	if (kc->unique) {
+		struct dup_walk dw = {&w, m, edit ? old.uid : NULL, ""};
+		if ((rv = localdb_record_each(w.a.db, kc->kind, 0, dup_match, &dw)) < 0) {
+			db_error(rv);
+			goto out;
+		}
+		rv = BS_OK;
+		if (dw.uid[0]) {
+			fprintf(stderr, "baosong: 已有相同的%s a %s record with the same ",
+				w.rk->label_zh, kc->cmd);
+			for (i = 0; kc->unique[i]; i++)
+				fprintf(stderr, "%s%s", i ? " and " : "",
+					field_zh(kc->kind, kc->unique[i]));
+			fprintf(stderr, " exists already: %s\n  (change it with `baosong %s edit "
+					"%.8s ...`)\n", dw.uid, kc->cmd, dw.uid);
+			rv = BS_E_INVAL;
+			goto out;
+		}
+	}
+	rv = save(&w, uid, ctx.unit_id, data, len, (const uint8_t(*)[LDB_HASH_LEN])att, natt,
+		  &seq);
+	if (rv != BS_OK) {
+		fprintf(stderr, "baosong: 保存失败 cannot save: %s\n", bs_strerror(rv));
+		goto out;
+	}
+	printf("%s\n", uid);
+	for (i = 0; i < w.nfiles; i++) {
+		sodium_bin2hex(hex, sizeof hex, w.files[i].hash, LDB_HASH_LEN);
+		printf("file %.16s ", hex);
+		table_text(stdout, w.files[i].path, 0, NULL);
+		printf(" (%llu bytes)\n", (unsigned long long)w.files[i].size);
+	}
+	{
+		struct lrecord shown;
+		memset(&shown, 0, sizeof shown);
+		snprintf(shown.kind, sizeof shown.kind, "%s", kc->kind);
+		snprintf(shown.uid, sizeof shown.uid, "%s", uid);
+		field_describe(w.a.db, &shown, m, what, sizeof what);
+	}
+	fprintf(stderr, "%s ", edit ? "已修改 changed" : "已保存 saved");
+	table_text(stderr, what, 0, NULL);
+	fprintf(stderr, " (待发送 queued as #%llu; `baosong sync` sends it)\n",
+		(unsigned long long)seq);
+	rv = write_error();
+out:
+	if (prev)
+		protobuf_c_message_free_unpacked(prev, &arena.alloc);
+	if (have_old)
+		lrecord_free(&old);
+	free(data);
+	kwork_free(&w);
+	return cli_exit_code(rv);
+usage:
+	kwork_free(&w);
+	return rv;
+}
+
+/* ---- list ----------------------------------------------------------------------------- */
+
+/* A filter: a field and the value wanted (text: any part). */
+struct filter {
+	const ProtobufCFieldDescriptor *f;
+	const char *text;
+	int64_t sint;
+	uint64_t uint;
+	int e;
+	char uid[LDB_UID_MAX + 1];
+};
+
+struct list_state {
+	struct kwork *w;
+	struct filter *filters;
+	size_t nf;
+	int csv, overdue, review;  /* review: 0 any, else REVIEW_* or -1 locked */
+	unsigned count, unreadable;
+};
+
+static int filter_prepare(struct kwork *w, struct filter *fl, const struct assign *as)
+{
+	struct rec_error err;
+	int rv;
+	memset(fl, 0, sizeof *fl);
+	fl->f = as->f;
+	fl->text = as->value;
+	memset(&err, 0, sizeof err);
+	switch (field_kind(as->f)) {
+	case FK_TEXT:
+		if (strlen(as->value) > FILTER_MAX) {
+			fprintf(stderr, "baosong: 筛选条件过长 a filter is at most %u bytes\n",
+				FILTER_MAX);
+			return BS_E_INVAL;
+		}
+		if (field_ref_kind(as->f)) {
+			struct lrecord r;
+			if ((rv = kfind(w->a.db, field_ref_kind(as->f), as->value, &r)) != BS_OK)
+				return rv;
+			snprintf(fl->uid, sizeof fl->uid, "%s", r.uid);
+			lrecord_free(&r);
+		}
+		return BS_OK;
+	case FK_ENUM: {
+		if (records_enum_parse(as->f->descriptor, as->value, &fl->e) != BS_OK) {
+			char choices[400];
+			field_enum_choices(as->f->descriptor, choices, sizeof choices);
+			fprintf(stderr, "baosong: 未知的%s unknown value '%s'; choices: %s\n",
+				field_zh(w->kc->kind, as->f->name), as->value, choices);
+			return BS_E_INVAL;
+		}
+		return BS_OK;
+	}
+	case FK_MONEY:
+		rv = money_parse_wan(as->value, &fl->sint);
+		break;
+	case FK_BP:
+		rv = parse_bp(as->value, &fl->sint);
+		break;
+	case FK_SINT:
+		rv = parse_sint(as->value, INT64_MIN, INT64_MAX, &fl->sint);
+		break;
+	case FK_UINT: {
+		unsigned long long u = 0;
+		rv = cli_parse_uint(as->value, 0, UINT64_MAX, &u);
+		fl->uint = u;
+		break;
+	}
+	case FK_BOOL:
+		rv = parse_bool(as->value, &fl->e);
+		break;
+	default:
+		rv = BS_E_INVAL;
+		break;
+	}
+	if (rv != BS_OK) {
+		char opt[48];
+		field_opt(as->f, opt, sizeof opt);
+		fprintf(stderr, "baosong: --%s: 值无效 not a valid %s\n", opt,
+			field_zh(w->kc->kind, as->f->name));
+	}
+	return rv;
+}
+
+static int filter_match(const struct filter *fl, const ProtobufCMessage *m)
+{
+	switch (field_kind(fl->f)) {
+	case FK_TEXT:
+		if (fl->uid[0])
+			return strcmp(field_text(m, fl->f), fl->uid) == 0;
+		return strstr(field_text(m, fl->f), fl->text) != NULL;
+	case FK_ENUM: return field_enum(m, fl->f) == fl->e;
+	case FK_MONEY:
+	case FK_BP:
+	case FK_SINT: return field_sint(m, fl->f) == fl->sint;
+	case FK_UINT: return field_uint(m, fl->f) == fl->uint;
+	case FK_BOOL: return (*(protobuf_c_boolean *)field_ptr(m, fl->f) != 0) == (fl->e != 0);
+	default: return 1;
+	}
+}
+
+/* Derived column values. */
+static void fmt_derived(struct kwork *w, const ProtobufCMessage *m, const char *col, int csv,
+			char *out, size_t cap)
+{
+	out[0] = '\0';
+	if (strcmp(col, "@project") == 0) {
+		const ProtobufCFieldDescriptor *pf = field_named(w->desc, "project_uid");
+		if (pf && field_text(m, pf)[0]) {
+			field_project_name(w->a.db, field_text(m, pf), out, cap);
+			if (!out[0])
+				snprintf(out, cap, "(未知项目 unknown)");
+		}
+	} else if (strcmp(col, "@overdue") == 0 &&
+		   m->descriptor == &baosong__v1__approval_item__descriptor) {
+		int od = records_approval_overdue((const Baosong__V1__ApprovalItem *)m, w->now);
+		snprintf(out, cap, "%s", od ? "逾期" : csv ? "否" : "");
+	} else if (strcmp(col, "@complete") == 0 &&
+		   m->descriptor == &baosong__v1__stats_evidence__descriptor) {
+		const Baosong__V1__StatsEvidence *s = (const Baosong__V1__StatsEvidence *)m;
+		const ProtobufCEnumDescriptor *d = &baosong__v1__evidence_kind__descriptor;
+		size_t i, k, used;
+		if (records_stats_complete(s)) {
+			snprintf(out, cap, "齐全");
+			return;
+		}
+		used = (size_t)snprintf(out, cap, "缺");
+		for (i = 0; i < d->n_values && used < cap; i++) {
+			int v = d->values[i].value, seen = 0;
+			if (v == 0)
+				continue;
+			for (k = 0; k < s->n_evidence; k++)
+				seen |= (int)s->evidence[k]->kind == v;
+			if (!seen)
+				used += (size_t)snprintf(out + used, cap - used, " %s",
+							 records_enum_label(d, v));
+		}
+	}
+}
+
+/* Whether f is shown in 万元: money, or entries whose value is money. */
+static int in_wan(const ProtobufCFieldDescriptor *f)
+{
+	if (field_kind(f) == FK_ITEMS)
+		f = &((const ProtobufCMessageDescriptor *)f->descriptor)->fields[1];
+	return field_kind(f) == FK_MONEY;
+}
+
+static void list_header(struct list_state *ls)
+{
+	struct kwork *w = ls->w;
+	const struct kcol *col;
+	size_t i;
+	if (ls->csv) {
+		char h[128];
+		csv_begin(stdout);
+		snprintf(h, sizeof h, "%s标识", w->rk->label_zh);
+		csv_field(stdout, h, 1, 1);
+		for (i = 0; i < w->desc->n_fields; i++) {
+			const ProtobufCFieldDescriptor *f = &w->desc->fields[i];
+			const char *zh = field_zh(w->kc->kind, f->name);
+			if (field_kind(f) == FK_NONE)
+				continue;
+			if (field_ref_kind(f)) {
+				snprintf(h, sizeof h, "%s标识", zh);
+				csv_field(stdout, h, 0, 1);
+				csv_field(stdout, field_zh("", "@project"), 0, 1);
+				continue;
+			}
+			snprintf(h, sizeof h, "%s%s", zh, in_wan(f) ? "(万元)" : "");
+			csv_field(stdout, h, 0, 1);
+		}
+		for (col = w->kc->cols; col->field; col++)
+			if (col->field[0] == '@' && strcmp(col->field, "@project") != 0)
+				csv_field(stdout, field_zh("", col->field), 0, 1);
+		if (w->rk->reviewed) {
+			csv_field(stdout, "审核状态", 0, 1);
+			csv_field(stdout, "退回意见", 0, 1);
+		}
+		csv_field(stdout, "服务器收到时间", 0, 1);
+		csv_field(stdout, "服务器版本", 0, 1);
+		csv_field(stdout, "待发送修改", 0, 1);
+		csv_end_row(stdout);
+		return;
+	}
+	table_cell(stdout, "标识", UID_SHOW, 0);
+	for (col = w->kc->cols; col->field; col++) {
+		const ProtobufCFieldDescriptor *f = field_named(w->desc, col->field);
+		int right = f && (field_kind(f) == FK_MONEY || field_kind(f) == FK_BP ||
+				  field_kind(f) == FK_UINT || field_kind(f) == FK_SINT ||
+				  field_kind(f) == FK_ITEMS);
+		sep();
+		table_cell(stdout, field_brief(w->kc->kind, col->field), col->width, right);
+	}
+	if (w->rk->reviewed) {
+		sep();
+		table_cell(stdout, "审核", REVIEW_W, 0);
+	}
+	fputs("  待发\n", stdout);
+}
+
+static int list_row(void *ctx, const struct lrecord *r)
+{
+	struct list_state *ls = ctx;
+	struct kwork *w = ls->w;
+	const struct kcol *col;
+	struct wire_arena a;
+	ProtobufCMessage *m = field_unpack(w->desc, r, &a);
+	char cell[CELL_MAX], num[32];
+	size_t i;
+
+	if (!m) {
+		ls->unreadable++;
+		return 0;
+	}
+	for (i = 0; i < ls->nf; i++)
+		if (!filter_match(&ls->filters[i], m))
+			goto out;
+	if (ls->overdue &&
+	    (m->descriptor != &baosong__v1__approval_item__descriptor ||
+	     !records_approval_overdue((const Baosong__V1__ApprovalItem *)m, w->now)))
+		goto out;
+	if (ls->review == -1 ? !r->locked
+			     : ls->review > 0 && (r->review_status != ls->review ||
+						  (ls->review == 1 && r->locked)))
+		goto out;
+	ls->count++;
+	if (ls->csv) {
+		csv_field(stdout, r->uid, 1, 0);
+		for (i = 0; i < w->desc->n_fields; i++) {
+			const ProtobufCFieldDescriptor *f = &w->desc->fields[i];
+			enum fk k = field_kind(f);
+			if (k == FK_NONE)
+				continue;
+			field_format(w->kc->kind, m, f, FMT_CSV, cell, sizeof cell);
+			csv_field(stdout, cell, 0, k == FK_TEXT || k == FK_ENUM || k == FK_TEXTS ||
+							k == FK_ITEMS);
+			if (field_ref_kind(f)) {
+				fmt_derived(w, m, "@project", 1, cell, sizeof cell);
+				csv_field(stdout, cell, 0, 1);
+			}
+		}
+		for (col = w->kc->cols; col->field; col++) {
+			if (col->field[0] != '@' || strcmp(col->field, "@project") == 0)
+				continue;
+			fmt_derived(w, m, col->field, 1, cell, sizeof cell);
+			csv_field(stdout, cell, 0, 1);
+		}
+		if (w->rk->reviewed) {
+			csv_field(stdout, field_review_word(r), 0, 1);
+			csv_field(stdout,
+				  r->review_status == BAOSONG__V1__REVIEW_STATUS__REVIEW_RETURNED
+					  ? r->review_comment
+					  : "",
+				  0, 1);
+		}
+		cell[0] = '\0';
+		if (r->created_at > 0)
+			field_format_time(r->created_at, cell, sizeof cell);
+		csv_field(stdout, cell, 0, 0);
+		snprintf(num, sizeof num, "%llu", (unsigned long long)r->rev);
+		csv_field(stdout, num, 0, 0);
+		snprintf(num, sizeof num, "%u", r->pending);
+		csv_field(stdout, num, 0, 0);
+		csv_end_row(stdout);
+		goto out;
+	}
+	printf("%-*.*s", UID_SHOW, UID_SHOW, r->uid);
+	for (col = w->kc->cols; col->field; col++) {
+		const ProtobufCFieldDescriptor *f = NULL;
+		int right = 0;
+		if (col->field[0] == '@') {
+			fmt_derived(w, m, col->field, 0, cell, sizeof cell);
+		} else if ((f = field_named(w->desc, col->field)) != NULL) {
+			enum fk k = field_kind(f);
+			field_format(w->kc->kind, m, f, FMT_TABLE, cell, sizeof cell);
+			right = k == FK_MONEY || k == FK_BP || k == FK_UINT || k == FK_SINT ||
+				k == FK_ITEMS;
+			if (strcmp(f->name, "progress_percent") == 0)
+				snprintf(cell + strlen(cell), sizeof cell - strlen(cell), "%%");
+		} else {
+			cell[0] = '\0';
+		}
+		sep();
+		table_cell(stdout, cell, col->width, right);
+	}
+	if (w->rk->reviewed) {
+		sep();
+		table_cell(stdout, field_review_word(r), REVIEW_W, 0);
+	}
+	fputs(r->pending ? "  *\n" : "\n", stdout);
+out:
+	protobuf_c_message_free_unpacked(m, &a.alloc);
+	return 0;
+}
+
+static int parse_review_filter(const char *s, int *review)
+{
+	static const struct {
+		const char *zh, *en;
+		int v;
+	} words[] = {{"待审", "submitted", BAOSONG__V1__REVIEW_STATUS__REVIEW_SUBMITTED},
+		     {"退回", "returned", BAOSONG__V1__REVIEW_STATUS__REVIEW_RETURNED},
+		     {"已通过", "approved", BAOSONG__V1__REVIEW_STATUS__REVIEW_APPROVED},
+		     {"锁定", "locked", -1}};
+	size_t i;
+	for (i = 0; i < sizeof words / sizeof words[0]; i++) {
+		if (strcmp(s, words[i].zh) == 0 || strcasecmp(s, words[i].en) == 0) {
+			*review = words[i].v;
+			return BS_OK;
+		}
+	}
+	return BS_E_INVAL;
+}
+
+static void list_help(const struct kwork *w)
+{
+	size_t i;
+	int monthly = strcmp(w->kc->kind, REC_KIND_MONTHLY) == 0;
+	printf("baosong %s list [--FIELD VALUE]... [--review R] [--csv]%s\n"
+	       "  The %s records (%s) on this device, newest change last: enums in Chinese,\n"
+	       "  amounts in 万元, the review state (待审 awaiting review, 退回 returned, "
+	       "已通过 approved,\n  锁定 locked) and * for changes not sent yet.  Each --FIELD "
+	       "keeps the records\n  whose field is VALUE (text: contains it).  --csv writes "
+	       "UTF-8 CSV with a byte\n  order mark, which Excel and WPS open directly.\n",
+	       w->kc->cmd,
+	       strcmp(w->kc->kind, REC_KIND_APPROVAL) == 0 ? " [--overdue]"
+	       : monthly ? " [--late | --missing [--months N]]"
+			 : "",
+	       w->kc->en, w->rk->label_zh);
+	for (i = 0; i < w->desc->n_fields; i++) {
+		enum fk k = field_kind(&w->desc->fields[i]);
+		if (k != FK_NONE && k != FK_HASH && k != FK_TEXTS && k != FK_ITEMS)
+			print_field_help(w, &w->desc->fields[i], 1);
+	}
+	printf("  --review R                        待审|退回|已通过|锁定 "
+	       "(submitted returned approved locked)\n");
+	if (strcmp(w->kc->kind, REC_KIND_APPROVAL) == 0)
+		printf("  --overdue                         only items overdue: not done and past "
+		       "their deadline\n");
+	if (monthly)
+		printf("  --late                            reports the server received after "
+		       "their deadline\n                                    (12:00 on the 5th "
+		       "of the next month, Beijing time)\n"
+		       "  --missing                         projects in 新开工 or 续建 without a "
+		       "report for one of the\n                                    last N months "
+		       "whose deadline has passed\n"
+		       "  --months N                        N for --missing (default %u)\n",
+		       MONTHS_DEFAULT);
+	printf("  --csv                             CSV for Excel/WPS\n"
+	       "Example:\n  baosong %s list --csv > %s.csv\n", w->kc->cmd, w->rk->label_zh);
+	if (strcmp(w->kc->kind, REC_KIND_APPROVAL) == 0)
+		printf("  baosong approval list --overdue\n");
+	if (monthly)
+		printf("  baosong monthly list --missing --months 2\n");
+}
+
+static int kind_list(const struct kcmd *kc, int argc, char **argv)
+{
+	static const struct option extra[] = {{"csv", no_argument, 0, O_CSV},
+					      {"review", required_argument, 0, O_REVIEW},
+					      {"overdue", no_argument, 0, O_OVERDUE},
+					      {"late", no_argument, 0, O_LATE},
+					      {"missing", no_argument, 0, O_MISSING},
+					      {"months", required_argument, 0, O_MONTHS},
+					      {0, 0, 0, 0}};
+	struct kwork w;
+	struct list_state ls;
+	unsigned long long months = MONTHS_DEFAULT;
+	int monthly = strcmp(kc->kind, REC_KIND_MONTHLY) == 0;
+	int late = 0, missing = 0, months_given = 0, c, rv;
+	size_t i;
+
+	memset(&ls, 0, sizeof ls);
+	if ((rv = kwork_init(&w, kc, argc)) != BS_OK)
+		goto out;
+	ls.w = &w;
+	build_opts(&w, 1, extra);
+	while ((c = getopt_long(argc, argv, "d:h", w.opts, NULL)) != -1) {
+		if (take_field(&w, c))
+			continue;
+		switch (c) {
+		case O_CSV: ls.csv = 1; break;
+		case O_REVIEW:
+			if (parse_review_filter(optarg, &ls.review) != BS_OK) {
+				fprintf(stderr, "baosong: --review wants 待审 退回 已通过 锁定 "
+						"(submitted returned approved locked)\n");
+				rv = EX_USAGE_;
+				goto usage;
+			}
+			break;
+		case O_OVERDUE: ls.overdue = 1; break;
+		case O_LATE: late = 1; break;
+		case O_MISSING: missing = 1; break;
+		case O_MONTHS:
+			if (cli_parse_uint(optarg, 1, PERIODS_MAX, &months) != BS_OK) {
+				fprintf(stderr, "baosong: --months must be 1..%u\n", PERIODS_MAX);
+				rv = EX_USAGE_;
+				goto usage;
+			}
+			months_given = 1;
+			break;
+		case 'd': w.dir = optarg; break;
+		case 'h': list_help(&w); goto out;
+		default: rv = EX_USAGE_; goto usage;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "baosong %s list: unexpected argument (see --help)\n", kc->cmd);
+		rv = EX_USAGE_;
+		goto usage;
+	}
+	if ((ls.overdue && strcmp(kc->kind, REC_KIND_APPROVAL) != 0) ||
+	    ((late || missing || months_given) && !monthly) || (late && missing) ||
+	    (months_given && !missing) || ((late || missing) && (w.nas || ls.review))) {
+		fprintf(stderr, "baosong %s list: these options do not go together (see --help)\n",
+			kc->cmd);
+		rv = EX_USAGE_;
+		goto usage;
+	}
+	if ((rv = open_app(w.dir, &w.a, NULL)) != BS_OK)
+		goto out;
+	if (late || missing) {
+		rv = kinds_report_query(w.a.db, kc->kind, late ? KINDS_LATE : KINDS_MISSING,
+					(unsigned)months, ls.csv, w.now);
+		goto out;
+	}
+	if (w.nas && !(ls.filters = calloc(w.nas, sizeof *ls.filters))) {
+		rv = BS_E_NOMEM;
+		goto out;
+	}
+	for (i = 0; i < w.nas; i++)
+		if ((rv = filter_prepare(&w, &ls.filters[ls.nf++], &w.as[i])) != BS_OK)
+			goto out;
+	list_header(&ls);
+	if ((rv = localdb_record_each(w.a.db, kc->kind, 0, list_row, &ls)) != BS_OK) {
+		db_error(rv);
+		goto out;
+	}
+	if (!ls.csv)
+		printf("共 %u 条%s %u %s record%s; * = 有未发送的修改 changes not sent yet\n",
+		       ls.count, w.rk->label_zh, ls.count, kc->en, ls.count == 1 ? "" : "s");
+	if (ls.unreadable)
+		fprintf(stderr, "baosong: %u 条记录无法解析 stored records could not be read\n",
+			ls.unreadable);
+	rv = write_error();
+out:
+	free(ls.filters);
+	kwork_free(&w);
+	return cli_exit_code(rv);
+usage:
+	free(ls.filters);
+	kwork_free(&w);
+	return rv;
+}
+
+/* ---- show ----------------------------------------------------------------------------- */
+
+static void show_line(const char *label, const char *value, int multiline)
+{
+	static const char indent[LABEL_W + 1] = "                                  ";
+	table_cell(stdout, label, LABEL_W, 0);
+	table_text(stdout, value, multiline, indent);
+	fputc('\n', stdout);
+}
+
+/* An entry naming a file: "施工许可证=许可证.pdf  9f86d081884c7d65", and
+ * whether this device has the file. */
+static void evidence_line(struct kwork *w, const ProtobufCMessage *e, const char *text,
+			  char *out, size_t cap)
+{
+	const ProtobufCBinaryData *b = field_ptr(e, &e->descriptor->fields[1]);
+	char hex[LDB_HASH_LEN * 2 + 1] = "", path[4200];
+	int here = 0;
+	if (b->len == LDB_HASH_LEN) {
+		sodium_bin2hex(hex, sizeof hex, b->data, b->len);
+		here = localdb_file_get(w->a.db, b->data, path, sizeof path, NULL) == BS_OK;
+	}
+	snprintf(out, cap, "%s  %.16s%s", text, hex, here ? " (本机有文件 file on this device)" : "");
+}
+
+static void show_record(struct kwork *w, const struct lrecord *r, const ProtobufCMessage *m)
+{
+	char label[160], cell[CELL_MAX], buf[CELL_MAX + 200], opt[48];
+	const struct kcol *col;
+	size_t i, j;
+
+	show_line("标识 id", r->uid, 0);
+	for (i = 0; i < w->desc->n_fields; i++) {
+		const ProtobufCFieldDescriptor *f = &w->desc->fields[i];
+		enum fk k = field_kind(f);
+		if (k == FK_NONE)
+			continue;
+		field_opt(f, opt, sizeof opt);
+		snprintf(label, sizeof label, "%s %s", field_zh(w->kc->kind, f->name), opt);
+		if (k == FK_ITEMS) {
+			ProtobufCMessage **v = *(ProtobufCMessage ***)field_ptr(m, f);
+			size_t n = *field_count(m, f);
+			show_line(label, n ? "" : "无 none", 0);
+			for (j = 0; j < n; j++) {
+				const ProtobufCMessageDescriptor *d = v[j]->descriptor;
+				field_format_item(w->kc->kind, v[j], FMT_SHOW, cell, sizeof cell);
+				if (field_kind(&d->fields[1]) == FK_HASH)
+					evidence_line(w, v[j], cell, buf, sizeof buf);
+				else
+					snprintf(buf, sizeof buf, "%s%s", cell,
+						 in_wan(f) ? " 万元" : "");
+				show_line("", buf, 0);
+			}
+			continue;
+		}
+		field_format(w->kc->kind, m, f, FMT_SHOW, cell, sizeof cell);
+		if (k == FK_MONEY)
+			snprintf(cell + strlen(cell), sizeof cell - strlen(cell), " 万元");
+		show_line(label, cell, k == FK_TEXT);
+		if (field_ref_kind(f) && field_text(m, f)[0]) {
+			fmt_derived(w, m, "@project", 0, cell, sizeof cell);
+			show_line("项目名称 project", cell, 0);
+		}
+	}
+	for (col = w->kc->cols; col->field; col++) {
+		if (col->field[0] != '@' || strcmp(col->field, "@project") == 0)
+			continue;
+		fmt_derived(w, m, col->field, 1, cell, sizeof cell);
+		snprintf(label, sizeof label, "%s", field_zh("", col->field));
+		show_line(label, cell, 0);
+	}
+	snprintf(buf, sizeof buf, "%lld", (long long)r->unit_id);
+	show_line("填报单位 unit", buf, 0);
+	if (w->rk->reviewed || r->review_status || r->locked) {
+		const char *word = field_review_word(r);
+		snprintf(buf, sizeof buf, "%s", word[0] ? word : "未报送 not on the server yet");
+		if (r->reviewed_at > 0) {
+			char when[32];
+			field_format_time(r->reviewed_at, when, sizeof when);
+			snprintf(buf + strlen(buf), sizeof buf - strlen(buf), " (%s)", when);
+		}
+		show_line("审核状态 review", buf, 0);
+		if (r->review_status == BAOSONG__V1__REVIEW_STATUS__REVIEW_RETURNED)
+			show_line("退回意见 comment", r->review_comment, 1);
+	}
+	if (r->created_at > 0) {
+		field_format_time(r->created_at, buf, sizeof buf);
+		show_line("服务器收到 received", buf, 0);
+	}
+	if (r->rev)
+		snprintf(buf, sizeof buf, "%llu", (unsigned long long)r->rev);
+	else
+		snprintf(buf, sizeof buf, "0 (服务器尚未收到 not on the server yet)");
+	show_line("服务器版本 server revision", buf, 0);
+	if (r->pending)
+		snprintf(buf, sizeof buf, "%u 项修改待发送 change%s not sent yet", r->pending,
+			 r->pending == 1 ? "" : "s");
+	else
+		snprintf(buf, sizeof buf, "无 none (与服务器一致 in step with the server)");
+	show_line("待发送 pending", buf, 0);
+	field_format_time(r->updated_at, buf, sizeof buf);
+	show_line("最后修改 last change", buf, 0);
+}
+
+static int kind_show(const struct kcmd *kc, int argc, char **argv)
+{
+	struct kwork w;
+	struct lrecord r;
+	struct wire_arena a;
+	ProtobufCMessage *m = NULL;
+	int have_r = 0, c, rv;
+
+	if ((rv = kwork_init(&w, kc, argc)) != BS_OK)
+		goto out;
+	w.opts[0] = (struct option){"dir", required_argument, 0, 'd'};
+	w.opts[1] = (struct option){"help", no_argument, 0, 'h'};
+	w.opts[2] = (struct option){0, 0, 0, 0};
+	while ((c = getopt_long(argc, argv, "d:h", w.opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': w.dir = optarg; break;
+		case 'h':
+			printf("baosong %s show ID [--dir DIR]\n"
+			       "  Every field of one %s record (%s), its review state and "
+			       "the reviewer's\n  comment, and whether the server has it yet.  "
+			       "ID is "
+			       "its id or its first %u\n  or more characters.\n"
+			       "Example:\n  baosong %s show 9b0e1f\n",
+			       kc->cmd, kc->en, w.rk->label_zh, UID_PREFIX_MIN, kc->cmd);
+			goto out;
+		default: rv = EX_USAGE_; goto usage;
+		}
+	}
+	if (argc - optind != 1) {
+		fprintf(stderr, "baosong %s show: give one record id (see --help)\n", kc->cmd);
+		rv = EX_USAGE_;
+		goto usage;
+	}
+	if ((rv = open_app(w.dir, &w.a, NULL)) != BS_OK ||
+	    (rv = kfind(w.a.db, kc->kind, argv[optind], &r)) != BS_OK)
+		goto out;
+	have_r = 1;
+	if (!(m = field_unpack(w.desc, &r, &a))) {
+		fprintf(stderr, "baosong: 本地记录无法解析 the stored record %s cannot be read\n",
+			r.uid);
+		rv = BS_E_INVAL;
+		goto out;
+	}
+	show_record(&w, &r, m);
+	rv = write_error();
+out:
+	if (m)
+		protobuf_c_message_free_unpacked(m, &a.alloc);
+	if (have_r)
+		lrecord_free(&r);
+	kwork_free(&w);
+	return cli_exit_code(rv);
+usage:
+	kwork_free(&w);
+	return rv;
+}
+
+/* ---- dispatch -------------------------------------------------------------------------- */
+
+static void kind_usage(const struct kcmd *kc, FILE *f)
+{
+	if (kc->read_only)
+		fprintf(f, "baosong %s list|show ... [--dir DIR]\n  %s\n"
+			   "  baosong %s list [--FIELD VALUE]... [--csv]\n"
+			   "  baosong %s show ID\n",
+			kc->cmd, kc->about, kc->cmd, kc->cmd);
+	else
+		fprintf(f, "baosong %s add|edit|list|show ... [--dir DIR]\n  %s\n"
+			   "  baosong %s add --FIELD VALUE ...\n"
+			   "  baosong %s edit ID --FIELD VALUE ...\n"
+			   "  baosong %s list [--FIELD VALUE]... [--csv]\n"
+			   "  baosong %s show ID\n",
+			kc->cmd, kc->about, kc->cmd, kc->cmd, kc->cmd, kc->cmd);
+	fprintf(f, "  `baosong %s SUBCOMMAND --help` lists the fields.\n", kc->cmd);
+}
+
+static int kind_main(const struct kcmd *kc, int argc, char **argv)
+{
+	const char *sub = argc > 1 ? argv[1] : NULL;
+	char name[64];
+	if (!sub) {
+		kind_usage(kc, stderr);
+		return EX_USAGE_;
+	}
+	if (!strcmp(sub, "--help") || !strcmp(sub, "-h") || !strcmp(sub, "help")) {
+		kind_usage(kc, stdout);
+		return 0;
+	}
+	snprintf(name, sizeof name, "baosong %s %s", kc->cmd, sub);
+	if (!kc->read_only && !strcmp(sub, "add"))
+		return kind_write(kc, argc - 1, name_argv(argv + 1, name), 0);
+	if (!kc->read_only && !strcmp(sub, "edit"))
+		return kind_write(kc, argc - 1, name_argv(argv + 1, name), 1);
+	if (!strcmp(sub, "list"))
+		return kind_list(kc, argc - 1, name_argv(argv + 1, name));
+	if (!strcmp(sub, "show"))
+		return kind_show(kc, argc - 1, name_argv(argv + 1, name));
+	if (kc->read_only && (!strcmp(sub, "add") || !strcmp(sub, "edit"))) {
+		fprintf(stderr, "baosong %s: %s由服务器发布 %s records are published by the "
+				"server (baosongd unit add); `baosong pull` fetches them\n",
+			kc->cmd, field_kind_zh(kc->kind), kc->kind);
+		return cli_exit_code(BS_E_FORBIDDEN);
+	}
+	fprintf(stderr, "baosong %s: unknown subcommand (%s)\n", kc->cmd,
+		kc->read_only ? "list, show" : "add, edit, list, show");
+	return EX_USAGE_;
+}
+
+int cmd_approval(int argc, char **argv) { return kind_main(&kcmds[K_APPROVAL], argc, argv); }
+int cmd_monthly(int argc, char **argv) { return kind_main(&kcmds[K_MONTHLY], argc, argv); }
+int cmd_stats(int argc, char **argv) { return kind_main(&kcmds[K_STATS], argc, argv); }
+int cmd_deal(int argc, char **argv) { return kind_main(&kcmds[K_DEAL], argc, argv); }
+int cmd_funding(int argc, char **argv) { return kind_main(&kcmds[K_FUNDING], argc, argv); }
+int cmd_problem(int argc, char **argv) { return kind_main(&kcmds[K_PROBLEM], argc, argv); }
+int cmd_target(int argc, char **argv) { return kind_main(&kcmds[K_TARGET], argc, argv); }
+int cmd_leader(int argc, char **argv) { return kind_main(&kcmds[K_LEADER], argc, argv); }
+int cmd_unit(int argc, char **argv) { return kind_main(&kcmds[K_UNIT], argc, argv); }
+

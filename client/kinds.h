@@ -1,0 +1,48 @@
+/* kinds.h - what client/cmd_kinds.c offers the other commands: facts about
+ * projects drawn from the other record kinds (for `baosong project list`),
+ * the late and missing period reports (`report list`, `monthly list`), and
+ * the review state of this device's records (`baosong status`).
+ *
+ * Everything reads the local database only; output goes to stdout, errors
+ * are explained on stderr.  Returns 0 or a negative BS_E_* code. */
+#ifndef BS_CLIENT_KINDS_H
+#define BS_CLIENT_KINDS_H
+
+#include <stdint.h>
+
+#include "localdb.h"
+
+/* What the approval items and statistics evidence on this device say
+ * about each project, read once (a walk of the projects cannot read other
+ * records with localdb_record_each while it runs). */
+struct kinds_facts;
+
+/* Load the facts as of now_ms (overdue is judged at that time).  Free
+ * *out with kinds_facts_free. */
+int kinds_facts_load(struct localdb *db, int64_t now_ms, struct kinds_facts **out);
+void kinds_facts_free(struct kinds_facts *f); /* NULL-safe */
+/* 1 if project_uid has an approval item overdue (records_approval_overdue). */
+int kinds_facts_overdue(const struct kinds_facts *f, const char *project_uid);
+/* 1 if project_uid has a stats_evidence record holding every kind of
+ * evidence (records_stats_complete); 0 if it has none or an incomplete one. */
+int kinds_facts_stats_complete(const struct kinds_facts *f, const char *project_uid);
+
+enum kinds_query {
+	KINDS_LATE = 1,    /* reports the server received after their deadline */
+	KINDS_MISSING = 2, /* started projects without a report for a past period */
+};
+
+/* For kind REC_KIND_WEEKLY or REC_KIND_MONTHLY at now_ms, print (a table,
+ * or CSV with a byte order mark if csv) the late reports, or for
+ * KINDS_MISSING each project in stage 新开工 or 续建 without a report for
+ * one of the last n periods whose deadline has passed.  A report the
+ * server has not received yet counts as received now. */
+int kinds_report_query(struct localdb *db, const char *kind, enum kinds_query q, unsigned n,
+		       int csv, int64_t now_ms);
+
+/* For `baosong status`: the records the reviewers returned (退回), each with
+ * the reviewer's comment, and how many await review.  Prints nothing when
+ * there is neither. */
+int kinds_print_review(struct localdb *db);
+
+#endif
