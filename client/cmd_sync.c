@@ -302,8 +302,11 @@ static int run_sync(int argc, char **argv, enum sync_mode mode)
 	if (unattended && budget == 0)
 		budget = DEFAULT_BUDGET_S;
 	so.progress = !unattended && !quiet && isatty(STDERR_FILENO);
-	if (unattended || quiet)
+	/* Unattended runs log retries (warnings) for the journal; --quiet only errors. */
+	if (quiet)
 		log_setup("baosong", LOG_ERROR);
+	else if (unattended)
+		log_setup("baosong", LOG_WARN);
 	if (getenv("BAOSONG_TEST_STOP_AFTER_BYTES"))
 		so.stop_after_bytes = strtoull(getenv("BAOSONG_TEST_STOP_AFTER_BYTES"), NULL, 10);
 	if (getenv("BAOSONG_TEST_CHUNK"))

@@ -536,6 +536,32 @@ int sync_push(struct session *s, struct localdb *db, const struct sync_opts *o,
 	int uploaded_again = 0;
 	int rv = BS_OK;
 
+	/* The server must not already hold ops numbered where this device will
+	 * number its next ones: that happens when a device's key is used with a
+	 * new or restored data directory.  Pushing would get the old ops'
+	 * receipts back for new changes, which would then be lost. */
+	{
+		Baosong__V1__Identity *id = NULL;
+		Envelope *env = NULL;
+		struct wire_arena a;
+		int64_t next = 1;
+		rv = sync_whoami(s, &id, &a, &env);
+		if (rv != BS_OK)
+			return rv;
+		if (localdb_meta_get_int(db, "next_seq", &next) != BS_OK)
+			next = 1;
+		if (id->applied_seq >= (uint64_t)next) {
+			log_error("本机数据比服务器旧：服务器已收到本设备 %llu 个操作，本机只编号到 %lld。"
+				  "this device's data is older than the server's record of it (a "
+				  "restored copy, or the key used with a new data directory); "
+				  "not pushing, to lose nothing. Ask the bureau for a new token "
+				  "and enrol this directory with a new key.",
+				  (unsigned long long)id->applied_seq, (long long)(next - 1));
+			wire_envelope_free(env, &a);
+			return BS_E_SEQ;
+		}
+		wire_envelope_free(env, &a);
+	}
 	rv = sync_upload(s, db, o, st);
 	if (rv != BS_OK)
 		return rv;
@@ -577,6 +603,15 @@ int sync_push(struct session *s, struct localdb *db, const struct sync_opts *o,
 			op->data.data = l->data;
 			op->data.len = l->data_len;
 			op->created_at_ms = l->created_at;
+			if (l->base_rev == 0) {
+				/* A new record names its owner (the bureau creates
+				 * targets and problems for units). */
+				struct lrecord lr;
+				if (localdb_record_get(db, l->uid, &lr) == BS_OK) {
+					op->unit_id = lr.unit_id;
+					lrecord_free(&lr);
+				}
+			}
 			op->attachments = &b.atts[k];
 			for (j = 0; j < l->n_attachments && j < REC_ATTACH_MAX; j++) {
 				b.atts[k].data = (uint8_t *)l->attachments[j];

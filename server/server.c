@@ -543,7 +543,12 @@ static void on_request_done(struct job *j, int commit_err)
 	}
 	if (c->state == CONN_READY && !uv_is_closing((uv_handle_t *)&c->tcp)) {
 		if (rj->enrolled) {
+			uint64_t *last;
 			c->who = rj->new_who;
+			/* The enrolling handshake's time is this device's first mark. */
+			last = dev_ts_slot(s, c->who.device_id);
+			if (last && *last < c->hello.timestamp_ns)
+				*last = c->hello.timestamp_ns;
 			frame_decoder_set_max(&c->dec, BS_FRAME_MAX);
 			uv_timer_start(&c->timer, on_conn_timeout, c->srv->opts.idle_timeout_ms,
 				       c->srv->opts.idle_timeout_ms);

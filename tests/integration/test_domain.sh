@@ -64,6 +64,51 @@ n=$(client town unit list --csv 2>/dev/null | tail -n +2 | wc -l)
 [ "$n" = 4 ] || fail "the unit directory did not reach the township ($n units)"
 ok "the unit directory reaches every device"
 
+# ---- 1. every record kind, client -> server -> another authorised client ------------------------
+P0=$(client town project add --name 新镇产业园标准化厂房 --year 2026 --stage 新开工 --total 12000 \
+     --annual 5000 --township 新镇 --leader 王县长 --lead-unit xinzhen --start 2026-03-01 \
+     --end 2027-06-30 | uid_of)
+[ -n "$P0" ] || fail "project add"
+MONTH=$(date -u -d '8 hours' +%Y-%m)
+WEEK=$(date -u -d '8 hours' +%G-W%V)
+head -c 30000 /dev/urandom > "$T/permit.jpg"
+head -c 30000 /dev/urandom > "$T/site.jpg"
+client town report add --project "$P0" --week "$WEEK" --period 300 --ytd 1200 --total 1200 \
+  --progress 基础施工 --percent 15 --photo "$T/site.jpg" >/dev/null || fail "weekly"
+client town monthly add --project "$P0" --period "$MONTH" --invested-period 800 --invested-ytd 1200 \
+  --invested-total 1200 --progress 基础施工 --progress-percent 15 >/dev/null || fail "monthly"
+client town approval add --project "$P0" --item 环评 --level 市级 --deadline 2026-02-20 --status 办理中 \
+  >/dev/null || fail "approval"
+client town stats add --project "$P0" --status 已提交佐证 --evidence permit="$T/permit.jpg" \
+  --evidence 现场照片="$T/site.jpg" >/dev/null || fail "stats"
+client town deal add --partner 某新能源装备有限公司 --sector 清洁能源装备 --contract 50000 --stage 签约 \
+  --signed-date 2026-04-18 --funds 2026-06=3000 >/dev/null || fail "deal"
+client town funding add --project "$P0" --channel 专项债券 --title 产业园配套基础设施 --applied 3000 \
+  --status 已申报 >/dev/null || fail "funding"
+client town problem add --project "$P0" --category 用地 --description 三号地块征迁未完成 --status 待解决 \
+  --assigned-unit xinzhen >/dev/null || fail "problem"
+client dept project add --name 县道X203改建工程 --year 2026 --stage 续建 --total 26000 --annual 9000 \
+  --lead-unit jtj >/dev/null || fail "department project"
+client admin sync --quiet || fail "admin sync"
+client admin target add --unit-code xinzhen --period 2026 --fai 291000 --growth-bp 1500 --new-starts 6 \
+  >/dev/null || fail "target"
+client admin leader add --name 王县长 --title 县长 >/dev/null || fail "leader"
+client town target add --unit-code xinzhen --period 2027 --fai 1 >/dev/null 2>&1 \
+  && fail "a township set its own target"
+for c in town dept admin; do client $c sync --quiet || fail "sync $c"; done
+client leader sync --quiet || fail "leader sync"
+for k in project report monthly approval stats deal funding problem target leader; do
+  n=$(client leader $k list --csv | tail -n +2 | grep -c .)
+  [ "$n" -ge 1 ] || fail "the leader does not see any $k"
+done
+[ "$(client leader project list --csv | tail -n +2 | grep -c .)" = 2 ] || fail "leader: projects"
+client town sync --quiet
+client town target list --csv | grep -q 291000 || fail "the township does not see its target"
+client town leader list --csv | grep -q 王县长 || fail "the township does not see the leader directory"
+client dept deal list --csv | tail -n +2 | grep -q . && fail "a department sees a township's deal"
+[ "$(q "SELECT count(DISTINCT kind) FROM record")" -ge 11 ] || fail "not every kind reached the server"
+ok "every record kind: township/department/bureau -> server -> the leader's pull; targets and the directory reach the unit"
+
 # ---- 2. review workflow --------------------------------------------------------------------
 P=$(client town project add --name 新镇污水处理厂扩建工程 --year 2026 --stage 续建 --total 8600 \
     --annual 3000 --township 新镇 --leader 王县长 | uid_of)

@@ -99,6 +99,7 @@ done
 client leader init --server 127.0.0.1:$PORT --server-key "$FP" --token "$(token fgj leader)" \
   >/dev/null || fail "enrol leader"
 ok "four devices enrolled with one-time tokens"
+cp -a "$T/xinzhen" "$T/xinzhen-old"   # a backup of the office PC, taken now
 
 TOK=$(token xinzhen reporter)
 client extra1 init --server 127.0.0.1:$PORT --server-key "$FP" --token "$TOK" >/dev/null \
@@ -210,6 +211,18 @@ rev=$(q "SELECT rev FROM record WHERE uid = '$EDIT_UID'")
 dups=$(q "SELECT count(*) FROM record WHERE kind = 'project' AND rev <> 1 AND uid <> '$EDIT_UID'")
 [ "$dups" = 0 ] || fail "$dups records applied twice"
 ok "$ROUNDS SIGKILL rounds: every acknowledged op present exactly once, clients finished"
+
+# A restored old copy of the office's data must not push: the server would
+# answer its new ops with the receipts of old ones, and the changes would be lost.
+client xinzhen-old project add --name 恢复旧备份后的新项目 --year 2026 --stage 前期 --total 5 >/dev/null \
+  || fail "add on restored copy"
+client xinzhen-old sync --quiet >/dev/null 2>&1
+rc=$?
+[ $rc -ne 0 ] && [ $rc -ne 75 ] || fail "a restored old copy pushed (exit $rc)"
+client xinzhen-old status | grep -q "pending: 1" || fail "the change on the restored copy was dropped"
+[ "$(q "SELECT count(*) FROM record WHERE instr(data, CAST('恢复旧备份后的新项目' AS BLOB)) > 0")" = 0 ] \
+  || fail "unexpected"
+ok "a restored old copy of an office PC refuses to push and keeps its change"
 
 # ---- 5. resumable upload ---------------------------------------------------------------------
 head -c 1500000 /dev/urandom > "$T/photo1.jpg"
