@@ -190,6 +190,9 @@ int cmd_review(int argc, char **argv)
 {
 	static const struct option opts[] = {{"dir", required_argument, 0, 'd'},
 					     {"comment", required_argument, 0, 'c'},
+					     {"all", no_argument, 0, 'A'},
+					     {"returned", no_argument, 0, 'R'},
+					     {"approved", no_argument, 0, 'P'},
 					     {"help", no_argument, 0, 'h'},
 					     {0, 0, 0, 0}};
 	const char *dir = NULL, *comment = NULL, *sub;
@@ -208,9 +211,14 @@ int cmd_review(int argc, char **argv)
 		case 'd': dir = optarg; break;
 		case 'c': comment = optarg; break;
 		case 'h': review_usage(stdout); return 0;
-		default:
+		case 'A':
+		case 'R':
+		case 'P':
 			if (!strcmp(sub, "list"))
 				break;
+			review_usage(stderr);
+			return EX_USAGE_;
+		default:
 			review_usage(stderr);
 			return EX_USAGE_;
 		}

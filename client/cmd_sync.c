@@ -185,6 +185,12 @@ int cmd_init(int argc, char **argv)
 		if ((rv = app_open_db(&a)) == BS_OK)
 			rv = save_identity(&a, server, spub, id);
 		if (rv == BS_OK) {
+			/* Fetch the unit directory and what the device may see now, so
+			 * imports and --lead-unit checks work before the first sync. */
+			struct sync_stats st;
+			memset(&st, 0, sizeof st);
+			if (sync_pull(&s, a.db, &st) != BS_OK)
+				fprintf(stderr, "baosong: first pull failed; run baosong sync later\n");
 			keys_fingerprint(spub, fp);
 			printf("enrolled: device %lld of %s (%s), role %s\nserver %s, key %s\n",
 			       (long long)id->device_id, id->unit_name, id->unit_code,
@@ -331,7 +337,8 @@ static int run_sync(int argc, char **argv, enum sync_mode mode)
 		if (rv == BS_OK || !unattended || !bs_err_retryable(rv))
 			break;
 		{
-			/* Exponential backoff with full jitter, within the budget. */
+			/* Exponential backoff with jitter, within the budget: the
+			 * wait is uniform between half the cap and the whole cap. */
 			unsigned cap = attempt < 8 ? (1u << attempt) : BACKOFF_CAP_S;
 			unsigned delay_ms;
 			if (cap > BACKOFF_CAP_S)

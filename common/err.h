@@ -58,7 +58,8 @@ const char *bs_errname(int err);
  * unchanged (network trouble, busy server, clock catching up). */
 bool bs_err_retryable(int err);
 
-/* Message for people, in Chinese with the English after it. Never NULL. */
+/* Message for people, in Chinese only (the `message` of an Error on the
+ * wire; bs_strerror has the English).  Never NULL. */
 const char *bs_strerror_zh(int err);
 
 #endif

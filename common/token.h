@@ -3,9 +3,9 @@
  *
  * Shown as Crockford base32 in groups of four: 26 symbols (the last two
  * padding bits are zero), "7KQ2-M9XD-3FHA-0RTB-VW5C-8NPE-4G".  Parsing is
- * lenient with what people type: any case, spaces and dashes anywhere, O
- * read as 0, I and L read as 1.  The server keeps only token_hash() of the
- * raw bytes, never the token. */
+ * lenient with what people type: any case, spaces, tabs and dashes
+ * anywhere, O read as 0, I and L read as 1.  The server keeps only
+ * token_hash() of the raw bytes, never the token. */
 #ifndef BS_TOKEN_H
 #define BS_TOKEN_H
 

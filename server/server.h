@@ -2,10 +2,23 @@
  * connections, runs the Noise IK handshake and answers requests.
  *
  * Each connection is a small state machine:
- *   HANDSHAKE --(valid IK message 1 from a known key)--> READY
- *   any state --(error, timeout, peer close, stop)-----> CLOSING (freed in close_cb)
- * A message that is not allowed in a state ends that connection with a
- * clear error and nothing else. */
+ *   HANDSHAKE --(first frame "BSKEYREQ")----------------> CLOSING after the key reply
+ *   HANDSHAKE --(IK message 1 decrypts)-----------------> LOOKUP (not read; the key is
+ *                                                          looked up on a reader thread)
+ *   LOOKUP    --(key refused: revoked, version, clock,
+ *                replay, look-up failed)----------------> CLOSING after message 2 with
+ *                                                          the error
+ *   LOOKUP    --(enrolled, unrevoked key)---------------> READY, full session
+ *   LOOKUP    --(key not known)-------------------------> READY, enrolment-only session
+ *                                                          (device_id 0: only `enroll`,
+ *                                                          frames <= 4096 bytes, one
+ *                                                          request in flight, 30 s)
+ *   READY enrolment-only --(enroll succeeds)------------> READY, full session of the
+ *                                                          new device
+ *   any state --(error, timeout, peer close, stop)------> CLOSING (freed in close_cb)
+ * Bytes that arrive in LOOKUP, before message 2 is sent, close the
+ * connection.  A message that is not allowed in a state ends that
+ * connection with a clear error and nothing else. */
 #ifndef BS_SERVER_H
 #define BS_SERVER_H
 
