@@ -94,3 +94,27 @@ int app_server(struct app *a, struct app_server *out)
 	localdb_meta_get(a->db, "unit_name", out->unit_name, sizeof out->unit_name);
 	return BS_OK;
 }
+
+void app_blank(struct app *a)
+{
+	memset(a, 0, sizeof *a);
+	a->lock_fd = -1;
+}
+
+int app_open_cli(const char *dir, struct app *a, struct app_server *srv)
+{
+	int rv = app_init(a, dir, 0);
+	if (rv != BS_OK) {
+		fprintf(stderr, "baosong: 数据目录无效 bad data directory: %s\n", bs_strerror(rv));
+		return rv;
+	}
+	if ((rv = app_open_db(a)) != BS_OK) {
+		fprintf(stderr, "baosong: 无法打开本地数据库 cannot open the local database %s: %s\n",
+			a->db_path, bs_strerror(rv));
+		return rv;
+	}
+	if (srv && (rv = app_server(a, srv)) != BS_OK && rv != BS_E_NOTFOUND)
+		fprintf(stderr, "baosong: 本机设置已损坏 this device's settings are damaged: %s\n",
+			bs_strerror(rv));
+	return rv;
+}

@@ -23,6 +23,15 @@ struct app {
 /* Resolve the directory (dir_arg, else $BAOSONG_DIR, else ~/.baosong),
  * creating it (0700) if create.  Opens nothing. */
 int app_init(struct app *a, const char *dir_arg, int create);
+struct app_server;
+
+/* An app that app_close accepts before app_init ran. */
+void app_blank(struct app *a);
+/* For commands: app_init + app_open_db, and (with srv) app_server,
+ * explaining any failure on stderr.  BS_E_NOTFOUND (with a hint) before
+ * `baosong init`.  a is always safe to app_close afterwards. */
+int app_open_cli(const char *dir, struct app *a, struct app_server *srv);
+
 /* Open the local database (creating it). */
 int app_open_db(struct app *a);
 /* Take the run lock without waiting: BS_E_LOCKED if another run has it. */

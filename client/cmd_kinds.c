@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "cliutil.h"
 #include "bs_limits.h"
 #include "cli.h"
 #include "commands.h"
@@ -167,54 +168,6 @@ static const struct kcmd kcmds[] = {
 };
 
 /* ---- small helpers --------------------------------------------------------------- */
-
-static char **name_argv(char **argv, const char *name)
-{
-	argv[0] = (char *)name;
-	return argv;
-}
-
-static void app_blank(struct app *a)
-{
-	memset(a, 0, sizeof *a);
-	a->lock_fd = -1;
-}
-
-/* Open the data directory's database; with srv, also this device's
- * settings (BS_E_NOTFOUND, with a hint printed, before `baosong init`). */
-static int open_app(const char *dir, struct app *a, struct app_server *srv)
-{
-	int rv = app_init(a, dir, 0);
-	if (rv != BS_OK) {
-		fprintf(stderr, "baosong: 数据目录无效 bad data directory: %s\n", bs_strerror(rv));
-		return rv;
-	}
-	if ((rv = app_open_db(a)) != BS_OK) {
-		fprintf(stderr, "baosong: 无法打开本地数据库 cannot open the local database %s: %s\n",
-			a->db_path, bs_strerror(rv));
-		return rv;
-	}
-	if (srv && (rv = app_server(a, srv)) != BS_OK && rv != BS_E_NOTFOUND)
-		fprintf(stderr, "baosong: 本机设置已损坏 this device's settings are damaged: %s\n",
-			bs_strerror(rv));
-	return rv;
-}
-
-static int db_error(int rv)
-{
-	fprintf(stderr, "baosong: 读取本地数据失败 cannot read the local database: %s\n",
-		bs_strerror(rv));
-	return rv;
-}
-
-static int write_error(void)
-{
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "baosong: 输出失败 cannot write the output: %s\n", strerror(errno));
-		return BS_E_IO;
-	}
-	return BS_OK;
-}
 
 static void sep(void)
 {
@@ -405,7 +358,7 @@ static int kfind(struct localdb *db, const char *kind, const char *arg, struct l
 	}
 	pw.len = n;
 	if ((rv = localdb_record_each(db, kind, 0, prefix_match, &pw)) != BS_OK)
-		return db_error(rv);
+		return cli_db_error(rv);
 	if (pw.count > 1) {
 		fprintf(stderr, "baosong: 标识 %s 不唯一 the id prefix %s matches %u %s records; "
 				"give more characters\n", pw.prefix, pw.prefix, pw.count, kind);
@@ -418,70 +371,12 @@ static int kfind(struct localdb *db, const char *kind, const char *arg, struct l
 		return BS_E_NOTFOUND;
 	}
 	if ((rv = localdb_record_get(db, pw.uid, &r)) != BS_OK)
-		return db_error(rv);
+		return cli_db_error(rv);
 	*out = r;
 	return BS_OK;
 }
 
 /* ---- validation lookups --------------------------------------------------------------- */
-
-static int lookup_project(void *ctx, const char *uid, int64_t *unit_id, int64_t *total_fen,
-			  int *stage)
-{
-	struct localdb *db = ctx;
-	struct wire_arena a;
-	struct lrecord r;
-	Baosong__V1__Project *p;
-	p = (Baosong__V1__Project *)field_load(db, REC_KIND_PROJECT, uid, &a, &r);
-	if (!p)
-		return BS_E_NOTFOUND;
-	*unit_id = r.unit_id;
-	*total_fen = p->total_investment_fen;
-	*stage = (int)p->stage;
-	protobuf_c_message_free_unpacked(&p->base, &a.alloc);
-	lrecord_free(&r);
-	return BS_OK;
-}
-
-struct unit_walk {
-	const char *code;
-	int64_t unit_id;
-	int found;
-};
-
-static int unit_match(void *ctx, const struct lrecord *r)
-{
-	struct unit_walk *uw = ctx;
-	struct wire_arena a;
-	Baosong__V1__UnitInfo *u;
-	u = (Baosong__V1__UnitInfo *)field_unpack(&baosong__v1__unit_info__descriptor, r, &a);
-	if (u && u->code && strcmp(u->code, uw->code) == 0) {
-		uw->unit_id = r->unit_id;
-		uw->found = 1;
-	}
-	if (u)
-		protobuf_c_message_free_unpacked(&u->base, &a.alloc);
-	return uw->found;
-}
-
-/* A unit by code: the units the server published, or this device's own. */
-static int lookup_unit(void *ctx, const char *code, int64_t *unit_id)
-{
-	struct localdb *db = ctx;
-	struct unit_walk uw = {code, 0, 0};
-	char mine[256];
-	int rv = localdb_record_each(db, REC_KIND_UNIT, 0, unit_match, &uw);
-	if (rv < 0)
-		return rv;
-	if (uw.found) {
-		*unit_id = uw.unit_id;
-		return BS_OK;
-	}
-	if (localdb_meta_get(db, "unit_code", mine, sizeof mine) == BS_OK && mine[0] &&
-	    strcmp(mine, code) == 0)
-		return localdb_meta_get_int(db, "unit_id", unit_id);
-	return BS_E_NOTFOUND;
-}
 
 static int any_record(void *ctx, const struct lrecord *r)
 {
@@ -1082,9 +977,9 @@ static int64_t owner_unit(struct kwork *w, const ProtobufCMessage *m, int any_un
 	if (!any_unit)
 		return w->srv.unit_id;
 	if (pf && field_text(m, pf)[0] &&
-	    lookup_project(w->a.db, field_text(m, pf), &unit, &total, &stage) == BS_OK)
+	    local_lookup_project(w->a.db, field_text(m, pf), &unit, &total, &stage) == BS_OK)
 		return unit;
-	if (uf && field_text(m, uf)[0] && lookup_unit(w->a.db, field_text(m, uf), &unit) == BS_OK)
+	if (uf && field_text(m, uf)[0] && local_lookup_unit(w->a.db, field_text(m, uf), &unit) == BS_OK)
 		return unit;
 	return w->srv.unit_id;
 }
@@ -1218,7 +1113,7 @@ static int kind_write(const struct kcmd *kc, int argc, char **argv, int edit)
 		rv = EX_USAGE_;
 		goto usage;
 	}
-	if ((rv = open_app(w.dir, &w.a, &w.srv)) != BS_OK)
+	if ((rv = app_open_cli(w.dir, &w.a, &w.srv)) != BS_OK)
 		goto out;
 	/* A device enrolled before roles existed writes as a reporter. */
 	role = w.srv.role > 0 ? w.srv.role : REC_ROLE_REPORTER;
@@ -1289,7 +1184,7 @@ static int kind_write(const struct kcmd *kc, int argc, char **argv, int edit)
 	}
 
 	/* Unit codes are checked once the server's unit records are here. */
-	lk = (struct rec_lookup){lookup_project, have_units(w.a.db) ? lookup_unit : NULL, w.a.db};
+	lk = (struct rec_lookup){local_lookup_project, have_units(w.a.db) ? local_lookup_unit : NULL, w.a.db};
 	ctx = (struct rec_ctx){w.now, edit ? old.unit_id : owner_unit(&w, m, any_unit), role,
 			       role == REC_ROLE_ADMIN, &lk};
 	rv = records_validate(kc->kind, data, len, &ctx, &err);
@@ -1310,7 +1205,7 @@ static int kind_write(const struct kcmd *kc, int argc, char **argv, int edit)
 	if (kc->unique) {
 		struct dup_walk dw = {&w, m, edit ? old.uid : NULL, ""};
 		if ((rv = localdb_record_each(w.a.db, kc->kind, 0, dup_match, &dw)) < 0) {
-			db_error(rv);
+			cli_db_error(rv);
 			goto out;
 		}
 		rv = BS_OK;
@@ -1350,7 +1245,7 @@ static int kind_write(const struct kcmd *kc, int argc, char **argv, int edit)
 	table_text(stderr, what, 0, NULL);
 	fprintf(stderr, " (待发送 queued as #%llu; `baosong sync` sends it)\n",
 		(unsigned long long)seq);
-	rv = write_error();
+	rv = cli_write_error();
 out:
 	if (prev)
 		protobuf_c_message_free_unpacked(prev, &arena.alloc);
@@ -1784,7 +1679,7 @@ static int kind_list(const struct kcmd *kc, int argc, char **argv)
 		rv = EX_USAGE_;
 		goto usage;
 	}
-	if ((rv = open_app(w.dir, &w.a, NULL)) != BS_OK)
+	if ((rv = app_open_cli(w.dir, &w.a, NULL)) != BS_OK)
 		goto out;
 	if (late || missing) {
 		rv = kinds_report_query(w.a.db, kc->kind, late ? KINDS_LATE : KINDS_MISSING,
@@ -1800,7 +1695,7 @@ static int kind_list(const struct kcmd *kc, int argc, char **argv)
 			goto out;
 	list_header(&ls);
 	if ((rv = localdb_record_each(w.a.db, kc->kind, 0, list_row, &ls)) != BS_OK) {
-		db_error(rv);
+		cli_db_error(rv);
 		goto out;
 	}
 	if (!ls.csv)
@@ -1809,7 +1704,7 @@ static int kind_list(const struct kcmd *kc, int argc, char **argv)
 	if (ls.unreadable)
 		fprintf(stderr, "baosong: %u 条记录无法解析 stored records could not be read\n",
 			ls.unreadable);
-	rv = write_error();
+	rv = cli_write_error();
 out:
 	free(ls.filters);
 	kwork_free(&w);
@@ -1957,7 +1852,7 @@ static int kind_show(const struct kcmd *kc, int argc, char **argv)
 		rv = EX_USAGE_;
 		goto usage;
 	}
-	if ((rv = open_app(w.dir, &w.a, NULL)) != BS_OK ||
+	if ((rv = app_open_cli(w.dir, &w.a, NULL)) != BS_OK ||
 	    (rv = kfind(w.a.db, kc->kind, argv[optind], &r)) != BS_OK)
 		goto out;
 	have_r = 1;
@@ -1968,7 +1863,7 @@ static int kind_show(const struct kcmd *kc, int argc, char **argv)
 		goto out;
 	}
 	show_record(&w, &r, m);
-	rv = write_error();
+	rv = cli_write_error();
 out:
 	if (m)
 		protobuf_c_message_free_unpacked(m, &a.alloc);
@@ -2014,13 +1909,13 @@ static int kind_main(const struct kcmd *kc, int argc, char **argv)
 	}
 	snprintf(name, sizeof name, "baosong %s %s", kc->cmd, sub);
 	if (!kc->read_only && !strcmp(sub, "add"))
-		return kind_write(kc, argc - 1, name_argv(argv + 1, name), 0);
+		return kind_write(kc, argc - 1, cli_name_argv(argv + 1, name), 0);
 	if (!kc->read_only && !strcmp(sub, "edit"))
-		return kind_write(kc, argc - 1, name_argv(argv + 1, name), 1);
+		return kind_write(kc, argc - 1, cli_name_argv(argv + 1, name), 1);
 	if (!strcmp(sub, "list"))
-		return kind_list(kc, argc - 1, name_argv(argv + 1, name));
+		return kind_list(kc, argc - 1, cli_name_argv(argv + 1, name));
 	if (!strcmp(sub, "show"))
-		return kind_show(kc, argc - 1, name_argv(argv + 1, name));
+		return kind_show(kc, argc - 1, cli_name_argv(argv + 1, name));
 	if (kc->read_only && (!strcmp(sub, "add") || !strcmp(sub, "edit"))) {
 		fprintf(stderr, "baosong %s: %s由服务器发布 %s records are published by the "
 				"server (baosongd unit add); `baosong pull` fetches them\n",

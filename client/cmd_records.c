@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "cliutil.h"
 #include "bs_limits.h"
 #include "cli.h"
 #include "commands.h"
@@ -46,41 +47,6 @@
 
 /* ---- small helpers ------------------------------------------------------------ */
 
-/* Name the command in getopt's messages ("baosong project add: unrecognized
- * option"); argv[0] is only read after this. */
-static char **name_argv(char **argv, const char *name)
-{
-	argv[0] = (char *)name;
-	return argv;
-}
-
-static void app_blank(struct app *a)
-{
-	memset(a, 0, sizeof *a);
-	a->lock_fd = -1;
-}
-
-/* Open the data directory's database; with srv, also read the device's
- * settings (BS_E_NOTFOUND, with a hint printed, before `baosong init`).
- * Errors are explained on stderr.  a is always safe to app_close. */
-static int open_app(const char *dir, struct app *a, struct app_server *srv)
-{
-	int rv = app_init(a, dir, 0);
-	if (rv != BS_OK) {
-		fprintf(stderr, "baosong: 数据目录无效 bad data directory: %s\n", bs_strerror(rv));
-		return rv;
-	}
-	if ((rv = app_open_db(a)) != BS_OK) {
-		fprintf(stderr, "baosong: 无法打开本地数据库 cannot open the local database %s: %s\n",
-			a->db_path, bs_strerror(rv));
-		return rv;
-	}
-	if (srv && (rv = app_server(a, srv)) != BS_OK && rv != BS_E_NOTFOUND)
-		fprintf(stderr, "baosong: 本机设置已损坏 this device's settings are damaged: %s\n",
-			bs_strerror(rv));
-	return rv;
-}
-
 /* "2026-11-23 17:03" in Shanghai time. */
 static void fmt_local(int64_t ms, char *out, size_t cap)
 {
@@ -89,15 +55,6 @@ static void fmt_local(int64_t ms, char *out, size_t cap)
 	char date[11];
 	period_format_date(days, date);
 	snprintf(out, cap, "%s %02d:%02d", date, (int)(min / 60), (int)(min % 60));
-}
-
-static int write_error(void)
-{
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "baosong: 输出失败 cannot write the output: %s\n", strerror(errno));
-		return BS_E_IO;
-	}
-	return BS_OK;
 }
 
 /* Pack m into a fresh buffer (the caller frees *out). */
@@ -351,70 +308,6 @@ notfound:
 	return BS_E_NOTFOUND;
 }
 
-/* The project a record names, for records_validate. */
-static int lookup_project(void *ctx, const char *uid, int64_t *unit_id, int64_t *total_fen,
-			  int *stage)
-{
-	struct localdb *db = ctx;
-	struct lrecord r;
-	struct wire_arena a;
-	Baosong__V1__Project *p;
-	int rv = localdb_record_get(db, uid, &r);
-	if (rv != BS_OK)
-		return rv;
-	if (strcmp(r.kind, REC_KIND_PROJECT) != 0 || r.deleted) {
-		lrecord_free(&r);
-		return BS_E_NOTFOUND;
-	}
-	p = project_unpack(&a, r.data, r.data_len);
-	if (p) {
-		*unit_id = r.unit_id;
-		*total_fen = p->total_investment_fen;
-		*stage = (int)p->stage;
-		baosong__v1__project__free_unpacked(p, &a.alloc);
-	} else {
-		rv = BS_E_INVAL;
-	}
-	lrecord_free(&r);
-	return rv;
-}
-
-struct unit_find {
-	const char *code;
-	int64_t unit_id;
-	int found;
-};
-
-static int unit_find_fn(void *ctx, const struct lrecord *r)
-{
-	struct unit_find *f = ctx;
-	struct wire_arena a;
-	Baosong__V1__UnitInfo *u;
-	wire_arena_init(&a, DECODE_MAX);
-	u = baosong__v1__unit_info__unpack(&a.alloc, r->data_len, r->data);
-	if (!u)
-		return 0;
-	if (strcmp(u->code, f->code) == 0) {
-		f->unit_id = r->unit_id;
-		f->found = 1;
-	}
-	baosong__v1__unit_info__free_unpacked(u, &a.alloc);
-	return f->found;
-}
-
-/* A unit by code among the unit records the server published. */
-static int lookup_unit(void *ctx, const char *code, int64_t *unit_id)
-{
-	struct unit_find f = {code, 0, 0};
-	int rv = localdb_record_each(ctx, REC_KIND_UNIT, 0, unit_find_fn, &f);
-	if (rv < 0)
-		return rv;
-	if (!f.found)
-		return BS_E_NOTFOUND;
-	*unit_id = f.unit_id;
-	return BS_OK;
-}
-
 static int any_record_fn(void *ctx, const struct lrecord *r)
 {
 	(void)r;
@@ -428,12 +321,12 @@ static void rec_ctx_init(struct rec_ctx *c, struct rec_lookup *lk, struct locald
 			 const struct app_server *srv, int64_t now)
 {
 	int have_units = 0;
-	lk->project = lookup_project;
+	lk->project = local_lookup_project;
 	lk->unit = NULL;
 	lk->ctx = db;
 	if (localdb_record_each(db, REC_KIND_UNIT, 0, any_record_fn, &have_units) >= 0 &&
 	    have_units)
-		lk->unit = lookup_unit;
+		lk->unit = local_lookup_unit;
 	c->now_ms = now;
 	c->unit_id = srv->unit_id;
 	c->role = srv->role;
@@ -712,7 +605,7 @@ static int project_add(int argc, char **argv)
 	}
 	app_blank(&a);
 	if ((rv = pack_msg(&p.base, &data, &len)) != BS_OK ||
-	    (rv = open_app(dir, &a, &srv)) != BS_OK)
+	    (rv = app_open_cli(dir, &a, &srv)) != BS_OK)
 		goto out;
 	records_new_uid(uid);
 	rv = queue_change(&a, REC_KIND_PROJECT, uid, srv.unit_id, data, len, NULL, 0,
@@ -758,7 +651,7 @@ static int project_edit(int argc, char **argv)
 		return EX_USAGE_;
 	}
 	app_blank(&a);
-	if ((rv = open_app(dir, &a, &srv)) != BS_OK ||
+	if ((rv = app_open_cli(dir, &a, &srv)) != BS_OK ||
 	    (rv = find_record(a.db, REC_KIND_PROJECT, argv[optind], &r)) != BS_OK)
 		goto out;
 	have_r = 1;
@@ -1030,7 +923,7 @@ static int project_list(int argc, char **argv)
 	    (pl.leader && check_filter("--leader", pl.leader) != BS_OK))
 		return cli_exit_code(BS_E_INVAL);
 	app_blank(&a);
-	if ((rv = open_app(dir, &a, NULL)) != BS_OK)
+	if ((rv = app_open_cli(dir, &a, NULL)) != BS_OK)
 		goto out;
 	if ((rv = kinds_facts_load(a.db, wire_now_ms(), &pl.facts)) != BS_OK) {
 		fprintf(stderr, "baosong: 读取本地数据失败 cannot read the local database: %s\n",
@@ -1050,7 +943,7 @@ static int project_list(int argc, char **argv)
 	if (pl.unreadable)
 		fprintf(stderr, "baosong: %u 条记录无法解析 stored records could not be read\n",
 			pl.unreadable);
-	rv = write_error();
+	rv = cli_write_error();
 out:
 	kinds_facts_free(pl.facts);
 	app_close(&a);
@@ -1189,7 +1082,7 @@ static int project_show(int argc, char **argv)
 		return EX_USAGE_;
 	}
 	app_blank(&a);
-	if ((rv = open_app(dir, &a, NULL)) != BS_OK ||
+	if ((rv = app_open_cli(dir, &a, NULL)) != BS_OK ||
 	    (rv = find_record(a.db, REC_KIND_PROJECT, argv[optind], &r)) != BS_OK)
 		goto out;
 	have_r = 1;
@@ -1200,7 +1093,7 @@ static int project_show(int argc, char **argv)
 		goto out;
 	}
 	show_project(a.db, &r, p);
-	rv = write_error();
+	rv = cli_write_error();
 out:
 	if (p)
 		baosong__v1__project__free_unpacked(p, &arena.alloc);
@@ -1235,13 +1128,13 @@ int cmd_project(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(sub, "add"))
-		return project_add(argc - 1, name_argv(argv + 1, "baosong project add"));
+		return project_add(argc - 1, cli_name_argv(argv + 1, "baosong project add"));
 	if (!strcmp(sub, "edit"))
-		return project_edit(argc - 1, name_argv(argv + 1, "baosong project edit"));
+		return project_edit(argc - 1, cli_name_argv(argv + 1, "baosong project edit"));
 	if (!strcmp(sub, "list"))
-		return project_list(argc - 1, name_argv(argv + 1, "baosong project list"));
+		return project_list(argc - 1, cli_name_argv(argv + 1, "baosong project list"));
 	if (!strcmp(sub, "show"))
-		return project_show(argc - 1, name_argv(argv + 1, "baosong project show"));
+		return project_show(argc - 1, cli_name_argv(argv + 1, "baosong project show"));
 	fprintf(stderr, "baosong project: unknown subcommand (add, edit, list, show)\n");
 	return EX_USAGE_;
 }
@@ -1537,7 +1430,7 @@ static int report_add(int argc, char **argv)
 	w.period = (char *)week;
 
 	app_blank(&a);
-	if ((rv = open_app(dir, &a, &srv)) != BS_OK ||
+	if ((rv = app_open_cli(dir, &a, &srv)) != BS_OK ||
 	    (rv = find_record(a.db, REC_KIND_PROJECT, project, &proj)) != BS_OK)
 		goto out;
 	have_proj = 1;
@@ -1795,7 +1688,7 @@ static int report_list(int argc, char **argv)
 	}
 	if (late || missing) {
 		app_blank(&a);
-		if ((rv = open_app(dir, &a, NULL)) == BS_OK)
+		if ((rv = app_open_cli(dir, &a, NULL)) == BS_OK)
 			rv = kinds_report_query(a.db, REC_KIND_WEEKLY,
 						late ? KINDS_LATE : KINDS_MISSING, (unsigned)weeks,
 						rl.csv, wire_now_ms());
@@ -1811,7 +1704,7 @@ static int report_list(int argc, char **argv)
 		rl.by_week = 1;
 	}
 	app_blank(&a);
-	if ((rv = open_app(dir, &a, NULL)) != BS_OK)
+	if ((rv = app_open_cli(dir, &a, NULL)) != BS_OK)
 		goto out;
 	rl.db = a.db;
 	if (project) {
@@ -1833,7 +1726,7 @@ static int report_list(int argc, char **argv)
 	if (rl.unreadable)
 		fprintf(stderr, "baosong: %u 条记录无法解析 stored records could not be read\n",
 			rl.unreadable);
-	rv = write_error();
+	rv = cli_write_error();
 out:
 	if (have_proj)
 		lrecord_free(&proj);
@@ -1864,9 +1757,9 @@ int cmd_report(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(sub, "add"))
-		return report_add(argc - 1, name_argv(argv + 1, "baosong report add"));
+		return report_add(argc - 1, cli_name_argv(argv + 1, "baosong report add"));
 	if (!strcmp(sub, "list"))
-		return report_list(argc - 1, name_argv(argv + 1, "baosong report list"));
+		return report_list(argc - 1, cli_name_argv(argv + 1, "baosong report list"));
 	fprintf(stderr, "baosong report: unknown subcommand (add, list)\n");
 	return EX_USAGE_;
 }
@@ -1961,7 +1854,7 @@ int cmd_resolve(int argc, char **argv)
 	uint64_t seq = 0, newseq = 0;
 	int mine = 0, theirs = 0, have_cf = 0, c, rv;
 
-	name_argv(argv, "baosong resolve");
+	cli_name_argv(argv, "baosong resolve");
 	while ((c = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
 		switch (c) {
 		case O_MINE: mine = 1; break;
@@ -1989,7 +1882,7 @@ int cmd_resolve(int argc, char **argv)
 		return EX_USAGE_;
 	}
 	app_blank(&a);
-	if ((rv = open_app(dir, &a, &srv)) != BS_OK)
+	if ((rv = app_open_cli(dir, &a, &srv)) != BS_OK)
 		goto out;
 	rv = localdb_conflict_get(a.db, seq, &cf);
 	if (rv == BS_E_NOTFOUND) {
@@ -2071,7 +1964,7 @@ int cmd_discard(int argc, char **argv)
 	int c, rv;
 
 	memset(&f, 0, sizeof f);
-	name_argv(argv, "baosong discard");
+	cli_name_argv(argv, "baosong discard");
 	while ((c = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': dir = optarg; break;
@@ -2090,7 +1983,7 @@ int cmd_discard(int argc, char **argv)
 		return rv;
 	f.seq = seq;
 	app_blank(&a);
-	if ((rv = open_app(dir, &a, NULL)) != BS_OK)
+	if ((rv = app_open_cli(dir, &a, NULL)) != BS_OK)
 		goto out;
 	if ((rv = localdb_quarantine_each(a.db, find_quarantined, &f)) < 0)
 		goto dberr;
@@ -2152,7 +2045,7 @@ int cmd_fetch(int argc, char **argv)
 	size_t i, binlen = 0;
 	int force = 0, connected = 0, c, rv;
 
-	name_argv(argv, "baosong fetch");
+	cli_name_argv(argv, "baosong fetch");
 	while ((c = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
 		switch (c) {
 		case O_OUT: path = optarg; break;
@@ -2201,7 +2094,7 @@ int cmd_fetch(int argc, char **argv)
 		return EX_USAGE_;
 	}
 	app_blank(&a);
-	if ((rv = open_app(dir, &a, &srv)) != BS_OK)
+	if ((rv = app_open_cli(dir, &a, &srv)) != BS_OK)
 		goto out;
 	if ((rv = keys_read_private(a.key_path, &kp)) != BS_OK) {
 		fprintf(stderr, "baosong: key %s: %s\n", a.key_path, bs_strerror(rv));

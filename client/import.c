@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "cliutil.h"
 #include "bs_limits.h"
 #include "cells.h"
 #include "cli.h"
@@ -686,6 +687,14 @@ static int load_unit(void *ctx, const struct lrecord *r)
 	return rv;
 }
 
+/* The project a weekly report names, for records_validate. */
+static int import_lookup_project(void *ctx, const char *uid, int64_t *unit_id,
+				 int64_t *total_fen, int *stage)
+{
+	const struct import *im = ctx;
+	return local_lookup_project(im->a.db, uid, unit_id, total_fen, stage);
+}
+
 /* A unit by code, for records_validate (set once unit records are here,
  * as `project add` does). */
 static int lookup_unit(void *ctx, const char *code, int64_t *unit_id)
@@ -696,34 +705,6 @@ static int lookup_unit(void *ctx, const char *code, int64_t *unit_id)
 		return BS_E_NOTFOUND;
 	*unit_id = e->unit_id;
 	return BS_OK;
-}
-
-/* The project a weekly report names, for records_validate. */
-static int lookup_project(void *ctx, const char *uid, int64_t *unit_id, int64_t *total_fen,
-			  int *stage)
-{
-	const struct import *im = ctx;
-	struct lrecord r;
-	struct wire_arena a;
-	Baosong__V1__Project *p;
-	int rv = localdb_record_get(im->a.db, uid, &r);
-	if (rv != BS_OK)
-		return rv;
-	if (strcmp(r.kind, REC_KIND_PROJECT) != 0 || r.deleted) {
-		lrecord_free(&r);
-		return BS_E_NOTFOUND;
-	}
-	wire_arena_init(&a, DECODE_MAX);
-	if ((p = baosong__v1__project__unpack(&a.alloc, r.data_len, r.data)) != NULL) {
-		*unit_id = r.unit_id;
-		*total_fen = p->total_investment_fen;
-		*stage = (int)p->stage;
-		baosong__v1__project__free_unpacked(p, &a.alloc);
-	} else {
-		rv = BS_E_INVAL;
-	}
-	lrecord_free(&r);
-	return rv;
 }
 
 /* ---- the header ------------------------------------------------------------------- */
@@ -1330,7 +1311,7 @@ static int open_device(struct import *im, const char *dir)
 		return rv;
 	}
 	im->now = wire_now_ms();
-	im->lk.project = lookup_project;
+	im->lk.project = import_lookup_project;
 	im->lk.unit = NULL; /* set once the unit records are loaded, if any */
 	im->lk.ctx = im;
 	im->rc.now_ms = im->now;

@@ -2,6 +2,7 @@
  * kinds.h): facts about projects for `project list`, the late and missing
  * period reports, and the review state for `baosong status`. */
 #include "kinds.h"
+#include "cliutil.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -23,22 +24,6 @@
 static void sep(void)
 {
 	fputs("  ", stdout);
-}
-
-static int db_error(int rv)
-{
-	fprintf(stderr, "baosong: 读取本地数据失败 cannot read the local database: %s\n",
-		bs_strerror(rv));
-	return rv;
-}
-
-static int write_error(void)
-{
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "baosong: 输出失败 cannot write the output: %s\n", strerror(errno));
-		return BS_E_IO;
-	}
-	return BS_OK;
 }
 
 /* "2天3小时" for a positive duration. */
@@ -500,7 +485,7 @@ int kinds_report_query(struct localdb *db, const char *kind, enum kinds_query qk
 	if (qk == KINDS_LATE) {
 		late_header(&q);
 		if ((rv = localdb_record_each(db, kind, 0, late_row, &q)) != BS_OK)
-			return db_error(rv);
+			return cli_db_error(rv);
 		if (!csv)
 			printf("共 %u 份迟报 %u late report%s (截止 deadline: %s)\n", q.count,
 			       q.count, q.count == 1 ? "" : "s",
@@ -512,7 +497,7 @@ int kinds_report_query(struct localdb *db, const char *kind, enum kinds_query qk
 		past_periods(&q, n);
 		if ((rv = localdb_record_each(db, kind, 0, collect_key, &q)) != BS_OK) {
 			free(q.keys);
-			return db_error(rv);
+			return cli_db_error(rv);
 		}
 		if (q.nkeys)
 			qsort(q.keys, q.nkeys, sizeof *q.keys, report_key_cmp);
@@ -520,7 +505,7 @@ int kinds_report_query(struct localdb *db, const char *kind, enum kinds_query qk
 		rv = localdb_record_each(db, REC_KIND_PROJECT, 0, missing_row, &q);
 		free(q.keys);
 		if (rv != BS_OK)
-			return db_error(rv);
+			return cli_db_error(rv);
 		if (!csv) {
 			char first[16] = "", last[16] = "";
 			if (q.nperiods) {
@@ -535,7 +520,7 @@ int kinds_report_query(struct localdb *db, const char *kind, enum kinds_query qk
 	if (q.unreadable)
 		fprintf(stderr, "baosong: %u 条记录无法解析 stored records could not be read\n",
 			q.unreadable);
-	return write_error();
+	return cli_write_error();
 }
 
 /* ---- review state for `baosong status` (kinds.h) ---------------------------------------- */
