@@ -553,6 +553,14 @@ static void on_request_done(struct job *j, int commit_err)
 			uv_timer_start(&c->timer, on_conn_timeout, c->srv->opts.idle_timeout_ms,
 				       c->srv->opts.idle_timeout_ms);
 		}
+		if (!rj->resp) {
+			/* The worker could not even start the request (e.g. its
+			 * savepoint failed): a retryable answer, not a closed line. */
+			int err = j->result < 0 ? j->result : BS_E_INTERNAL;
+			if (handler_error_reply(rj->request_id, err, NULL, &rj->resp,
+						&rj->resp_len) != BS_OK)
+				rj->resp = NULL;
+		}
 		rv = rj->resp ? conn_send_plain(c, rj->resp, rj->resp_len) : BS_E_INTERNAL;
 		if (rv != BS_OK)
 			conn_close(c, rv, "reply");
