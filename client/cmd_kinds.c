@@ -1,12 +1,14 @@
 /* cmd_kinds.c - baosong approval, monthly, stats, deal, funding, problem,
- * target, leader and unit: every record kind beyond projects and weekly
- * reports, by one implementation driven by the kinds' protobuf-c
- * descriptors (records_kind()->desc).
+ * target, leader, acceptance, unit and publication: every record kind
+ * beyond projects and weekly reports, by one implementation driven by the
+ * kinds' protobuf-c descriptors (records_kind()->desc).  Each has add,
+ * edit, delete, list and show; the kinds the server publishes (unit,
+ * publication) list and show only.
  *
  * A field FOO_BAR is the option --foo-bar.  Money (an int64 field named
  * *_fen) drops the suffix and is written in 万元 with up to two decimals
  * (--applied 1200.5); an enum takes its Chinese label or English short name
- * (records_enum_parse); a repeated string is given once per value; a
+ * (field_enum_parse); a repeated string is given once per value; a
  * repeated message is given once per entry as KEY=VALUE, keyed by its first
  * field: --funds 2026-10=120.5 (万元), --evidence permit=FILE (the file is
  * hashed with BLAKE2b-256 and becomes one of the record's attachments, sent
@@ -20,7 +22,9 @@
  * review state) are in client/kinds.c.
  *
  * Every change is checked with records_validate, as the server will, for
- * this device's role and unit before it is queued.  Exit status: 64 usage,
+ * this device's role and unit before it is queued.  A record a county role
+ * creates for a project (problem, acceptance ...) belongs to the project's
+ * unit, and the create names that unit (Op.unit_id).  Exit status: 64 usage,
  * 65 bad data (the field named), 66 no such record or file, 77 this
  * device's role may not write the kind. */
 #include <errno.h>
@@ -83,6 +87,7 @@ struct kcmd {
 	const char *const *unique;   /* fields of which one record per value, or NULL */
 	const char *example;         /* an add command */
 	int read_only;               /* published by the server: list and show only */
+	const char *source;          /* read_only: what publishes them */
 };
 
 static const struct kcol approval_cols[] = {
@@ -109,14 +114,21 @@ static const struct kcol leader_cols[] = {
 	{"name", 12}, {"title", 14}, {"phone", 16}, {NULL, 0}};
 static const struct kcol unit_cols[] = {
 	{"code", 14}, {"name", 28}, {"type", 8}, {"region", 6}, {NULL, 0}};
+static const struct kcol acceptance_cols[] = {
+	{"@project", 22}, {"year", 4}, {"result", 6}, {"date", 10}, {"note", 24}, {NULL, 0}};
+static const struct kcol publication_cols[] = {
+	{"number", 4}, {"scope", 6}, {"period", 8}, {"title", 30}, {"results", 6},
+	{"published_at_ms", 16}, {NULL, 0}};
 
 static const char *const approval_unique[] = {"project_uid", "item", NULL};
 static const char *const monthly_unique[] = {"project_uid", "period", NULL};
 static const char *const stats_unique[] = {"project_uid", NULL};
 static const char *const target_unique[] = {"unit_code", "period", NULL};
+static const char *const acceptance_unique[] = {"project_uid", "year", NULL};
 
 enum {
-	K_APPROVAL, K_MONTHLY, K_STATS, K_DEAL, K_FUNDING, K_PROBLEM, K_TARGET, K_LEADER, K_UNIT
+	K_APPROVAL, K_MONTHLY, K_STATS, K_DEAL, K_FUNDING, K_PROBLEM, K_TARGET, K_LEADER, K_UNIT,
+	K_ACCEPTANCE, K_PUBLICATION
 };
 
 static const struct kcmd kcmds[] = {
@@ -164,7 +176,18 @@ static const struct kcmd kcmds[] = {
 		      "baosong leader add --name 张伟 --title 副县长 --phone 0931-1234567", 0},
 	[K_UNIT] = {"unit", REC_KIND_UNIT, "unit",
 		    "单位: the reporting units, as the server publishes them", unit_cols, NULL,
-		    NULL, 1},
+		    NULL, 1, "baosongd unit add"},
+	[K_ACCEPTANCE] = {"acceptance", REC_KIND_ACCEPTANCE, "acceptance check",
+			  "考核验收: the bureau's acceptance check of a project for a year "
+			  "(reviewers and\n  administrators); 未通过 costs the project's unit its "
+			  "reward in that year's assessment",
+			  acceptance_cols, acceptance_unique,
+			  "baosong acceptance add --project 3fa1c2 --year 2026 --result 未通过 "
+			  "--date 2026-11-20 \\\n      --note 配套设施未按期建成", 0, NULL},
+	[K_PUBLICATION] = {"publication", REC_KIND_PUBLICATION, "published assessment",
+			   "考核结果: the bulletins, rankings and assessments the bureau "
+			   "published\n  (`baosong ranking` shows them as tables)",
+			   publication_cols, NULL, NULL, 1, "baosongd assess publish"},
 };
 
 /* ---- small helpers --------------------------------------------------------------- */
@@ -285,7 +308,8 @@ static void build_opts(struct kwork *w, int list, const struct option *extra)
 	for (i = 0; i < w->desc->n_fields; i++) {
 		const ProtobufCFieldDescriptor *f = &w->desc->fields[i];
 		enum fk k = field_kind(f);
-		if (k == FK_NONE || k == FK_HASH || (list && (k == FK_TEXTS || k == FK_ITEMS)))
+		if (k == FK_NONE || k == FK_HASH ||
+		    (list && (k == FK_TEXTS || k == FK_ITEMS || field_ends_with(f->name, "_ms"))))
 			continue;
 		field_opt(f, w->optname[i], sizeof w->optname[i]);
 		w->opts[n++] = (struct option){w->optname[i], required_argument, 0,
@@ -640,7 +664,7 @@ static int set_scalar(struct kwork *w, void *m, const ProtobufCFieldDescriptor *
 	case FK_ENUM:
 		if (!*s) {
 			e = 0;
-		} else if (records_enum_parse(f->descriptor, s, &e) != BS_OK) {
+		} else if (field_enum_parse(f->descriptor, s, &e) != BS_OK) {
 			char choices[400];
 			field_enum_choices(f->descriptor, choices, sizeof choices);
 			snprintf(msg, sizeof msg, "未知的%s“%.40s”", field_zh(w->kc->kind, f->name),
@@ -864,7 +888,9 @@ static void field_hint(const char *kind, const ProtobufCFieldDescriptor *f, char
 	case FK_MONEY: snprintf(out, cap, "WAN"); return;
 	case FK_BP: snprintf(out, cap, "BP|N%%"); return;
 	case FK_SINT:
-	case FK_UINT: snprintf(out, cap, "N"); return;
+	case FK_UINT:
+		snprintf(out, cap, "%s", strcmp(f->name, "year") == 0 ? "YYYY" : "N");
+		return;
 	case FK_BOOL: snprintf(out, cap, "是|否"); return;
 	case FK_ENUM:
 		snprintf(out, cap, "%s", strcmp(f->name, "kind") == 0 ? "KIND" : "VALUE");
@@ -882,7 +908,8 @@ static void field_hint(const char *kind, const ProtobufCFieldDescriptor *f, char
 	}
 	if (field_ref_kind(f))
 		snprintf(out, cap, "ID");
-	else if (field_ends_with(f->name, "_date") || strcmp(f->name, "deadline") == 0)
+	else if (field_ends_with(f->name, "_date") || strcmp(f->name, "deadline") == 0 ||
+		 strcmp(f->name, "date") == 0)
 		snprintf(out, cap, "YYYY-MM-DD");
 	else if (strcmp(f->name, "month") == 0 ||
 		 (strcmp(f->name, "period") == 0 && strcmp(kind, REC_KIND_MONTHLY) == 0))
@@ -1051,6 +1078,20 @@ static int check_role(const struct kwork *w, int role)
 	return BS_E_FORBIDDEN;
 }
 
+/* Approved (已通过) and locked (锁定) records are not changed: BS_E_INVAL,
+ * explained. */
+static int refuse_locked(const struct lrecord *r)
+{
+	int approved = r->review_status == BAOSONG__V1__REVIEW_STATUS__REVIEW_APPROVED;
+	if (!r->locked && !approved)
+		return BS_OK;
+	fprintf(stderr, "baosong: 记录%s，不能修改 %s is %s; changes are refused (%s)\n",
+		approved ? "已审核通过" : "已锁定", r->uid,
+		approved ? "approved" : "locked: its period is closed",
+		approved ? "a reviewer can reopen it" : "the bureau can reopen the period");
+	return BS_E_INVAL;
+}
+
 /* In one transaction: remember where each file is, and queue the change. */
 static int save(struct kwork *w, const char *uid, int64_t unit_id, const uint8_t *data,
 		size_t len, const uint8_t (*att)[LDB_HASH_LEN], size_t natt, uint64_t *seq)
@@ -1125,18 +1166,8 @@ static int kind_write(const struct kcmd *kc, int argc, char **argv, int edit)
 		if ((rv = kfind(w.a.db, kc->kind, argv[optind], &old)) != BS_OK)
 			goto out;
 		have_old = 1;
-		if (old.locked ||
-		    old.review_status == BAOSONG__V1__REVIEW_STATUS__REVIEW_APPROVED) {
-			int approved = old.review_status ==
-				       BAOSONG__V1__REVIEW_STATUS__REVIEW_APPROVED;
-			fprintf(stderr, "baosong: 记录%s，不能修改 %s is %s; edits are refused (%s)\n",
-				approved ? "已审核通过" : "已锁定", old.uid,
-				approved ? "approved" : "locked: its period is closed",
-				approved ? "a reviewer can reopen it"
-					 : "the bureau can reopen the period");
-			rv = BS_E_INVAL;
+		if ((rv = refuse_locked(&old)) != BS_OK)
 			goto out;
-		}
 		if (!(prev = field_unpack(w.desc, &old, &arena))) {
 			fprintf(stderr, "baosong: 本地记录无法解析 the stored record %s cannot be "
 					"read\n", old.uid);
@@ -1210,7 +1241,7 @@ static int kind_write(const struct kcmd *kc, int argc, char **argv, int edit)
 		}
 		rv = BS_OK;
 		if (dw.uid[0]) {
-			fprintf(stderr, "baosong: 已有相同的%s a %s record with the same ",
+			fprintf(stderr, "baosong: 已有相同的%s a record of kind %s with the same ",
 				w.rk->label_zh, kc->cmd);
 			for (i = 0; kc->unique[i]; i++)
 				fprintf(stderr, "%s%s", i ? " and " : "",
@@ -1252,6 +1283,84 @@ out:
 	if (have_old)
 		lrecord_free(&old);
 	free(data);
+	kwork_free(&w);
+	return cli_exit_code(rv);
+usage:
+	kwork_free(&w);
+	return rv;
+}
+
+/* ---- delete --------------------------------------------------------------------------- */
+
+static void delete_help(const struct kwork *w)
+{
+	printf("baosong %s delete ID [--dir DIR]\n"
+	       "  Delete one %s record (%s): the next `baosong sync` sends the deletion, "
+	       "and the\n  server keeps the record's history in its audit trail.  ID is "
+	       "its id or its\n  first %u or more characters.  Approved (已通过) or locked "
+	       "(锁定) records cannot\n  be deleted; only a role that may write %s "
+	       "records may delete one.\n"
+	       "Example:\n  baosong %s delete 9b0e1f\n",
+	       w->kc->cmd, w->kc->en, w->rk->label_zh, UID_PREFIX_MIN, w->kc->cmd, w->kc->cmd);
+}
+
+static int kind_delete(const struct kcmd *kc, int argc, char **argv)
+{
+	struct kwork w;
+	struct lrecord old;
+	struct wire_arena a;
+	ProtobufCMessage *m = NULL;
+	char what[600];
+	uint64_t seq = 0;
+	int have_old = 0, role, c, rv;
+
+	if ((rv = kwork_init(&w, kc, argc)) != BS_OK)
+		goto out;
+	w.opts[0] = (struct option){"dir", required_argument, 0, 'd'};
+	w.opts[1] = (struct option){"help", no_argument, 0, 'h'};
+	w.opts[2] = (struct option){0, 0, 0, 0};
+	while ((c = getopt_long(argc, argv, "d:h", w.opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': w.dir = optarg; break;
+		case 'h': delete_help(&w); goto out;
+		default: rv = EX_USAGE_; goto usage;
+		}
+	}
+	if (argc - optind != 1) {
+		fprintf(stderr, "baosong %s delete: give one record id (see --help)\n", kc->cmd);
+		rv = EX_USAGE_;
+		goto usage;
+	}
+	if ((rv = app_open_cli(w.dir, &w.a, &w.srv)) != BS_OK)
+		goto out;
+	role = w.srv.role > 0 ? w.srv.role : REC_ROLE_REPORTER;
+	if ((rv = check_role(&w, role)) != BS_OK ||
+	    (rv = kfind(w.a.db, kc->kind, argv[optind], &old)) != BS_OK)
+		goto out;
+	have_old = 1;
+	if ((rv = refuse_locked(&old)) != BS_OK)
+		goto out;
+	/* The deletion carries the last content (the server keeps it, and a
+	 * closed period is recognised by it), without attachments. */
+	rv = localdb_change(w.a.db, kc->kind, old.uid, old.unit_id, old.data, old.data_len, NULL,
+			    0, 1, w.now, &seq);
+	if (rv != BS_OK) {
+		fprintf(stderr, "baosong: 保存失败 cannot save: %s\n", bs_strerror(rv));
+		goto out;
+	}
+	m = field_unpack(w.desc, &old, &a);
+	field_describe(w.a.db, &old, m, what, sizeof what);
+	printf("%s\n", old.uid);
+	fprintf(stderr, "已删除 deleted ");
+	table_text(stderr, what, 0, NULL);
+	fprintf(stderr, " (待发送 queued as #%llu; `baosong sync` sends it)\n",
+		(unsigned long long)seq);
+	rv = cli_write_error();
+out:
+	if (m)
+		protobuf_c_message_free_unpacked(m, &a.alloc);
+	if (have_old)
+		lrecord_free(&old);
 	kwork_free(&w);
 	return cli_exit_code(rv);
 usage:
@@ -1303,7 +1412,7 @@ static int filter_prepare(struct kwork *w, struct filter *fl, const struct assig
 		}
 		return BS_OK;
 	case FK_ENUM: {
-		if (records_enum_parse(as->f->descriptor, as->value, &fl->e) != BS_OK) {
+		if (field_enum_parse(as->f->descriptor, as->value, &fl->e) != BS_OK) {
 			char choices[400];
 			field_enum_choices(as->f->descriptor, choices, sizeof choices);
 			fprintf(stderr, "baosong: 未知的%s unknown value '%s'; choices: %s\n",
@@ -1591,7 +1700,8 @@ static void list_help(const struct kwork *w)
 	       w->kc->en, w->rk->label_zh);
 	for (i = 0; i < w->desc->n_fields; i++) {
 		enum fk k = field_kind(&w->desc->fields[i]);
-		if (k != FK_NONE && k != FK_HASH && k != FK_TEXTS && k != FK_ITEMS)
+		if (k != FK_NONE && k != FK_HASH && k != FK_TEXTS && k != FK_ITEMS &&
+		    !field_ends_with(w->desc->fields[i].name, "_ms"))
 			print_field_help(w, &w->desc->fields[i], 1);
 	}
 	printf("  --review R                        待审|退回|已通过|锁定 "
@@ -1886,12 +1996,13 @@ static void kind_usage(const struct kcmd *kc, FILE *f)
 			   "  baosong %s show ID\n",
 			kc->cmd, kc->about, kc->cmd, kc->cmd);
 	else
-		fprintf(f, "baosong %s add|edit|list|show ... [--dir DIR]\n  %s\n"
+		fprintf(f, "baosong %s add|edit|delete|list|show ... [--dir DIR]\n  %s\n"
 			   "  baosong %s add --FIELD VALUE ...\n"
 			   "  baosong %s edit ID --FIELD VALUE ...\n"
+			   "  baosong %s delete ID\n"
 			   "  baosong %s list [--FIELD VALUE]... [--csv]\n"
 			   "  baosong %s show ID\n",
-			kc->cmd, kc->about, kc->cmd, kc->cmd, kc->cmd, kc->cmd);
+			kc->cmd, kc->about, kc->cmd, kc->cmd, kc->cmd, kc->cmd, kc->cmd);
 	fprintf(f, "  `baosong %s SUBCOMMAND --help` lists the fields.\n", kc->cmd);
 }
 
@@ -1912,18 +2023,21 @@ static int kind_main(const struct kcmd *kc, int argc, char **argv)
 		return kind_write(kc, argc - 1, cli_name_argv(argv + 1, name), 0);
 	if (!kc->read_only && !strcmp(sub, "edit"))
 		return kind_write(kc, argc - 1, cli_name_argv(argv + 1, name), 1);
+	if (!kc->read_only && !strcmp(sub, "delete"))
+		return kind_delete(kc, argc - 1, cli_name_argv(argv + 1, name));
 	if (!strcmp(sub, "list"))
 		return kind_list(kc, argc - 1, cli_name_argv(argv + 1, name));
 	if (!strcmp(sub, "show"))
 		return kind_show(kc, argc - 1, cli_name_argv(argv + 1, name));
-	if (kc->read_only && (!strcmp(sub, "add") || !strcmp(sub, "edit"))) {
+	if (kc->read_only &&
+	    (!strcmp(sub, "add") || !strcmp(sub, "edit") || !strcmp(sub, "delete"))) {
 		fprintf(stderr, "baosong %s: %s由服务器发布 %s records are published by the "
-				"server (baosongd unit add); `baosong pull` fetches them\n",
-			kc->cmd, field_kind_zh(kc->kind), kc->kind);
+				"server (%s); `baosong pull` fetches them\n",
+			kc->cmd, field_kind_zh(kc->kind), kc->kind, kc->source);
 		return cli_exit_code(BS_E_FORBIDDEN);
 	}
 	fprintf(stderr, "baosong %s: unknown subcommand (%s)\n", kc->cmd,
-		kc->read_only ? "list, show" : "add, edit, list, show");
+		kc->read_only ? "list, show" : "add, edit, delete, list, show");
 	return EX_USAGE_;
 }
 
@@ -1936,4 +2050,9 @@ int cmd_problem(int argc, char **argv) { return kind_main(&kcmds[K_PROBLEM], arg
 int cmd_target(int argc, char **argv) { return kind_main(&kcmds[K_TARGET], argc, argv); }
 int cmd_leader(int argc, char **argv) { return kind_main(&kcmds[K_LEADER], argc, argv); }
 int cmd_unit(int argc, char **argv) { return kind_main(&kcmds[K_UNIT], argc, argv); }
+int cmd_acceptance(int argc, char **argv) { return kind_main(&kcmds[K_ACCEPTANCE], argc, argv); }
+int cmd_publication(int argc, char **argv)
+{
+	return kind_main(&kcmds[K_PUBLICATION], argc, argv);
+}
 

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "err.h"
 #include "money.h"
@@ -14,7 +15,8 @@
 #include "wire.h"
 
 #define UID_SHOW 8
-#define DECODE_MAX (256u * 1024u) /* protobuf-c memory for one record */
+#define DECODE_MAX (256u * 1024u) /* protobuf-c memory for one record, at least */
+#define DECODE_RATIO 40u          /* ... or this many times its encoded size */
 
 /* ---- labels -------------------------------------------------------------------- */
 
@@ -74,6 +76,22 @@ static const struct flabel {
 	{REC_KIND_UNIT, "name", "单位名称", "单位名称"},
 	{REC_KIND_UNIT, "type", "单位类型", "类型"},
 	{REC_KIND_UNIT, "region", "行政区划代码", "区划"},
+	{REC_KIND_ACCEPTANCE, "project_uid", "项目", "项目"},
+	{REC_KIND_ACCEPTANCE, "year", "考核年度", "年度"},
+	{REC_KIND_ACCEPTANCE, "result", "验收结果", "结果"},
+	{REC_KIND_ACCEPTANCE, "date", "验收日期", "验收日期"},
+	{REC_KIND_PUBLICATION, "scope", "考核类别", "类别"},
+	{REC_KIND_PUBLICATION, "period", "考核期间", "期间"},
+	{REC_KIND_PUBLICATION, "title", "标题", "标题"},
+	{REC_KIND_PUBLICATION, "scheme_year", "考核方案年度", "方案年度"},
+	{REC_KIND_PUBLICATION, "scheme_version", "考核方案版本", "方案版本"},
+	{REC_KIND_PUBLICATION, "indicators", "考核指标", "指标"},
+	{REC_KIND_PUBLICATION, "grades", "等级划分(分)", "等级"},
+	{REC_KIND_PUBLICATION, "published_at_ms", "发布时间", "发布时间"},
+	{REC_KIND_PUBLICATION, "as_of_ms", "统计截至", "统计截至"},
+	{REC_KIND_PUBLICATION, "results", "各单位名次", "单位数"},
+	{REC_KIND_PUBLICATION, "digest", "摘要", "摘要"},
+	{REC_KIND_PUBLICATION, "number", "发布编号", "编号"},
 	/* fields of repeated entries */
 	{NULL, "month", "月份", "月份"},
 	{NULL, "amount_fen", "金额", "金额"},
@@ -135,6 +153,8 @@ static const struct summary {
 	{REC_KIND_TARGET, {"unit_code", "period", NULL}},
 	{REC_KIND_LEADER, {"name", NULL, NULL}},
 	{REC_KIND_UNIT, {"name", NULL, NULL}},
+	{REC_KIND_ACCEPTANCE, {"year", "result", "@project"}},
+	{REC_KIND_PUBLICATION, {"title", "period", NULL}},
 };
 
 /* The review state in a word: 待审 / 退回 / 已通过 / 锁定, "" for none. */
@@ -314,6 +334,63 @@ static size_t enum_prefix_len(const ProtobufCEnumDescriptor *d)
 	return n;
 }
 
+/* Chinese labels for enums common/records.c has none for yet (by value,
+ * without gaps); records_enum_label and records_enum_parse come first. */
+static const char *const acceptance_result_zh[] = {"未指定", "通过", "未通过"};
+static const char *const assess_scope_zh[] = {"未指定", "周通报", "月通报", "季评比", "年考核"};
+static const struct enum_zh {
+	const ProtobufCEnumDescriptor *d;
+	const char *const *zh;
+	size_t n;
+} enums_zh[] = {
+	{&baosong__v1__acceptance_result__descriptor, acceptance_result_zh,
+	 sizeof acceptance_result_zh / sizeof acceptance_result_zh[0]},
+	{&baosong__v1__assess_scope__descriptor, assess_scope_zh,
+	 sizeof assess_scope_zh / sizeof assess_scope_zh[0]},
+};
+
+const char *field_enum_label(const ProtobufCEnumDescriptor *d, int value)
+{
+	const char *zh = records_enum_label(d, value);
+	size_t i;
+	if (zh || value < 0 || !protobuf_c_enum_descriptor_get_value(d, value))
+		return zh;
+	for (i = 0; i < sizeof enums_zh / sizeof enums_zh[0]; i++)
+		if (enums_zh[i].d == d && (size_t)value < enums_zh[i].n)
+			return enums_zh[i].zh[value];
+	return NULL;
+}
+
+int field_enum_parse(const ProtobufCEnumDescriptor *d, const char *text, int *value)
+{
+	size_t plen, n, i, len;
+	if (records_enum_parse(d, text, value) == BS_OK)
+		return BS_OK;
+	if (!text)
+		return BS_E_INVAL;
+	while (*text == ' ' || *text == '\t')
+		text++;
+	n = strlen(text);
+	while (n > 0 && (text[n - 1] == ' ' || text[n - 1] == '\t'))
+		n--;
+	if (n == 0)
+		return BS_E_INVAL;
+	plen = enum_prefix_len(d);
+	for (i = 0; i < d->n_values; i++) {
+		const ProtobufCEnumValue *v = &d->values[i];
+		const char *zh = field_enum_label(d, v->value);
+		len = strlen(v->name);
+		if ((zh && strlen(zh) == n && memcmp(zh, text, n) == 0) ||
+		    (len == n && strncasecmp(v->name, text, n) == 0) ||
+		    (v->value != 0 && len > plen && len - plen == n &&
+		     strncasecmp(v->name + plen, text, n) == 0)) {
+			*value = v->value;
+			return BS_OK;
+		}
+	}
+	return BS_E_INVAL;
+}
+
 /* "县级 市级 省级 国家级 (county city province national)" */
 void field_enum_choices(const ProtobufCEnumDescriptor *d, char *out, size_t cap)
 {
@@ -325,7 +402,7 @@ void field_enum_choices(const ProtobufCEnumDescriptor *d, char *out, size_t cap)
 			used += (size_t)snprintf(out + used, cap - used, " (");
 		for (i = 0; i < d->n_values && used < cap; i++) {
 			const ProtobufCEnumValue *v = &d->values[i];
-			const char *zh = records_enum_label(d, v->value);
+			const char *zh = field_enum_label(d, v->value);
 			char en[64];
 			if (v->value == 0)
 				continue;
@@ -356,6 +433,14 @@ static void fmt_bp(int64_t bp, char *out, size_t cap)
 	int64_t a = bp < 0 ? -bp : bp;
 	snprintf(out, cap, "%s%lld.%02lld%%", bp < 0 ? "-" : "", (long long)(a / 100),
 		 (long long)(a % 100));
+}
+
+/* Centi-points (scores: 8520 = 85.20 分) with two decimals. */
+static void fmt_centi(int64_t c, char *out, size_t cap)
+{
+	uint64_t a = c < 0 ? 0u - (uint64_t)c : (uint64_t)c;
+	snprintf(out, cap, "%s%llu.%02llu", c < 0 ? "-" : "", (unsigned long long)(a / 100),
+		 (unsigned long long)(a % 100));
 }
 
 /* One entry of a repeated message: "KEY=VALUE" with labels and 万元; a
@@ -402,7 +487,12 @@ void field_format(const char *kind, const void *m, const ProtobufCFieldDescripto
 		fmt_bp(field_sint(m, f), out, cap);
 		break;
 	case FK_SINT:
-		snprintf(out, cap, "%lld", (long long)field_sint(m, f));
+		if (field_ends_with(f->name, "_ms") && field_sint(m, f) > 0)
+			field_format_time(field_sint(m, f), out, cap);
+		else if (field_ends_with(f->name, "_c"))
+			fmt_centi(field_sint(m, f), out, cap);
+		else
+			snprintf(out, cap, "%lld", (long long)field_sint(m, f));
 		break;
 	case FK_UINT:
 		snprintf(out, cap, "%llu", (unsigned long long)field_uint(m, f));
@@ -412,7 +502,7 @@ void field_format(const char *kind, const void *m, const ProtobufCFieldDescripto
 		break;
 	case FK_ENUM: {
 		int v = field_enum(m, f);
-		const char *zh = records_enum_label(f->descriptor, v);
+		const char *zh = field_enum_label(f->descriptor, v);
 		if (v == 0)
 			break; /* not given: blank, not 未指定 */
 		if (zh)
@@ -468,6 +558,13 @@ void field_format(const char *kind, const void *m, const ProtobufCFieldDescripto
 
 /* ---- records ------------------------------------------------------------------- */
 
+/* Memory protobuf-c may use for data of len bytes: a publication (up to
+ * REC_PUB_DATA_MAX, hundreds of units) takes more than one record. */
+static size_t decode_cap(size_t len)
+{
+	return len > DECODE_MAX / DECODE_RATIO ? len * DECODE_RATIO : DECODE_MAX;
+}
+
 /* A record of kind uid, unpacked; NULL if absent, deleted or unreadable.
  * Free with protobuf_c_message_free_unpacked(m, &a->alloc). */
 ProtobufCMessage *field_load(struct localdb *db, const char *kind, const char *uid,
@@ -479,7 +576,7 @@ ProtobufCMessage *field_load(struct localdb *db, const char *kind, const char *u
 	if (!rk || !uid || !uid[0] || localdb_record_get(db, uid, &r) != BS_OK)
 		return NULL;
 	if (strcmp(r.kind, kind) == 0 && !r.deleted) {
-		wire_arena_init(a, DECODE_MAX);
+		wire_arena_init(a, decode_cap(r.data_len));
 		m = protobuf_c_message_unpack(rk->desc, &a->alloc, r.data_len, r.data);
 	}
 	if (m && rec) {
@@ -493,7 +590,7 @@ ProtobufCMessage *field_load(struct localdb *db, const char *kind, const char *u
 ProtobufCMessage *field_unpack(const ProtobufCMessageDescriptor *d, const struct lrecord *r,
 			       struct wire_arena *a)
 {
-	wire_arena_init(a, DECODE_MAX);
+	wire_arena_init(a, decode_cap(r->data_len));
 	return protobuf_c_message_unpack(d, &a->alloc, r->data_len, r->data);
 }
 

@@ -65,6 +65,12 @@ const char *field_brief(const char *kind, const char *field);
 const char *field_kind_zh(const char *kind);
 /* The review state in a word: 待审, 退回, 已通过, 锁定, or "" for none. */
 const char *field_review_word(const struct lrecord *r);
+/* An enum value's Chinese label (records_enum_label, or this file's own
+ * for enums common/records.c has none for), NULL if none; and the value
+ * text names: that label, the value's name or its short English name
+ * ("failed" for ACCEPTANCE_FAILED).  0 or BS_E_INVAL. */
+const char *field_enum_label(const ProtobufCEnumDescriptor *d, int value);
+int field_enum_parse(const ProtobufCEnumDescriptor *d, const char *text, int *value);
 /* The non-zero values of d: "县级 市级 省级 国家级 (county city province
  * national)". */
 void field_enum_choices(const ProtobufCEnumDescriptor *d, char *out, size_t cap);
@@ -72,7 +78,8 @@ void field_enum_choices(const ProtobufCEnumDescriptor *d, char *out, size_t cap)
 enum field_fmt { FMT_TABLE, FMT_CSV, FMT_SHOW };
 
 /* Field f of m as text into out: enums by Chinese label (blank when not
- * given), money in 万元 with two decimals, basis points as "15.00%".  A
+ * given), money in 万元 with two decimals, basis points as "15.00%",
+ * times (*_ms) in Beijing time, centi-points (*_c) as "85.20".  A
  * repeated message in FMT_TABLE is its sum (money values) or its count;
  * otherwise its entries as field_format_item, joined by "；". */
 void field_format(const char *kind, const void *m, const ProtobufCFieldDescriptor *f,

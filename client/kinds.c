@@ -573,5 +573,5 @@ int kinds_print_review(struct localdb *db)
 	if (rw.waiting)
 		printf("待审核 awaiting review: %u 条 record%s\n", rw.waiting,
 		       rw.waiting == 1 ? "" : "s");
-	return BS_OK;
+	return kinds_print_ranking(db);
 }

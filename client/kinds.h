@@ -1,7 +1,8 @@
 /* kinds.h - what client/cmd_kinds.c offers the other commands: facts about
  * projects drawn from the other record kinds (for `baosong project list`),
  * the late and missing period reports (`report list`, `monthly list`), and
- * the review state of this device's records (`baosong status`).
+ * the review state of this device's records and its unit's place in the
+ * newest assessment (`baosong status`).
  *
  * Everything reads the local database only; output goes to stdout, errors
  * are explained on stderr.  Returns 0 or a negative BS_E_* code. */
@@ -41,8 +42,21 @@ int kinds_report_query(struct localdb *db, const char *kind, enum kinds_query q,
 		       int csv, int64_t now_ms);
 
 /* For `baosong status`: the records the reviewers returned (退回), each with
- * the reviewer's comment, and how many await review.  Prints nothing when
- * there is neither. */
+ * the reviewer's comment, and how many await review, then (with
+ * kinds_print_ranking) this unit's place in the newest published result.
+ * Prints nothing when there is none of these. */
 int kinds_print_review(struct localdb *db);
+
+/* One line: the newest publication this device pulled and this unit's
+ * place in it (rank/units ranked, shared, grade); nothing when none was
+ * pulled.  In client/cmd_rank.c. */
+int kinds_print_ranking(struct localdb *db);
+
+/* The commands of the kinds added with the assessment (the others are in
+ * commands.h): acceptance checks and the published results as records
+ * (client/cmd_kinds.c), and the results as rankings (client/cmd_rank.c). */
+int cmd_acceptance(int argc, char **argv);
+int cmd_publication(int argc, char **argv);
+int cmd_ranking(int argc, char **argv);
 
 #endif

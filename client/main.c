@@ -13,6 +13,7 @@
 #include "commands.h"
 #include "err.h"
 #include "keys.h"
+#include "kinds.h"
 #include "log.h"
 #include "net.h"
 #include "wire.h"
@@ -40,7 +41,14 @@ static void usage(FILE *f)
 		"  baosong problem add|edit|list|show ...     问题清单 problems\n"
 		"  baosong target add|edit|list|show ...      目标任务 targets (admin)\n"
 		"  baosong leader add|edit|list|show ...      包抓领导 leaders (admin)\n"
+		"  baosong acceptance add|edit|delete|list|show ...\n"
+		"                                             考核验收 acceptance checks "
+		"(reviewer, admin)\n"
 		"  baosong unit list|show ...                 单位 the units\n"
+		"  baosong ranking [list|show] ...            考核结果 published bulletins, "
+		"rankings,\n"
+		"                                             assessments, this unit's place\n"
+		"  baosong publication list|show ...          考核结果 the same as records\n"
 		"  baosong import FILE.csv [--partial] [--dry-run]\n"
 		"      Projects (the plan table) or weekly reports from a spreadsheet's CSV\n"
 		"      (UTF-8 or GB18030).\n"
@@ -388,6 +396,12 @@ int main(int argc, char **argv)
 		return cmd_leader(argc, argv);
 	if (!strcmp(cmd, "unit"))
 		return cmd_unit(argc, argv);
+	if (!strcmp(cmd, "acceptance"))
+		return cmd_acceptance(argc, argv);
+	if (!strcmp(cmd, "publication"))
+		return cmd_publication(argc, argv);
+	if (!strcmp(cmd, "ranking"))
+		return cmd_ranking(argc, argv);
 	if (!strcmp(cmd, "import"))
 		return cmd_import(argc, argv);
 	if (!strcmp(cmd, "review"))

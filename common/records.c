@@ -757,6 +757,62 @@ static int validate_unit(const ProtobufCMessage *m, const struct vctx *v)
 	return BS_OK;
 }
 
+/* ---- acceptance checks and publications ---- */
+
+static int validate_acceptance(const ProtobufCMessage *m, const struct vctx *v)
+{
+	const Baosong__V1__Acceptance *a = (const Baosong__V1__Acceptance *)m;
+	const struct rec_lookup *lk = v->c->lookup;
+	struct rec_error *err = v->err;
+	int64_t unit = 0, total = 0;
+	int stage = 0, rv;
+
+	if (!is_set(a->project_uid) || !records_uid_valid(a->project_uid))
+		return fail(err, "project_uid", "项目标识无效");
+	if (a->year < 2000 || a->year > 2200)
+		return fail(err, "year", "考核年度须在 2000 至 2200 之间");
+	if ((rv = check_enum(err, "result", &baosong__v1__acceptance_result__descriptor,
+			     (int)a->result, "验收结果")) ||
+	    (rv = check_date(err, "date", a->date, 0, NULL)) ||
+	    (rv = check_text(err, "note", a->note, REC_TEXT_MAX, 0, 1)))
+		return rv;
+	if (a->result == BAOSONG__V1__ACCEPTANCE_RESULT__ACCEPTANCE_RESULT_UNSPECIFIED)
+		return fail(err, "result", "须填写验收结果（通过或未通过）");
+	if (!lk || !lk->project)
+		return BS_OK;
+	rv = lk->project(lk->ctx, a->project_uid, &unit, &total, &stage);
+	if (rv == BS_E_NOTFOUND)
+		return fail(err, "project_uid", "项目不存在");
+	if (rv != BS_OK)
+		return rv;
+	/* It counts against the project's own unit, whoever records it. */
+	if (unit != v->c->unit_id)
+		return forbid(err, "project_uid", "验收记录须属于项目所属单位");
+	return BS_OK;
+}
+
+static int validate_publication(const ProtobufCMessage *m, const struct vctx *v)
+{
+	const Baosong__V1__Publication *p = (const Baosong__V1__Publication *)m;
+	struct rec_error *err = v->err;
+	size_t i;
+	int rv;
+
+	if ((rv = check_enum(err, "scope", &baosong__v1__assess_scope__descriptor, (int)p->scope,
+			     "考核周期")))
+		return rv;
+	if (p->scope == BAOSONG__V1__ASSESS_SCOPE__ASSESS_SCOPE_UNSPECIFIED)
+		return fail(err, "scope", "须指明周期类型");
+	if ((rv = check_text(err, "period", p->period, 16, 1, 0)) ||
+	    (rv = check_text(err, "title", p->title, REC_NAME_MAX, 1, 0)))
+		return rv;
+	for (i = 0; i < p->n_results; i++)
+		if (!p->results[i]->unit_code || !unit_code_ok(p->results[i]->unit_code) ||
+		    p->results[i]->n_scores_c != p->n_indicators)
+			return failf(err, "results", "第 %zu 个结果无效", i + 1);
+	return BS_OK;
+}
+
 /* ---- the kinds ---- */
 
 #define W(role) REC_ROLE_BIT(REC_ROLE_##role)
@@ -781,6 +837,9 @@ static const struct rec_kind kinds[] = {
 	{REC_KIND_TARGET, "目标任务", &baosong__v1__target__descriptor, W(ADMIN), 0, 0, NULL},
 	{REC_KIND_LEADER, "包抓领导", &baosong__v1__leader__descriptor, W(ADMIN), 1, 0, NULL},
 	{REC_KIND_UNIT, "单位", &baosong__v1__unit_info__descriptor, 0, 1, 0, NULL},
+	{REC_KIND_ACCEPTANCE, "考核验收", &baosong__v1__acceptance__descriptor,
+	 W(REVIEWER) | W(ADMIN), 0, 0, NULL},
+	{REC_KIND_PUBLICATION, "考核结果", &baosong__v1__publication__descriptor, 0, 1, 0, NULL},
 };
 #define N_KINDS (sizeof kinds / sizeof kinds[0])
 
@@ -788,7 +847,8 @@ static const struct rec_kind kinds[] = {
 static const validate_fn validators[] = {
 	validate_project, validate_approval, validate_weekly, validate_monthly,
 	validate_stats,   validate_deal,     validate_funding, validate_problem,
-	validate_target,  validate_leader,   validate_unit,
+	validate_target,  validate_leader,   validate_unit,   validate_acceptance,
+	validate_publication,
 };
 _Static_assert(sizeof validators / sizeof validators[0] == N_KINDS, "a validator per kind");
 
@@ -840,7 +900,7 @@ static int validate(const char *kind, const uint8_t *data, size_t len, const str
 	}
 	if (check_role && !role_may_write(&kinds[i], c->role))
 		return forbid(err, "kind", "此角色不能填报该类记录");
-	if (len > REC_DATA_MAX) {
+	if (len > (strcmp(kind, REC_KIND_PUBLICATION) ? REC_DATA_MAX : REC_PUB_DATA_MAX)) {
 		fail(err, "data", "记录过大");
 		return BS_E_TOOBIG;
 	}

@@ -25,8 +25,11 @@
 #define REC_KIND_TARGET "target"
 #define REC_KIND_LEADER "leader"
 #define REC_KIND_UNIT "unit"
+#define REC_KIND_ACCEPTANCE "acceptance"     /* 考核验收, by the bureau */
+#define REC_KIND_PUBLICATION "publication"   /* published assessment, by the server */
 #define REC_UID_LEN 32
 #define REC_DATA_MAX (16u * 1024u)   /* encoded record data */
+#define REC_PUB_DATA_MAX (48u * 1024u) /* a publication (server-written; fits a pull page) */
 #define REC_ATTACH_MAX 32u           /* attachments per record */
 #define REC_TEXT_MAX 2000u           /* bytes of one free-text field */
 #define REC_NAME_MAX 200u            /* bytes of a name */

@@ -31,7 +31,14 @@
 #define DEFAULT_DB "baosong.db"
 #define DEFAULT_TOKEN_TTL_MS (7 * DAY_MS)
 #define MAX_TOKEN_TTL_MS (366 * DAY_MS)
-#define WHEN_LEN 32 /* "YYYY-MM-DD HH:MM:SS" and room to spare */
+#define WHEN_LEN ADMIN_WHEN_LEN
+#define now_ms admin_now_ms
+#define format_local admin_format_local
+#define open_db admin_open_db
+#define audit_cli admin_audit
+#define finish admin_finish
+#define fail admin_fail
+#define usage_error admin_usage_error
 
 struct name {
 	const char *en;
@@ -75,7 +82,7 @@ static const char *name_en(const struct name *table, int n, int i)
 __attribute__((format(printf, 2, 3)))
 #endif
 /* Print "baosongd: <what>: <reason>" and return the exit status for rv. */
-static int fail(int rv, const char *fmt, ...)
+int admin_fail(int rv, const char *fmt, ...)
 {
 	va_list ap;
 	fputs("baosongd: ", stderr);
@@ -94,7 +101,7 @@ static int fail(int rv, const char *fmt, ...)
 #if defined(__GNUC__)
 __attribute__((format(printf, 1, 2)))
 #endif
-static int usage_error(const char *fmt, ...)
+int admin_usage_error(const char *fmt, ...)
 {
 	va_list ap;
 	fputs("baosongd: ", stderr);
@@ -122,7 +129,7 @@ static void csv_field(const char *s, int last)
 	putchar(last ? '\n' : ',');
 }
 
-static int64_t now_ms(void)
+int64_t admin_now_ms(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
@@ -130,7 +137,7 @@ static int64_t now_ms(void)
 }
 
 /* "YYYY-MM-DD HH:MM" (or with seconds) in Asia/Shanghai. */
-static void format_local(int64_t ms, int seconds, char out[WHEN_LEN])
+void admin_format_local(int64_t ms, int seconds, char out[ADMIN_WHEN_LEN])
 {
 	int64_t days = period_local_days(ms);
 	int64_t in_day = (ms + SHANGHAI_OFFSET_MS - days * DAY_MS) / 1000;
@@ -148,7 +155,7 @@ static void format_local(int64_t ms, int seconds, char out[WHEN_LEN])
 
 /* Open the database of an administrator command.  Only init may create
  * it: a mistyped --db must not silently start an empty database. */
-static int open_db(const char *path, int readonly, struct store **st)
+int admin_open_db(const char *path, int readonly, struct store **st)
 {
 	struct stat sb;
 	int rv;
@@ -179,7 +186,7 @@ static int open_db(const char *path, int readonly, struct store **st)
 /* ---- audit rows of these commands ---- */
 
 /* Append one row for a change made from the command line (actor 0s). */
-static int audit_cli(struct store *st, int64_t now, const char *action, const char *kind,
+int admin_audit(struct store *st, int64_t now, const char *action, const char *kind,
 		     const char *subject, uint64_t rev, const uint8_t *after, size_t after_len,
 		     const char *detail)
 {
@@ -197,7 +204,7 @@ static int audit_cli(struct store *st, int64_t now, const char *action, const ch
 }
 
 /* Finish a transaction: commit when rv is BS_OK, roll back otherwise. */
-static int finish(struct store *st, int rv)
+int admin_finish(struct store *st, int rv)
 {
 	if (rv == BS_OK)
 		return store_commit(st);
@@ -937,6 +944,8 @@ static int cmd_audit_verify(int argc, char **argv)
 		return ex;
 	rv = store_audit_verify(st, &rows, &problems, print_problem, &v);
 	if (rv == BS_OK)
+		rv = admin_assess_verify_all(st, &problems, print_problem, &v);
+	if (rv == BS_OK)
 		rv = store_audit_head(st, &head, mac);
 	if (rv != BS_OK) {
 		ex = fail(rv, "cannot check the audit trail of %s", db);
@@ -945,7 +954,7 @@ static int cmd_audit_verify(int argc, char **argv)
 	if (problems == 0) {
 		sodium_bin2hex(hex, sizeof hex, mac, sizeof mac);
 		printf("审计记录完整 audit trail intact: %llu rows checked, every record matches "
-		       "its newest audit row\n"
+		       "its newest audit row, every publication recomputes from its stored inputs\n"
 		       "最新 head: seq %llu, mac %s\n",
 		       (unsigned long long)rows, (unsigned long long)head, hex);
 		ex = 0;
@@ -1103,7 +1112,8 @@ static int dispatch(const char *group, const struct subcommand *subs, size_t n,
 int admin_is_command(const char *cmd)
 {
 	return !strcmp(cmd, "init") || !strcmp(cmd, "unit") || !strcmp(cmd, "token") ||
-	       !strcmp(cmd, "device") || !strcmp(cmd, "backup") || !strcmp(cmd, "audit");
+	       !strcmp(cmd, "device") || !strcmp(cmd, "backup") || !strcmp(cmd, "audit") ||
+	       !strcmp(cmd, "scheme") || !strcmp(cmd, "assess") || !strcmp(cmd, "export");
 }
 
 int admin_main(int argc, char **argv)
@@ -1134,6 +1144,8 @@ int admin_main(int argc, char **argv)
 	if (!strcmp(cmd, "audit"))
 		return dispatch(cmd, audit_cmds, sizeof audit_cmds / sizeof audit_cmds[0],
 				audit_usage, argc, argv);
+	if (!strcmp(cmd, "scheme") || !strcmp(cmd, "assess") || !strcmp(cmd, "export"))
+		return admin_assess_main(argc, argv);
 	return usage_error("unknown command '%s'", cmd);
 }
 
@@ -1147,5 +1159,10 @@ const char *admin_usage_summary(void)
 	       "      the database; each has --help (baosongd unit --help).\n"
 	       "  baosongd audit verify|list [--db FILE]\n"
 	       "      Check the hash-chained audit trail (exit 65 if it was tampered\n"
-	       "      with) or show it newest first (baosongd audit --help).\n";
+	       "      with) or show it newest first (baosongd audit --help).\n"
+	       "  baosongd scheme set|show|list|example, assess compute|publish|list|\n"
+	       "      show|verify|export, export plan\n"
+	       "      Assessment schemes, monthly bulletins (月通报), quarterly rankings\n"
+	       "      (季评比), annual assessments (年考核) and their CSV/XLSX/HTML\n"
+	       "      (baosongd assess --help).\n";
 }

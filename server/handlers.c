@@ -336,6 +336,13 @@ static int reject(struct op_outcome *o, int err, const char *detail)
 	return BS_OK;
 }
 
+/* Kinds the bureau's reviewers write for any unit: problem lists (问题清单)
+ * and acceptance checks (考核验收). */
+static int reviewer_kind(const char *kind)
+{
+	return !strcmp(kind, REC_KIND_PROBLEM) || !strcmp(kind, REC_KIND_ACCEPTANCE);
+}
+
 /* Apply one op.  Returns 0 with *o filled (applied, conflict or rejected),
  * or a retryable error that stops the batch without recording the op. */
 static int apply_op(struct store *st, const struct session_who *who, const Baosong__V1__Op *op,
@@ -380,7 +387,7 @@ static int apply_op(struct store *st, const struct session_who *who, const Baoso
 	found = rv == BS_OK;
 	if (found) {
 		if (who->role != ROLE_ADMIN && existing.unit_id != who->unit_id &&
-		    !(who->role == ROLE_REVIEWER && !strcmp(op->kind, REC_KIND_PROBLEM)) &&
+		    !(who->role == ROLE_REVIEWER && reviewer_kind(op->kind)) &&
 		    !(who->role == ROLE_STATISTICS && !strcmp(op->kind, REC_KIND_STATS))) {
 			/* Do not reveal anything about another unit's record. */
 			store_record_free(&existing);
@@ -418,7 +425,7 @@ static int apply_op(struct store *st, const struct session_who *who, const Baoso
 			 * kind, reviewers problem lists, the statistics bureau
 			 * registration evidence. */
 			if (who->role != ROLE_ADMIN &&
-			    !(who->role == ROLE_REVIEWER && !strcmp(op->kind, REC_KIND_PROBLEM)) &&
+			    !(who->role == ROLE_REVIEWER && reviewer_kind(op->kind)) &&
 			    !(who->role == ROLE_STATISTICS && !strcmp(op->kind, REC_KIND_STATS)))
 				return reject(o, BS_E_FORBIDDEN, "unit_id: 不能为其他单位创建记录");
 			rv = store_unit_get(st, op->unit_id, &u);
@@ -450,7 +457,7 @@ static int apply_op(struct store *st, const struct session_who *who, const Baoso
 		rc.unit_id = owner;
 		rc.role = who->role;
 		rc.any_unit = who->role == ROLE_ADMIN ||
-			      (who->role == ROLE_REVIEWER && !strcmp(op->kind, REC_KIND_PROBLEM)) ||
+			      (who->role == ROLE_REVIEWER && reviewer_kind(op->kind)) ||
 			      (who->role == ROLE_STATISTICS && !strcmp(op->kind, REC_KIND_STATS));
 		rc.lookup = &lookup;
 		rv = records_validate(op->kind, op->data.data, op->data.len, &rc, &verr);
@@ -509,6 +516,12 @@ static int apply_op(struct store *st, const struct session_who *who, const Baoso
 	 * to "submitted" - a returned record sent again is resubmitted. */
 	if (!have_existing || rs.created_at == 0)
 		rs.created_at = now_ms();
+	/* A report is complete when a revision arrives with its site photo
+	 * (every attachment is stored and hash-verified by now); the first
+	 * such moment decides whether it was on time (docs/ASSESSMENT.md). */
+	if (records_kind(op->kind)->period_field && !op->deleted && op->n_attachments &&
+	    rs.complete_at == 0)
+		rs.complete_at = now_ms();
 	if (records_kind(op->kind)->reviewed && !op->deleted) {
 		rs.status = BAOSONG__V1__REVIEW_STATUS__REVIEW_SUBMITTED;
 		rs.comment[0] = '\0';

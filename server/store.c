@@ -171,6 +171,44 @@ static const char *const migrations[] = {
 	"  changed_by INTEGER REFERENCES device(id),"
 	"  PRIMARY KEY (kind, period)"
 	") STRICT, WITHOUT ROWID;",
+
+	/* 4: assessment (server/store_assess.c): when each report first reached
+	 * the server complete (with its site photo), scheme versions, and
+	 * published results.  Neither schemes nor publications are ever
+	 * changed by the program; a new weight is a new scheme version. */
+	"ALTER TABLE record_meta ADD COLUMN complete_at INTEGER NOT NULL DEFAULT 0"
+	"  CHECK (complete_at >= 0);"
+	"UPDATE record_meta SET complete_at = created_at WHERE uid IN (SELECT uid FROM record"
+	"  WHERE kind IN ('weekly_report', 'monthly_report') AND deleted = 0"
+	"  AND length(attachments) > 0);"
+	"CREATE TABLE scheme ("
+	"  year INTEGER NOT NULL CHECK (year BETWEEN 2000 AND 2200),"
+	"  version INTEGER NOT NULL CHECK (version >= 1),"
+	"  created_at INTEGER NOT NULL,"
+	"  data BLOB NOT NULL,"
+	"  PRIMARY KEY (year, version)"
+	") STRICT, WITHOUT ROWID;"
+	"CREATE TABLE publication ("
+	"  number INTEGER PRIMARY KEY CHECK (number >= 1),"
+	"  scope INTEGER NOT NULL CHECK (scope BETWEEN 1 AND 4),"
+	"  period TEXT NOT NULL CHECK (length(period) BETWEEN 4 AND 16),"
+	"  scheme_year INTEGER NOT NULL,"
+	"  scheme_version INTEGER NOT NULL,"
+	"  published_at INTEGER NOT NULL,"
+	"  record_uid TEXT NOT NULL,"
+	"  inputs BLOB NOT NULL,"
+	"  results BLOB NOT NULL,"
+	"  digest BLOB NOT NULL CHECK (length(digest) = 32),"
+	"  FOREIGN KEY (scheme_year, scheme_version) REFERENCES scheme(year, version)"
+	") STRICT;"
+	"CREATE TRIGGER scheme_no_update BEFORE UPDATE ON scheme"
+	"  BEGIN SELECT RAISE(ABORT, 'a scheme version never changes'); END;"
+	"CREATE TRIGGER scheme_no_delete BEFORE DELETE ON scheme"
+	"  BEGIN SELECT RAISE(ABORT, 'a scheme version never changes'); END;"
+	"CREATE TRIGGER publication_no_update BEFORE UPDATE ON publication"
+	"  BEGIN SELECT RAISE(ABORT, 'a publication never changes'); END;"
+	"CREATE TRIGGER publication_no_delete BEFORE DELETE ON publication"
+	"  BEGIN SELECT RAISE(ABORT, 'a publication never changes'); END;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -298,7 +336,7 @@ static const char *const sql[S__COUNT] = {
 				 " ORDER BY change_seq LIMIT ?2",
 	/* A unit sees its own records and the directory every device shares. */
 	[S_RECORD_CHANGES_UNIT] = "SELECT " RECORD_COLS " FROM record"
-				  " WHERE (unit_id = ?3 OR kind IN ('unit', 'leader'))"
+				  " WHERE (unit_id = ?3 OR kind IN ('unit', 'leader', 'publication'))"
 				  " AND change_seq > ?1 ORDER BY change_seq LIMIT ?2",
 
 	[S_BLOB_GET] = "SELECT size FROM blob WHERE hash = ?1",

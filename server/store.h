@@ -170,8 +170,8 @@ int store_record_get(struct store *st, const char *uid, struct record *out);
  * whether every attachment is stored is the caller's check. */
 int store_record_put(struct store *st, struct record *r, int64_t device_id, int64_t now);
 /* Records with change_seq > cursor, in change_seq order, at most limit;
- * when unit_id > 0 only unit_id's and the shared directory (kinds "unit"
- * and "leader"), all when 0.  fn gets each (the record is
+ * when unit_id > 0 only unit_id's and the shared directory (kinds "unit",
+ * "leader" and "publication"), all when 0.  fn gets each (the record is
  * freed after fn returns); returning non-zero stops (and is returned). */
 int store_record_changes(struct store *st, uint64_t cursor, int64_t unit_id, unsigned limit,
 			 int (*fn)(void *ctx, const struct record *r), void *ctx);
@@ -206,6 +206,8 @@ struct review_state {
 	int64_t reviewed_at;
 	int64_t reviewed_by;       /* device id */
 	int locked;                /* approved: edits refused until reopened */
+	int64_t complete_at;       /* reports: first time a revision arrived complete
+				    * (with a site photo); 0 if never */
 };
 
 /* The state of uid (all zero if none yet: not an error). */
@@ -217,6 +219,56 @@ int store_period_closed(struct store *st, const char *kind, const char *period);
 int store_period_set(struct store *st, const char *kind, const char *period, int closed,
 		     int64_t at, int64_t device_id);
 
+
+/* ---- assessment: scheme versions, publications (server/store_assess.c) ---- */
+
+/* Every current record of kind (all kinds when NULL), in uid order, with its
+ * server-side state (rs all zero when it has none).  Deleted records are
+ * included (r->deleted).  fn returning non-zero stops the scan and is
+ * returned.  Runs in the caller's transaction (use one for a consistent
+ * snapshot). */
+int store_record_scan(struct store *st, const char *kind,
+		      int (*fn)(void *ctx, const struct record *r, const struct review_state *rs),
+		      void *ctx);
+
+/* Add a new version of year's scheme (data: an encoded Scheme whose version
+ * field the caller set to *version, computed by store_scheme_next). */
+int store_scheme_next(struct store *st, int year, uint32_t *version);
+int store_scheme_add(struct store *st, int year, uint32_t version, const uint8_t *data,
+		     size_t len, int64_t now);
+/* Version `version` of year's scheme (0: the newest): *data malloc'd.
+ * BS_E_NOTFOUND if there is none. */
+int store_scheme_get(struct store *st, int year, uint32_t version, uint8_t **data,
+		     size_t *len, uint32_t *version_out);
+/* Every scheme version (year, version order). */
+int store_scheme_each(struct store *st,
+		      int (*fn)(void *ctx, int year, uint32_t version, int64_t created_at,
+				const uint8_t *data, size_t len),
+		      void *ctx);
+
+struct publication_row {
+	int64_t number;
+	int scope;
+	char period[17];
+	int scheme_year;
+	uint32_t scheme_version;
+	int64_t published_at;
+	char record_uid[STORE_UID_MAX + 1];
+	uint8_t *inputs;           /* encoded AssessInputs (malloc'd when filled in) */
+	size_t inputs_len;
+	uint8_t *results;          /* encoded Publication (malloc'd when filled in) */
+	size_t results_len;
+	uint8_t digest[STORE_HASH_LEN];
+};
+void store_publication_free(struct publication_row *p);
+/* The next publication number. */
+int store_publication_next(struct store *st, int64_t *number);
+/* Insert p (p->number from store_publication_next). */
+int store_publication_add(struct store *st, const struct publication_row *p);
+int store_publication_get(struct store *st, int64_t number, struct publication_row *out);
+/* Every publication, by number; the row is freed after fn returns. */
+int store_publication_each(struct store *st,
+			   int (*fn)(void *ctx, const struct publication_row *p), void *ctx);
 
 /* ---- audit trail: append-only, hash-chained --------------------------------
  *

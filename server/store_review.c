@@ -20,7 +20,7 @@ int store_review_get(struct store *st, const char *uid, struct review_state *out
 	int rc, rv;
 	memset(out, 0, sizeof *out);
 	rv = prepare(st, "SELECT created_at, review_status, review_comment, reviewed_at,"
-			 " reviewed_by, locked FROM record_meta WHERE uid = ?1", &s);
+			 " reviewed_by, locked, complete_at FROM record_meta WHERE uid = ?1", &s);
 	if (rv != BS_OK)
 		return rv;
 	sqlite3_bind_text(s, 1, uid, -1, SQLITE_STATIC);
@@ -33,6 +33,7 @@ int store_review_get(struct store *st, const char *uid, struct review_state *out
 		out->reviewed_at = sqlite3_column_int64(s, 3);
 		out->reviewed_by = sqlite3_column_int64(s, 4);
 		out->locked = sqlite3_column_int(s, 5) != 0;
+		out->complete_at = sqlite3_column_int64(s, 6);
 		rv = BS_OK;
 	} else if (rc == SQLITE_DONE) {
 		rv = BS_OK;
@@ -50,12 +51,13 @@ int store_review_set(struct store *st, const char *uid, const struct review_stat
 	if (rs->status < 0 || rs->status > 3 || strlen(rs->comment) >= sizeof rs->comment)
 		return BS_E_INVAL;
 	rv = prepare(st, "INSERT INTO record_meta(uid, created_at, review_status, review_comment,"
-			 " reviewed_at, reviewed_by, locked) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+			 " reviewed_at, reviewed_by, locked, complete_at)"
+			 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
 			 " ON CONFLICT(uid) DO UPDATE SET created_at = excluded.created_at,"
 			 " review_status = excluded.review_status,"
 			 " review_comment = excluded.review_comment,"
 			 " reviewed_at = excluded.reviewed_at, reviewed_by = excluded.reviewed_by,"
-			 " locked = excluded.locked", &s);
+			 " locked = excluded.locked, complete_at = excluded.complete_at", &s);
 	if (rv != BS_OK)
 		return rv;
 	sqlite3_bind_text(s, 1, uid, -1, SQLITE_STATIC);
@@ -68,6 +70,7 @@ int store_review_set(struct store *st, const char *uid, const struct review_stat
 	else
 		sqlite3_bind_null(s, 6);
 	sqlite3_bind_int(s, 7, rs->locked ? 1 : 0);
+	sqlite3_bind_int64(s, 8, rs->complete_at);
 	rc = sqlite3_step(s);
 	rv = rc == SQLITE_DONE ? BS_OK : store__fail(st, rc, "review set");
 	sqlite3_finalize(s);

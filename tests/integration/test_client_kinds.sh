@@ -1,19 +1,25 @@
 #!/usr/bin/env bash
 # test_client_kinds.sh - baosong approval / monthly / stats / deal / funding /
-# problem / target / leader / unit on the local database alone, no server:
-# for every kind an add that is accepted and one that is refused (the field
-# named), list and show in Chinese, CSV with a byte order mark, roles, the
-# queries leaders chase (overdue approvals, late and missing reports, the
-# project flags) and the review state in `baosong status`.
+# problem / target / leader / acceptance / unit / publication on the local
+# database alone, no server: for every kind an add that is accepted and one
+# that is refused (the field named), list and show in Chinese, CSV with a
+# byte order mark, roles, the queries leaders chase (overdue approvals, late
+# and missing reports, the project flags), the review state in `baosong
+# status`, and the published assessment results as `baosong ranking` shows
+# them (ties, scores not applicable, flags, this unit's place).
 #
-# What the server would have sent (units, review status, the time it
-# received a report) is written into the local record table with sqlite3.
+# What the server would have sent (units, projects of other units, review
+# status, the time it received a report, publications) is written into the
+# local record table with sqlite3.  The publications are packed by the
+# pubrec helper (tests/integration/pubrec.c).
 #
-# Usage: test_client_kinds.sh PATH/TO/baosong
-# Needs the sqlite3 command-line tool (exit 77, skipped, without it).
+# Usage: test_client_kinds.sh PATH/TO/baosong [PATH/TO/pubrec]
+# (pubrec also from $PUBREC, else next to baosong in tests/).  Needs the
+# sqlite3 command-line tool (exit 77, skipped, without it).
 set -u
 
-B=${1:?usage: test_client_kinds.sh PATH/TO/baosong}
+B=${1:?usage: test_client_kinds.sh PATH/TO/baosong [PATH/TO/pubrec]}
+PUBREC=${2:-${PUBREC:-$(dirname "$B")/tests/pubrec}}
 command -v sqlite3 >/dev/null || { echo "SKIP: sqlite3 command-line tool not found"; exit 77; }
 
 T=$(mktemp -d)
@@ -58,6 +64,12 @@ expect_bom() {
 	fi
 }
 role() { sqlite3 "$DB" "UPDATE meta SET value = '$1' WHERE key = 'role'"; }
+# sql QUERY: one value from the local database.
+sql() { sqlite3 "$DB" "$1"; }
+# expect_eq DESC GOT WANT
+expect_eq() {
+	if [ "$2" = "$3" ]; then pass "$1"; else rc=0; fail "$1 (got '$2', want '$3')"; fi
+}
 ms() { echo "$(date -d "$1" +%s)000"; }
 
 # ---- protobuf by hand, for what the server publishes (UnitInfo) ----
@@ -297,6 +309,76 @@ expect "leader CSV header" 0 '包抓领导标识,姓名,职务,联系电话' std
 run target list --csv
 expect_bom "target CSV starts with the BOM"
 
+# ---- acceptance (考核验收): reviewers and administrators, for the project's unit ----
+run acceptance add --project "$P1" --year 2026 --result 未通过
+expect "acceptance: a reporter is refused, exit 77" 77 'may not write acceptance records; only 审核 reviewer、管理员 admin'
+role 2
+# A project of 自然资源局 (unit 43), as a reviewer's pull brings it.
+PX=00000000000000000000000000000c01
+sql "INSERT INTO record(uid, kind, unit_id, rev, deleted, updated_at, data, attachments)
+  VALUES ('$PX', 'project', 43, 1, 0, 1, X'$(pb_str 1 自然资源局办公楼)', X'')"
+run acceptance add --project "${P1:0:6}" --year 2026 --result 未通过 --date 2026-11-20 \
+	--note 配套设施未按期建成
+expect "acceptance: a reviewer records a failed check" 0 '^[0-9a-f]{32}$' stdout
+AC1=$(head -n 1 "$T/out")
+expect "acceptance: saved, named by year, result and project" 0 "考核验收 acceptance ${AC1:0:8} 2026 未通过 «城关镇污水处理厂扩建»"
+run acceptance add --project "$PX" --year 2026 --result passed
+expect "acceptance: English enum name, another unit's project" 0 '^[0-9a-f]{32}$' stdout
+AC2=$(head -n 1 "$T/out")
+expect_eq "acceptance: owned by the project's unit (43), not the reviewer's" "$(sql "SELECT unit_id FROM record WHERE uid = '$AC2'")" 43
+expect_eq "acceptance: the township's project, the township's check" "$(sql "SELECT unit_id FROM record WHERE uid = '$AC1'")" 42
+run acceptance add --project "$P1" --year 1999 --result 通过
+expect "acceptance: a bad year refused, field named" 65 'year 考核年度 \(--year\): 考核年度须在 2000 至 2200 之间'
+run acceptance add --project "$P2" --year 2026
+expect "acceptance: a missing result refused, with the choices" 65 'result 验收结果 \(--result\)'
+expect "acceptance: the choices of the result" 65 '可选 choices: 通过 未通过 \(passed failed\)'
+run acceptance add --project "$P2" --year 2026 --result 基本通过
+expect "acceptance: an unknown result refused" 65 '未知的验收结果'
+run acceptance add --project 0123456789abcdef0123456789abcdef --year 2026 --result 通过
+expect "acceptance: an unknown project exits 66" 66 '没有这个项目'
+run acceptance add --project "$P2" --year 2026 --result 通过 --date 2026-02-30
+expect "acceptance: a date that does not exist refused" 65 'date 验收日期 \(--date\)'
+run acceptance add --project "$P1" --year 2026 --result 通过
+expect "acceptance: the same project and year twice refused" 65 "$AC1"
+run acceptance add --project "$P1" --year 2027 --result 通过
+expect "acceptance: the same project another year accepted" 0 '^[0-9a-f]{32}$' stdout
+run acceptance list
+expect "acceptance list: Chinese labels" 0 "^${AC1:0:8}  城关镇污水处理厂扩建 +2026 +未通过 +2026-11-20  配套设施未按期建成 +\*\$" stdout
+expect "acceptance list: the other unit's project" 0 "^${AC2:0:8}  自然资源局办公楼 +2026 +通过 " stdout
+run acceptance list --result 未通过
+expect "acceptance list --result 未通过" 0 "${AC1:0:8}" stdout
+expect_not "the result filter leaves out the passed" "${AC2:0:8}"
+run acceptance show "${AC1:0:8}"
+expect "acceptance show: the result" 0 '验收结果 result +未通过' stdout
+expect "acceptance show: the project's name" 0 '项目名称 project +城关镇污水处理厂扩建' stdout
+expect "acceptance show: the year" 0 '考核年度 year +2026' stdout
+run acceptance list --csv
+expect_bom "acceptance CSV starts with the BOM"
+expect "acceptance CSV header" 0 '考核验收标识,项目标识,项目名称,考核年度,验收结果,验收日期,备注' stdout
+expect "acceptance CSV row" 0 "^$AC1,$P1,城关镇污水处理厂扩建,2026,未通过,2026-11-20,配套设施未按期建成," stdout
+run acceptance edit "${AC2:0:8}" --result 未通过 --note 复验未通过
+expect "acceptance edit by the reviewer" 0 "^$AC2\$" stdout
+run acceptance show "${AC2:0:8}"
+expect "acceptance edit: changed" 0 '验收结果 result +未通过' stdout
+run acceptance delete "${AC2:0:8}"
+expect "acceptance delete" 0 "^$AC2\$" stdout
+expect "acceptance delete: says what was deleted" 0 "已删除 deleted 考核验收 acceptance ${AC2:0:8}"
+expect_eq "acceptance delete: a deleting op is queued" \
+	"$(sql "SELECT deleted || ',' || base_rev FROM outbox WHERE uid = '$AC2' ORDER BY seq DESC LIMIT 1")" 1,2
+run acceptance list
+expect_not "a deleted check is not listed" "${AC2:0:8}"
+run acceptance show "${AC2:0:8}"
+expect "a deleted check cannot be shown" 66
+sql "UPDATE record SET locked = 1 WHERE uid = '$AC1'"
+run acceptance delete "${AC1:0:8}"
+expect "a locked check cannot be deleted" 65 '已锁定'
+sql "UPDATE record SET locked = 0 WHERE uid = '$AC1'"
+role 1
+run acceptance delete "${AC1:0:8}"
+expect "acceptance: a reporter cannot delete one, exit 77" 77 'may not write acceptance records'
+run acceptance list
+expect "acceptance: the unit sees the bureau's checks of its projects" 0 "${AC1:0:8}" stdout
+
 # ---- late and missing reports ----
 now=$(date +%s)
 dow=$(date +%u)
@@ -392,15 +474,103 @@ expect "a report of a closed period cannot be changed" 65 '已锁定'
 run monthly list
 expect "monthly list: 锁定" 0 "^${M2:0:8} .* 锁定 *\$" stdout
 
+# ---- ranking: the assessment results the server publishes (kind publication) ----
+run ranking
+expect "ranking: nothing published yet" 66 '尚未收到任何考核结果 no published results yet: run `baosong sync`'
+run ranking show
+expect "ranking show: nothing published yet" 66 '尚未收到任何考核结果'
+run publication list
+expect "publication list works with none" 0 '^共 0 条考核结果' stdout
+# pub UID quarter|month: a publication as a pull stores it (owned by the bureau, unit 1).
+pub() {
+	local data
+	data=$("$PUBREC" "$2") || { rc=1; fail "pubrec $2 ($PUBREC)"; return; }
+	sql "INSERT INTO record(uid, kind, unit_id, rev, deleted, updated_at, data, attachments)
+	  VALUES ('$1', 'publication', 1, 1, 0, 2, X'$data', X'')"
+}
+pub 0000000000000000000000000000b003 quarter
+pub 0000000000000000000000000000b002 month
+run ranking
+expect "ranking: the publications received" 0 '^共 2 期考核结果' stdout
+expect_eq "ranking: newest first" "$(sed -n '2p;3p' "$T/out" | sed -E 's/^ +([0-9]+)  (...) .*/\1\2/' | tr '\n' ' ')" "3季评比 2月通报 "
+expect "ranking: scope, period, title, units ranked, Beijing time" 0 '^ +3  季评比  2026-Q1   2026年第1季度重点项目建设评比 +3  2026-04-08 10:00  ' stdout
+expect "ranking: this unit's shared rank and grade" 0 '2026-Q1 .*第2名/3（并列） 良好$' stdout
+expect "ranking: this unit last in the bulletin" 0 '2026-03 .*第3名/3$' stdout
+run ranking list --scope 月 --csv
+expect_bom "ranking list CSV starts with the BOM"
+expect "ranking list CSV: only the bulletin" 0 '^2,月通报,2026-03,2026年3月重点项目建设月通报,3,3,2026-04-06 09:30,3,' stdout
+expect_not "ranking list --scope leaves out the ranking" '季评比'
+run ranking show
+expect "ranking show: the newest without arguments" 0 '^2026年第1季度重点项目建设评比$' stdout
+expect "ranking show: scope, number, time, scheme" 0 '^季评比 2026-Q1  第 3 期 no\. 3  发布 published 2026-04-08 10:00 .*考核方案 2026 版本 2' stdout
+expect "ranking show: the header with the indicator labels" 0 '^  排名 +单位 +总分 +等级 +完成率 +本年累计\(万元\) +目标\(万元\) +同比 +固定资产投资\.\. +同比增速 +迟报 +缺报 +标记$' stdout
+expect "ranking show: first place, by code (no unit record)" 0 '^  1 +xinzhen +98\.00 +优秀 +26\.00% +7566\.00 +29100\.00 +18\.00% +60\.00 +38\.00 +0 +0 *$' stdout
+expect "ranking show: this unit marked, by name, the tie, its flags" 0 '^▶ 2（并列） +城关镇人民政府 +85\.20 +良好 +24\.04% +6997\.00 +29100\.00 +12\.30% +51\.20 +34\.00 +1 +0 +季度末位、验收未通过$' stdout
+expect "ranking show: the other unit of the tie, a score not applicable" 0 '^  2（并列） +dongguan +85\.20 +良好 +24\.04% +4808\.00 +20000\.00 +— +51\.12 +— +0 +2 +季度末位$' stdout
+expect "ranking show: a unit not ranked" 0 '^  — +jtj +— +— +— +1200\.00 +— +— +— +— +0 +0 +未下达目标$' stdout
+expect_eq "ranking show: the columns line up (display width)" \
+	"$(sed -n '3,7p' "$T/out" | sed -E 's/  [^ ]*$//' | while IFS= read -r l; do printf '%s' "$l" | wc -L; done | sort -u | wc -l)" 1
+expect "ranking show: the indicators in full" 0 '^指标 indicators: 固定资产投资完成率 60分；同比增速 40分$' stdout
+expect "ranking show: the grades" 0 '^等级 grades: 优秀 ≥90\.00；良好 ≥80\.00' stdout
+expect "ranking show: this unit's place" 0 '^本单位 城关镇人民政府: 第2名/共3个单位（并列），总分 85\.20，良好' stdout
+expect "ranking show: the failed acceptance and its consequence" 0 '^  ！项目考核验收未通过：取消评优奖励$' stdout
+expect "ranking show: last in the quarter" 0 '^  ！季度末位：约谈$' stdout
+expect "ranking show: the bureau's explanation" 0 '^  说明: 与 dongguan 并列第2名' stdout
+run ranking show 2026-03
+expect "ranking show PERIOD: the bulletin" 0 '^▶ 3 +城关镇人民政府 +65\.00 +— ' stdout
+expect "ranking show PERIOD: last in the month" 0 '^  ！月度末位：会上表态发言$' stdout
+run ranking show 2
+expect "ranking show NUMBER" 0 '^2026年3月重点项目建设月通报$' stdout
+run ranking show --scope quarter
+expect "ranking show --scope" 0 '^2026年第1季度重点项目建设评比$' stdout
+run ranking show 2026-Q4
+expect "ranking show: a period not received exits 66" 66 '本机没有期间“2026-Q4”的考核结果'
+run ranking show --scope year
+expect "ranking show: no annual assessment yet" 66 '尚未收到年考核 no annual assessment published yet'
+run ranking show --scope fortnight
+expect "ranking show: a bad scope is a usage error" 64 '--scope wants month'
+run ranking show 2 3
+expect "ranking show: two arguments is a usage error" 64
+run ranking show --csv
+expect_bom "ranking show CSV starts with the BOM"
+expect "ranking show CSV header" 0 '排名,排名说明,单位代码,单位名称,总分,等级,完成率,本年累计完成投资\(万元\),投资目标\(万元\),同比增速,固定资产投资完成率,同比增速,应报,迟报,缺报,标记,说明,本单位' stdout
+expect "ranking show CSV: the tie and this unit" 0 $'^2,并列,chengguan,城关镇人民政府,85\\.20,良好,24\\.04%,6997\\.00,29100\\.00,12\\.30%,51\\.20,34\\.00,13,1,0,季度末位：约谈、项目考核验收未通过：取消评优奖励、有迟报,与 dongguan 并列第2名；项目考核验收未通过，取消评优奖励,是\r$' stdout
+expect "ranking show CSV: not applicable" 0 '^2,并列,dongguan,dongguan,85\.20,良好,24\.04%,4808\.00,20000\.00,,51\.12,—,13,0,2,' stdout
+expect "ranking show CSV: not ranked" 0 '^,不参与排名,jtj,jtj,,,,1200\.00,,,—,—,0,0,0,未下达投资目标,' stdout
+run status
+expect "status: this unit's place in the newest result" 0 '^最新考核结果 latest result: 季评比 2026-Q1 本单位 第2名/3（并列） 良好' stdout
+run publication list
+expect "publication list: the generic view" 0 '  3  季评比  2026-Q1   2026年第1季度重点项目建设评比 +4  2026-04-08 10:00' stdout
+run publication show 0000000000000000000000000000b003
+expect "publication show: scope in Chinese" 0 '考核类别 scope +季评比' stdout
+expect "publication show: time in Beijing time" 0 '发布时间 published-at-ms +2026-04-08 10:00' stdout
+run publication add --title x
+expect "publications cannot be added on a device" 77 'published by the server \(baosongd assess publish\)'
+sql "UPDATE meta SET value = 'zrzyj' WHERE key = 'unit_code'"
+run ranking show
+expect "ranking show: a unit not assessed is told so" 0 '^本单位 自然资源局 不在本期考核名单中' stdout
+expect_not "ranking show: no row is marked" '^▶'
+sql "UPDATE meta SET value = 'chengguan' WHERE key = 'unit_code'"
+
 # ---- usage ----
-for k in approval monthly stats deal funding problem target leader; do
-	for s in add edit list show; do
+for k in approval monthly stats deal funding problem target leader acceptance; do
+	for s in add edit delete list show; do
 		run "$k" "$s" --help
 		expect "$k $s --help" 0 'Example' stdout
 	done
 done
 run unit list --help
 expect "unit list --help" 0 'Example' stdout
+run publication list --help
+expect "publication list --help" 0 'Example' stdout
+for s in "" list show; do
+	run ranking $s --help
+	expect "ranking $s --help" 0 'Example' stdout
+done
+run ranking show --help
+expect "ranking show --help says what the columns are" 0 '完成率 completion of the investment target' stdout
+run ranking frobnicate
+expect "ranking: an unknown subcommand is a usage error" 64
 run deal frobnicate
 expect "unknown subcommand is a usage error" 64
 run deal add

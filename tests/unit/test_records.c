@@ -340,8 +340,58 @@ static void unit_init(void)
 	unit = u;
 }
 
+static Baosong__V1__Acceptance acceptance;
+
+static void acceptance_init(void)
+{
+	Baosong__V1__Acceptance a = BAOSONG__V1__ACCEPTANCE__INIT;
+	a.project_uid = UID_MINE;
+	a.year = 2026;
+	a.result = BAOSONG__V1__ACCEPTANCE_RESULT__ACCEPTANCE_FAILED;
+	a.date = "2026-06-01";
+	a.note = "配套设施未按期建成";
+	acceptance = a;
+}
+
+static Baosong__V1__UnitResult pub_result;
+static Baosong__V1__UnitResult *pub_results[1];
+static Baosong__V1__Indicator pub_ind;
+static Baosong__V1__Indicator *pub_inds[1];
+static int64_t pub_scores[1];
+static Baosong__V1__Publication publication;
+
+static void publication_init(void)
+{
+	Baosong__V1__Publication p = BAOSONG__V1__PUBLICATION__INIT;
+	Baosong__V1__UnitResult r = BAOSONG__V1__UNIT_RESULT__INIT;
+	Baosong__V1__Indicator ind = BAOSONG__V1__INDICATOR__INIT;
+	ind.code = "fai";
+	ind.label = "固定资产投资完成率";
+	ind.weight = 100;
+	pub_ind = ind;
+	pub_inds[0] = &pub_ind;
+	pub_scores[0] = 2404;
+	r.unit_code = "chengguan";
+	r.rank = 1;
+	r.tied = 1;
+	r.n_scores_c = 1;
+	r.scores_c = pub_scores;
+	pub_result = r;
+	pub_results[0] = &pub_result;
+	p.scope = BAOSONG__V1__ASSESS_SCOPE__ASSESS_MONTH;
+	p.period = "2026-04";
+	p.title = "2026年4月重点项目建设月通报";
+	p.n_indicators = 1;
+	p.indicators = pub_inds;
+	p.n_results = 1;
+	p.results = pub_results;
+	publication = p;
+}
+
 static int setup(void **state)
 {
+	acceptance_init();
+	publication_init();
 	reset(state);
 	project_init();
 	weekly_init();
@@ -369,7 +419,8 @@ static const ProtobufCMessage *valid(const char *kind)
 		{REC_KIND_STATS, &stats.base},     {REC_KIND_DEAL, &deal.base},
 		{REC_KIND_FUNDING, &funding.base}, {REC_KIND_PROBLEM, &problem.base},
 		{REC_KIND_TARGET, &target.base},   {REC_KIND_LEADER, &leader.base},
-		{REC_KIND_UNIT, &unit.base},
+		{REC_KIND_UNIT, &unit.base},       {REC_KIND_ACCEPTANCE, &acceptance.base},
+		{REC_KIND_PUBLICATION, &publication.base},
 	};
 	size_t i;
 	for (i = 0; i < sizeof all / sizeof all[0]; i++)
@@ -410,6 +461,9 @@ static void test_kinds(void **state)
 		{"target", "目标任务", &baosong__v1__target__descriptor, R(ADMIN), 0, 0, NULL},
 		{"leader", "包抓领导", &baosong__v1__leader__descriptor, R(ADMIN), 1, 0, NULL},
 		{"unit", "单位", &baosong__v1__unit_info__descriptor, 0, 1, 0, NULL},
+		{"acceptance", "考核验收", &baosong__v1__acceptance__descriptor,
+		 R(REVIEWER) | R(ADMIN), 0, 0, NULL},
+		{"publication", "考核结果", &baosong__v1__publication__descriptor, 0, 1, 0, NULL},
 #undef R
 	};
 	const struct rec_kind *kinds;
@@ -488,6 +542,28 @@ static void test_roles(void **state)
 	for (i = 0; i < n; i++)
 		expect_refused(check_as(kinds[i].name, valid(kinds[i].name), REC_ROLE_LEADER),
 			       BS_E_FORBIDDEN, "kind", __LINE__);
+	/* Acceptance checks: the bureau's, counted against the project's unit. */
+	REFUSE_AS(REC_KIND_ACCEPTANCE, acceptance, REC_ROLE_REPORTER, BS_E_FORBIDDEN, "kind");
+	ACCEPT_AS(REC_KIND_ACCEPTANCE, acceptance, REC_ROLE_REVIEWER);
+	acceptance.project_uid = UID_OTHER;
+	REFUSE_AS(REC_KIND_ACCEPTANCE, acceptance, REC_ROLE_REVIEWER, BS_E_FORBIDDEN, "project_uid");
+	acceptance.project_uid = UID_MINE;
+	acceptance.year = 1999;
+	REFUSE_AS(REC_KIND_ACCEPTANCE, acceptance, REC_ROLE_ADMIN, BS_E_INVAL, "year");
+	acceptance.year = 2026;
+	acceptance.result = BAOSONG__V1__ACCEPTANCE_RESULT__ACCEPTANCE_RESULT_UNSPECIFIED;
+	REFUSE_AS(REC_KIND_ACCEPTANCE, acceptance, REC_ROLE_ADMIN, BS_E_INVAL, "result");
+	acceptance.result = BAOSONG__V1__ACCEPTANCE_RESULT__ACCEPTANCE_PASSED;
+	acceptance.date = "2026-02-30";
+	REFUSE_AS(REC_KIND_ACCEPTANCE, acceptance, REC_ROLE_ADMIN, BS_E_INVAL, "date");
+	acceptance_init();
+	/* Publications: the server's only; a result needs a score per indicator. */
+	for (role = 0; role <= REC_ROLE_ADMIN; role++)
+		REFUSE_AS(REC_KIND_PUBLICATION, publication, role, BS_E_FORBIDDEN, "kind");
+	pub_result.n_scores_c = 0;
+	assert_int_equal(check_data(REC_KIND_PUBLICATION, &publication.base), BS_E_INVAL);
+	assert_string_equal(err.field, "results");
+	publication_init();
 	/* The brief's cases by name. */
 	REFUSE_AS(REC_KIND_TARGET, target, REC_ROLE_REPORTER, BS_E_FORBIDDEN, "kind");
 	ACCEPT_AS(REC_KIND_TARGET, target, REC_ROLE_ADMIN);

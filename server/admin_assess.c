@@ -1,0 +1,1568 @@
+/* admin_assess.c - `baosongd scheme | assess | export`: assessment schemes
+ * (a new version per change, audited), computing and publishing the
+ * monthly bulletin (月通报), quarterly ranking (季评比) and annual
+ * assessment (年考核), checking published results, and the files people
+ * read (CSV, XLSX, HTML).  docs/ASSESSMENT.md explains the rules. */
+#include <getopt.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "admin.h"
+#include "assess.h"
+#include "cli.h"
+#include "err.h"
+#include "gather.h"
+#include "money.h"
+#include "period.h"
+#include "records.h"
+#include "report_out.h"
+#include "store.h"
+
+#define DEFAULT_DB "baosong.db"
+#define SUBJECT_LEN 48
+
+typedef Baosong__V1__Scheme Scheme;
+typedef Baosong__V1__AssessInputs AssessInputs;
+typedef Baosong__V1__Publication Publication;
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage:\n"
+		"  baosongd scheme example\n"
+		"      Print an example assessment scheme (考核方案) to start from.\n"
+		"  baosongd scheme set FILE [--note TEXT] [--db FILE]\n"
+		"      Store FILE (INI, UTF-8) as the next version of its year's scheme.\n"
+		"      Versions never change: published results keep the version they\n"
+		"      were computed with.  Audited (action scheme.set, before/after).\n"
+		"  baosongd scheme show [--year Y] [--version V] [--db FILE]\n"
+		"  baosongd scheme list [--db FILE]\n"
+		"  baosongd assess compute --scope S --period P [--version V] [--as-of T]\n"
+		"                          [--csv] [--db FILE]\n"
+		"      Compute every ranked unit's numbers without publishing.\n"
+		"      S: week|month|quarter|year (周|月|季|年); P: 2026-W14, 2026-04,\n"
+		"      2026-Q1, 2026.  T: \"YYYY-MM-DD HH:MM\" Asia/Shanghai (default now):\n"
+		"      report deadlines after T have not passed yet.\n"
+		"  baosongd assess publish --scope S --period P [--title TEXT] [--as-of T]\n"
+		"                          [--db FILE]\n"
+		"      Compute and publish: the inputs, scheme version and results are\n"
+		"      stored, chained into the audit trail (assess.publish) and sent to\n"
+		"      every device as a record of kind publication.  Prints its number.\n"
+		"  baosongd assess list [--db FILE]\n"
+		"  baosongd assess show N [--csv] [--db FILE]\n"
+		"  baosongd assess verify [N] [--db FILE]\n"
+		"      Recompute publication N (all without N) from its stored inputs and\n"
+		"      scheme version, check its digest and audit row, and gather the\n"
+		"      inputs again from today's records: units whose records changed\n"
+		"      since are listed.  Exit 65 if a stored result does not recompute.\n"
+		"  baosongd assess export N [N ...] [--html F] [--xlsx F] [--csv F]\n"
+		"                         [--plan] [--force] [--db FILE]\n"
+		"      Write publications as a self-contained HTML page with charts, an\n"
+		"      Excel workbook (one sheet each; --plan adds the plan table) and/or\n"
+		"      CSV (UTF-8 with BOM; one publication).  --force overwrites.\n"
+		"  baosongd export plan --xlsx F [--year Y] [--force] [--db FILE]\n"
+		"      The plan table 《重点建设项目计划表》 of year Y as an Excel workbook.\n"
+		"Default FILE: " DEFAULT_DB "\n");
+}
+
+/* ---- small helpers ---- */
+
+static int read_file(const char *path, char **out, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	size_t n;
+	if (!f)
+		return BS_E_NOTFOUND;
+	buf = malloc(ASSESS_SCHEME_TEXT_MAX + 2);
+	if (!buf) {
+		fclose(f);
+		return BS_E_NOMEM;
+	}
+	n = fread(buf, 1, ASSESS_SCHEME_TEXT_MAX + 1, f);
+	if (ferror(f)) {
+		fclose(f);
+		free(buf);
+		return BS_E_IO;
+	}
+	fclose(f);
+	if (n > ASSESS_SCHEME_TEXT_MAX) {
+		free(buf);
+		return BS_E_TOOBIG;
+	}
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	return BS_OK;
+}
+
+static uint8_t *pack(const ProtobufCMessage *m, size_t *len)
+{
+	uint8_t *b;
+	*len = protobuf_c_message_get_packed_size(m);
+	if ((b = malloc(*len ? *len : 1)))
+		protobuf_c_message_pack(m, b);
+	return b;
+}
+
+static void *unpack(const ProtobufCMessageDescriptor *d, const uint8_t *b, size_t n)
+{
+	return protobuf_c_message_unpack(d, NULL, n, b);
+}
+
+static void msg_free(void *m)
+{
+	if (m)
+		protobuf_c_message_free_unpacked(m, NULL);
+}
+
+/* Parse "YYYY-MM-DD HH:MM" (Asia/Shanghai) or "YYYY-MM-DD" (end of day). */
+static int parse_as_of(const char *s, int64_t *ms)
+{
+	char date[11];
+	int64_t days;
+	int h = 23, m = 59, n = 0;
+	if (strlen(s) < 10)
+		return BS_E_INVAL;
+	memcpy(date, s, 10);
+	date[10] = '\0';
+	if (period_parse_date(date, &days) != BS_OK)
+		return BS_E_INVAL;
+	if (s[10]) {
+		if (sscanf(s + 10, " %2d:%2d%n", &h, &m, &n) != 2 || s[10 + n] || h > 23 || m > 59 ||
+		    h < 0 || m < 0)
+			return BS_E_INVAL;
+	}
+	*ms = period_local_midnight_ms(days) + ((int64_t)h * 60 + m) * 60000 + (s[10] ? 0 : 59999);
+	return BS_OK;
+}
+
+static int load_scheme(struct store *st, int year, uint32_t version, Scheme **out)
+{
+	uint8_t *data = NULL;
+	size_t len = 0;
+	uint32_t v = 0;
+	int rv = store_scheme_get(st, year, version, &data, &len, &v);
+	if (rv != BS_OK)
+		return rv;
+	*out = unpack(&baosong__v1__scheme__descriptor, data, len);
+	free(data);
+	return *out ? BS_OK : BS_E_DB;
+}
+
+static void scheme_subject(int year, uint32_t version, char out[SUBJECT_LEN])
+{
+	snprintf(out, SUBJECT_LEN, "scheme/%d/v%u", year, version);
+}
+
+static void pub_subject(int64_t number, char out[SUBJECT_LEN])
+{
+	snprintf(out, SUBJECT_LEN, "publication/%lld", (long long)number);
+}
+
+/* The record uid of publication number: BLAKE2b-256("baosong-publication" ||
+ * decimal number), first 16 bytes in hex. */
+static void pub_uid(int64_t number, char out[REC_UID_LEN + 1])
+{
+	static const char tag[] = "baosong-publication";
+	crypto_generichash_state h;
+	char num[24];
+	uint8_t d[32];
+	snprintf(num, sizeof num, "%lld", (long long)number);
+	crypto_generichash_init(&h, NULL, 0, sizeof d);
+	crypto_generichash_update(&h, (const uint8_t *)tag, sizeof tag - 1);
+	crypto_generichash_update(&h, (const uint8_t *)num, strlen(num));
+	crypto_generichash_final(&h, d, sizeof d);
+	sodium_bin2hex(out, REC_UID_LEN + 1, d, REC_UID_LEN / 2);
+}
+
+static int scope_period(const char *scope_s, const char *period, int *scope,
+			struct assess_span *sp)
+{
+	if (!scope_s || !period)
+		return admin_usage_error("needs --scope week|month|quarter|year and --period "
+					 "(baosongd assess --help)");
+	if (!(*scope = assess_scope_parse(scope_s)))
+		return admin_usage_error("--scope must be week, month, quarter or year "
+					 "(周|月|季|年), got '%s'", scope_s);
+	if (assess_span_parse(*scope, period, sp) != BS_OK)
+		return admin_usage_error("--period '%s' is not a %s: write 2026-W14, 2026-04, "
+					 "2026-Q1 or 2026", period, assess_scope_name(*scope));
+	return 0;
+}
+
+static void default_title(const struct assess_span *sp, char *out, size_t cap)
+{
+	switch (sp->scope) {
+	case BAOSONG__V1__ASSESS_SCOPE__ASSESS_WEEK: {
+		char w[9];
+		period_format_week(sp->first_day, w);
+		snprintf(out, cap, "%d年第%s周重点项目建设周通报", sp->year, w + 6);
+		break;
+	}
+	case BAOSONG__V1__ASSESS_SCOPE__ASSESS_MONTH:
+		snprintf(out, cap, "%d年%d月重点项目建设月通报", sp->year, sp->month);
+		break;
+	case BAOSONG__V1__ASSESS_SCOPE__ASSESS_QUARTER:
+		snprintf(out, cap, "%d年第%d季度重点项目建设评比", sp->year, sp->quarter);
+		break;
+	default:
+		snprintf(out, cap, "%d年度重点项目建设目标责任考核结果", sp->year);
+	}
+}
+
+/* ---- scheme ---- */
+
+static int cmd_scheme_set(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, 0, 'd'},
+					     {"note", required_argument, 0, 'n'},
+					     {"help", no_argument, 0, 'h'},
+					     {0, 0, 0, 0}};
+	const char *db = DEFAULT_DB, *note = NULL;
+	struct store *st = NULL;
+	Scheme *s = NULL, *prev = NULL;
+	uint8_t *data = NULL, *before = NULL;
+	size_t len = 0, before_len = 0, tlen = 0;
+	char *text = NULL, err[512], subject[SUBJECT_LEN], detail[256];
+	uint32_t version = 0;
+	int c, rv, ex = 0;
+	int64_t now = admin_now_ms();
+
+	while ((c = getopt_long(argc, argv, "d:n:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'n': note = optarg; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return EX_USAGE_;
+		}
+	}
+	if (optind + 1 != argc)
+		return admin_usage_error("scheme set needs exactly one FILE (baosongd scheme "
+					 "example > scheme.ini to start one)");
+	if ((rv = read_file(argv[optind], &text, &tlen)) != BS_OK)
+		return admin_fail(rv, "cannot read %s", argv[optind]);
+	rv = assess_scheme_parse(text, tlen, &s, err, sizeof err);
+	free(text);
+	if (rv != BS_OK) {
+		fprintf(stderr, "baosongd: %s: 考核方案无效 invalid scheme: %s\n", argv[optind], err);
+		return 65;
+	}
+	if (note) {
+		if (s->note != protobuf_c_empty_string)
+			free(s->note);
+		s->note = strdup(note);
+		if (!s->note || assess_scheme_check(s, err, sizeof err) != BS_OK) {
+			msg_free(s);
+			return admin_usage_error("--note: one line of at most 180 bytes (about 60 "
+						 "Chinese characters)");
+		}
+	}
+	if ((ex = admin_open_db(db, 0, &st)) != 0) {
+		msg_free(s);
+		return ex;
+	}
+	if ((rv = store_begin(st)) != BS_OK)
+		goto fail;
+	if ((rv = store_scheme_next(st, (int)s->year, &version)) != BS_OK)
+		goto rollback;
+	if (version > 1 && load_scheme(st, (int)s->year, version - 1, &prev) == BS_OK)
+		before = pack(&prev->base, &before_len);
+	s->version = version;
+	s->created_at_ms = now;
+	if (!(data = pack(&s->base, &len))) {
+		rv = BS_E_NOMEM;
+		goto rollback;
+	}
+	scheme_subject((int)s->year, version, subject);
+	snprintf(detail, sizeof detail, "%s", s->note ? s->note : "");
+	if ((rv = store_scheme_add(st, (int)s->year, version, data, len, now)) != BS_OK)
+		goto rollback;
+	{
+		struct audit_entry e;
+		memset(&e, 0, sizeof e);
+		e.at = now;
+		e.action = "scheme.set";
+		e.kind = "";
+		e.subject = subject;
+		e.rev = version;
+		e.before = before;
+		e.before_len = before_len;
+		e.after = data;
+		e.after_len = len;
+		e.detail = detail[0] ? detail : NULL;
+		if ((rv = store_audit_append(st, &e)) != BS_OK)
+			goto rollback;
+	}
+	rv = admin_finish(st, BS_OK);
+	if (rv != BS_OK)
+		goto fail;
+	printf("已保存考核方案 saved scheme %u version %u: %s (%zu indicators)\n", s->year, version,
+	       s->name, s->n_indicators);
+	goto out;
+rollback:
+	admin_finish(st, rv);
+fail:
+	ex = admin_fail(rv, "cannot save the scheme");
+out:
+	free(data);
+	free(before);
+	msg_free(prev);
+	msg_free(s);
+	store_close(st);
+	return ex;
+}
+
+static int cmd_scheme_show(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, 0, 'd'},
+					     {"year", required_argument, 0, 'y'},
+					     {"version", required_argument, 0, 'v'},
+					     {"help", no_argument, 0, 'h'},
+					     {0, 0, 0, 0}};
+	const char *db = DEFAULT_DB;
+	struct store *st = NULL;
+	Scheme *s = NULL;
+	int year = 0, c, rv, ex;
+	unsigned version = 0;
+	char *text;
+
+	while ((c = getopt_long(argc, argv, "d:y:v:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'y': year = atoi(optarg); break;
+		case 'v': version = (unsigned)strtoul(optarg, NULL, 10); break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return EX_USAGE_;
+		}
+	}
+	if (!year) {
+		int y;
+		unsigned m, d;
+		period_civil_from_days(period_local_days(admin_now_ms()), &y, &m, &d);
+		year = y;
+	}
+	if ((ex = admin_open_db(db, 1, &st)) != 0)
+		return ex;
+	rv = load_scheme(st, year, version, &s);
+	store_close(st);
+	if (rv == BS_E_NOTFOUND)
+		return admin_fail(rv, "no scheme for %d%s (baosongd scheme set FILE)", year,
+				  version ? " at that version" : "");
+	if (rv != BS_OK)
+		return admin_fail(rv, "cannot read the scheme");
+	text = assess_scheme_format(s);
+	printf("; version %u\n%s", s->version, text ? text : "");
+	free(text);
+	msg_free(s);
+	return 0;
+}
+
+static int print_scheme(void *ctx, int year, uint32_t version, int64_t at, const uint8_t *d,
+			size_t n)
+{
+	Scheme *s = unpack(&baosong__v1__scheme__descriptor, d, n);
+	char when[ADMIN_WHEN_LEN];
+	size_t i;
+	(void)ctx;
+	admin_format_local(at, 0, when);
+	printf("%d  v%-3u  %s  %s", year, version, when, s ? s->name : "(unreadable)");
+	for (i = 0; s && i < s->n_indicators; i++)
+		printf("%s%s %u", i ? ", " : "  [", s->indicators[i]->label,
+		       s->indicators[i]->weight);
+	printf("%s%s%s\n", s && s->n_indicators ? "]" : "", s && s->note && *s->note ? "  " : "",
+	       s && s->note ? s->note : "");
+	msg_free(s);
+	return 0;
+}
+
+static int cmd_scheme_list(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, 0, 'd'},
+					     {"help", no_argument, 0, 'h'},
+					     {0, 0, 0, 0}};
+	const char *db = DEFAULT_DB;
+	struct store *st = NULL;
+	int c, rv, ex;
+	while ((c = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return EX_USAGE_;
+		}
+	}
+	if ((ex = admin_open_db(db, 1, &st)) != 0)
+		return ex;
+	printf("年度  版本  保存时间          方案 [指标 权重]\n");
+	rv = store_scheme_each(st, print_scheme, NULL);
+	store_close(st);
+	return rv == BS_OK ? 0 : admin_fail(rv, "cannot list schemes");
+}
+
+/* ---- showing results ---- */
+
+/* Columns of text whose width counts CJK characters as two. */
+static int disp_width(const char *s)
+{
+	int w = 0;
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		if (*p < 0x80) {
+			w++;
+			p++;
+		} else {
+			int n = *p >= 0xF0 ? 4 : *p >= 0xE0 ? 3 : 2;
+			w += n >= 3 ? 2 : 1;
+			while (n-- && *p)
+				p++;
+		}
+	}
+	return w;
+}
+
+static void cell(const char *s, int width, int right)
+{
+	int pad = width - disp_width(s);
+	if (right)
+		while (pad-- > 0)
+			putchar(' ');
+	fputs(s, stdout);
+	if (!right)
+		while (pad-- > 0)
+			putchar(' ');
+	putchar(' ');
+}
+
+static void fmt_c(int64_t c, char *out, size_t cap)
+{
+	int64_t a = c < 0 ? -c : c;
+	snprintf(out, cap, "%s%lld.%02lld", c < 0 ? "-" : "", (long long)(a / 100),
+		 (long long)(a % 100));
+}
+
+static const char *unit_name(const AssessInputs *in, const char *code)
+{
+	size_t i;
+	for (i = 0; in && i < in->n_units; i++)
+		if (!strcmp(in->units[i]->unit_code, code))
+			return in->units[i]->unit_name;
+	return code;
+}
+
+static void print_table(const Publication *p, const AssessInputs *in)
+{
+	size_t i, j;
+	char when[ADMIN_WHEN_LEN], b[64];
+
+	admin_format_local(p->published_at_ms ? p->published_at_ms : p->as_of_ms, 0, when);
+	printf("%s（%s %s，考核方案 %u 版本 %u）\n", p->title && *p->title ? p->title : "试算 computed",
+	       assess_scope_label((int)p->scope), p->period, p->scheme_year, p->scheme_version);
+	cell("排名", 8, 0);
+	cell("单位", 20, 0);
+	cell("总分", 7, 1);
+	cell("等级", 4, 0);
+	cell("完成率", 8, 1);
+	cell("累计(万元)", 14, 1);
+	cell("同比", 8, 1);
+	for (j = 0; j < p->n_indicators; j++)
+		cell(p->indicators[j]->code, 8, 1);
+	cell("迟报", 4, 1);
+	cell("缺报", 4, 1);
+	puts("标记");
+	for (i = 0; i < p->n_results; i++) {
+		const Baosong__V1__UnitResult *r = p->results[i];
+		if (r->rank)
+			snprintf(b, sizeof b, "%u%s", r->rank, r->tied > 1 ? "(并列)" : "");
+		else
+			snprintf(b, sizeof b, "—");
+		cell(b, 8, 0);
+		cell(unit_name(in, r->unit_code), 20, 0);
+		if (r->has_total)
+			fmt_c(r->total_c, b, sizeof b);
+		else
+			snprintf(b, sizeof b, "—");
+		cell(b, 7, 1);
+		cell(r->grade && *r->grade ? r->grade : "—", 4, 0);
+		if (r->has_completion) {
+			fmt_c(r->completion_bp, b, sizeof b);
+			strcat(b, "%");
+		} else {
+			snprintf(b, sizeof b, "无目标");
+		}
+		cell(b, 8, 1);
+		money_format_wan(r->fai_ytd_fen, b, sizeof b);
+		cell(b, 14, 1);
+		if (r->has_growth) {
+			fmt_c(r->growth_bp, b, sizeof b);
+			strcat(b, "%");
+		} else {
+			snprintf(b, sizeof b, "—");
+		}
+		cell(b, 8, 1);
+		for (j = 0; j < r->n_scores_c; j++) {
+			if (r->scores_c[j] < 0)
+				snprintf(b, sizeof b, "—");
+			else
+				fmt_c(r->scores_c[j], b, sizeof b);
+			cell(b, 8, 1);
+		}
+		snprintf(b, sizeof b, "%u", r->reports_late);
+		cell(b, 4, 1);
+		snprintf(b, sizeof b, "%u", r->reports_missing);
+		cell(b, 4, 1);
+		for (j = 0; j < ASSESS_FLAG_COUNT; j++)
+			if (r->flags & (1u << j) && j < 5)
+				printf("%s ", assess_flag_label((unsigned)j));
+		putchar('\n');
+	}
+	printf("指标: ");
+	for (j = 0; j < p->n_indicators; j++)
+		printf("%s%s=%s(%u分)", j ? ", " : "", p->indicators[j]->code, p->indicators[j]->label,
+		       p->indicators[j]->weight);
+	printf("\n");
+	for (i = 0; i < p->n_results; i++)
+		if (p->results[i]->explain && *p->results[i]->explain)
+			printf("  %s: %s\n", unit_name(in, p->results[i]->unit_code),
+			       p->results[i]->explain);
+	if (p->digest.len == ASSESS_DIGEST_LEN) {
+		char hex[2 * ASSESS_DIGEST_LEN + 1];
+		sodium_bin2hex(hex, sizeof hex, p->digest.data, p->digest.len);
+		printf("发布 published %s, 摘要 digest %s\n", when, hex);
+	}
+}
+
+/* ---- compute and publish ---- */
+
+struct calc {
+	const char *db, *scope_s, *period, *title, *as_of_s;
+	unsigned version;
+	int csv;
+	int64_t as_of;
+	int scope;
+	struct assess_span sp;
+};
+
+static int parse_calc(int argc, char **argv, struct calc *k, int publish)
+{
+	static const struct option opts[] = {{"db", required_argument, 0, 'd'},
+					     {"scope", required_argument, 0, 's'},
+					     {"period", required_argument, 0, 'p'},
+					     {"title", required_argument, 0, 't'},
+					     {"as-of", required_argument, 0, 'a'},
+					     {"version", required_argument, 0, 'v'},
+					     {"csv", no_argument, 0, 'c'},
+					     {"help", no_argument, 0, 'h'},
+					     {0, 0, 0, 0}};
+	int c;
+	memset(k, 0, sizeof *k);
+	k->db = DEFAULT_DB;
+	while ((c = getopt_long(argc, argv, "d:s:p:t:a:v:ch", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': k->db = optarg; break;
+		case 's': k->scope_s = optarg; break;
+		case 'p': k->period = optarg; break;
+		case 't': k->title = optarg; break;
+		case 'a': k->as_of_s = optarg; break;
+		case 'v': k->version = (unsigned)strtoul(optarg, NULL, 10); break;
+		case 'c': k->csv = 1; break;
+		case 'h': usage(stdout); return -1;
+		default: usage(stderr); return EX_USAGE_;
+		}
+	}
+	if (optind != argc)
+		return admin_usage_error("unexpected argument '%s'", argv[optind]);
+	if ((c = scope_period(k->scope_s, k->period, &k->scope, &k->sp)) != 0)
+		return c;
+	if (publish && (k->version || k->csv))
+		return admin_usage_error("publish always uses the newest scheme version and prints "
+					 "a summary; use assess show --csv afterwards");
+	if (k->title && (!*k->title || strlen(k->title) > REC_NAME_MAX))
+		return admin_usage_error("--title must be 1 to %u bytes", REC_NAME_MAX);
+	k->as_of = admin_now_ms();
+	if (k->as_of_s && parse_as_of(k->as_of_s, &k->as_of) != BS_OK)
+		return admin_usage_error("--as-of must be \"YYYY-MM-DD HH:MM\" (Asia/Shanghai)");
+	return 0;
+}
+
+/* Gather and compute in the caller's transaction. */
+static int calculate(struct store *st, const struct calc *k, Scheme **s, AssessInputs **in,
+		     Publication **p)
+{
+	int rv = load_scheme(st, k->sp.year, k->version, s);
+	if (rv == BS_E_NOTFOUND) {
+		fprintf(stderr, "baosongd: 没有 %d 年的考核方案 no assessment scheme for %d%s: "
+			"baosongd scheme example > scheme.ini; edit it; baosongd scheme set "
+			"scheme.ini\n", k->sp.year, k->sp.year, k->version ? " at that version" : "");
+		return rv;
+	}
+	if (rv != BS_OK)
+		return rv;
+	if ((rv = assess_gather(st, *s, k->scope, k->period, k->as_of, in)) != BS_OK)
+		return rv;
+	return assess_compute(*s, *in, p);
+}
+
+static int cmd_assess_compute(int argc, char **argv)
+{
+	struct calc k;
+	struct store *st = NULL;
+	Scheme *s = NULL;
+	AssessInputs *in = NULL;
+	Publication *p = NULL;
+	int rv, ex;
+
+	if ((ex = parse_calc(argc, argv, &k, 0)) != 0)
+		return ex < 0 ? 0 : ex;
+	if ((ex = admin_open_db(k.db, 1, &st)) != 0)
+		return ex;
+	rv = store_begin(st);
+	if (rv == BS_OK) {
+		rv = calculate(st, &k, &s, &in, &p);
+		store_rollback(st);
+	}
+	if (rv == BS_OK) {
+		if (k.csv)
+			rv = report_csv(stdout, p, in);
+		else
+			print_table(p, in);
+	} else if (rv != BS_E_NOTFOUND) {
+		ex = admin_fail(rv, "cannot compute %s %s", assess_scope_name(k.scope), k.period);
+	} else {
+		ex = 66;
+	}
+	msg_free(p);
+	msg_free(in);
+	msg_free(s);
+	store_close(st);
+	return ex;
+}
+
+/* The unit that owns publications: the bureau (the first of type bureau),
+ * else the first unit. */
+static int owner_unit(void *ctx, const struct unit *u)
+{
+	int64_t *o = ctx;
+	if (u->type == UNIT_BUREAU && (o[1] == 0 || u->id < o[0]))
+		o[0] = u->id, o[1] = 1;
+	else if (!o[1] && (o[0] == 0 || u->id < o[0]))
+		o[0] = u->id;
+	return 0;
+}
+
+static int cmd_assess_publish(int argc, char **argv)
+{
+	struct calc k;
+	struct store *st = NULL;
+	Scheme *s = NULL;
+	AssessInputs *in = NULL;
+	Publication *p = NULL;
+	struct publication_row row;
+	struct record r;
+	uint8_t *data = NULL, *inputs = NULL, digest[ASSESS_DIGEST_LEN];
+	size_t len = 0, inputs_len = 0;
+	char title[256], subject[SUBJECT_LEN], detail[640], hex[2 * ASSESS_DIGEST_LEN + 1];
+	int64_t owner[2] = {0, 0}, number = 0, now;
+	int rv, ex;
+
+	if ((ex = parse_calc(argc, argv, &k, 1)) != 0)
+		return ex < 0 ? 0 : ex;
+	if ((ex = admin_open_db(k.db, 0, &st)) != 0)
+		return ex;
+	now = admin_now_ms();
+	if (!k.as_of_s)
+		k.as_of = now;
+	if ((rv = store_begin(st)) != BS_OK)
+		goto fail;
+	if ((rv = calculate(st, &k, &s, &in, &p)) != BS_OK)
+		goto rollback;
+	if (!p->n_results) {
+		rv = BS_E_NOTFOUND;
+		fprintf(stderr, "baosongd: no unit of a ranked type (scheme units = ...) exists\n");
+		goto rollback;
+	}
+	if ((rv = store_publication_next(st, &number)) != BS_OK ||
+	    (rv = store_unit_each(st, owner_unit, owner)) != BS_OK)
+		goto rollback;
+	if (k.title)
+		snprintf(title, sizeof title, "%s", k.title);
+	else
+		default_title(&k.sp, title, sizeof title);
+	if (p->title != protobuf_c_empty_string)
+		free(p->title);
+	p->title = strdup(title);
+	p->published_at_ms = now;
+	p->number = (uint32_t)number;
+	if (!p->title || assess_digest(s, in, p, digest) != BS_OK) {
+		rv = BS_E_NOMEM;
+		goto rollback;
+	}
+	p->digest.data = digest;
+	p->digest.len = sizeof digest;
+	data = pack(&p->base, &len);
+	inputs = pack(&in->base, &inputs_len);
+	p->digest.data = NULL; /* not malloc'd: keep msg_free off it */
+	p->digest.len = 0;
+	if (!data || !inputs) {
+		rv = BS_E_NOMEM;
+		goto rollback;
+	}
+	if (len > REC_PUB_DATA_MAX) {
+		rv = BS_E_TOOBIG;
+		fprintf(stderr, "baosongd: the results of %zu units take %zu bytes, more than a "
+			"publication record may (%u)\n", p->n_results, len, REC_PUB_DATA_MAX);
+		goto rollback;
+	}
+	memset(&row, 0, sizeof row);
+	row.number = number;
+	row.scope = k.scope;
+	snprintf(row.period, sizeof row.period, "%s", k.period);
+	row.scheme_year = (int)s->year;
+	row.scheme_version = s->version;
+	row.published_at = now;
+	pub_uid(number, row.record_uid);
+	row.inputs = inputs;
+	row.inputs_len = inputs_len;
+	row.results = data;
+	row.results_len = len;
+	memcpy(row.digest, digest, sizeof digest);
+	if ((rv = store_publication_add(st, &row)) != BS_OK)
+		goto rollback;
+	memset(&r, 0, sizeof r);
+	snprintf(r.kind, sizeof r.kind, "%s", REC_KIND_PUBLICATION);
+	snprintf(r.uid, sizeof r.uid, "%s", row.record_uid);
+	r.unit_id = owner[0];
+	r.data = data;
+	r.data_len = len;
+	pub_subject(number, subject);
+	snprintf(detail, sizeof detail, "%s %s scheme %u v%u: %s", assess_scope_name(k.scope),
+		 k.period, s->year, s->version, title);
+	if ((rv = admin_audit(st, now, "assess.publish", "", subject, 0, digest, sizeof digest,
+			      detail)) != BS_OK ||
+	    (rv = store_record_put(st, &r, 0, now)) != BS_OK ||
+	    (rv = admin_audit(st, now, "record.put", REC_KIND_PUBLICATION, r.uid, r.rev, data, len,
+			      NULL)) != BS_OK)
+		goto rollback;
+	if ((rv = admin_finish(st, BS_OK)) != BS_OK)
+		goto fail;
+	sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+	printf("已发布 published %lld: %s（%s %s，%zu 个单位，考核方案 %u 版本 %u）\n"
+	       "digest %s; sent to every device as record %s (kind publication)\n",
+	       (long long)number, title, assess_scope_label(k.scope), k.period, p->n_results,
+	       s->year, s->version, hex, row.record_uid);
+	ex = 0;
+	goto out;
+rollback:
+	admin_finish(st, rv == BS_OK ? BS_E_INVAL : rv);
+	if (rv == BS_E_NOTFOUND) {
+		ex = 66;
+		goto out;
+	}
+fail:
+	ex = admin_fail(rv, "cannot publish %s %s", assess_scope_name(k.scope), k.period);
+out:
+	free(data);
+	free(inputs);
+	msg_free(p);
+	msg_free(in);
+	msg_free(s);
+	store_close(st);
+	return ex;
+}
+
+/* ---- list, show ---- */
+
+static int print_pub_line(void *ctx, const struct publication_row *row)
+{
+	Publication *p = unpack(&baosong__v1__publication__descriptor, row->results,
+				row->results_len);
+	char when[ADMIN_WHEN_LEN];
+	(void)ctx;
+	admin_format_local(row->published_at, 0, when);
+	printf("%4lld  %-6s  %-8s  %s  v%-3u  %3zu  %s\n", (long long)row->number,
+	       assess_scope_label(row->scope), row->period, when, row->scheme_version,
+	       p ? p->n_results : 0, p && p->title ? p->title : "(unreadable)");
+	msg_free(p);
+	return 0;
+}
+
+static int simple_opts(int argc, char **argv, const char **db, int *csv, int *force)
+{
+	static const struct option opts[] = {{"db", required_argument, 0, 'd'},
+					     {"csv", no_argument, 0, 'c'},
+					     {"force", no_argument, 0, 'f'},
+					     {"help", no_argument, 0, 'h'},
+					     {0, 0, 0, 0}};
+	int c;
+	while ((c = getopt_long(argc, argv, "d:cfh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': *db = optarg; break;
+		case 'c':
+			if (!csv)
+				return admin_usage_error("--csv is not an option here");
+			*csv = 1;
+			break;
+		case 'f':
+			if (!force)
+				return admin_usage_error("--force is not an option here");
+			*force = 1;
+			break;
+		case 'h': usage(stdout); return -1;
+		default: usage(stderr); return EX_USAGE_;
+		}
+	}
+	return 0;
+}
+
+static int cmd_assess_list(int argc, char **argv)
+{
+	const char *db = DEFAULT_DB;
+	struct store *st = NULL;
+	int rv, ex;
+	if ((ex = simple_opts(argc, argv, &db, NULL, NULL)) != 0)
+		return ex < 0 ? 0 : ex;
+	if (optind != argc)
+		return admin_usage_error("unexpected argument '%s'", argv[optind]);
+	if ((ex = admin_open_db(db, 1, &st)) != 0)
+		return ex;
+	printf("编号  类别    周期      发布时间          方案  单位  标题\n");
+	rv = store_publication_each(st, print_pub_line, NULL);
+	store_close(st);
+	return rv == BS_OK ? 0 : admin_fail(rv, "cannot list publications");
+}
+
+static int parse_number(const char *s, int64_t *n)
+{
+	char *end;
+	long long v = strtoll(s, &end, 10);
+	if (*end || v < 1)
+		return admin_usage_error("'%s' is not a publication number (baosongd assess list)",
+					 s);
+	*n = v;
+	return 0;
+}
+
+static int load_pub(struct store *st, int64_t number, Publication **p, AssessInputs **in)
+{
+	struct publication_row row;
+	int rv = store_publication_get(st, number, &row);
+	if (rv == BS_E_NOTFOUND) {
+		fprintf(stderr, "baosongd: no publication %lld (baosongd assess list)\n",
+			(long long)number);
+		return rv;
+	}
+	if (rv != BS_OK)
+		return rv;
+	*p = unpack(&baosong__v1__publication__descriptor, row.results, row.results_len);
+	*in = unpack(&baosong__v1__assess_inputs__descriptor, row.inputs, row.inputs_len);
+	store_publication_free(&row);
+	if (!*p || !*in) {
+		msg_free(*p);
+		msg_free(*in);
+		*p = NULL;
+		*in = NULL;
+		return BS_E_DB;
+	}
+	return BS_OK;
+}
+
+static int cmd_assess_show(int argc, char **argv)
+{
+	const char *db = DEFAULT_DB;
+	struct store *st = NULL;
+	Publication *p = NULL;
+	AssessInputs *in = NULL;
+	int64_t number = 0;
+	int csv = 0, rv, ex;
+
+	if ((ex = simple_opts(argc, argv, &db, &csv, NULL)) != 0)
+		return ex < 0 ? 0 : ex;
+	if (optind + 1 != argc)
+		return admin_usage_error("assess show needs one publication number");
+	if ((ex = parse_number(argv[optind], &number)) != 0)
+		return ex;
+	if ((ex = admin_open_db(db, 1, &st)) != 0)
+		return ex;
+	rv = load_pub(st, number, &p, &in);
+	store_close(st);
+	if (rv == BS_E_NOTFOUND)
+		return 66;
+	if (rv != BS_OK)
+		return admin_fail(rv, "cannot read publication %lld", (long long)number);
+	if (csv)
+		rv = report_csv(stdout, p, in);
+	else
+		print_table(p, in);
+	msg_free(p);
+	msg_free(in);
+	return rv == BS_OK ? 0 : admin_fail(rv, "cannot write the CSV");
+}
+
+/* ---- verify ---- */
+
+struct vstate {
+	struct store *st;
+	uint64_t *problems;
+	void (*bad)(void *ctx, uint64_t seq, const char *why);
+	void *ctx;
+	int64_t only;              /* one publication, or 0 */
+	int gather;                /* also gather again from today's records */
+	unsigned checked, drifted;
+};
+
+static void vbad(struct vstate *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void vbad(struct vstate *v, const char *fmt, ...)
+{
+	char why[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof why, fmt, ap);
+	va_end(ap);
+	(*v->problems)++;
+	if (v->bad)
+		v->bad(v->ctx, 0, why);
+}
+
+struct audit_find {
+	const uint8_t *want;
+	size_t want_len;
+	const char *action;
+	int found;
+};
+
+static int find_audit(void *ctx, uint64_t seq, const struct audit_entry *e)
+{
+	struct audit_find *f = ctx;
+	(void)seq;
+	if (!strcmp(e->action, f->action) && e->after && e->after_len == f->want_len &&
+	    !memcmp(e->after, f->want, f->want_len)) {
+		f->found = 1;
+		return 1;
+	}
+	return 0;
+}
+
+static int audited(struct store *st, const char *subject, const char *action,
+		   const uint8_t *data, size_t len)
+{
+	struct audit_find f = {data, len, action, 0};
+	int rv = store_audit_each(st, subject, 0, find_audit, &f);
+	return rv < 0 ? rv : f.found;
+}
+
+/* Field-by-field differences of two units' inputs (the ones people read). */
+static void input_diff(const Baosong__V1__UnitInput *a, const Baosong__V1__UnitInput *b,
+		       char *out, size_t cap)
+{
+	out[0] = '\0';
+#define D(f, what)                                                                        \
+	if (a->f != b->f)                                                                 \
+	snprintf(out + strlen(out), cap - strlen(out), "%s%s %lld→%lld", *out ? ", " : "", \
+		 what, (long long)a->f, (long long)b->f)
+	D(fai_ytd_fen, "累计完成(分)");
+	D(fai_base_fen, "上年同期(分)");
+	D(fai_target_fen, "目标(分)");
+	D(reports_due, "应报");
+	D(reports_on_time, "按时");
+	D(reports_late, "迟报");
+	D(reports_missing, "缺报");
+	D(approvals_due, "到期手续");
+	D(approvals_on_time, "按期办结");
+	D(stats_needed, "须入库");
+	D(stats_registered, "已入库");
+	D(new_starts, "新开工");
+	D(attraction_fen, "招商到位(分)");
+	D(upward_fen, "向上争取(分)");
+	D(acceptance_failed, "验收未通过");
+#undef D
+	if (!*out)
+		snprintf(out, cap, "记录有改动，数字未变 records changed, numbers did not");
+}
+
+static int verify_one(void *ctx, const struct publication_row *row)
+{
+	struct vstate *v = ctx;
+	Publication *p = NULL, *again = NULL;
+	AssessInputs *in = NULL, *now_in = NULL;
+	Scheme *s = NULL;
+	uint8_t digest[ASSESS_DIGEST_LEN], *re = NULL;
+	size_t re_len = 0, i;
+	char subject[SUBJECT_LEN];
+	struct record rec;
+	int rv;
+
+	if (v->only && row->number != v->only)
+		return 0;
+	v->checked++;
+	p = unpack(&baosong__v1__publication__descriptor, row->results, row->results_len);
+	in = unpack(&baosong__v1__assess_inputs__descriptor, row->inputs, row->inputs_len);
+	if (!p || !in) {
+		vbad(v, "publication %lld: stored results or inputs cannot be read",
+		     (long long)row->number);
+		goto out;
+	}
+	if ((rv = load_scheme(v->st, row->scheme_year, row->scheme_version, &s)) != BS_OK) {
+		vbad(v, "publication %lld: its scheme %d v%u is missing or unreadable",
+		     (long long)row->number, row->scheme_year, row->scheme_version);
+		goto out;
+	}
+	/* Recompute from the stored inputs under the stored scheme version. */
+	if (assess_compute(s, in, &again) != BS_OK) {
+		vbad(v, "publication %lld: its stored inputs do not compute", (long long)row->number);
+		goto out;
+	}
+	if (again->title != protobuf_c_empty_string)
+		free(again->title);
+	again->title = strdup(p->title ? p->title : "");
+	again->published_at_ms = p->published_at_ms;
+	again->number = p->number;
+	if (!again->title || assess_digest(s, in, again, digest) != BS_OK) {
+		rv = BS_E_NOMEM;
+		msg_free(again);
+		again = NULL;
+		goto out;
+	}
+	again->digest.data = digest;
+	again->digest.len = sizeof digest;
+	re = pack(&again->base, &re_len);
+	again->digest.data = NULL;
+	again->digest.len = 0;
+	if (!re || re_len != row->results_len || memcmp(re, row->results, re_len))
+		vbad(v, "publication %lld (%s %s): stored results differ from a recomputation "
+			"from its inputs and scheme v%u", (long long)row->number,
+		     assess_scope_label(row->scope), row->period, row->scheme_version);
+	if (sodium_memcmp(digest, row->digest, sizeof digest) != 0 ||
+	    p->digest.len != sizeof digest || sodium_memcmp(p->digest.data, digest, sizeof digest))
+		vbad(v, "publication %lld: digest does not match its scheme, inputs and results",
+		     (long long)row->number);
+	pub_subject(row->number, subject);
+	rv = audited(v->st, subject, "assess.publish", row->digest, sizeof row->digest);
+	if (rv == 0)
+		vbad(v, "publication %lld: no audit row assess.publish carries its digest",
+		     (long long)row->number);
+	/* The copy every device received. */
+	if (store_record_get(v->st, row->record_uid, &rec) == BS_OK) {
+		if (rec.data_len != row->results_len || memcmp(rec.data, row->results, rec.data_len))
+			vbad(v, "publication %lld: record %s differs from the stored results",
+			     (long long)row->number, row->record_uid);
+		store_record_free(&rec);
+	} else {
+		vbad(v, "publication %lld: record %s is missing", (long long)row->number,
+		     row->record_uid);
+	}
+	if (!v->gather)
+		goto out;
+	/* Gather again from today's records with the same as-of time. */
+	if (assess_gather(v->st, s, row->scope, row->period, in->as_of_ms, &now_in) != BS_OK) {
+		vbad(v, "publication %lld: cannot gather its inputs again", (long long)row->number);
+		goto out;
+	}
+	{
+		unsigned changed = 0;
+		for (i = 0; i < in->n_units || i < now_in->n_units; i++) {
+			const Baosong__V1__UnitInput *a = i < in->n_units ? in->units[i] : NULL;
+			const Baosong__V1__UnitInput *b = i < now_in->n_units ? now_in->units[i]
+									       : NULL;
+			size_t la, lb;
+			uint8_t *pa, *pb;
+			char diff[512];
+			if (!a || !b || strcmp(a->unit_code, b->unit_code)) {
+				printf("  publication %lld: the set of units changed since\n",
+				       (long long)row->number);
+				changed++;
+				break;
+			}
+			pa = pack(&a->base, &la);
+			pb = pack(&b->base, &lb);
+			if (pa && pb && (la != lb || memcmp(pa, pb, la))) {
+				input_diff(a, b, diff, sizeof diff);
+				printf("  publication %lld: %s %s: 记录已变 records changed since: %s\n",
+				       (long long)row->number, a->unit_code, a->unit_name, diff);
+				changed++;
+			}
+			free(pa);
+			free(pb);
+		}
+		if (changed)
+			v->drifted++;
+		else
+			printf("  publication %lld (%s %s): today's records give the same inputs "
+			       "(%zu units); 与发布时一致\n", (long long)row->number,
+			       assess_scope_label(row->scope), row->period, in->n_units);
+	}
+out:
+	free(re);
+	msg_free(again);
+	msg_free(now_in);
+	msg_free(p);
+	msg_free(in);
+	msg_free(s);
+	return 0;
+}
+
+static int scheme_audited(void *ctx, int year, uint32_t version, int64_t at,
+			  const uint8_t *data, size_t len)
+{
+	struct vstate *v = ctx;
+	char subject[SUBJECT_LEN];
+	int rv;
+	(void)at;
+	scheme_subject(year, version, subject);
+	rv = audited(v->st, subject, "scheme.set", data, len);
+	if (rv < 0)
+		return rv;
+	if (rv == 0)
+		vbad(v, "scheme %d v%u: differs from its audit row scheme.set", year, version);
+	return 0;
+}
+
+int admin_assess_verify_all(struct store *st, uint64_t *problems,
+			    void (*bad)(void *ctx, uint64_t seq, const char *why), void *ctx)
+{
+	struct vstate v;
+	int rv;
+	memset(&v, 0, sizeof v);
+	v.st = st;
+	v.problems = problems;
+	v.bad = bad;
+	v.ctx = ctx;
+	if ((rv = store_scheme_each(st, scheme_audited, &v)) != BS_OK)
+		return rv;
+	return store_publication_each(st, verify_one, &v);
+}
+
+static void print_bad(void *ctx, uint64_t seq, const char *why)
+{
+	(void)ctx;
+	(void)seq;
+	printf("  FAILED: %s\n", why);
+}
+
+static int cmd_assess_verify(int argc, char **argv)
+{
+	const char *db = DEFAULT_DB;
+	struct store *st = NULL;
+	struct vstate v;
+	uint64_t problems = 0;
+	int rv, ex;
+
+	if ((ex = simple_opts(argc, argv, &db, NULL, NULL)) != 0)
+		return ex < 0 ? 0 : ex;
+	memset(&v, 0, sizeof v);
+	if (optind + 1 == argc) {
+		if ((ex = parse_number(argv[optind], &v.only)) != 0)
+			return ex;
+	} else if (optind != argc) {
+		return admin_usage_error("assess verify takes at most one publication number");
+	}
+	if ((ex = admin_open_db(db, 1, &st)) != 0)
+		return ex;
+	v.st = st;
+	v.problems = &problems;
+	v.bad = print_bad;
+	v.gather = 1;
+	rv = store_begin(st);
+	if (rv == BS_OK)
+		rv = store_scheme_each(st, scheme_audited, &v);
+	if (rv == BS_OK)
+		rv = store_publication_each(st, verify_one, &v);
+	store_rollback(st);
+	store_close(st);
+	if (rv != BS_OK)
+		return admin_fail(rv, "cannot verify publications");
+	if (v.only && !v.checked) {
+		fprintf(stderr, "baosongd: no publication %lld\n", (long long)v.only);
+		return 66;
+	}
+	if (problems) {
+		printf("考核结果校验失败 FAILED: %llu problem(s) in %u publication(s)\n",
+		       (unsigned long long)problems, v.checked);
+		return 65;
+	}
+	printf("考核结果校验通过 verified: %u publication(s) recompute exactly from their stored "
+	       "inputs and scheme versions; %u with records changed since\n", v.checked,
+	       v.drifted);
+	return 0;
+}
+
+/* ---- export ---- */
+
+struct plan {
+	int year;
+	struct plan_row *rows;
+	Baosong__V1__Project **msgs;
+	char **uids;
+	char **names;
+	int64_t *ytd_key;
+	char (*ytd_period)[12];
+	size_t n, cap;
+	struct store *st;
+};
+
+static int plan_project(void *ctx, const struct record *r, const struct review_state *rs)
+{
+	struct plan *pl = ctx;
+	Baosong__V1__Project *m;
+	struct unit u;
+	(void)rs;
+	if (r->deleted)
+		return 0;
+	m = unpack(&baosong__v1__project__descriptor, r->data, r->data_len);
+	if (!m)
+		return 0;
+	if ((int)m->plan_year != pl->year) {
+		msg_free(m);
+		return 0;
+	}
+	if (pl->n == pl->cap) {
+		size_t nc = pl->cap ? pl->cap * 2 : 256;
+		void *a = realloc(pl->rows, nc * sizeof *pl->rows);
+		if (a)
+			pl->rows = a;
+		void *b = realloc(pl->msgs, nc * sizeof *pl->msgs);
+		if (b)
+			pl->msgs = b;
+		void *c = realloc(pl->uids, nc * sizeof *pl->uids);
+		if (c)
+			pl->uids = c;
+		void *d = realloc(pl->names, nc * sizeof *pl->names);
+		if (d)
+			pl->names = d;
+		void *e = realloc(pl->ytd_key, nc * sizeof *pl->ytd_key);
+		if (e)
+			pl->ytd_key = e;
+		void *f = realloc(pl->ytd_period, nc * sizeof *pl->ytd_period);
+		if (f)
+			pl->ytd_period = f;
+		if (!a || !b || !c || !d || !e || !f) {
+			msg_free(m);
+			return BS_E_NOMEM;
+		}
+		pl->cap = nc;
+	}
+	pl->msgs[pl->n] = m;
+	pl->uids[pl->n] = strdup(r->uid);
+	pl->names[pl->n] = strdup(store_unit_get(pl->st, r->unit_id, &u) == BS_OK ? u.name : "");
+	pl->ytd_key[pl->n] = -1;
+	pl->ytd_period[pl->n][0] = '\0';
+	pl->n++;
+	return pl->uids[pl->n - 1] && pl->names[pl->n - 1] ? 0 : BS_E_NOMEM;
+}
+
+static size_t plan_find(const struct plan *pl, const char *uid)
+{
+	size_t lo = 0, hi = pl->n;
+	while (uid && lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(pl->uids[mid], uid);
+		if (!c)
+			return mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (size_t)-1;
+}
+
+/* The year-to-date figure of the plan's projects from their latest report. */
+static int plan_report(struct plan *pl, const struct record *r, int monthly)
+{
+	ProtobufCMessage *m;
+	const char *period, *uid;
+	int64_t ytd, key, first;
+	size_t i;
+	if (r->deleted)
+		return 0;
+	m = unpack(monthly ? &baosong__v1__monthly_report__descriptor
+			   : &baosong__v1__weekly_report__descriptor, r->data, r->data_len);
+	if (!m)
+		return 0;
+	if (monthly) {
+		Baosong__V1__MonthlyReport *x = (Baosong__V1__MonthlyReport *)m;
+		period = x->period, uid = x->project_uid, ytd = x->invested_ytd_fen;
+	} else {
+		Baosong__V1__WeeklyReport *x = (Baosong__V1__WeeklyReport *)m;
+		period = x->period, uid = x->project_uid, ytd = x->invested_ytd_fen;
+	}
+	i = plan_find(pl, uid);
+	if (i != (size_t)-1 && period && strlen(period) >= 7 && atoi(period) == pl->year) {
+		if (monthly) {
+			int mo = atoi(period + 5);
+			key = (mo >= 1 && mo <= 12 ? period_days_from_civil(pl->year, (unsigned)mo, 28)
+						   : -1) * 2 + 1;
+		} else {
+			key = period_parse_week(period, &first) == BS_OK ? (first + 6) * 2 : -1;
+		}
+		if (key > pl->ytd_key[i]) {
+			pl->ytd_key[i] = key;
+			pl->rows[i].ytd_fen = ytd;
+			snprintf(pl->ytd_period[i], sizeof pl->ytd_period[i], "%s", period);
+		}
+	}
+	msg_free(m);
+	return 0;
+}
+
+static int plan_weekly(void *ctx, const struct record *r, const struct review_state *rs)
+{
+	(void)rs;
+	return plan_report(ctx, r, 0);
+}
+
+static int plan_monthly(void *ctx, const struct record *r, const struct review_state *rs)
+{
+	(void)rs;
+	return plan_report(ctx, r, 1);
+}
+
+static void plan_free(struct plan *pl)
+{
+	size_t i;
+	for (i = 0; i < pl->n; i++) {
+		msg_free(pl->msgs[i]);
+		free(pl->uids[i]);
+		free(pl->names[i]);
+	}
+	free(pl->rows);
+	free(pl->msgs);
+	free(pl->uids);
+	free(pl->names);
+	free(pl->ytd_key);
+	free(pl->ytd_period);
+}
+
+static int plan_load(struct store *st, int year, struct plan *pl)
+{
+	size_t i;
+	int rv;
+	memset(pl, 0, sizeof *pl);
+	pl->year = year;
+	pl->st = st;
+	if ((rv = store_record_scan(st, REC_KIND_PROJECT, plan_project, pl)) != BS_OK)
+		return rv;
+	for (i = 0; i < pl->n; i++) {
+		memset(&pl->rows[i], 0, sizeof pl->rows[i]);
+		pl->rows[i].p = pl->msgs[i];
+		pl->rows[i].uid = pl->uids[i];
+		pl->rows[i].unit_name = pl->names[i];
+		pl->rows[i].ytd_fen = -1;
+	}
+	if ((rv = store_record_scan(st, REC_KIND_WEEKLY, plan_weekly, pl)) != BS_OK ||
+	    (rv = store_record_scan(st, REC_KIND_MONTHLY, plan_monthly, pl)) != BS_OK)
+		return rv;
+	for (i = 0; i < pl->n; i++)
+		pl->rows[i].ytd_period = pl->ytd_period[i][0] ? pl->ytd_period[i] : NULL;
+	return BS_OK;
+}
+
+static int write_fail(int rv, const char *path)
+{
+	if (rv == BS_E_CONFLICT)
+		return admin_fail(rv, "%s exists; choose another name or add --force", path);
+	return admin_fail(rv, "cannot write %s", path);
+}
+
+static int cmd_assess_export(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, 0, 'd'},
+					     {"html", required_argument, 0, 'H'},
+					     {"xlsx", required_argument, 0, 'x'},
+					     {"csv", required_argument, 0, 'c'},
+					     {"plan", no_argument, 0, 'p'},
+					     {"force", no_argument, 0, 'f'},
+					     {"help", no_argument, 0, 'h'},
+					     {0, 0, 0, 0}};
+	const char *db = DEFAULT_DB, *html = NULL, *xlsx = NULL, *csv = NULL;
+	struct store *st = NULL;
+	Publication **pubs = NULL;
+	AssessInputs **ins = NULL;
+	struct plan pl;
+	size_t n = 0, i;
+	int plan = 0, force = 0, c, rv = BS_OK, ex = 0;
+
+	memset(&pl, 0, sizeof pl);
+	while ((c = getopt_long(argc, argv, "d:H:x:c:pfh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'H': html = optarg; break;
+		case 'x': xlsx = optarg; break;
+		case 'c': csv = optarg; break;
+		case 'p': plan = 1; break;
+		case 'f': force = 1; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return EX_USAGE_;
+		}
+	}
+	if (optind == argc)
+		return admin_usage_error("assess export needs publication numbers (baosongd assess "
+					 "list)");
+	if (!html && !xlsx && !csv)
+		return admin_usage_error("assess export needs --html, --xlsx and/or --csv");
+	if (csv && argc - optind != 1)
+		return admin_usage_error("--csv writes one publication; give one number");
+	if (plan && !xlsx)
+		return admin_usage_error("--plan adds the plan table to the --xlsx workbook");
+	if (argc - optind > 64)
+		return admin_usage_error("at most 64 publications at once");
+	n = (size_t)(argc - optind);
+	pubs = calloc(n, sizeof *pubs);
+	ins = calloc(n, sizeof *ins);
+	if (!pubs || !ins) {
+		free(pubs);
+		free(ins);
+		return admin_fail(BS_E_NOMEM, "export");
+	}
+	for (i = 0; i < n; i++) {
+		int64_t num = 0;
+		if ((ex = parse_number(argv[optind + (int)i], &num)) != 0)
+			goto out;
+		if (i == 0 && (ex = admin_open_db(db, 1, &st)) != 0)
+			goto out;
+		if ((rv = load_pub(st, num, &pubs[i], &ins[i])) != BS_OK) {
+			ex = rv == BS_E_NOTFOUND ? 66 : admin_fail(rv, "cannot read publication");
+			goto out;
+		}
+	}
+	if (plan && (rv = store_begin(st)) == BS_OK) {
+		rv = plan_load(st, (int)pubs[0]->scheme_year, &pl);
+		store_rollback(st);
+	}
+	if (rv != BS_OK) {
+		ex = admin_fail(rv, "cannot read the projects for the plan table");
+		goto out;
+	}
+	if (csv) {
+		FILE *f;
+		struct stat sb;
+		if (!force && stat(csv, &sb) == 0) {
+			ex = write_fail(BS_E_CONFLICT, csv);
+			goto out;
+		}
+		if (!(f = fopen(csv, "wb"))) {
+			ex = write_fail(BS_E_IO, csv);
+			goto out;
+		}
+		rv = report_csv(f, pubs[0], ins[0]);
+		if (fclose(f) != 0 && rv == BS_OK)
+			rv = BS_E_IO;
+		if (rv != BS_OK) {
+			ex = write_fail(rv, csv);
+			goto out;
+		}
+		printf("CSV:  %s\n", csv);
+	}
+	if (xlsx) {
+		rv = report_xlsx(xlsx, force, (const Publication *const *)pubs,
+				 (const AssessInputs *const *)ins, n, plan ? pl.rows : NULL, pl.n,
+				 (int)pubs[0]->scheme_year);
+		if (rv != BS_OK) {
+			ex = write_fail(rv, xlsx);
+			goto out;
+		}
+		printf("XLSX: %s%s\n", xlsx, plan ? "（含重点建设项目计划表 with the plan table）" : "");
+	}
+	if (html) {
+		rv = report_html(html, force, (const Publication *const *)pubs,
+				 (const AssessInputs *const *)ins, n, NULL);
+		if (rv != BS_OK) {
+			ex = write_fail(rv, html);
+			goto out;
+		}
+		printf("HTML: %s\n", html);
+	}
+out:
+	for (i = 0; i < n; i++) {
+		msg_free(pubs[i]);
+		msg_free(ins[i]);
+	}
+	free(pubs);
+	free(ins);
+	plan_free(&pl);
+	store_close(st);
+	return ex;
+}
+
+static int cmd_export_plan(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, 0, 'd'},
+					     {"xlsx", required_argument, 0, 'x'},
+					     {"year", required_argument, 0, 'y'},
+					     {"force", no_argument, 0, 'f'},
+					     {"help", no_argument, 0, 'h'},
+					     {0, 0, 0, 0}};
+	const char *db = DEFAULT_DB, *xlsx = NULL;
+	struct store *st = NULL;
+	struct plan pl;
+	int year = 0, force = 0, c, rv, ex;
+
+	while ((c = getopt_long(argc, argv, "d:x:y:fh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'x': xlsx = optarg; break;
+		case 'y': year = atoi(optarg); break;
+		case 'f': force = 1; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return EX_USAGE_;
+		}
+	}
+	if (!xlsx || optind != argc)
+		return admin_usage_error("export plan --xlsx FILE [--year Y]");
+	if (!year) {
+		unsigned m, d;
+		period_civil_from_days(period_local_days(admin_now_ms()), &year, &m, &d);
+	}
+	if (year < 2000 || year > 2200)
+		return admin_usage_error("--year must be 2000..2200");
+	if ((ex = admin_open_db(db, 1, &st)) != 0)
+		return ex;
+	rv = store_begin(st);
+	if (rv == BS_OK) {
+		rv = plan_load(st, year, &pl);
+		store_rollback(st);
+	} else {
+		memset(&pl, 0, sizeof pl);
+	}
+	if (rv == BS_OK)
+		rv = report_xlsx(xlsx, force, NULL, NULL, 0, pl.rows, pl.n, year);
+	if (rv == BS_OK)
+		printf("XLSX: %s（%d年重点建设项目计划表，%zu 个项目）\n", xlsx, year, pl.n);
+	else
+		ex = write_fail(rv, xlsx);
+	plan_free(&pl);
+	store_close(st);
+	return ex;
+}
+
+/* ---- dispatch ---- */
+
+int admin_assess_main(int argc, char **argv)
+{
+	static const struct {
+		const char *group, *name;
+		int (*run)(int, char **);
+	} cmds[] = {
+		{"scheme", "set", cmd_scheme_set},      {"scheme", "show", cmd_scheme_show},
+		{"scheme", "list", cmd_scheme_list},    {"assess", "compute", cmd_assess_compute},
+		{"assess", "publish", cmd_assess_publish}, {"assess", "list", cmd_assess_list},
+		{"assess", "show", cmd_assess_show},    {"assess", "verify", cmd_assess_verify},
+		{"assess", "export", cmd_assess_export}, {"export", "plan", cmd_export_plan},
+	};
+	size_t i;
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? EX_USAGE_ : 0;
+	}
+	if (!strcmp(argv[0], "scheme") && !strcmp(argv[1], "example")) {
+		fputs(assess_scheme_example(), stdout);
+		return 0;
+	}
+	for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+		if (!strcmp(argv[0], cmds[i].group) && !strcmp(argv[1], cmds[i].name))
+			return cmds[i].run(argc - 1, argv + 1);
+	usage(stderr);
+	return admin_usage_error("unknown command '%s %s'", argv[0], argv[1]);
+}

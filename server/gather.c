@@ -1,0 +1,711 @@
+/* gather.c - what the assessment engine reads, collected from the stored
+ * records in one pass per kind (docs/ASSESSMENT.md, "What is counted"). */
+#include "gather.h"
+
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "assess.h"
+#include "err.h"
+#include "period.h"
+#include "records.h"
+#include "wire.h"
+
+typedef Baosong__V1__UnitInput UnitInput;
+
+#define DECODE_MEM (256u * 1024u)
+#define WEEKS_MAX 54
+#define MONTHS_MAX 12
+
+/* Report state of one due period of a project. */
+enum { R_NONE = 0, R_ON_TIME, R_LATE, R_INCOMPLETE };
+
+struct gunit {
+	int64_t id;
+	UnitInput *in;
+	uint64_t lanes[4];         /* order-free sum of record hashes */
+	int ranked;                /* of a type the scheme ranks */
+};
+
+struct gproject {
+	char uid[REC_UID_LEN + 1];
+	struct gunit *u;
+	int stage;
+	int64_t total_fen;
+	int owes;                  /* new start / continuing: owes progress reports */
+	int stats_registered;
+	/* latest year-to-date figure this year and last year */
+	int64_t ytd_end, ytd_fen, base_end, base_fen;
+	uint8_t week[WEEKS_MAX], month[MONTHS_MAX];
+};
+
+struct gather {
+	const Baosong__V1__Scheme *s;
+	struct assess_span sp;
+	int64_t as_of, base_last_day, year_first_day;
+	struct gunit *units;
+	size_t n_units, cap_units;
+	struct gproject *projects;
+	size_t n_projects, cap_projects;
+	/* due periods inside the span: weeks by Monday, months 1..12 */
+	int64_t weeks[WEEKS_MAX];
+	int n_weeks;
+	int months[MONTHS_MAX];
+	int n_months;
+	/* targets by unit, read in the scan of kind "target" */
+	int rv;
+};
+
+struct gtarget {
+	int have_year, have_q[4];
+	Baosong__V1__Target year, q[4];
+};
+
+static int unit_id_cmp(const void *a, const void *b)
+{
+	const struct gunit *x = a, *y = b;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+static struct gunit *unit_find(struct gather *g, int64_t id)
+{
+	struct gunit key;
+	key.id = id;
+	return bsearch(&key, g->units, g->n_units, sizeof key, unit_id_cmp);
+}
+
+static struct gproject *project_find(struct gather *g, const char *uid)
+{
+	size_t lo = 0, hi = g->n_projects;
+	if (!uid)
+		return NULL;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(g->projects[mid].uid, uid);
+		if (!c)
+			return &g->projects[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* Fold (uid, rev, deleted) into the unit's record digest. */
+static void digest_add(struct gunit *u, const struct record *r)
+{
+	crypto_generichash_state h;
+	uint8_t d[32], tail[9];
+	int i, j;
+
+	for (i = 0; i < 8; i++)
+		tail[i] = (uint8_t)(r->rev >> (56 - 8 * i));
+	tail[8] = (uint8_t)r->deleted;
+	crypto_generichash_init(&h, NULL, 0, sizeof d);
+	crypto_generichash_update(&h, (const uint8_t *)r->uid, strlen(r->uid) + 1);
+	crypto_generichash_update(&h, tail, sizeof tail);
+	crypto_generichash_final(&h, d, sizeof d);
+	for (i = 0; i < 4; i++) {
+		uint64_t v = 0;
+		for (j = 0; j < 8; j++)
+			v = v << 8 | d[i * 8 + j];
+		u->lanes[i] += v;
+	}
+}
+
+static int add_unit(void *ctx, const struct unit *un)
+{
+	struct gather *g = ctx;
+	struct gunit *gu;
+	UnitInput *in;
+	size_t i;
+	int ranked = 0;
+
+	for (i = 0; i < g->s->n_unit_types; i++)
+		if ((int)g->s->unit_types[i] == un->type)
+			ranked = 1;
+	if (!ranked)
+		return 0;
+	if (g->n_units == g->cap_units) {
+		size_t nc = g->cap_units ? g->cap_units * 2 : 64;
+		struct gunit *nu;
+		if (nc > ASSESS_UNITS_MAX || !(nu = realloc(g->units, nc * sizeof *nu)))
+			return BS_E_NOMEM;
+		g->units = nu;
+		g->cap_units = nc;
+	}
+	if (!(in = malloc(sizeof *in)))
+		return BS_E_NOMEM;
+	baosong__v1__unit_input__init(in);
+	in->unit_code = strdup(un->code);
+	in->unit_name = strdup(un->name);
+	in->unit_type = (Baosong__V1__UnitType)un->type;
+	gu = &g->units[g->n_units++];
+	memset(gu, 0, sizeof *gu);
+	gu->id = un->id;
+	gu->in = in;
+	gu->ranked = 1;
+	return in->unit_code && in->unit_name ? 0 : BS_E_NOMEM;
+}
+
+static ProtobufCMessage *unpack(const ProtobufCMessageDescriptor *d, const struct record *r,
+				struct wire_arena *a)
+{
+	wire_arena_init(a, DECODE_MEM);
+	return protobuf_c_message_unpack(d, &a->alloc, r->data_len, r->data);
+}
+
+/* ---- projects ---- */
+
+static int is_started(int stage)
+{
+	return stage == BAOSONG__V1__PROJECT_STAGE__STAGE_NEW_START ||
+	       stage == BAOSONG__V1__PROJECT_STAGE__STAGE_CONTINUING ||
+	       stage == BAOSONG__V1__PROJECT_STAGE__STAGE_COMPLETED ||
+	       stage == BAOSONG__V1__PROJECT_STAGE__STAGE_OPERATING;
+}
+
+static int on_project(void *ctx, const struct record *r, const struct review_state *rs)
+{
+	struct gather *g = ctx;
+	struct gunit *u = unit_find(g, r->unit_id);
+	struct gproject *p;
+	struct wire_arena a;
+	Baosong__V1__Project *m;
+	int64_t start;
+	(void)rs;
+
+	if (!u)
+		return 0;
+	digest_add(u, r);
+	if (r->deleted)
+		return 0;
+	if (!(m = (Baosong__V1__Project *)unpack(&baosong__v1__project__descriptor, r, &a)))
+		return 0; /* unreadable: audit verify reports it; it counts for nothing */
+	if (g->n_projects == g->cap_projects) {
+		size_t nc = g->cap_projects ? g->cap_projects * 2 : 1024;
+		struct gproject *np = realloc(g->projects, nc * sizeof *np);
+		if (!np) {
+			protobuf_c_message_free_unpacked(&m->base, &a.alloc);
+			return BS_E_NOMEM;
+		}
+		g->projects = np;
+		g->cap_projects = nc;
+	}
+	if (strlen(r->uid) > REC_UID_LEN) {
+		protobuf_c_message_free_unpacked(&m->base, &a.alloc);
+		return 0;
+	}
+	p = &g->projects[g->n_projects++]; /* the scan is in uid order */
+	memset(p, 0, sizeof *p);
+	memcpy(p->uid, r->uid, strlen(r->uid) + 1);
+	p->u = u;
+	p->stage = (int)m->stage;
+	p->total_fen = m->total_investment_fen;
+	p->owes = m->stage == BAOSONG__V1__PROJECT_STAGE__STAGE_NEW_START ||
+		  m->stage == BAOSONG__V1__PROJECT_STAGE__STAGE_CONTINUING;
+	p->ytd_end = p->base_end = -1;
+	u->in->projects++;
+	if (is_started((int)m->stage) && m->start_date &&
+	    period_parse_date(m->start_date, &start) == BS_OK && start >= g->year_first_day &&
+	    start <= g->sp.last_day)
+		u->in->new_starts++;
+	protobuf_c_message_free_unpacked(&m->base, &a.alloc);
+	return 0;
+}
+
+/* ---- progress reports ---- */
+
+static int report_year(const char *period, int monthly)
+{
+	int y = 0, i;
+	if (!period || strlen(period) < (monthly ? 7u : 8u))
+		return 0;
+	for (i = 0; i < 4; i++) {
+		if (period[i] < '0' || period[i] > '9')
+			return 0;
+		y = y * 10 + (period[i] - '0');
+	}
+	return y;
+}
+
+static int on_report(struct gather *g, const struct record *r, const struct review_state *rs,
+		     int monthly)
+{
+	struct gunit *u = unit_find(g, r->unit_id);
+	struct gproject *p;
+	struct wire_arena a;
+	ProtobufCMessage *m;
+	const char *period, *project_uid;
+	int64_t ytd, end, deadline, first;
+	int y, i, state;
+
+	if (!u)
+		return 0;
+	digest_add(u, r);
+	if (r->deleted)
+		return 0;
+	m = unpack(monthly ? &baosong__v1__monthly_report__descriptor
+			   : &baosong__v1__weekly_report__descriptor, r, &a);
+	if (!m)
+		return 0;
+	if (monthly) {
+		Baosong__V1__MonthlyReport *mr = (Baosong__V1__MonthlyReport *)m;
+		period = mr->period;
+		project_uid = mr->project_uid;
+		ytd = mr->invested_ytd_fen;
+	} else {
+		Baosong__V1__WeeklyReport *wr = (Baosong__V1__WeeklyReport *)m;
+		period = wr->period;
+		project_uid = wr->project_uid;
+		ytd = wr->invested_ytd_fen;
+	}
+	p = project_find(g, project_uid);
+	y = report_year(period, monthly);
+	if (!p || p->u != u || !y)
+		goto out;
+	if (monthly) {
+		int mo = (period[5] - '0') * 10 + (period[6] - '0');
+		if (period[4] != '-' || mo < 1 || mo > 12 ||
+		    records_monthly_deadline(period, &deadline) != BS_OK)
+			goto out;
+		first = period_days_from_civil(y, (unsigned)mo, 1);
+		end = (mo == 12 ? period_days_from_civil(y + 1, 1, 1)
+				: period_days_from_civil(y, (unsigned)mo + 1, 1)) - 1;
+	} else {
+		if (period_parse_week(period, &first) != BS_OK)
+			goto out;
+		end = first + 6;
+		deadline = records_weekly_deadline_ms(first);
+	}
+	/* Year-to-date: the latest report of the year up to the period's end;
+	 * a monthly report wins over a weekly one ending the same day.  A
+	 * returned report (退回) does not count until it is sent again. */
+	if (rs->status != BAOSONG__V1__REVIEW_STATUS__REVIEW_RETURNED) {
+		int64_t key = end * 2 + monthly;
+		if (y == g->sp.year && end <= g->sp.last_day && key > p->ytd_end) {
+			p->ytd_end = key;
+			p->ytd_fen = ytd;
+		} else if (y == g->sp.year - 1 && end <= g->base_last_day && key > p->base_end) {
+			p->base_end = key;
+			p->base_fen = ytd;
+		}
+	}
+	/* Timeliness: complete (with its photo, when the scheme asks for one)
+	 * by the deadline. */
+	if (!(g->s->report_kinds & (monthly ? 2u : 1u)))
+		goto out;
+	{
+		int64_t done = g->s->report_photo_required ? rs->complete_at : rs->created_at;
+		state = done <= 0 ? R_INCOMPLETE : done <= deadline ? R_ON_TIME : R_LATE;
+	}
+	if (monthly) {
+		for (i = 0; i < g->n_months; i++)
+			if (period_days_from_civil(g->sp.year, (unsigned)g->months[i], 1) == first &&
+			    y == g->sp.year)
+				p->month[i] = (uint8_t)state;
+	} else {
+		for (i = 0; i < g->n_weeks; i++)
+			if (g->weeks[i] == first)
+				p->week[i] = (uint8_t)state;
+	}
+out:
+	protobuf_c_message_free_unpacked(m, &a.alloc);
+	return 0;
+}
+
+static int on_weekly(void *ctx, const struct record *r, const struct review_state *rs)
+{
+	return on_report(ctx, r, rs, 0);
+}
+
+static int on_monthly(void *ctx, const struct record *r, const struct review_state *rs)
+{
+	return on_report(ctx, r, rs, 1);
+}
+
+/* ---- the other kinds ---- */
+
+static int on_approval(void *ctx, const struct record *r, const struct review_state *rs)
+{
+	struct gather *g = ctx;
+	struct gunit *u = unit_find(g, r->unit_id);
+	struct wire_arena a;
+	Baosong__V1__ApprovalItem *m;
+	int64_t dl, done;
+	(void)rs;
+
+	if (!u)
+		return 0;
+	digest_add(u, r);
+	if (r->deleted ||
+	    !(m = (Baosong__V1__ApprovalItem *)unpack(&baosong__v1__approval_item__descriptor, r,
+						       &a)))
+		return 0;
+	/* Due: a deadline in the year up to the period's end that has passed. */
+	if (m->deadline && period_parse_date(m->deadline, &dl) == BS_OK &&
+	    dl >= g->year_first_day && dl <= g->sp.last_day &&
+	    period_local_midnight_ms(dl + 1) <= g->as_of) {
+		u->in->approvals_due++;
+		if (m->status == BAOSONG__V1__ITEM_STATUS__ITEM_DONE && m->done_date &&
+		    period_parse_date(m->done_date, &done) == BS_OK && done <= dl)
+			u->in->approvals_on_time++;
+	}
+	protobuf_c_message_free_unpacked(&m->base, &a.alloc);
+	return 0;
+}
+
+static int on_stats(void *ctx, const struct record *r, const struct review_state *rs)
+{
+	struct gather *g = ctx;
+	struct gunit *u = unit_find(g, r->unit_id);
+	struct gproject *p;
+	struct wire_arena a;
+	Baosong__V1__StatsEvidence *m;
+	(void)rs;
+
+	if (!u)
+		return 0;
+	digest_add(u, r);
+	if (r->deleted ||
+	    !(m = (Baosong__V1__StatsEvidence *)unpack(&baosong__v1__stats_evidence__descriptor, r,
+							&a)))
+		return 0;
+	p = project_find(g, m->project_uid);
+	if (p && p->u == u && m->status == BAOSONG__V1__STATS_STATUS__STATS_REGISTERED)
+		p->stats_registered = 1;
+	protobuf_c_message_free_unpacked(&m->base, &a.alloc);
+	return 0;
+}
+
+static int on_deal(void *ctx, const struct record *r, const struct review_state *rs)
+{
+	struct gather *g = ctx;
+	struct gunit *u = unit_find(g, r->unit_id);
+	struct wire_arena a;
+	Baosong__V1__Deal *m;
+	char lo[16], hi[16];
+	unsigned em;
+	unsigned ed;
+	int ey;
+	size_t i;
+	(void)rs;
+
+	if (!u)
+		return 0;
+	digest_add(u, r);
+	if (r->deleted || !(m = (Baosong__V1__Deal *)unpack(&baosong__v1__deal__descriptor, r, &a)))
+		return 0;
+	period_civil_from_days(g->sp.last_day, &ey, &em, &ed);
+	snprintf(lo, sizeof lo, "%04d-01", g->sp.year % 10000);
+	snprintf(hi, sizeof hi, "%04d-%02u", ey % 10000, em % 100u);
+	for (i = 0; i < m->n_funds; i++) {
+		const char *mo = m->funds[i]->month;
+		if (mo && strlen(mo) == 7 && strcmp(mo, lo) >= 0 && strcmp(mo, hi) <= 0)
+			u->in->attraction_fen += m->funds[i]->amount_fen;
+	}
+	protobuf_c_message_free_unpacked(&m->base, &a.alloc);
+	return 0;
+}
+
+static int on_funding(void *ctx, const struct record *r, const struct review_state *rs)
+{
+	struct gather *g = ctx;
+	struct gunit *u = unit_find(g, r->unit_id);
+	struct wire_arena a;
+	Baosong__V1__FundingApplication *m;
+	int64_t day;
+	(void)rs;
+
+	if (!u)
+		return 0;
+	digest_add(u, r);
+	if (r->deleted || !(m = (Baosong__V1__FundingApplication *)unpack(
+				    &baosong__v1__funding_application__descriptor, r, &a)))
+		return 0;
+	/* Secured (下达 or 到位), applied for this year up to the period's end. */
+	if ((m->status == BAOSONG__V1__FUNDING_STATUS__FUNDING_APPROVED ||
+	     m->status == BAOSONG__V1__FUNDING_STATUS__FUNDING_ARRIVED) &&
+	    m->applied_date && period_parse_date(m->applied_date, &day) == BS_OK &&
+	    day >= g->year_first_day && day <= g->sp.last_day)
+		u->in->upward_fen += m->approved_fen;
+	protobuf_c_message_free_unpacked(&m->base, &a.alloc);
+	return 0;
+}
+
+static int on_acceptance(void *ctx, const struct record *r, const struct review_state *rs)
+{
+	struct gather *g = ctx;
+	struct gunit *u = unit_find(g, r->unit_id);
+	struct wire_arena a;
+	Baosong__V1__Acceptance *m;
+	(void)rs;
+
+	if (!u)
+		return 0;
+	digest_add(u, r);
+	if (r->deleted ||
+	    !(m = (Baosong__V1__Acceptance *)unpack(&baosong__v1__acceptance__descriptor, r, &a)))
+		return 0;
+	if ((int)m->year == g->sp.year &&
+	    m->result == BAOSONG__V1__ACCEPTANCE_RESULT__ACCEPTANCE_FAILED)
+		u->in->acceptance_failed++;
+	protobuf_c_message_free_unpacked(&m->base, &a.alloc);
+	return 0;
+}
+
+struct target_ctx {
+	struct gather *g;
+	struct gtarget *t;         /* one per unit, same order as g->units */
+};
+
+static int on_target(void *ctx, const struct record *r, const struct review_state *rs)
+{
+	struct target_ctx *tc = ctx;
+	struct gather *g = tc->g;
+	struct wire_arena a;
+	Baosong__V1__Target *m;
+	size_t i;
+	int y;
+	(void)rs;
+
+	if (r->deleted ||
+	    !(m = (Baosong__V1__Target *)unpack(&baosong__v1__target__descriptor, r, &a)))
+		goto digest;
+	y = report_year(m->period, 0) ? report_year(m->period, 0)
+				      : (m->period && strlen(m->period) == 4 ? atoi(m->period) : 0);
+	for (i = 0; y == g->sp.year && m->unit_code && i < g->n_units; i++) {
+		struct gtarget *t = &tc->t[i];
+		const Baosong__V1__Target *copy = m;
+		if (strcmp(g->units[i].in->unit_code, m->unit_code) != 0)
+			continue;
+		digest_add(&g->units[i], r);
+		if (strlen(m->period) == 4) {
+			t->have_year = 1;
+			t->year = *copy;
+		} else if (strlen(m->period) == 7 && m->period[5] == 'Q' && m->period[6] >= '1' &&
+			   m->period[6] <= '4') {
+			int q = m->period[6] - '1';
+			t->have_q[q] = 1;
+			t->q[q] = *copy;
+		}
+		/* Only the numbers are kept: the strings die with the arena. */
+		break;
+	}
+	protobuf_c_message_free_unpacked(&m->base, &a.alloc);
+	return 0;
+digest:
+	return 0;
+}
+
+static void apply_targets(struct gather *g, const struct gtarget *t, UnitInput *in)
+{
+	int q = g->sp.quarter, i, all = 1, sum_all = 1;
+	int64_t cum = 0, year_sum = 0;
+
+	for (i = 0; i < 4; i++) {
+		if (!t->have_q[i])
+			sum_all = 0;
+		else
+			year_sum += t->q[i].fai_fen;
+	}
+	if (q) {
+		for (i = 0; i < q; i++) {
+			if (!t->have_q[i])
+				all = 0;
+			else
+				cum += t->q[i].fai_fen;
+		}
+	}
+	/* FAI: a quarter against the quarters' targets up to it when all are
+	 * set, else against the year; any other period against the year (or
+	 * the four quarters' sum when no yearly target exists). */
+	if (q && all) {
+		in->fai_target_fen = cum;
+		in->has_fai_target = cum > 0;
+	} else if (t->have_year && t->year.fai_fen > 0) {
+		in->fai_target_fen = t->year.fai_fen;
+		in->has_fai_target = 1;
+	} else if (sum_all && year_sum > 0) {
+		in->fai_target_fen = year_sum;
+		in->has_fai_target = 1;
+	}
+	if (q && t->have_q[q - 1] && t->q[q - 1].growth_bp) {
+		in->growth_target_bp = t->q[q - 1].growth_bp;
+		in->has_growth_target = 1;
+	} else if (t->have_year && t->year.growth_bp) {
+		in->growth_target_bp = t->year.growth_bp;
+		in->has_growth_target = 1;
+	}
+	if (t->have_year) {
+		in->new_starts_target = t->year.new_starts;
+		in->has_new_starts_target = t->year.new_starts > 0;
+		in->attraction_target_fen = t->year.attraction_fen;
+		in->has_attraction_target = t->year.attraction_fen > 0;
+		in->upward_target_fen = t->year.upward_fen;
+		in->has_upward_target = t->year.upward_fen > 0;
+	}
+}
+
+/* ---- putting it together ---- */
+
+static int input_code_cmp(const void *a, const void *b)
+{
+	const UnitInput *const *x = a, *const *y = b;
+	return strcmp((*x)->unit_code, (*y)->unit_code);
+}
+
+static void free_gather(struct gather *g)
+{
+	size_t i;
+	for (i = 0; i < g->n_units; i++)
+		if (g->units[i].in)
+			protobuf_c_message_free_unpacked(&g->units[i].in->base, NULL);
+	free(g->units);
+	free(g->projects);
+}
+
+int assess_gather(struct store *st, const Baosong__V1__Scheme *s, int scope, const char *period,
+		  int64_t as_of_ms, Baosong__V1__AssessInputs **out)
+{
+	struct gather g;
+	struct target_ctx tc = {NULL, NULL};
+	Baosong__V1__AssessInputs *res = NULL;
+	int64_t d, year_last;
+	int y, rv, i;
+	unsigned m, dd;
+	size_t k;
+
+	memset(&g, 0, sizeof g);
+	g.s = s;
+	g.as_of = as_of_ms;
+	if (assess_span_parse(scope, period, &g.sp) != BS_OK)
+		return BS_E_INVAL;
+	g.year_first_day = period_days_from_civil(g.sp.year, 1, 1);
+	year_last = period_days_from_civil(g.sp.year + 1, 1, 1) - 1;
+	/* The same day last year (29 February: the 28th). */
+	period_civil_from_days(g.sp.last_day, &y, &m, &dd);
+	if (m == 2 && dd == 29)
+		dd = 28;
+	g.base_last_day = period_days_from_civil(y - 1, m, dd);
+	(void)year_last;
+
+	/* Due periods: weeks whose Friday falls in the span, months inside it,
+	 * each only once its deadline has passed at as_of. */
+	for (d = g.sp.first_day; d <= g.sp.last_day && g.n_weeks < WEEKS_MAX; d++) {
+		int64_t monday;
+		char w[9];
+		period_format_week(d, w);
+		if (period_parse_week(w, &monday) != BS_OK || monday + 4 != d)
+			continue;
+		if (records_weekly_deadline_ms(monday) <= as_of_ms)
+			g.weeks[g.n_weeks++] = monday;
+	}
+	for (i = 1; i <= 12; i++) {
+		char mp[16];
+		int64_t first = period_days_from_civil(g.sp.year, (unsigned)i, 1), dl;
+		if (first < g.sp.first_day || first > g.sp.last_day)
+			continue;
+		snprintf(mp, sizeof mp, "%04d-%02d", g.sp.year % 10000, i);
+		if (records_monthly_deadline(mp, &dl) == BS_OK && dl <= as_of_ms)
+			g.months[g.n_months++] = i;
+	}
+
+	if ((rv = store_unit_each(st, add_unit, &g)) != BS_OK)
+		goto out;
+	qsort(g.units, g.n_units, sizeof *g.units, unit_id_cmp);
+	if ((rv = store_record_scan(st, REC_KIND_PROJECT, on_project, &g)) != BS_OK ||
+	    (rv = store_record_scan(st, REC_KIND_WEEKLY, on_weekly, &g)) != BS_OK ||
+	    (rv = store_record_scan(st, REC_KIND_MONTHLY, on_monthly, &g)) != BS_OK ||
+	    (rv = store_record_scan(st, REC_KIND_APPROVAL, on_approval, &g)) != BS_OK ||
+	    (rv = store_record_scan(st, REC_KIND_STATS, on_stats, &g)) != BS_OK ||
+	    (rv = store_record_scan(st, REC_KIND_DEAL, on_deal, &g)) != BS_OK ||
+	    (rv = store_record_scan(st, REC_KIND_FUNDING, on_funding, &g)) != BS_OK ||
+	    (rv = store_record_scan(st, REC_KIND_ACCEPTANCE, on_acceptance, &g)) != BS_OK)
+		goto out;
+	tc.g = &g;
+	if (!(tc.t = calloc(g.n_units + 1, sizeof *tc.t))) {
+		rv = BS_E_NOMEM;
+		goto out;
+	}
+	if ((rv = store_record_scan(st, REC_KIND_TARGET, on_target, &tc)) != BS_OK)
+		goto out;
+
+	/* Per project: figures and reports into its unit. */
+	for (k = 0; k < g.n_projects; k++) {
+		struct gproject *p = &g.projects[k];
+		UnitInput *in = p->u->in;
+		if (p->ytd_end >= 0)
+			in->fai_ytd_fen += p->ytd_fen;
+		if (p->base_end >= 0) {
+			in->fai_base_fen += p->base_fen;
+			in->has_base = 1;
+		}
+		if (records_project_needs_stats(p->total_fen, p->stage)) {
+			in->stats_needed++;
+			in->stats_registered += (uint32_t)p->stats_registered;
+		}
+		if (!p->owes)
+			continue;
+		if (s->report_kinds & 1u)
+			for (i = 0; i < g.n_weeks; i++) {
+				in->reports_due++;
+				in->reports_on_time += p->week[i] == R_ON_TIME;
+				in->reports_late += p->week[i] == R_LATE;
+				in->reports_missing += p->week[i] == R_NONE ||
+						       p->week[i] == R_INCOMPLETE;
+			}
+		if (s->report_kinds & 2u)
+			for (i = 0; i < g.n_months; i++) {
+				in->reports_due++;
+				in->reports_on_time += p->month[i] == R_ON_TIME;
+				in->reports_late += p->month[i] == R_LATE;
+				in->reports_missing += p->month[i] == R_NONE ||
+						       p->month[i] == R_INCOMPLETE;
+			}
+	}
+
+	if (!(res = malloc(sizeof *res))) {
+		rv = BS_E_NOMEM;
+		goto out;
+	}
+	baosong__v1__assess_inputs__init(res);
+	res->scope = (Baosong__V1__AssessScope)scope;
+	res->period = strdup(period);
+	res->as_of_ms = as_of_ms;
+	res->units = calloc(g.n_units + 1, sizeof *res->units);
+	if (!res->period || !res->units) {
+		rv = BS_E_NOMEM;
+		goto out;
+	}
+	/* Back in unit-code order. */
+	for (k = 0; k < g.n_units; k++) {
+		struct gunit *gu = &g.units[k];
+		uint8_t dg[32];
+		int b, j;
+		apply_targets(&g, &tc.t[k], gu->in);
+		for (b = 0; b < 4; b++)
+			for (j = 0; j < 8; j++)
+				dg[b * 8 + j] = (uint8_t)(gu->lanes[b] >> (56 - 8 * j));
+		if (!(gu->in->records_digest.data = malloc(sizeof dg))) {
+			rv = BS_E_NOMEM;
+			goto out;
+		}
+		memcpy(gu->in->records_digest.data, dg, sizeof dg);
+		gu->in->records_digest.len = sizeof dg;
+		res->units[res->n_units++] = gu->in;
+		gu->in = NULL;
+	}
+	qsort(res->units, res->n_units, sizeof *res->units, input_code_cmp);
+	*out = res;
+	res = NULL;
+	rv = BS_OK;
+out:
+	if (res)
+		protobuf_c_message_free_unpacked(&res->base, NULL);
+	free(tc.t);
+	free_gather(&g);
+	return rv;
+}

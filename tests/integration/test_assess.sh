@@ -1,0 +1,231 @@
+#!/usr/bin/env bash
+# test_assess.sh - assessment end to end with real processes on 127.0.0.1.
+#
+#   test_assess.sh BAOSONGD BAOSONG
+#
+# 1. A scheme is data: set, shown, versioned; a bad one is refused with why.
+# 2. Townships report; the bureau publishes a weekly bulletin: 69.97亿 done
+#    against a 291亿 year is 24.04%, an equal rate ties (same rank), a unit
+#    without a target is not ranked; reports sent before the deadline are on
+#    time, a report for a past week sent now is late, one never sent is
+#    missing.
+# 3. The publication reaches every unit's client, which shows its position.
+# 4. It recomputes: `assess verify` gets the same numbers from the stored
+#    inputs and from today's records; after a later report it names the unit
+#    whose records changed, and the published result stays as it was.
+# 5. Weights changed for the next period (a new scheme version) change the
+#    next result, never the published one.
+# 6. Tampering with a stored publication or scheme is caught by
+#    `baosongd audit verify`.
+# 7. CSV (BOM), XLSX and HTML exports are written.
+set -u
+BD=$1
+BC=$2
+
+T=$(mktemp -d /tmp/bs-assess-XXXXXX)
+SRV=$T/server
+DB=$SRV/baosong.db
+mkdir -p "$SRV"
+PID=
+FAILED=0
+export TZ=UTC
+
+cleanup() {
+  [ -n "$PID" ] && kill -9 "$PID" 2>/dev/null
+  if [ "$FAILED" = 0 ]; then rm -rf "$T"; else echo "kept $T for inspection" >&2; fi
+}
+trap cleanup EXIT
+
+fail() { echo "FAIL: $*" >&2; FAILED=1; tail -15 "$SRV/log" >&2; exit 1; }
+ok() { echo "ok - $*"; }
+client() { local name=$1; shift; BAOSONG_DIR=$T/$name "$BC" "$@"; }
+uid_of() { grep -oE '[0-9a-f]{32}' | head -1; }
+token() {
+  "$BD" token create --db "$DB" --unit "$1" --role "$2" \
+    | grep -oE '[0-9A-Z]{4}(-[0-9A-Z]{1,4}){6}' | head -1
+}
+
+# This week (Beijing time), its ISO year, the Friday deadline, last week.
+WEEK=$(date -u -d '8 hours' +%G-W%V)
+YEAR=${WEEK%%-*}
+DOW=$(date -u -d '8 hours' +%u)
+FRIDAY=$(date -u -d "8 hours $((5 - DOW)) days" +%Y-%m-%d)
+LASTWEEK=$(date -u -d '8 hours 7 days ago' +%G-W%V)
+LASTYEAR=${LASTWEEK%%-*}
+
+"$BD" keygen --out "$SRV/server.key" >/dev/null || fail keygen
+"$BD" init --db "$DB" >/dev/null || fail init
+"$BD" unit add --db "$DB" --code xinzhen --name 新镇 --type township --region 620421 >/dev/null || fail unit
+"$BD" unit add --db "$DB" --code dongguan --name 东关街道 --type township --region 620421 >/dev/null || fail unit
+"$BD" unit add --db "$DB" --code jtj --name 县交通局 --type department --region 620421 >/dev/null || fail unit
+"$BD" unit add --db "$DB" --code fgj --name 县发改局 --type bureau --region 620421 >/dev/null || fail unit
+
+# ---- 1. the scheme is data ---------------------------------------------------------------
+scheme() { # scheme YEAR FAI_WEIGHT TIMELINESS_WEIGHT
+  cat <<EOF
+[scheme]
+year = $1
+name = 测试考核办法
+reports = weekly
+units = township,department
+
+[indicator fai]
+label = 固定资产投资完成率
+metric = fai_completion
+weight = $2
+rule = linear
+full = 100%
+
+[indicator timely]
+label = 按时报送
+metric = timeliness
+weight = $3
+rule = steps
+steps = 100%:100, 90%:60, 0%:0
+
+[grades]
+优秀 = 90
+良好 = 80
+一般 = 60
+较差 = 0
+EOF
+}
+scheme "$YEAR" 70 40 > "$T/bad.ini"
+out=$("$BD" scheme set --db "$DB" "$T/bad.ini" 2>&1) && fail "a scheme whose weights add up to 110 was accepted"
+echo "$out" | grep -q 100 || fail "the refusal does not say the weights must add up to 100: $out"
+scheme "$YEAR" 60 40 > "$T/v1.ini"
+"$BD" scheme set --db "$DB" "$T/v1.ini" >/dev/null || fail "scheme set"
+"$BD" scheme show --db "$DB" --year "$YEAR" | grep -q "weight = 60" || fail "scheme show"
+if [ "$LASTYEAR" != "$YEAR" ]; then
+  scheme "$LASTYEAR" 60 40 > "$T/v0.ini"
+  "$BD" scheme set --db "$DB" "$T/v0.ini" >/dev/null || fail "scheme set (last year)"
+fi
+ok "a scheme is stored as data; one whose weights do not add up to 100 is refused with the reason"
+
+"$BD" serve --listen 127.0.0.1:0 --port-file "$SRV/port" --key "$SRV/server.key" \
+  --data "$SRV" 2>>"$SRV/log" &
+PID=$!
+for _ in $(seq 1 200); do [ -s "$SRV/port" ] && break; sleep 0.02; done
+[ -s "$SRV/port" ] || fail "server did not start"
+PORT=$(cat "$SRV/port")
+FP=$("$BD" fingerprint --key "$SRV/server.key")
+enrol() { client "$1" init --server 127.0.0.1:$PORT --server-key "$FP" --token "$(token "$2" "$3")" >/dev/null || fail "enrol $1"; }
+enrol xz xinzhen reporter
+enrol dg dongguan reporter
+enrol jt jtj reporter
+enrol admin fgj admin
+
+# ---- 2. reports, targets, a weekly bulletin -------------------------------------------------
+head -c 20000 /dev/urandom > "$T/site.jpg"
+P1=$(client xz project add --name 新镇产业园 --year "$YEAR" --stage 续建 --total 900000 --annual 300000 | uid_of)
+P2=$(client dg project add --name 东关棚户区改造 --year "$YEAR" --stage 续建 --total 50000 --annual 30000 | uid_of)
+P3=$(client jt project add --name 县道X203改建 --year "$YEAR" --stage 续建 --total 26000 --annual 9000 | uid_of)
+[ -n "$P1" ] && [ -n "$P2" ] && [ -n "$P3" ] || fail "project add"
+client xz report add --project "$P1" --week "$WEEK" --period 1000 --ytd 699700 --total 800000 \
+  --photo "$T/site.jpg" >/dev/null || fail "report xinzhen"
+client dg report add --project "$P2" --week "$WEEK" --period 100 --ytd 24040 --total 30000 \
+  --photo "$T/site.jpg" >/dev/null || fail "report dongguan"
+client jt report add --project "$P3" --week "$WEEK" --period 100 --ytd 500 --total 9000 \
+  --photo "$T/site.jpg" >/dev/null || fail "report jtj"
+for c in xz dg jt; do client $c sync --quiet || fail "sync $c"; done
+client admin sync --quiet || fail "admin sync"
+client admin target add --unit-code xinzhen --period "$YEAR" --fai 2910000 >/dev/null || fail "target"
+client admin target add --unit-code dongguan --period "$YEAR" --fai 100000 >/dev/null || fail "target"
+client admin sync --quiet || fail "admin sync"
+
+out=$("$BD" assess publish --db "$DB" --scope week --period "$WEEK" --as-of "$FRIDAY 13:00") \
+  || fail "publish: $out"
+echo "$out" | grep -q "已发布 published 1" || fail "publish: $out"
+csv=$("$BD" assess show --db "$DB" 1 --csv) || fail "assess show --csv"
+[ "$(printf '%s' "$csv" | head -c 3 | od -An -tx1 | tr -d ' ')" = efbbbf ] || fail "CSV has no BOM"
+row() { printf '%s\n' "$csv" | grep ",$1," | head -1; }
+row xinzhen | grep -q "24.04%" || fail "69.97亿 of 291亿 is not 24.04%: $(row xinzhen)"
+row dongguan | grep -q "24.04%" || fail "dongguan: $(row dongguan)"
+row xinzhen | grep -q "^1" || fail "xinzhen is not first: $(row xinzhen)"
+row dongguan | grep -q "^1" || fail "the equal rate does not share rank 1: $(row dongguan)"
+row xinzhen | grep -q "并列" || fail "the tie is not explained: $(row xinzhen)"
+row jtj | grep -q "未下达" || fail "the unit without a target is not marked: $(row jtj)"
+ok "weekly bulletin: 69.97亿 of 291亿 = 24.04%; an equal rate shares rank 1; no target: not ranked"
+out=$("$BD" assess verify --db "$DB" 1) || fail "verify: $out"
+echo "$out" | grep -q "与发布时一致" || fail "today's records do not give the same inputs: $out"
+ok "the publication recomputes: the same results from its stored inputs, the same inputs from the records"
+
+# Late and missing: last week's report sent now is late, one never sent is missing.
+client xz report add --project "$P1" --week "$LASTWEEK" --period 900 --ytd 698700 --total 799000 \
+  --photo "$T/site.jpg" >/dev/null || fail "late report"
+client xz sync --quiet || fail "sync"
+"$BD" assess publish --db "$DB" --scope week --period "$LASTWEEK" >/dev/null || fail "publish last week"
+csv=$("$BD" assess show --db "$DB" 2 --csv) || fail "assess show 2"
+# columns ... 应报,迟报,缺报 (due, late, missing)
+row xinzhen | grep -qE ",1,1,0,[^,]*迟报" || fail "the late report is not counted late: $(row xinzhen)"
+row dongguan | grep -qE ",1,0,1,[^,]*缺报" || fail "the missing report is not counted: $(row dongguan)"
+ok "a report that arrived complete after its deadline counts late, one never sent counts missing"
+
+# ---- 3. every unit's client receives it ------------------------------------------------------
+client dg sync --quiet || fail "sync dongguan"
+client dg ranking show 1 > "$T/rank.txt" 2>&1 || fail "ranking show: $(cat "$T/rank.txt")"
+grep -q "24.04" "$T/rank.txt" || fail "the township does not see the bulletin: $(cat "$T/rank.txt")"
+grep -q "本单位" "$T/rank.txt" || fail "the township does not see its own position: $(cat "$T/rank.txt")"
+ok "the publication reaches the township's client, which shows its own position"
+
+# ---- 4. it recomputes ----------------------------------------------------------------------
+"$BD" assess show --db "$DB" 1 > "$T/show1.before" || fail "show"
+client jt monthly add --project "$P3" --period "$(date -u -d '8 hours' +%Y-%m)" --invested-period 10 \
+  --invested-ytd 900 --invested-total 9400 >/dev/null || fail "a later change"
+client jt sync --quiet || fail "sync jtj"
+out=$("$BD" assess verify --db "$DB" 1) || fail "verify after a change: $out"
+echo "$out" | grep -q "jtj" || fail "the unit whose records changed is not named: $out"
+"$BD" assess show --db "$DB" 1 > "$T/show1.after" || fail "show"
+cmp -s "$T/show1.before" "$T/show1.after" || fail "the published result changed"
+ok "a publication recomputes from its stored inputs; a later change is reported by unit, the result stays"
+
+# ---- 5. weights changed between two periods ---------------------------------------------------
+before=$("$BD" assess compute --db "$DB" --scope week --period "$WEEK" --as-of "$FRIDAY 13:00" --csv)
+scheme "$YEAR" 40 60 > "$T/v2.ini"
+"$BD" scheme set --db "$DB" "$T/v2.ini" --note "常态化督导权重由40%提高到60%" >/dev/null || fail "scheme v2"
+after=$("$BD" assess compute --db "$DB" --scope week --period "$WEEK" --as-of "$FRIDAY 13:00" --csv)
+# xinzhen: v1 0.6*24.04 + 40 = 54.42 (2404 bp -> 60*2404/10000 = 14.424 -> 14.42; +40.00)
+#          v2 0.4*24.04 + 60 = 69.62 (40*2404/10000 = 9.616 -> 9.62; +60.00)
+echo "$before" | grep ",xinzhen," | grep -q "54.42" || fail "v1 total: $(echo "$before" | grep xinzhen)"
+echo "$after" | grep ",xinzhen," | grep -q "69.62" || fail "v2 total: $(echo "$after" | grep xinzhen)"
+"$BD" assess show --db "$DB" 1 > "$T/show1.v2" || fail "show"
+cmp -s "$T/show1.before" "$T/show1.v2" || fail "a new scheme version changed a published result"
+"$BD" scheme list --db "$DB" | grep -q "v2" || fail "scheme list"
+"$BD" audit list --db "$DB" | grep -q "scheme.set" || fail "the scheme change is not in the audit trail"
+ok "weights changed in a new scheme version change the next result (54.42 -> 69.62), not the published one"
+
+# ---- 7. exports --------------------------------------------------------------------------------
+"$BD" assess export --db "$DB" 1 2 --html "$T/out.html" --xlsx "$T/out.xlsx" --plan >/dev/null \
+  || fail "export"
+"$BD" assess export --db "$DB" 1 --csv "$T/out.csv" >/dev/null || fail "export csv"
+[ -s "$T/out.html" ] && [ -s "$T/out.xlsx" ] && [ -s "$T/out.csv" ] || fail "export files"
+[ "$(head -c 2 "$T/out.xlsx")" = PK ] || fail "the XLSX is not a zip"
+grep -q "<svg" "$T/out.html" || fail "the HTML has no chart"
+"$BD" assess export --db "$DB" 1 --html "$T/out.html" >/dev/null 2>&1 && fail "export overwrote a file"
+"$BD" export plan --db "$DB" --year "$YEAR" --xlsx "$T/plan.xlsx" >/dev/null || fail "export plan"
+ok "CSV with BOM, XLSX and HTML written; existing files are not overwritten"
+
+# ---- 6. tampering -------------------------------------------------------------------------------
+kill "$PID"; wait "$PID" 2>/dev/null; PID=
+"$BD" audit verify --db "$DB" >/dev/null || fail "audit verify before tampering"
+"$BD" backup --db "$DB" "$T/clean.db" >/dev/null || fail "backup"   # with the WAL's contents
+restore() { cp "$T/clean.db" "$DB"; rm -f "$DB-wal" "$DB-shm"; }
+restore
+sqlite3 "$DB" "DROP TRIGGER publication_no_update;
+  UPDATE publication SET results = (SELECT results FROM publication WHERE number = 2)
+  WHERE number = 1;" || fail "tamper"
+out=$("$BD" audit verify --db "$DB") && fail "audit verify missed an edited publication"
+echo "$out" | grep -q "publication 1" || fail "the report does not name the publication: $out"
+restore
+sqlite3 "$DB" "DROP TRIGGER scheme_no_update; UPDATE scheme SET data = (SELECT data FROM scheme
+  WHERE year = $YEAR AND version = 2) WHERE year = $YEAR AND version = 1;" \
+  || fail "tamper scheme"
+out=$("$BD" audit verify --db "$DB") && fail "audit verify missed an edited scheme"
+echo "$out" | grep -q "scheme" || fail "the report does not name the scheme: $out"
+restore
+sqlite3 "$DB" "DROP TRIGGER publication_no_update; UPDATE publication SET digest = zeroblob(32);" \
+  || fail "tamper digest"
+out=$("$BD" audit verify --db "$DB") && fail "audit verify missed an edited digest"
+echo "$out" | grep -q "digest" || fail "the report does not name the digest: $out"
+ok "an edited publication, digest or scheme is caught by audit verify"
+exit 0
