@@ -334,61 +334,16 @@ static size_t enum_prefix_len(const ProtobufCEnumDescriptor *d)
 	return n;
 }
 
-/* Chinese labels for enums common/records.c has none for yet (by value,
- * without gaps); records_enum_label and records_enum_parse come first. */
-static const char *const acceptance_result_zh[] = {"未指定", "通过", "未通过"};
-static const char *const assess_scope_zh[] = {"未指定", "周通报", "月通报", "季评比", "年考核"};
-static const struct enum_zh {
-	const ProtobufCEnumDescriptor *d;
-	const char *const *zh;
-	size_t n;
-} enums_zh[] = {
-	{&baosong__v1__acceptance_result__descriptor, acceptance_result_zh,
-	 sizeof acceptance_result_zh / sizeof acceptance_result_zh[0]},
-	{&baosong__v1__assess_scope__descriptor, assess_scope_zh,
-	 sizeof assess_scope_zh / sizeof assess_scope_zh[0]},
-};
-
+/* The enums' labels and words live in common/records.c (shared with the
+ * server); these keep the client's call sites short. */
 const char *field_enum_label(const ProtobufCEnumDescriptor *d, int value)
 {
-	const char *zh = records_enum_label(d, value);
-	size_t i;
-	if (zh || value < 0 || !protobuf_c_enum_descriptor_get_value(d, value))
-		return zh;
-	for (i = 0; i < sizeof enums_zh / sizeof enums_zh[0]; i++)
-		if (enums_zh[i].d == d && (size_t)value < enums_zh[i].n)
-			return enums_zh[i].zh[value];
-	return NULL;
+	return records_enum_label(d, value);
 }
 
 int field_enum_parse(const ProtobufCEnumDescriptor *d, const char *text, int *value)
 {
-	size_t plen, n, i, len;
-	if (records_enum_parse(d, text, value) == BS_OK)
-		return BS_OK;
-	if (!text)
-		return BS_E_INVAL;
-	while (*text == ' ' || *text == '\t')
-		text++;
-	n = strlen(text);
-	while (n > 0 && (text[n - 1] == ' ' || text[n - 1] == '\t'))
-		n--;
-	if (n == 0)
-		return BS_E_INVAL;
-	plen = enum_prefix_len(d);
-	for (i = 0; i < d->n_values; i++) {
-		const ProtobufCEnumValue *v = &d->values[i];
-		const char *zh = field_enum_label(d, v->value);
-		len = strlen(v->name);
-		if ((zh && strlen(zh) == n && memcmp(zh, text, n) == 0) ||
-		    (len == n && strncasecmp(v->name, text, n) == 0) ||
-		    (v->value != 0 && len > plen && len - plen == n &&
-		     strncasecmp(v->name + plen, text, n) == 0)) {
-			*value = v->value;
-			return BS_OK;
-		}
-	}
-	return BS_E_INVAL;
+	return records_enum_parse(d, text, value);
 }
 
 /* "县级 市级 省级 国家级 (county city province national)" */

@@ -1013,6 +1013,8 @@ static const char *const funding_status_zh[] = {"未指定", "谋划",   "已申
 static const char *const problem_category_zh[] = {"未指定", "用地", "资金", "审批",
 						  "环评",   "融资", "施工", "其他"};
 static const char *const problem_status_zh[] = {"未指定", "待解决", "推进中", "已解决"};
+static const char *const acceptance_result_zh[] = {"未指定", "通过", "未通过"};
+static const char *const assess_scope_zh[] = {"未指定", "周通报", "月通报", "季评比", "年考核"};
 
 struct enum_names {
 	const ProtobufCEnumDescriptor *d;
@@ -1039,6 +1041,9 @@ static const struct enum_names enum_names[] = {
 	ENUM_NAMES(baosong__v1__funding_status__descriptor, "FUNDING_", funding_status_zh),
 	ENUM_NAMES(baosong__v1__problem_category__descriptor, "PROBLEM_", problem_category_zh),
 	ENUM_NAMES(baosong__v1__problem_status__descriptor, "PROBLEM_", problem_status_zh),
+	ENUM_NAMES(baosong__v1__acceptance_result__descriptor, "ACCEPTANCE_",
+		   acceptance_result_zh),
+	ENUM_NAMES(baosong__v1__assess_scope__descriptor, "ASSESS_", assess_scope_zh),
 };
 
 /* Other words people use for a value. */
