@@ -1190,14 +1190,19 @@ static int cmd_assess_verify(int argc, char **argv)
 
 /* ---- export ---- */
 
+/* The plan table: the year's projects with their unit's name and the
+ * year-to-date figure of their latest report. */
+struct plan_item {
+	Baosong__V1__Project *msg;
+	char *uid, *unit_name;
+	int64_t ytd_key, ytd_fen;  /* the latest report's end (day * 2 + monthly), -1: none */
+	char ytd_period[12];
+};
+
 struct plan {
 	int year;
-	struct plan_row *rows;
-	Baosong__V1__Project **msgs;
-	char **uids;
-	char **names;
-	int64_t *ytd_key;
-	char (*ytd_period)[12];
+	struct plan_item *items;   /* in uid order (the scan's) */
+	struct plan_row *rows;     /* what report_xlsx takes, made at the end */
 	size_t n, cap;
 	struct store *st;
 };
@@ -1205,6 +1210,7 @@ struct plan {
 static int plan_project(void *ctx, const struct record *r, const struct review_state *rs)
 {
 	struct plan *pl = ctx;
+	struct plan_item *it;
 	Baosong__V1__Project *m;
 	struct unit u;
 	(void)rs;
@@ -1219,62 +1225,46 @@ static int plan_project(void *ctx, const struct record *r, const struct review_s
 	}
 	if (pl->n == pl->cap) {
 		size_t nc = pl->cap ? pl->cap * 2 : 256;
-		void *a = realloc(pl->rows, nc * sizeof *pl->rows);
-		if (a)
-			pl->rows = a;
-		void *b = realloc(pl->msgs, nc * sizeof *pl->msgs);
-		if (b)
-			pl->msgs = b;
-		void *c = realloc(pl->uids, nc * sizeof *pl->uids);
-		if (c)
-			pl->uids = c;
-		void *d = realloc(pl->names, nc * sizeof *pl->names);
-		if (d)
-			pl->names = d;
-		void *e = realloc(pl->ytd_key, nc * sizeof *pl->ytd_key);
-		if (e)
-			pl->ytd_key = e;
-		void *f = realloc(pl->ytd_period, nc * sizeof *pl->ytd_period);
-		if (f)
-			pl->ytd_period = f;
-		if (!a || !b || !c || !d || !e || !f) {
+		struct plan_item *ni = realloc(pl->items, nc * sizeof *ni);
+		if (!ni) {
 			msg_free(m);
 			return BS_E_NOMEM;
 		}
+		pl->items = ni;
 		pl->cap = nc;
 	}
-	pl->msgs[pl->n] = m;
-	pl->uids[pl->n] = strdup(r->uid);
-	pl->names[pl->n] = strdup(store_unit_get(pl->st, r->unit_id, &u) == BS_OK ? u.name : "");
-	pl->ytd_key[pl->n] = -1;
-	pl->ytd_period[pl->n][0] = '\0';
-	pl->n++;
-	return pl->uids[pl->n - 1] && pl->names[pl->n - 1] ? 0 : BS_E_NOMEM;
+	it = &pl->items[pl->n++];
+	memset(it, 0, sizeof *it);
+	it->msg = m;
+	it->uid = strdup(r->uid);
+	it->unit_name = strdup(store_unit_get(pl->st, r->unit_id, &u) == BS_OK ? u.name : "");
+	it->ytd_key = -1;
+	return it->uid && it->unit_name ? 0 : BS_E_NOMEM;
 }
 
-static size_t plan_find(const struct plan *pl, const char *uid)
+static struct plan_item *plan_find(const struct plan *pl, const char *uid)
 {
 	size_t lo = 0, hi = pl->n;
 	while (uid && lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		int c = strcmp(pl->uids[mid], uid);
+		int c = strcmp(pl->items[mid].uid, uid);
 		if (!c)
-			return mid;
+			return &pl->items[mid];
 		if (c < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return (size_t)-1;
+	return NULL;
 }
 
 /* The year-to-date figure of the plan's projects from their latest report. */
 static int plan_report(struct plan *pl, const struct record *r, int monthly)
 {
 	ProtobufCMessage *m;
+	struct plan_item *it;
 	const char *period, *uid;
 	int64_t ytd, key, first;
-	size_t i;
 	if (r->deleted)
 		return 0;
 	m = unpack(monthly ? &baosong__v1__monthly_report__descriptor
@@ -1288,8 +1278,8 @@ static int plan_report(struct plan *pl, const struct record *r, int monthly)
 		Baosong__V1__WeeklyReport *x = (Baosong__V1__WeeklyReport *)m;
 		period = x->period, uid = x->project_uid, ytd = x->invested_ytd_fen;
 	}
-	i = plan_find(pl, uid);
-	if (i != (size_t)-1 && period && strlen(period) >= 7 && atoi(period) == pl->year) {
+	it = plan_find(pl, uid);
+	if (it && period && strlen(period) >= 7 && atoi(period) == pl->year) {
 		if (monthly) {
 			int mo = atoi(period + 5);
 			key = (mo >= 1 && mo <= 12 ? period_days_from_civil(pl->year, (unsigned)mo, 28)
@@ -1297,10 +1287,10 @@ static int plan_report(struct plan *pl, const struct record *r, int monthly)
 		} else {
 			key = period_parse_week(period, &first) == BS_OK ? (first + 6) * 2 : -1;
 		}
-		if (key > pl->ytd_key[i]) {
-			pl->ytd_key[i] = key;
-			pl->rows[i].ytd_fen = ytd;
-			snprintf(pl->ytd_period[i], sizeof pl->ytd_period[i], "%s", period);
+		if (key > it->ytd_key) {
+			it->ytd_key = key;
+			it->ytd_fen = ytd;
+			snprintf(it->ytd_period, sizeof it->ytd_period, "%s", period);
 		}
 	}
 	msg_free(m);
@@ -1323,16 +1313,12 @@ static void plan_free(struct plan *pl)
 {
 	size_t i;
 	for (i = 0; i < pl->n; i++) {
-		msg_free(pl->msgs[i]);
-		free(pl->uids[i]);
-		free(pl->names[i]);
+		msg_free(pl->items[i].msg);
+		free(pl->items[i].uid);
+		free(pl->items[i].unit_name);
 	}
+	free(pl->items);
 	free(pl->rows);
-	free(pl->msgs);
-	free(pl->uids);
-	free(pl->names);
-	free(pl->ytd_key);
-	free(pl->ytd_period);
 }
 
 static int plan_load(struct store *st, int year, struct plan *pl)
@@ -1342,20 +1328,20 @@ static int plan_load(struct store *st, int year, struct plan *pl)
 	memset(pl, 0, sizeof *pl);
 	pl->year = year;
 	pl->st = st;
-	if ((rv = store_record_scan(st, REC_KIND_PROJECT, plan_project, pl)) != BS_OK)
-		return rv;
-	for (i = 0; i < pl->n; i++) {
-		memset(&pl->rows[i], 0, sizeof pl->rows[i]);
-		pl->rows[i].p = pl->msgs[i];
-		pl->rows[i].uid = pl->uids[i];
-		pl->rows[i].unit_name = pl->names[i];
-		pl->rows[i].ytd_fen = -1;
-	}
-	if ((rv = store_record_scan(st, REC_KIND_WEEKLY, plan_weekly, pl)) != BS_OK ||
+	if ((rv = store_record_scan(st, REC_KIND_PROJECT, plan_project, pl)) != BS_OK ||
+	    (rv = store_record_scan(st, REC_KIND_WEEKLY, plan_weekly, pl)) != BS_OK ||
 	    (rv = store_record_scan(st, REC_KIND_MONTHLY, plan_monthly, pl)) != BS_OK)
 		return rv;
-	for (i = 0; i < pl->n; i++)
-		pl->rows[i].ytd_period = pl->ytd_period[i][0] ? pl->ytd_period[i] : NULL;
+	if (!(pl->rows = calloc(pl->n + 1, sizeof *pl->rows)))
+		return BS_E_NOMEM;
+	for (i = 0; i < pl->n; i++) {
+		const struct plan_item *it = &pl->items[i];
+		pl->rows[i].p = it->msg;
+		pl->rows[i].uid = it->uid;
+		pl->rows[i].unit_name = it->unit_name;
+		pl->rows[i].ytd_fen = it->ytd_key >= 0 ? it->ytd_fen : -1;
+		pl->rows[i].ytd_period = it->ytd_key >= 0 ? it->ytd_period : NULL;
+	}
 	return BS_OK;
 }
 

@@ -415,60 +415,54 @@ int assess_scheme_check(const Scheme *s, char *err, size_t cap)
 	return BS_OK;
 }
 
-/* Parse "95%", "100.5%", "-10%" into basis points. */
-static int parse_pct(const char *s, int64_t *bp)
+/* Digits with at most two decimals at *s ("95", "100.5") as hundredths;
+ * *s moves past them.  0, or -1 if there is no number there. */
+static int parse_hundredths(const char **s, int max_digits, int64_t *out)
 {
+	const char *p = *s;
 	int64_t v = 0, frac = 0;
-	int neg = 0, nd = 0, nf = 0;
-	while (*s == ' ')
-		s++;
-	if (*s == '-')
-		neg = 1, s++;
-	while (*s >= '0' && *s <= '9' && nd < 7)
-		v = v * 10 + (*s++ - '0'), nd++;
+	int nd = 0, nf = 0;
+	while (*p >= '0' && *p <= '9' && nd < max_digits)
+		v = v * 10 + (*p++ - '0'), nd++;
 	if (!nd)
 		return -1;
-	if (*s == '.') {
-		s++;
-		while (*s >= '0' && *s <= '9' && nf < 2)
-			frac = frac * 10 + (*s++ - '0'), nf++;
+	if (*p == '.') {
+		p++;
+		while (*p >= '0' && *p <= '9' && nf < 2)
+			frac = frac * 10 + (*p++ - '0'), nf++;
 		if (!nf)
 			return -1;
 		if (nf == 1)
 			frac *= 10;
 	}
-	if (*s++ != '%')
+	*out = v * 100 + frac;
+	*s = p;
+	return 0;
+}
+
+/* Parse "95%", "100.5%", "-10%" into basis points. */
+static int parse_pct(const char *s, int64_t *bp)
+{
+	int64_t v;
+	int neg = 0;
+	while (*s == ' ')
+		s++;
+	if (*s == '-')
+		neg = 1, s++;
+	if (parse_hundredths(&s, 7, &v) || *s++ != '%')
 		return -1;
 	while (*s == ' ')
 		s++;
 	if (*s)
 		return -1;
-	*bp = (neg ? -1 : 1) * (v * 100 + frac);
+	*bp = neg ? -v : v;
 	return 0;
 }
 
 /* Parse "90" or "85.5" points into centi-points. */
 static int parse_points(const char *s, int64_t *c)
 {
-	int64_t v = 0, frac = 0;
-	int nd = 0, nf = 0;
-	while (*s >= '0' && *s <= '9' && nd < 4)
-		v = v * 10 + (*s++ - '0'), nd++;
-	if (!nd)
-		return -1;
-	if (*s == '.') {
-		s++;
-		while (*s >= '0' && *s <= '9' && nf < 2)
-			frac = frac * 10 + (*s++ - '0'), nf++;
-		if (!nf)
-			return -1;
-		if (nf == 1)
-			frac *= 10;
-	}
-	if (*s)
-		return -1;
-	*c = v * 100 + frac;
-	return 0;
+	return parse_hundredths(&s, 4, c) || *s ? -1 : 0;
 }
 
 static int parse_uint(const char *s, unsigned max, unsigned *out)
