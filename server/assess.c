@@ -1141,6 +1141,7 @@ int assess_compute(const Scheme *s, const AssessInputs *in, Publication **out)
 	p->scheme_year = s->year;
 	p->scheme_version = s->version;
 	p->as_of_ms = in->as_of_ms;
+	p->engine = ASSESS_ENGINE;
 	p->indicators = calloc(s->n_indicators + 1, sizeof *p->indicators);
 	p->grades = calloc(s->n_grades + 1, sizeof *p->grades);
 	p->results = calloc(n + 1, sizeof *p->results);

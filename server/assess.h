@@ -26,6 +26,11 @@
 #define ASSESS_UNITS_MAX 10000u
 #define ASSESS_SCHEME_TEXT_MAX (64u * 1024u)
 #define ASSESS_DIGEST_LEN 32u
+/* The version of the rules below; a publication records the one that
+ * computed it.  A change of any rule must raise it (and keep the old rules
+ * computable, or verification reports the old publications as not
+ * recomputable by this version). */
+#define ASSESS_ENGINE 1u
 
 /* Consequence and information flags of a UnitResult (bit values are part of
  * the protocol: docs/ASSESSMENT.md). */

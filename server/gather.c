@@ -364,7 +364,6 @@ static int on_stats(void *ctx, const struct record *r, const struct review_state
 	struct gproject *p;
 	struct wire_arena a;
 	Baosong__V1__StatsEvidence *m;
-	(void)rs;
 
 	if (!u)
 		return 0;
@@ -374,7 +373,11 @@ static int on_stats(void *ctx, const struct record *r, const struct review_state
 							&a)))
 		return 0;
 	p = project_find(g, m->project_uid);
-	if (p && p->u == u && m->status == BAOSONG__V1__STATS_STATUS__STATS_REGISTERED)
+	/* Registered: the statistics bureau set it so, or approved the evidence
+	 * in review (only it and the administrator may). */
+	if (p && p->u == u &&
+	    (m->status == BAOSONG__V1__STATS_STATUS__STATS_REGISTERED ||
+	     rs->status == BAOSONG__V1__REVIEW_STATUS__REVIEW_APPROVED))
 		p->stats_registered = 1;
 	protobuf_c_message_free_unpacked(&m->base, &a.alloc);
 	return 0;

@@ -1639,8 +1639,8 @@ static void chart_ranking(struct out *o, const struct view *v, int n)
 		step = nice_step(max < 100 * 100 ? 100 * 100 : max, 100, &c.axis);
 	else
 		c.axis = pct_axis(max, &step);
-	snprintf(title, sizeof title, "%s%s排名（%s）", v->period,
-		 assess_scope_label((int)p->scope), by_score ? "按总分" : "按投资完成率");
+	snprintf(title, sizeof title, "%s排名（%s）", v->name,
+		 by_score ? "按总分" : "按投资完成率");
 	chart_open(&c, "ranking", n, title,
 		   by_score ? "各单位总分由高到低；并列者名次相同，以虚线框和“并列”标出。"
 			    : "各单位投资完成率由高到低；完成率相同者并列，以虚线框和“并列”标出。");
