@@ -1196,7 +1196,7 @@ int report_xlsx(const char *path, int overwrite, const Publication *const *pubs,
 	lxw_error closed;
 	size_t i;
 
-	if (!path || (n && !pubs) || (n_plan && !plan))
+	if (!path || !*path || (n && !pubs) || (n_plan && !plan))
 		return BS_E_INVAL;
 	for (i = 0; i < n; i++)
 		if (!pubs[i])
@@ -1920,7 +1920,7 @@ int report_html(const char *path, int overwrite, const Publication *const *pubs,
 	int fd = -1, rv;
 	size_t i;
 
-	if (!path || (n && !pubs) || n > INT32_MAX)
+	if (!path || !*path || (n && !pubs) || n > INT32_MAX)
 		return BS_E_INVAL;
 	for (i = 0; i < n; i++)
 		if (!pubs[i])

@@ -25,19 +25,36 @@ struct plan_row {
 	const char *ytd_period;    /* the report's period, or NULL */
 };
 
-/* The ranking of p as CSV: a BOM, a header row, one row per unit. */
+/* The ranking of p as CSV: a UTF-8 BOM, a header row, one row per unit in
+ * the publication's order, CRLF line ends, RFC 4180 quoting; a text cell
+ * that a spreadsheet would take for a formula (= + - @ first) gets a
+ * leading apostrophe, numbers ("-12.50%") never do.  Percentages and scores
+ * have two decimals, money is 万元 (money_format_wan), "—" is not
+ * applicable.  Flushes f but leaves it open.  0, BS_E_INVAL (f or p NULL),
+ * BS_E_NOMEM or BS_E_IO. */
 int report_csv(FILE *f, const Baosong__V1__Publication *p, const Baosong__V1__AssessInputs *in);
 
 /* An .xlsx at path (refuses to overwrite unless overwrite) with one sheet
- * per publication and, when plan is not NULL, the plan table.  0 or a
- * BS_E_* code (BS_E_CONFLICT if the file exists and overwrite is 0, BS_E_IO). */
+ * per publication ("2026年4月通报", "2026年第1季度评比"; a repeated name gets
+ * "（2）") and, when plan is not NULL or n is 0, the plan table
+ * "重点建设项目计划表" of plan_year with a totals row.  Numbers are numbers
+ * (万元 "0.00", rates "0.00%").  Written to a temporary file in the same
+ * directory and renamed into place: a failure leaves nothing behind.  0,
+ * BS_E_INVAL, BS_E_CONFLICT (path exists and overwrite is 0), BS_E_NOMEM or
+ * BS_E_IO (any other libxlsxwriter or file system failure). */
 int report_xlsx(const char *path, int overwrite, const Baosong__V1__Publication *const *pubs,
 		const Baosong__V1__AssessInputs *const *ins, size_t n,
 		const struct plan_row *plan, size_t n_plan, int plan_year);
 
-/* A self-contained HTML page at path with every publication: its table and
- * SVG charts (completion against target with the time-elapsed line,
- * ranking bars, late and missing reports per unit). */
+/* A self-contained HTML page at path (UTF-8, no script, no URL; county_name
+ * may be NULL) with every publication: its facts, its table (the CSV's
+ * columns) and inline SVG charts whose height grows with the units, with
+ * ids "chart-completion-<k>", "chart-ranking-<k>", "chart-reports-<k>" for
+ * the k-th publication (from 1): completion against target with the
+ * time-elapsed line (时序进度), the ranking bars (total score for a quarter
+ * or a year, completion for a month or a week; ties marked), and late and
+ * missing reports per unit (only when ins[k-1] is there).  Same file rules
+ * and codes as report_xlsx. */
 int report_html(const char *path, int overwrite, const Baosong__V1__Publication *const *pubs,
 		const Baosong__V1__AssessInputs *const *ins, size_t n, const char *county_name);
 

@@ -300,6 +300,15 @@ static void test_csv_text(void **state)
 	assert_non_null(strstr(csv, ",\"两行\n说明\"\r\n"));
 	free(csv);
 	assert_int_equal(report_csv(NULL, &s.pub, NULL), BS_E_INVAL);
+
+	/* a full disk is an I/O error, not success */
+	{
+		FILE *f = fopen("/dev/full", "w");
+		if (f) {
+			assert_int_equal(report_csv(f, &s.pub, &s.in), BS_E_IO);
+			fclose(f);
+		}
+	}
 }
 
 /* ---- XLSX ---- */
@@ -427,6 +436,11 @@ static void test_html(void **state)
 	html = slurp(path, NULL);
 	assert_null(strstr(html, "chart-ranking-2"));
 	free(html);
+
+	snprintf(path, sizeof path, "%s/no/such.html", dir);
+	assert_int_equal(report_html(path, 0, pubs, ins, 1, NULL), BS_E_IO);
+	assert_int_equal(report_html("", 0, pubs, ins, 1, NULL), BS_E_INVAL);
+	assert_int_equal(dir_entries(), 1);
 }
 
 /* The charts scale: 120 units make a taller chart than 5. */
