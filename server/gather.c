@@ -218,10 +218,11 @@ static int on_project(void *ctx, const struct record *r, const struct review_sta
 
 /* ---- progress reports ---- */
 
-static int report_year(const char *period, int monthly)
+/* The year of a period that starts "YYYY", at least min_len long; 0 if not. */
+static int period_year(const char *period, size_t min_len)
 {
 	int y = 0, i;
-	if (!period || strlen(period) < (monthly ? 7u : 8u))
+	if (!period || strlen(period) < min_len || min_len < 4)
 		return 0;
 	for (i = 0; i < 4; i++) {
 		if (period[i] < '0' || period[i] > '9')
@@ -263,7 +264,7 @@ static int on_report(struct gather *g, const struct record *r, const struct revi
 		ytd = wr->invested_ytd_fen;
 	}
 	p = project_find(g, project_uid);
-	y = report_year(period, monthly);
+	y = period_year(period, monthly ? 7 : 8);
 	if (!p || p->u != u || !y)
 		goto out;
 	if (monthly) {
@@ -477,8 +478,11 @@ static int on_target(void *ctx, const struct record *r, const struct review_stat
 	if (r->deleted ||
 	    !(m = (Baosong__V1__Target *)unpack(&baosong__v1__target__descriptor, r, &a)))
 		goto digest;
-	y = report_year(m->period, 0) ? report_year(m->period, 0)
-				      : (m->period && strlen(m->period) == 4 ? atoi(m->period) : 0);
+	/* "YYYY" or "YYYY-Qn" (validated when written; checked again here). */
+	y = m->period && (strlen(m->period) == 4 ||
+			  (strlen(m->period) == 7 && m->period[4] == '-' && m->period[5] == 'Q'))
+		    ? period_year(m->period, 4)
+		    : 0;
 	for (i = 0; y == g->sp.year && m->unit_code && i < g->n_units; i++) {
 		struct gtarget *t = &tc->t[i];
 		const Baosong__V1__Target *copy = m;

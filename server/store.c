@@ -181,6 +181,8 @@ static const char *const migrations[] = {
 	"UPDATE record_meta SET complete_at = created_at WHERE uid IN (SELECT uid FROM record"
 	"  WHERE kind IN ('weekly_report', 'monthly_report') AND deleted = 0"
 	"  AND length(attachments) > 0);"
+	/* The assessment reads one kind at a time, in uid order. */
+	"CREATE INDEX record_kind ON record(kind, uid);"
 	"CREATE TABLE scheme ("
 	"  year INTEGER NOT NULL CHECK (year BETWEEN 2000 AND 2200),"
 	"  version INTEGER NOT NULL CHECK (version >= 1),"

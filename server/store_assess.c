@@ -19,7 +19,14 @@ static int prepare(struct store *st, const char *sql, sqlite3_stmt **out)
 static void col_copy(sqlite3_stmt *s, int i, char *out, size_t cap)
 {
 	const unsigned char *t = sqlite3_column_text(s, i);
-	snprintf(out, cap, "%s", t ? (const char *)t : "");
+	size_t n = (size_t)sqlite3_column_bytes(s, i);
+	if (!t)
+		n = 0;
+	if (n >= cap)
+		n = cap - 1;
+	if (n)
+		memcpy(out, t, n);
+	out[n] = '\0';
 }
 
 int store_record_scan(struct store *st, const char *kind,
