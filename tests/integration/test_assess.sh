@@ -194,6 +194,18 @@ cmp -s "$T/show1.before" "$T/show1.v2" || fail "a new scheme version changed a p
 "$BD" audit list --db "$DB" | grep -q "scheme.set" || fail "the scheme change is not in the audit trail"
 ok "weights changed in a new scheme version change the next result (54.42 -> 69.62), not the published one"
 
+# A quarter is measured against its year's quarterly targets up to it (when all are set).
+Q=$(( ($(date -u -d "$FRIDAY" +%-m) + 2) / 3 ))
+for i in $(seq 1 "$Q"); do
+  client admin target add --unit-code dongguan --period "$YEAR-Q$i" --fai 20000 >/dev/null \
+    || fail "quarterly target"
+done
+client admin sync --quiet || fail "admin sync"
+qcsv=$("$BD" assess compute --db "$DB" --scope quarter --period "$YEAR-Q$Q" --as-of "$FRIDAY 13:00" --csv)
+echo "$qcsv" | grep ",dongguan," | grep -q "$((20000 * Q)).00" \
+  || fail "the quarter's cumulative target (Q1..Q$Q x 20000) is not used: $(echo "$qcsv" | grep dongguan)"
+ok "a quarter is measured against the sum of its year's quarterly targets up to it"
+
 # ---- 7. exports --------------------------------------------------------------------------------
 "$BD" assess export --db "$DB" 1 2 --html "$T/out.html" --xlsx "$T/out.xlsx" --plan >/dev/null \
   || fail "export"
