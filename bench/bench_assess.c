@@ -1091,9 +1091,9 @@ static int build(const struct opts *o, struct model *m, const Baosong__V1__Schem
 			ADD(K_STATS, i, 0);
 	}
 #undef ADD
-	/* Written in uid order, so every B-tree grows at its end (see
-	 * docs/PERFORMANCE.md: a server's random-order inserts leave pages
-	 * about a third emptier). */
+	/* Written in uid order, so every B-tree grows at its end and the build
+	 * stays fast (a server inserts in random uid order, which leaves the
+	 * pages less full: docs/PERFORMANCE.md). */
 	qsort(items, n_items, sizeof *items, item_uid_cmp);
 	t_gen = now_s();
 	printf("  generated %s records in %.1f s; writing them through the store API ...\n",
@@ -1497,7 +1497,7 @@ int main(int argc, char **argv)
 	uint8_t *first_pub = NULL;
 	size_t first_len = 0;
 	int64_t as_of, n_records = 0, n_weekly = 0, kinds_ok;
-	char period[16], g1[32], g2[32], g3[32];
+	char period[16], g1[32], g2[32], g3[32], g4[32];
 	unsigned run, bad_inputs = 0, ranked = 0, differ = 0;
 	int status, built = 0, rv, fails = 0;
 
@@ -1558,14 +1558,15 @@ int main(int argc, char **argv)
 		n_records = params_get(db, "n.records", 0);
 		n_weekly = params_get(db, "n." REC_KIND_WEEKLY, 0);
 		build_s = (double)params_get(db, "build_ms", 0) / 1000.0;
-		printf("  %s dataset: %s records (%s weekly reports, %s projects, %lld monthly, "
-		       "%lld targets, %lld other)\n", built ? "built" : "reused",
+		int64_t n_monthly = params_get(db, "n." REC_KIND_MONTHLY, 0);
+		printf("  %s dataset: %s records: %s weekly reports, %s projects, %s monthly "
+		       "reports of last year,\n    %lld targets, %lld others (stats evidence, approval "
+		       "items, deals, funding, acceptance)\n", built ? "built" : "reused",
 		       grp((uint64_t)n_records, g1, sizeof g1), grp((uint64_t)n_weekly, g2, sizeof g2),
-		       grp(o.projects, g3, sizeof g3), (long long)params_get(db, "n.monthly_report", 0),
-		       (long long)params_get(db, "n.target", 0),
-		       (long long)(n_records - n_weekly - o.projects -
-				   params_get(db, "n.monthly_report", 0) -
-				   params_get(db, "n.target", 0)));
+		       grp(o.projects, g3, sizeof g3), grp((uint64_t)n_monthly, g4, sizeof g4),
+		       (long long)params_get(db, "n." REC_KIND_TARGET, 0),
+		       (long long)(n_records - n_weekly - o.projects - n_monthly -
+				   params_get(db, "n." REC_KIND_TARGET, 0)));
 		printf("  database file %.1f MB; build time %.1f s (%.0f records/s through "
 		       "store_record_put + store_review_set)%s\n", file_mb(o.db), build_s,
 		       build_s > 0 ? (double)n_records / build_s : 0, built ? "" : ", earlier run");
@@ -1606,7 +1607,7 @@ int main(int argc, char **argv)
 				free(b);
 			}
 		}
-		printf("  run %u: raw scan %.2f s, ranking %.2f s (gather %.2f s)\n", run + 1,
+		printf("  run %u: raw scan %.3f s, ranking %.3f s (gather %.3f s)\n", run + 1,
 		       t_base[run], t_rank[run], t_gather[run]);
 		fflush(stdout);
 		if (run + 1 < o.runs)
@@ -1623,13 +1624,13 @@ int main(int argc, char **argv)
 		if (raw_scan(o.db, 1, &ds, &decode_s) != 0)
 			decode_s = 0;
 		printf("\nresults (wall clock, best / median of %u)\n", o.runs);
-		printf("  raw SQLite, one pass record LEFT JOIN record_meta   %7.2f s / %7.2f s  "
+		printf("  raw SQLite, one pass record LEFT JOIN record_meta   %7.3f s / %7.3f s  "
 		       "%6.2f M rows/s  (%s rows, %.0f MB of data)\n", b_best, b_med,
 		       (double)base_sum.rows / b_best / 1e6, grp(base_sum.rows, g1, sizeof g1),
 		       (double)base_sum.bytes / 1048576.0);
-		printf("  quarterly ranking (open, gather, compute, close)     %7.2f s / %7.2f s  "
+		printf("  quarterly ranking (open, gather, compute, close)     %7.3f s / %7.3f s  "
 		       "%6.2f M rows/s\n", r_best, r_med, (double)base_sum.rows / r_best / 1e6);
-		printf("    of which assess_gather (incl. open)               %7.2f s / %7.2f s\n",
+		printf("    of which assess_gather (incl. open)               %7.3f s / %7.3f s\n",
 		       g_best, g_med);
 		printf("  ratio ranking / raw scan                             %7.2fx   / %7.2fx\n",
 		       r_best / b_best, r_med / b_med);
@@ -1639,7 +1640,7 @@ int main(int argc, char **argv)
 			       "(%.2fx the one pass; %s rows)\n", kinds_s, kinds_s / b_best,
 			       grp(ks.rows, g1, sizeof g1));
 		printf("  raw SQLite one pass + protobuf-c decode of every record    %7.2f s  "
-		       "(decode ≈ %.2f s; %s decoded)\n", decode_s, decode_s - b_best,
+		       "(decode ~ %.2f s; %s decoded)\n", decode_s, decode_s - b_best,
 		       grp(ds.decoded, g1, sizeof g1));
 		printf("  ranking minus the per-kind scans (decode, digest, logic)   %7.2f s\n",
 		       r_best - kinds_s);
