@@ -24,7 +24,8 @@ enum { R_NONE = 0, R_ON_TIME, R_LATE, R_INCOMPLETE };
 struct gunit {
 	int64_t id;
 	UnitInput *in;
-	uint64_t lanes[4];         /* order-free sum of record hashes */
+	crypto_generichash_state *digest; /* of (uid, rev, deleted) of every record
+					   * read, in the gather's order (kind, then uid) */
 	int ranked;                /* of a type the scheme ranks */
 };
 
@@ -48,6 +49,9 @@ struct gather {
 	size_t n_units, cap_units;
 	struct gproject *projects;
 	size_t n_projects, cap_projects;
+	crypto_generichash_state *states; /* the units' digests (aligned as libsodium wants) */
+	uint32_t *slots;           /* open-addressing index of projects by uid: index + 1 */
+	size_t n_slots;            /* a power of two, at least twice the projects */
 	/* due periods inside the span: weeks by Monday, months 1..12 */
 	int64_t weeks[WEEKS_MAX];
 	int n_weeks;
@@ -75,20 +79,43 @@ static struct gunit *unit_find(struct gather *g, int64_t id)
 	return bsearch(&key, g->units, g->n_units, sizeof key, unit_id_cmp);
 }
 
+/* A uid's slot: its first 16 characters as a number (uids are random hex;
+ * anything else still works, only slower). */
+static size_t uid_hash(const char *uid)
+{
+	uint64_t h = 1469598103934665603ULL;
+	size_t i;
+	for (i = 0; i < 16 && uid[i]; i++)
+		h = (h ^ (uint8_t)uid[i]) * 1099511628211ULL;
+	return (size_t)h;
+}
+
+static int index_projects(struct gather *g)
+{
+	size_t n = 64, i;
+	while (n < 2 * g->n_projects + 2)
+		n *= 2;
+	if (g->n_projects > UINT32_MAX / 2 || !(g->slots = calloc(n, sizeof *g->slots)))
+		return BS_E_NOMEM;
+	g->n_slots = n;
+	for (i = 0; i < g->n_projects; i++) {
+		size_t k = uid_hash(g->projects[i].uid) & (n - 1);
+		while (g->slots[k])
+			k = (k + 1) & (n - 1);
+		g->slots[k] = (uint32_t)i + 1;
+	}
+	return BS_OK;
+}
+
 static struct gproject *project_find(struct gather *g, const char *uid)
 {
-	size_t lo = 0, hi = g->n_projects;
-	if (!uid)
+	size_t k;
+	if (!uid || !g->n_slots)
 		return NULL;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = strcmp(g->projects[mid].uid, uid);
-		if (!c)
-			return &g->projects[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
+	for (k = uid_hash(uid) & (g->n_slots - 1); g->slots[k]; k = (k + 1) & (g->n_slots - 1)) {
+		struct gproject *p = &g->projects[g->slots[k] - 1];
+		if (!strcmp(p->uid, uid))
+			return p;
 	}
 	return NULL;
 }
@@ -96,23 +123,13 @@ static struct gproject *project_find(struct gather *g, const char *uid)
 /* Fold (uid, rev, deleted) into the unit's record digest. */
 static void digest_add(struct gunit *u, const struct record *r)
 {
-	crypto_generichash_state h;
-	uint8_t d[32], tail[9];
-	int i, j;
-
+	uint8_t tail[9];
+	int i;
 	for (i = 0; i < 8; i++)
 		tail[i] = (uint8_t)(r->rev >> (56 - 8 * i));
 	tail[8] = (uint8_t)r->deleted;
-	crypto_generichash_init(&h, NULL, 0, sizeof d);
-	crypto_generichash_update(&h, (const uint8_t *)r->uid, strlen(r->uid) + 1);
-	crypto_generichash_update(&h, tail, sizeof tail);
-	crypto_generichash_final(&h, d, sizeof d);
-	for (i = 0; i < 4; i++) {
-		uint64_t v = 0;
-		for (j = 0; j < 8; j++)
-			v = v << 8 | d[i * 8 + j];
-		u->lanes[i] += v;
-	}
+	crypto_generichash_update(u->digest, (const uint8_t *)r->uid, strlen(r->uid) + 1);
+	crypto_generichash_update(u->digest, tail, sizeof tail);
 }
 
 static int add_unit(void *ctx, const struct unit *un)
@@ -572,6 +589,8 @@ static void free_gather(struct gather *g)
 			protobuf_c_message_free_unpacked(&g->units[i].in->base, NULL);
 	free(g->units);
 	free(g->projects);
+	free(g->slots);
+	free(g->states);
 }
 
 int assess_gather(struct store *st, const Baosong__V1__Scheme *s, int scope, const char *period,
@@ -623,7 +642,18 @@ int assess_gather(struct store *st, const Baosong__V1__Scheme *s, int scope, con
 	if ((rv = store_unit_each(st, add_unit, &g)) != BS_OK)
 		goto out;
 	qsort(g.units, g.n_units, sizeof *g.units, unit_id_cmp);
+	/* The units stay where they are from here on. */
+	g.states = aligned_alloc(64, (g.n_units + 1) * sizeof *g.states);
+	if (!g.states) {
+		rv = BS_E_NOMEM;
+		goto out;
+	}
+	for (k = 0; k < g.n_units; k++) {
+		g.units[k].digest = &g.states[k];
+		crypto_generichash_init(g.units[k].digest, NULL, 0, 32);
+	}
 	if ((rv = store_record_scan(st, REC_KIND_PROJECT, on_project, &g)) != BS_OK ||
+	    (rv = index_projects(&g)) != BS_OK ||
 	    (rv = store_record_scan(st, REC_KIND_WEEKLY, on_weekly, &g)) != BS_OK ||
 	    (rv = store_record_scan(st, REC_KIND_MONTHLY, on_monthly, &g)) != BS_OK ||
 	    (rv = store_record_scan(st, REC_KIND_APPROVAL, on_approval, &g)) != BS_OK ||
@@ -691,11 +721,8 @@ int assess_gather(struct store *st, const Baosong__V1__Scheme *s, int scope, con
 	for (k = 0; k < g.n_units; k++) {
 		struct gunit *gu = &g.units[k];
 		uint8_t dg[32];
-		int b, j;
 		apply_targets(&g, &tc.t[k], gu->in);
-		for (b = 0; b < 4; b++)
-			for (j = 0; j < 8; j++)
-				dg[b * 8 + j] = (uint8_t)(gu->lanes[b] >> (56 - 8 * j));
+		crypto_generichash_final(gu->digest, dg, sizeof dg);
 		if (!(gu->in->records_digest.data = malloc(sizeof dg))) {
 			rv = BS_E_NOMEM;
 			goto out;
