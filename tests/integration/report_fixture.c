@@ -148,7 +148,7 @@ static int build(struct pubset *ps, size_t n, int scope, const char *period, con
 
 		if (i == 3)
 			bp = 300 + 2 * 613;             /* the same completion as unit 2 */
-		snprintf(ps->codes[i], sizeof ps->codes[i], "u%03zu", i);
+		snprintf(ps->codes[i], sizeof ps->codes[i], "u%03u", (unsigned)(i % 1000u));
 		if (i == ODD_UNIT)
 			snprintf(ps->names[i], sizeof ps->names[i], "南关<街道>&\"社区'");
 		else if (i == LONG_UNIT)
