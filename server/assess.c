@@ -330,6 +330,35 @@ static int code_ok(const char *s)
 	return 1;
 }
 
+/* Whether text can stand as an INI value and a protobuf string: valid UTF-8
+ * without control characters, no blanks at either end, nothing inih would
+ * take for a comment (a leading ';' or '#', or one after a blank). */
+static int text_ok(const char *t)
+{
+	const unsigned char *p = (const unsigned char *)t;
+	size_t n = strlen(t);
+	if (n && (t[0] == ' ' || t[n - 1] == ' ' || t[0] == ';' || t[0] == '#'))
+		return 0;
+	if (strstr(t, " ;") || strstr(t, " #"))
+		return 0;
+	while (*p) {
+		int len = *p < 0x80 ? 1 : (*p & 0xE0) == 0xC0 ? 2 : (*p & 0xF0) == 0xE0 ? 3
+				     : (*p & 0xF8) == 0xF0 ? 4 : 0;
+		int i;
+		if (!len || *p < 0x20 || *p == 0x7F || (len == 2 && *p < 0xC2) ||
+		    (len == 4 && *p > 0xF4))
+			return 0;
+		for (i = 1; i < len; i++)
+			if ((p[i] & 0xC0) != 0x80)
+				return 0;
+		if ((len == 3 && *p == 0xE0 && p[1] < 0xA0) || (len == 3 && *p == 0xED && p[1] >= 0xA0) ||
+		    (len == 4 && *p == 0xF0 && p[1] < 0x90) || (len == 4 && *p == 0xF4 && p[1] >= 0x90))
+			return 0;
+		p += len;
+	}
+	return 1;
+}
+
 int assess_scheme_check(const Scheme *s, char *err, size_t cap)
 {
 	size_t i, j;
@@ -338,6 +367,9 @@ int assess_scheme_check(const Scheme *s, char *err, size_t cap)
 	if (s->year < 2000 || s->year > 2200)
 		return errf(err, cap, "year: 考核年度须在 2000 至 2200 之间"), BS_E_INVAL;
 	/* Lengths keep every line of the formatted scheme readable again. */
+	if (s->name && !text_ok(s->name))
+		return errf(err, cap, "name: 须为 UTF-8 文字，不含控制字符，不以空格、“;”或“#”开头"
+				      "或结尾，不含“ ;”“ #”"), BS_E_INVAL;
 	if (!s->name || !*s->name || strlen(s->name) > 180)
 		return errf(err, cap, "name: 须填写考核方案名称（至多 180 字节，约 60 个汉字）"),
 		       BS_E_INVAL;
@@ -353,8 +385,9 @@ int assess_scheme_check(const Scheme *s, char *err, size_t cap)
 			if (!strcmp(s->indicators[j]->code, ind->code))
 				return errf(err, cap, "indicator %s: 指标代码重复", ind->code),
 				       BS_E_INVAL;
-		if (!ind->label || !*ind->label || strlen(ind->label) > 100)
-			return errf(err, cap, "indicator %s: 须填写指标名称 label（至多 100 字节）",
+		if (!ind->label || !*ind->label || strlen(ind->label) > 100 || !text_ok(ind->label))
+			return errf(err, cap, "indicator %s: 须填写指标名称 label（至多 100 字节的"
+					      " UTF-8 文字，首尾无空格，不含注释符）",
 				    ind->code), BS_E_INVAL;
 		if (!metric_name((int)ind->metric))
 			return errf(err, cap, "indicator %s: 未知的 metric", ind->code), BS_E_INVAL;
@@ -394,7 +427,8 @@ int assess_scheme_check(const Scheme *s, char *err, size_t cap)
 		return errf(err, cap, "grades: 等次须有 1 至 %u 档", ASSESS_GRADES_MAX), BS_E_INVAL;
 	for (i = 0; i < s->n_grades; i++) {
 		const GradeBand *g = s->grades[i];
-		if (!g->label || !*g->label || strlen(g->label) > 30)
+		if (!g->label || !*g->label || strlen(g->label) > 30 || !text_ok(g->label) ||
+		    strchr(g->label, '=') || strchr(g->label, ':') || strchr(g->label, '['))
 			return errf(err, cap, "grades: 第 %zu 档须有名称", i + 1), BS_E_INVAL;
 		if (g->min_score_c < 0 || g->min_score_c > 10000 ||
 		    (i && g->min_score_c >= s->grades[i - 1]->min_score_c))
@@ -410,8 +444,9 @@ int assess_scheme_check(const Scheme *s, char *err, size_t cap)
 	for (i = 0; i < s->n_unit_types; i++)
 		if (!unit_type_ok((int)s->unit_types[i]))
 			return errf(err, cap, "units: 未知的单位类型"), BS_E_INVAL;
-	if (s->note && (strlen(s->note) > 180 || strpbrk(s->note, "\r\n")))
-		return errf(err, cap, "note: 至多 180 字节（约 60 个汉字），不能换行"), BS_E_INVAL;
+	if (s->note && (strlen(s->note) > 180 || !text_ok(s->note)))
+		return errf(err, cap, "note: 至多 180 字节（约 60 个汉字）的一行 UTF-8 文字，首尾无"
+				      "空格，不含注释符"), BS_E_INVAL;
 	return BS_OK;
 }
 
