@@ -151,7 +151,23 @@ static int load_scheme(struct store *st, int year, uint32_t version, Scheme **ou
 		return rv;
 	*out = unpack(&baosong__v1__scheme__descriptor, data, len);
 	free(data);
-	return *out ? BS_OK : BS_E_DB;
+	if (!*out)
+		return BS_E_DB;
+	/* Stored data is checked like anything read from disk. */
+	{
+		char err[256];
+		if (assess_scheme_check(*out, err, sizeof err) != BS_OK || (*out)->version != v ||
+		    (int)(*out)->year != year) {
+			fprintf(stderr, "baosongd: stored scheme %d v%u is not valid: %s\n", year, v,
+				(*out)->version != v || (int)(*out)->year != year
+					? "its year or version differs from its row"
+					: err);
+			msg_free(*out);
+			*out = NULL;
+			return BS_E_DB;
+		}
+	}
+	return BS_OK;
 }
 
 static void scheme_subject(int year, uint32_t version, char out[SUBJECT_LEN])
@@ -670,20 +686,41 @@ static int cmd_assess_publish(int argc, char **argv)
 
 	if ((ex = parse_calc(argc, argv, &k, 1)) != 0)
 		return ex < 0 ? 0 : ex;
-	if ((ex = admin_open_db(k.db, 0, &st)) != 0)
-		return ex;
 	now = admin_now_ms();
 	if (!k.as_of_s)
 		k.as_of = now;
+	/* Both are allowed (a bulletin prepared for issue at a set time), but
+	 * said: reports not yet sent at publication count as missing. */
+	if (k.as_of > now + 60000)
+		fprintf(stderr, "baosongd: 注意 note: --as-of is in the future: reports that are "
+			"due by then but not here now count as missing\n");
+	if (k.as_of < period_local_midnight_ms(k.sp.last_day + 1))
+		fprintf(stderr, "baosongd: 注意 note: %s %s has not ended at the as-of time; reports "
+			"due later are not counted\n", assess_scope_name(k.scope), k.period);
+	/* Gather and compute on a read snapshot, so that the server's writer is
+	 * not held up for the seconds a large county takes; then write. */
+	if ((ex = admin_open_db(k.db, 1, &st)) != 0)
+		return ex;
+	if ((rv = store_begin(st)) == BS_OK) {
+		rv = calculate(st, &k, &s, &in, &p);
+		store_rollback(st);
+	}
+	store_close(st);
+	st = NULL;
+	if (rv != BS_OK) {
+		ex = rv == BS_E_NOTFOUND ? 66 : admin_fail(rv, "cannot compute %s %s",
+							   assess_scope_name(k.scope), k.period);
+		goto out;
+	}
+	if (!p->n_results) {
+		fprintf(stderr, "baosongd: no unit of a ranked type (scheme units = ...) exists\n");
+		ex = 66;
+		goto out;
+	}
+	if ((ex = admin_open_db(k.db, 0, &st)) != 0)
+		goto out;
 	if ((rv = store_begin(st)) != BS_OK)
 		goto fail;
-	if ((rv = calculate(st, &k, &s, &in, &p)) != BS_OK)
-		goto rollback;
-	if (!p->n_results) {
-		rv = BS_E_NOTFOUND;
-		fprintf(stderr, "baosongd: no unit of a ranked type (scheme units = ...) exists\n");
-		goto rollback;
-	}
 	if ((rv = store_publication_next(st, &number)) != BS_OK ||
 	    (rv = store_unit_each(st, owner_unit, owner)) != BS_OK)
 		goto rollback;
@@ -1004,6 +1041,14 @@ static int verify_one(void *ctx, const struct publication_row *row)
 		     (long long)row->number);
 		goto out;
 	}
+	/* The row's own columns (what `assess list` shows, what verify gathers
+	 * with) must say what the message says. */
+	if (row->scope != (int)p->scope || strcmp(row->period, p->period ? p->period : "") ||
+	    row->published_at != p->published_at_ms || row->number != (int64_t)p->number ||
+	    row->scheme_year != (int)p->scheme_year || row->scheme_version != p->scheme_version ||
+	    (int)in->scope != (int)p->scope || strcmp(in->period ? in->period : "", row->period))
+		vbad(v, "publication %lld: its columns (scope, period, time, number, scheme) "
+			"differ from its stored results", (long long)row->number);
 	if ((rv = load_scheme(v->st, row->scheme_year, row->scheme_version, &s)) != BS_OK) {
 		vbad(v, "publication %lld: its scheme %d v%u is missing or unreadable",
 		     (long long)row->number, row->scheme_year, row->scheme_version);
@@ -1135,6 +1180,45 @@ static int scheme_audited(void *ctx, int year, uint32_t version, int64_t at,
 	return 0;
 }
 
+/* Every publication and scheme version the audit trail says was made must
+ * still be there (the tables refuse deletes; someone with the file can
+ * drop the trigger). */
+static int audit_rows_present(void *ctx, uint64_t seq, const struct audit_entry *e)
+{
+	struct vstate *v = ctx;
+	(void)seq;
+	if (!strcmp(e->action, "assess.publish")) {
+		struct publication_row row;
+		long long n = 0;
+		int rv;
+		if (sscanf(e->subject, "publication/%lld", &n) != 1 || n < 1)
+			return 0;
+		rv = store_publication_get(v->st, n, &row);
+		if (rv == BS_E_NOTFOUND)
+			vbad(v, "publication %lld: published (audit row %llu) but gone from the "
+				"publication table", n, (unsigned long long)seq);
+		else if (rv == BS_OK)
+			store_publication_free(&row);
+		else
+			return rv;
+	} else if (!strcmp(e->action, "scheme.set")) {
+		uint8_t *data = NULL;
+		size_t len = 0;
+		int year = 0, rv;
+		unsigned ver = 0;
+		if (sscanf(e->subject, "scheme/%d/v%u", &year, &ver) != 2 || ver < 1)
+			return 0;
+		rv = store_scheme_get(v->st, year, ver, &data, &len, NULL);
+		free(data);
+		if (rv == BS_E_NOTFOUND)
+			vbad(v, "scheme %d v%u: set (audit row %llu) but gone from the scheme table",
+			     year, ver, (unsigned long long)seq);
+		else if (rv != BS_OK)
+			return rv;
+	}
+	return 0;
+}
+
 int admin_assess_verify_all(struct store *st, uint64_t *problems,
 			    void (*bad)(void *ctx, uint64_t seq, const char *why), void *ctx)
 {
@@ -1145,7 +1229,8 @@ int admin_assess_verify_all(struct store *st, uint64_t *problems,
 	v.problems = problems;
 	v.bad = bad;
 	v.ctx = ctx;
-	if ((rv = store_scheme_each(st, scheme_audited, &v)) != BS_OK)
+	if ((rv = store_scheme_each(st, scheme_audited, &v)) != BS_OK ||
+	    (rv = store_audit_each(st, NULL, 0, audit_rows_present, &v)) != BS_OK)
 		return rv;
 	return store_publication_each(st, verify_one, &v);
 }
@@ -1183,6 +1268,8 @@ static int cmd_assess_verify(int argc, char **argv)
 	rv = store_begin(st);
 	if (rv == BS_OK)
 		rv = store_scheme_each(st, scheme_audited, &v);
+	if (rv == BS_OK)
+		rv = store_audit_each(st, NULL, 0, audit_rows_present, &v);
 	if (rv == BS_OK)
 		rv = store_publication_each(st, verify_one, &v);
 	store_rollback(st);

@@ -246,51 +246,51 @@ static int attainment(int m, const UnitInput *u, int64_t *bp, const char **why)
 	switch (m) {
 	case BAOSONG__V1__METRIC__METRIC_FAI_COMPLETION:
 		if (!u->has_fai_target || u->fai_target_fen <= 0)
-			return *why = "未下达投资目标", 0;
+			return *why = "无目标", 0;
 		*bp = assess_ratio_bp(u->fai_ytd_fen, u->fai_target_fen);
 		return 1;
 	case BAOSONG__V1__METRIC__METRIC_FAI_GROWTH: {
 		int64_t g;
 		if (!u->has_base || u->fai_base_fen <= 0)
-			return *why = "上年同期基数为零", 0;
+			return *why = "基数为零", 0;
 		if (!u->has_growth_target || u->growth_target_bp <= 0)
-			return *why = "未下达增速目标", 0;
+			return *why = "无增速目标", 0;
 		g = assess_ratio_bp(u->fai_ytd_fen - u->fai_base_fen, u->fai_base_fen);
 		*bp = assess_ratio_bp(g, u->growth_target_bp);
 		return 1;
 	}
 	case BAOSONG__V1__METRIC__METRIC_NEW_STARTS:
 		if (!u->has_new_starts_target || u->new_starts_target == 0)
-			return *why = "未下达新开工目标", 0;
+			return *why = "无目标", 0;
 		*bp = assess_ratio_bp(u->new_starts, u->new_starts_target);
 		return 1;
 	case BAOSONG__V1__METRIC__METRIC_ATTRACTION:
 		if (!u->has_attraction_target || u->attraction_target_fen <= 0)
-			return *why = "未下达招商引资目标", 0;
+			return *why = "无目标", 0;
 		*bp = assess_ratio_bp(u->attraction_fen, u->attraction_target_fen);
 		return 1;
 	case BAOSONG__V1__METRIC__METRIC_UPWARD:
 		if (!u->has_upward_target || u->upward_target_fen <= 0)
-			return *why = "未下达向上争取目标", 0;
+			return *why = "无目标", 0;
 		*bp = assess_ratio_bp(u->upward_fen, u->upward_target_fen);
 		return 1;
 	case BAOSONG__V1__METRIC__METRIC_TIMELINESS:
 		if (!u->reports_due)
-			return *why = "本期无应报报告", 0;
+			return *why = "无应报", 0;
 		*bp = assess_ratio_bp(u->reports_on_time, u->reports_due);
 		return 1;
 	case BAOSONG__V1__METRIC__METRIC_APPROVALS:
 		if (!u->approvals_due)
-			return *why = "本期无到期手续", 0;
+			return *why = "无到期", 0;
 		*bp = assess_ratio_bp(u->approvals_on_time, u->approvals_due);
 		return 1;
 	case BAOSONG__V1__METRIC__METRIC_STATS:
 		if (!u->stats_needed)
-			return *why = "无须入库项目", 0;
+			return *why = "无须入库", 0;
 		*bp = assess_ratio_bp(u->stats_registered, u->stats_needed);
 		return 1;
 	default:
-		return *why = "未知指标", 0;
+		return *why = "未知", 0;
 	}
 }
 
@@ -1029,7 +1029,7 @@ static int score_unit(const Scheme *s, const UnitInput *u, int graded, UnitResul
 	int64_t sum = 0;
 	unsigned wsum = 0;
 	size_t i, na_len = 0;
-	char na[600] = "";
+	char na[400] = "";
 
 	r->unit_code = xstrdup(u->unit_code);
 	r->scores_c = calloc(s->n_indicators ? s->n_indicators : 1, sizeof *r->scores_c);
@@ -1042,9 +1042,12 @@ static int score_unit(const Scheme *s, const UnitInput *u, int graded, UnitResul
 		int64_t bp = 0;
 		if (!attainment((int)ind->metric, u, &bp, &why)) {
 			r->scores_c[i] = -1;
-			if (na_len + strlen(ind->label) + strlen(why) + 16 < sizeof na) {
+			/* Short (indicator code and a few characters of reason):
+			 * a county's publication carries every unit's
+			 * explanation; docs/ASSESSMENT.md has the rules. */
+			if (na_len + strlen(ind->code) + strlen(why) + 8 < sizeof na) {
 				snprintf(na + na_len, sizeof na - na_len, "%s%s（%s）",
-					 na_len ? "、" : "", ind->label, why);
+					 na_len ? "、" : "", ind->code, why);
 				na_len = strlen(na);
 			}
 			continue;

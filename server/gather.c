@@ -18,8 +18,23 @@ typedef Baosong__V1__UnitInput UnitInput;
 #define WEEKS_MAX 54
 #define MONTHS_MAX 12
 
-/* Report state of one due period of a project. */
-enum { R_NONE = 0, R_ON_TIME, R_LATE, R_INCOMPLETE };
+/* Report state of one due period of a project, worst first: when a project
+ * has two reports for one period (two devices), the better one counts. */
+enum { R_NONE = 0, R_INCOMPLETE, R_LATE, R_ON_TIME };
+
+/* Sums of many records stay within what the engine accepts (assess.c
+ * refuses inputs beyond ±10^17 fen): a unit's absurd figures cannot block
+ * the county's publication or overflow. */
+#define SUM_LIMIT 100000000000000000LL
+
+static int64_t sat_add(int64_t a, int64_t b)
+{
+	if (b > 0 && a > SUM_LIMIT - b)
+		return SUM_LIMIT;
+	if (b < 0 && a < -SUM_LIMIT - b)
+		return -SUM_LIMIT;
+	return a + b;
+}
 
 struct gunit {
 	int64_t id;
@@ -42,9 +57,14 @@ struct gproject {
 };
 
 struct gather {
+	struct store *st;
 	const Baosong__V1__Scheme *s;
+	int64_t role_device;       /* the last reviewer device looked up, and its role */
+	int role;
 	struct assess_span sp;
 	int64_t as_of, base_last_day, year_first_day;
+	int64_t last_day;          /* the period's last day within its year (a week 53
+				    * may reach into January) */
 	struct gunit *units;
 	size_t n_units, cap_units;
 	struct gproject *projects;
@@ -227,7 +247,7 @@ static int on_project(void *ctx, const struct record *r, const struct review_sta
 	u->in->projects++;
 	if (is_started((int)m->stage) && m->start_date &&
 	    period_parse_date(m->start_date, &start) == BS_OK && start >= g->year_first_day &&
-	    start <= g->sp.last_day)
+	    start <= g->last_day)
 		u->in->new_starts++;
 	protobuf_c_message_free_unpacked(&m->base, &a.alloc);
 	return 0;
@@ -298,6 +318,10 @@ static int on_report(struct gather *g, const struct record *r, const struct revi
 		end = first + 6;
 		deadline = records_weekly_deadline_ms(first);
 	}
+	/* A report that reached the server after the as-of time did not exist
+	 * then. */
+	if (rs->created_at > g->as_of)
+		goto out;
 	/* Year-to-date: the latest report of the year up to the period's end;
 	 * a monthly report wins over a weekly one ending the same day.  A
 	 * returned report (退回) does not count until it is sent again. */
@@ -317,16 +341,18 @@ static int on_report(struct gather *g, const struct record *r, const struct revi
 		goto out;
 	{
 		int64_t done = g->s->report_photo_required ? rs->complete_at : rs->created_at;
-		state = done <= 0 ? R_INCOMPLETE : done <= deadline ? R_ON_TIME : R_LATE;
+		state = done <= 0 || done > g->as_of ? R_INCOMPLETE
+			: done <= deadline	    ? R_ON_TIME
+						    : R_LATE;
 	}
 	if (monthly) {
 		for (i = 0; i < g->n_months; i++)
 			if (period_days_from_civil(g->sp.year, (unsigned)g->months[i], 1) == first &&
-			    y == g->sp.year)
+			    y == g->sp.year && state > p->month[i])
 				p->month[i] = (uint8_t)state;
 	} else {
 		for (i = 0; i < g->n_weeks; i++)
-			if (g->weeks[i] == first)
+			if (g->weeks[i] == first && state > p->week[i])
 				p->week[i] = (uint8_t)state;
 	}
 out:
@@ -364,7 +390,7 @@ static int on_approval(void *ctx, const struct record *r, const struct review_st
 		return 0;
 	/* Due: a deadline in the year up to the period's end that has passed. */
 	if (m->deadline && period_parse_date(m->deadline, &dl) == BS_OK &&
-	    dl >= g->year_first_day && dl <= g->sp.last_day &&
+	    dl >= g->year_first_day && dl <= g->last_day &&
 	    period_local_midnight_ms(dl + 1) <= g->as_of) {
 		u->in->approvals_due++;
 		if (m->status == BAOSONG__V1__ITEM_STATUS__ITEM_DONE && m->done_date &&
@@ -391,12 +417,20 @@ static int on_stats(void *ctx, const struct record *r, const struct review_state
 							&a)))
 		return 0;
 	p = project_find(g, m->project_uid);
-	/* Registered: the statistics bureau set it so, or approved the evidence
-	 * in review (only it and the administrator may). */
-	if (p && p->u == u &&
-	    (m->status == BAOSONG__V1__STATS_STATUS__STATS_REGISTERED ||
-	     rs->status == BAOSONG__V1__REVIEW_STATUS__REVIEW_APPROVED))
+	/* Registered: the statistics bureau set it so, or a statistics (or
+	 * administrator) device approved the evidence in review. */
+	if (p && p->u == u && m->status == BAOSONG__V1__STATS_STATUS__STATS_REGISTERED)
 		p->stats_registered = 1;
+	if (p && p->u == u && rs->status == BAOSONG__V1__REVIEW_STATUS__REVIEW_APPROVED &&
+	    rs->reviewed_by > 0) {
+		if (rs->reviewed_by != g->role_device) {
+			struct device d;
+			g->role_device = rs->reviewed_by;
+			g->role = store_device_get(g->st, rs->reviewed_by, &d) == BS_OK ? d.role : 0;
+		}
+		if (g->role == ROLE_STATISTICS || g->role == ROLE_ADMIN)
+			p->stats_registered = 1;
+	}
 	protobuf_c_message_free_unpacked(&m->base, &a.alloc);
 	return 0;
 }
@@ -419,13 +453,14 @@ static int on_deal(void *ctx, const struct record *r, const struct review_state 
 	digest_add(u, r);
 	if (r->deleted || !(m = (Baosong__V1__Deal *)unpack(&baosong__v1__deal__descriptor, r, &a)))
 		return 0;
-	period_civil_from_days(g->sp.last_day, &ey, &em, &ed);
+	period_civil_from_days(g->last_day, &ey, &em, &ed);
 	snprintf(lo, sizeof lo, "%04d-01", g->sp.year % 10000);
 	snprintf(hi, sizeof hi, "%04d-%02u", ey % 10000, em % 100u);
 	for (i = 0; i < m->n_funds; i++) {
 		const char *mo = m->funds[i]->month;
 		if (mo && strlen(mo) == 7 && strcmp(mo, lo) >= 0 && strcmp(mo, hi) <= 0)
-			u->in->attraction_fen += m->funds[i]->amount_fen;
+			u->in->attraction_fen = sat_add(u->in->attraction_fen,
+							m->funds[i]->amount_fen);
 	}
 	protobuf_c_message_free_unpacked(&m->base, &a.alloc);
 	return 0;
@@ -450,8 +485,8 @@ static int on_funding(void *ctx, const struct record *r, const struct review_sta
 	if ((m->status == BAOSONG__V1__FUNDING_STATUS__FUNDING_APPROVED ||
 	     m->status == BAOSONG__V1__FUNDING_STATUS__FUNDING_ARRIVED) &&
 	    m->applied_date && period_parse_date(m->applied_date, &day) == BS_OK &&
-	    day >= g->year_first_day && day <= g->sp.last_day)
-		u->in->upward_fen += m->approved_fen;
+	    day >= g->year_first_day && day <= g->last_day)
+		u->in->upward_fen = sat_add(u->in->upward_fen, m->approved_fen);
 	protobuf_c_message_free_unpacked(&m->base, &a.alloc);
 	return 0;
 }
@@ -605,18 +640,24 @@ int assess_gather(struct store *st, const Baosong__V1__Scheme *s, int scope, con
 	size_t k;
 
 	memset(&g, 0, sizeof g);
+	g.st = st;
 	g.s = s;
 	g.as_of = as_of_ms;
 	if (assess_span_parse(scope, period, &g.sp) != BS_OK)
 		return BS_E_INVAL;
 	g.year_first_day = period_days_from_civil(g.sp.year, 1, 1);
 	year_last = period_days_from_civil(g.sp.year + 1, 1, 1) - 1;
-	/* The same day last year (29 February: the 28th). */
-	period_civil_from_days(g.sp.last_day, &y, &m, &dd);
-	if (m == 2 && dd == 29)
-		dd = 28;
-	g.base_last_day = period_days_from_civil(y - 1, m, dd);
-	(void)year_last;
+	g.last_day = g.sp.last_day < year_last ? g.sp.last_day : year_last;
+	/* The base (同比): last year up to the same day (29 February: the
+	 * 28th); for a week, the same ISO week's Sunday 52 weeks before. */
+	if (scope == BAOSONG__V1__ASSESS_SCOPE__ASSESS_WEEK) {
+		g.base_last_day = g.sp.last_day - 364;
+	} else {
+		period_civil_from_days(g.sp.last_day, &y, &m, &dd);
+		if (m == 2 && dd == 29)
+			dd = 28;
+		g.base_last_day = period_days_from_civil(y - 1, m, dd);
+	}
 
 	/* Due periods: weeks whose Friday falls in the span, months inside it,
 	 * each only once its deadline has passed at as_of. */
@@ -675,9 +716,9 @@ int assess_gather(struct store *st, const Baosong__V1__Scheme *s, int scope, con
 		struct gproject *p = &g.projects[k];
 		UnitInput *in = p->u->in;
 		if (p->ytd_end >= 0)
-			in->fai_ytd_fen += p->ytd_fen;
+			in->fai_ytd_fen = sat_add(in->fai_ytd_fen, p->ytd_fen);
 		if (p->base_end >= 0) {
-			in->fai_base_fen += p->base_fen;
+			in->fai_base_fen = sat_add(in->fai_base_fen, p->base_fen);
 			in->has_base = 1;
 		}
 		if (records_project_needs_stats(p->total_fen, p->stage)) {

@@ -37,7 +37,7 @@ int store_record_scan(struct store *st, const char *kind,
 		"SELECT r.kind, r.uid, r.unit_id, r.rev, r.deleted, r.updated_at, r.device_id,"
 		" r.change_seq, r.data, r.attachments, coalesce(m.created_at, 0),"
 		" coalesce(m.review_status, 0), coalesce(m.reviewed_at, 0),"
-		" coalesce(m.locked, 0), coalesce(m.complete_at, 0)"
+		" coalesce(m.locked, 0), coalesce(m.complete_at, 0), coalesce(m.reviewed_by, 0)"
 		" FROM record r LEFT JOIN record_meta m ON m.uid = r.uid";
 	char sql[sizeof cols + 64];
 	sqlite3_stmt *s = NULL;
@@ -79,6 +79,7 @@ int store_record_scan(struct store *st, const char *kind,
 		rs.reviewed_at = sqlite3_column_int64(s, 12);
 		rs.locked = sqlite3_column_int(s, 13) != 0;
 		rs.complete_at = sqlite3_column_int64(s, 14);
+		rs.reviewed_by = sqlite3_column_int64(s, 15);
 		if ((rv = fn(ctx, &r, &rs)) != 0)
 			break;
 	}

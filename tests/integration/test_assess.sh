@@ -239,5 +239,34 @@ sqlite3 "$DB" "DROP TRIGGER publication_no_update; UPDATE publication SET digest
   || fail "tamper digest"
 out=$("$BD" audit verify --db "$DB") && fail "audit verify missed an edited digest"
 echo "$out" | grep -q "digest" || fail "the report does not name the digest: $out"
-ok "an edited publication, digest or scheme is caught by audit verify"
+restore
+sqlite3 "$DB" "DROP TRIGGER publication_no_update; UPDATE publication SET period = '$LASTWEEK'
+  WHERE number = 1;" || fail "tamper period"
+out=$("$BD" audit verify --db "$DB") && fail "audit verify missed an edited period column"
+echo "$out" | grep -q "columns" || fail "the report does not name the columns: $out"
+restore
+sqlite3 "$DB" "DROP TRIGGER publication_no_delete; DELETE FROM publication WHERE number = 2;" \
+  || fail "delete publication"
+out=$("$BD" audit verify --db "$DB") && fail "audit verify missed a deleted publication"
+echo "$out" | grep -q "publication 2: published" || fail "the report does not name it: $out"
+restore
+sqlite3 "$DB" "DROP TRIGGER scheme_no_delete; DELETE FROM scheme WHERE year = $YEAR AND version = 2;" \
+  || fail "delete scheme"
+out=$("$BD" audit verify --db "$DB") && fail "audit verify missed a deleted scheme version"
+echo "$out" | grep -q "v2: set" || fail "the report does not name it: $out"
+ok "an edited publication (results, digest, period), a deleted publication or scheme version, an edited scheme: all caught by audit verify"
+
+# ---- 8. a county of 100 units with the full example scheme fits one publication -------------
+DB2=$T/big.db
+"$BD" init --db "$DB2" >/dev/null || fail "init big"
+for i in $(seq -w 1 100); do
+  "$BD" unit add --db "$DB2" --code "t$i" --name "第${i}镇" --type township --region 620421 >/dev/null \
+    || fail "unit t$i"
+done
+"$BD" scheme example | sed "s/^year = .*/year = $YEAR/" > "$T/example.ini"
+"$BD" scheme set --db "$DB2" "$T/example.ini" >/dev/null || fail "scheme set (example)"
+out=$("$BD" assess publish --db "$DB2" --scope quarter --period "$YEAR-Q1" 2>&1) \
+  || fail "a 100-unit quarterly ranking does not publish: $out"
+"$BD" audit verify --db "$DB2" >/dev/null || fail "audit verify (100 units)"
+ok "100 units under the full 8-indicator scheme publish as one record and verify"
 exit 0
