@@ -71,6 +71,17 @@ static void usage(FILE *f)
 
 /* ---- small helpers ---- */
 
+/* A whole number in [lo, hi], or -1. */
+static long arg_num(const char *s, long lo, long hi)
+{
+	char *end;
+	long v;
+	if (!s || !*s)
+		return -1;
+	v = strtol(s, &end, 10);
+	return *end || v < lo || v > hi ? -1 : v;
+}
+
 static int read_file(const char *path, char **out, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
@@ -350,8 +361,17 @@ static int cmd_scheme_show(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "d:y:v:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': db = optarg; break;
-		case 'y': year = atoi(optarg); break;
-		case 'v': version = (unsigned)strtoul(optarg, NULL, 10); break;
+		case 'y':
+			if ((year = (int)arg_num(optarg, 2000, 2200)) < 0)
+				return admin_usage_error("--year must be a year 2000..2200, got '%s'",
+							 optarg);
+			break;
+		case 'v':
+			if (arg_num(optarg, 1, 1000000) < 0)
+				return admin_usage_error("--version must be a number from 1, got '%s'",
+							 optarg);
+			version = (unsigned)arg_num(optarg, 1, 1000000);
+			break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return EX_USAGE_;
 		}
@@ -583,7 +603,12 @@ static int parse_calc(int argc, char **argv, struct calc *k, int publish)
 		case 'p': k->period = optarg; break;
 		case 't': k->title = optarg; break;
 		case 'a': k->as_of_s = optarg; break;
-		case 'v': k->version = (unsigned)strtoul(optarg, NULL, 10); break;
+		case 'v':
+			if (arg_num(optarg, 1, 1000000) < 0)
+				return admin_usage_error("--version must be a number from 1, got '%s'",
+							 optarg);
+			k->version = (unsigned)arg_num(optarg, 1, 1000000);
+			break;
 		case 'c': k->csv = 1; break;
 		case 'h': usage(stdout); return -1;
 		default: usage(stderr); return EX_USAGE_;
@@ -1592,7 +1617,11 @@ static int cmd_export_plan(int argc, char **argv)
 		switch (c) {
 		case 'd': db = optarg; break;
 		case 'x': xlsx = optarg; break;
-		case 'y': year = atoi(optarg); break;
+		case 'y':
+			if ((year = (int)arg_num(optarg, 2000, 2200)) < 0)
+				return admin_usage_error("--year must be a year 2000..2200, got '%s'",
+							 optarg);
+			break;
 		case 'f': force = 1; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return EX_USAGE_;
