@@ -2,10 +2,17 @@
 #include "cliutil.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "bs_limits.h"
 #include "err.h"
+#include "filehash.h"
 #include "records.h"
 #include "wire.h"
 
@@ -100,4 +107,64 @@ int local_lookup_unit(void *ctx, const char *code, int64_t *unit_id)
 	    strcmp(mine, code) == 0)
 		return localdb_meta_get_int(db, "unit_id", unit_id);
 	return BS_E_NOTFOUND;
+}
+
+int cli_file_hash(const char *arg, const char *what_zh, const char *what_en, char **path,
+		  uint64_t *size, uint8_t hash[LDB_HASH_LEN])
+{
+	struct stat st;
+	char *real = NULL;
+	uint64_t total = 0;
+	int fd, rv;
+
+	if (strlen(arg) >= PATH_MAX) {
+		fprintf(stderr, "baosong: %s路径过长 %s path too long\n", what_zh, what_en);
+		return BS_E_TOOBIG;
+	}
+	/* O_NONBLOCK: a FIFO named by mistake must not hang the command. */
+	fd = open(arg, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		fprintf(stderr, "baosong: 无法打开%s cannot open %s %s: %s\n", what_zh, what_en, arg,
+			strerror(errno));
+		return BS_E_NOTFOUND;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		fprintf(stderr, "baosong: %s不是普通文件 %s %s is not a regular file\n", what_zh,
+			what_en, arg);
+		rv = BS_E_INVAL;
+		goto out;
+	}
+	if ((uint64_t)st.st_size > BS_MAX_FILE_BYTES) {
+		fprintf(stderr, "baosong: %s过大 %s %s is %llu MiB; the limit is %llu MiB\n", what_zh,
+			what_en, arg, (unsigned long long)st.st_size >> 20,
+			(unsigned long long)(BS_MAX_FILE_BYTES >> 20));
+		rv = BS_E_TOOBIG;
+		goto out;
+	}
+	if (!(real = realpath(arg, NULL)) || strlen(real) >= 4096) {
+		fprintf(stderr, "baosong: 无法确定%s路径 cannot resolve the path of %s\n", what_zh,
+			arg);
+		rv = BS_E_NOTFOUND;
+		goto out;
+	}
+	rv = filehash_fd(fd, BS_MAX_FILE_BYTES, hash, &total);
+	if (rv == BS_E_TOOBIG)
+		fprintf(stderr, "baosong: %s过大 %s %s grew over the %llu MiB limit\n", what_zh,
+			what_en, arg, (unsigned long long)(BS_MAX_FILE_BYTES >> 20));
+	else if (rv == BS_E_IO)
+		fprintf(stderr, "baosong: 读取%s失败 cannot read %s %s: %s\n", what_zh, what_en, arg,
+			strerror(errno));
+	else if (rv == BS_OK && total == 0) {
+		fprintf(stderr, "baosong: %s是空文件 %s %s is empty\n", what_zh, what_en, arg);
+		rv = BS_E_INVAL;
+	}
+	if (rv != BS_OK)
+		goto out;
+	*path = real;
+	real = NULL;
+	*size = total;
+out:
+	free(real);
+	close(fd);
+	return rv;
 }

@@ -28,4 +28,13 @@ int local_lookup_project(void *ctx, const char *uid, int64_t *unit_id, int64_t *
 			 int *stage);
 int local_lookup_unit(void *ctx, const char *code, int64_t *unit_id);
 
+/* A file to attach (a site photo, a piece of evidence): check that arg is a
+ * regular, non-empty file of at most BS_MAX_FILE_BYTES and hash it with
+ * BLAKE2b-256.  what_zh/what_en name it in messages ("照片"/"photo").
+ * *path gets its absolute path (malloc'd).  Explains failures on stderr:
+ * BS_E_NOTFOUND (cannot open or resolve), BS_E_INVAL (not a regular file,
+ * empty), BS_E_TOOBIG (too big, or a path too long), BS_E_IO, BS_E_NOMEM. */
+int cli_file_hash(const char *arg, const char *what_zh, const char *what_en, char **path,
+		  uint64_t *size, uint8_t hash[LDB_HASH_LEN]);
+
 #endif

@@ -523,87 +523,13 @@ static int parse_bool(const char *s, int *v)
 	return BS_E_INVAL;
 }
 
-/* Hash the file at arg with BLAKE2b-256 in bounded pieces.  Explains
- * failures: BS_E_NOTFOUND, BS_E_INVAL (not a regular file, empty),
- * BS_E_TOOBIG (over BS_MAX_FILE_BYTES), BS_E_IO. */
+/* Hash the file at arg into kf (cli_file_hash explains failures). */
 static int file_hash(const char *arg, struct kfile *kf)
 {
-	crypto_generichash_state hs;
-	struct stat st;
-	uint8_t *buf = NULL;
-	char *real = NULL;
-	uint64_t total = 0;
-	ssize_t got;
-	int fd, ret;
-
-	if (strlen(arg) >= PATH_MAX) {
-		fprintf(stderr, "baosong: 文件路径过长 file path too long\n");
-		return BS_E_TOOBIG;
-	}
-	fd = open(arg, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0) {
-		fprintf(stderr, "baosong: 无法打开文件 cannot open file %s: %s\n", arg,
-			strerror(errno));
-		return BS_E_NOTFOUND;
-	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		fprintf(stderr, "baosong: 不是普通文件 %s is not a regular file\n", arg);
-		ret = BS_E_INVAL;
-		goto out;
-	}
-	if ((uint64_t)st.st_size > BS_MAX_FILE_BYTES) {
-		fprintf(stderr, "baosong: 文件过大 %s is over the %llu MiB limit\n", arg,
-			(unsigned long long)(BS_MAX_FILE_BYTES >> 20));
-		ret = BS_E_TOOBIG;
-		goto out;
-	}
-	if (!(real = realpath(arg, NULL)) || strlen(real) >= 4096) {
-		fprintf(stderr, "baosong: 无法确定文件路径 cannot resolve the path of %s\n", arg);
-		ret = BS_E_NOTFOUND;
-		goto out;
-	}
-	if (!(buf = malloc(HASH_BUF))) {
-		ret = BS_E_NOMEM;
-		goto out;
-	}
-	crypto_generichash_init(&hs, NULL, 0, LDB_HASH_LEN);
-	for (;;) {
-		got = read(fd, buf, HASH_BUF);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			fprintf(stderr, "baosong: 读取文件失败 cannot read %s: %s\n", arg,
-				strerror(errno));
-			ret = BS_E_IO;
-			goto out;
-		}
-		if (got == 0)
-			break;
-		total += (uint64_t)got;
-		if (total > BS_MAX_FILE_BYTES) {
-			fprintf(stderr, "baosong: 文件过大 %s grew over the %llu MiB limit\n", arg,
-				(unsigned long long)(BS_MAX_FILE_BYTES >> 20));
-			ret = BS_E_TOOBIG;
-			goto out;
-		}
-		crypto_generichash_update(&hs, buf, (unsigned long long)got);
-	}
-	if (total == 0) {
-		fprintf(stderr, "baosong: 文件为空 %s is empty\n", arg);
-		ret = BS_E_INVAL;
-		goto out;
-	}
-	crypto_generichash_final(&hs, kf->hash, LDB_HASH_LEN);
-	kf->arg = arg;
-	kf->path = real;
-	real = NULL;
-	kf->size = total;
-	ret = BS_OK;
-out:
-	free(buf);
-	free(real);
-	close(fd);
-	return ret;
+	int rv = cli_file_hash(arg, "文件", "file", &kf->path, &kf->size, kf->hash);
+	if (rv == BS_OK)
+		kf->arg = arg;
+	return rv;
 }
 
 /* Set the single field f of m from text s (NULL-terminated, kept alive by

@@ -1147,87 +1147,10 @@ struct photo {
 	uint8_t hash[LDB_HASH_LEN];
 };
 
-/* Hash the file at arg with BLAKE2b-256, reading it in bounded pieces.
- * Explains failures: BS_E_NOTFOUND (cannot open), BS_E_INVAL (not a
- * regular file, empty), BS_E_TOOBIG (over BS_MAX_FILE_BYTES), BS_E_IO. */
+/* Hash the photo at arg into ph (cli_file_hash explains failures). */
 static int photo_hash(const char *arg, struct photo *ph)
 {
-	crypto_generichash_state hs;
-	struct stat st;
-	uint8_t *buf = NULL;
-	char *real = NULL;
-	uint64_t total = 0;
-	ssize_t got;
-	int fd = -1, ret;
-
-	if (strlen(arg) >= PATH_MAX) {
-		fprintf(stderr, "baosong: 照片路径过长 photo path too long\n");
-		return BS_E_TOOBIG;
-	}
-	fd = open(arg, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0) {
-		fprintf(stderr, "baosong: 无法打开照片 cannot open photo %s: %s\n", arg,
-			strerror(errno));
-		return BS_E_NOTFOUND;
-	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		fprintf(stderr, "baosong: 照片不是普通文件 photo %s is not a regular file\n", arg);
-		ret = BS_E_INVAL;
-		goto out;
-	}
-	if ((uint64_t)st.st_size > BS_MAX_FILE_BYTES) {
-		fprintf(stderr, "baosong: 照片过大 photo %s is %.1f MiB; the limit is %llu MiB\n",
-			arg, (double)st.st_size / 1048576.0,
-			(unsigned long long)(BS_MAX_FILE_BYTES >> 20));
-		ret = BS_E_TOOBIG;
-		goto out;
-	}
-	if (!(real = realpath(arg, NULL)) || strlen(real) >= 4096) {
-		fprintf(stderr, "baosong: 无法确定照片路径 cannot resolve the path of %s\n", arg);
-		ret = BS_E_NOTFOUND;
-		goto out;
-	}
-	if (!(buf = malloc(HASH_BUF))) {
-		ret = BS_E_NOMEM;
-		goto out;
-	}
-	crypto_generichash_init(&hs, NULL, 0, LDB_HASH_LEN);
-	for (;;) {
-		got = read(fd, buf, HASH_BUF);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			fprintf(stderr, "baosong: 读取照片失败 cannot read photo %s: %s\n", arg,
-				strerror(errno));
-			ret = BS_E_IO;
-			goto out;
-		}
-		if (got == 0)
-			break;
-		total += (uint64_t)got;
-		if (total > BS_MAX_FILE_BYTES) {
-			fprintf(stderr, "baosong: 照片过大 photo %s grew over the %llu MiB limit\n",
-				arg, (unsigned long long)(BS_MAX_FILE_BYTES >> 20));
-			ret = BS_E_TOOBIG;
-			goto out;
-		}
-		crypto_generichash_update(&hs, buf, (unsigned long long)got);
-	}
-	if (total == 0) {
-		fprintf(stderr, "baosong: 照片是空文件 photo %s is empty\n", arg);
-		ret = BS_E_INVAL;
-		goto out;
-	}
-	crypto_generichash_final(&hs, ph->hash, LDB_HASH_LEN);
-	ph->path = real;
-	real = NULL;
-	ph->size = total;
-	ret = BS_OK;
-out:
-	free(buf);
-	free(real);
-	close(fd);
-	return ret;
+	return cli_file_hash(arg, "照片", "photo", &ph->path, &ph->size, ph->hash);
 }
 
 /* An existing report of the same project and week. */

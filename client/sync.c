@@ -12,6 +12,7 @@
 
 #include "bs_limits.h"
 #include "err.h"
+#include "filehash.h"
 #include "log.h"
 #include "records.h"
 
@@ -183,35 +184,6 @@ out:
 	return rv;
 }
 
-/* BLAKE2b-256 of a whole file and its size. */
-static int hash_file(const char *path, uint8_t hash[32], uint64_t *size)
-{
-	crypto_generichash_blake2b_state hs;
-	uint8_t buf[65536];
-	uint64_t total = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC), rv = BS_OK;
-	if (fd < 0)
-		return BS_E_NOTFOUND;
-	crypto_generichash_blake2b_init(&hs, NULL, 0, 32);
-	for (;;) {
-		ssize_t r = read(fd, buf, sizeof buf);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			rv = BS_E_IO;
-			break;
-		}
-		if (r == 0)
-			break;
-		crypto_generichash_blake2b_update(&hs, buf, (size_t)r);
-		total += (uint64_t)r;
-	}
-	close(fd);
-	crypto_generichash_blake2b_final(&hs, hash, 32);
-	*size = total;
-	return rv;
-}
-
 struct quarantine_ctx {
 	const uint8_t *hash;
 	uint64_t seqs[256];
@@ -262,7 +234,16 @@ static int check_file(const struct pending_file *f)
 	int rv;
 	if (getenv("BAOSONG_TEST_NO_PRECHECK"))
 		return BS_OK; /* tests: let the server see a changed file */
-	rv = hash_file(f->path, h, &size);
+	{
+		int fd = open(f->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+		if (fd < 0)
+			return BS_E_NOTFOUND;
+		/* Read no more than was attached: a file that grew has changed. */
+		rv = filehash_fd(fd, f->size, h, &size);
+		close(fd);
+	}
+	if (rv == BS_E_TOOBIG)
+		return BS_E_CORRUPT;
 	if (rv != BS_OK)
 		return rv;
 	if (size != f->size || sodium_memcmp(h, f->hash, 32) != 0)

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "filehash.h"
 #include "log.h"
 
 static int io_err(void)
@@ -115,43 +116,6 @@ int blobs_part_size(const char *dir, const uint8_t hash[BLOB_HASH_LEN], int64_t 
 	return BS_OK;
 }
 
-int blobs_hash_file(const char *path, uint64_t size, uint8_t hash[BLOB_HASH_LEN],
-		    uint64_t *actual)
-{
-	crypto_generichash_blake2b_state st;
-	uint8_t buf[65536];
-	uint64_t total = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	int rv = BS_OK;
-
-	if (fd < 0)
-		return errno == ENOENT ? BS_E_NOTFOUND : BS_E_IO;
-	crypto_generichash_blake2b_init(&st, NULL, 0, BLOB_HASH_LEN);
-	while (total < size) {
-		size_t want = sizeof buf;
-		ssize_t r;
-		if (size - total < want)
-			want = (size_t)(size - total);
-		r = read(fd, buf, want);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			rv = BS_E_IO;
-			goto out;
-		}
-		if (r == 0)
-			break;
-		crypto_generichash_blake2b_update(&st, buf, (size_t)r);
-		total += (uint64_t)r;
-	}
-	crypto_generichash_blake2b_final(&st, hash, BLOB_HASH_LEN);
-	if (actual)
-		*actual = total;
-out:
-	close(fd);
-	return rv;
-}
-
 int blobs_part_finish(const char *dir, const uint8_t hash[BLOB_HASH_LEN], int64_t unit,
 		      uint64_t size)
 {
@@ -163,9 +127,17 @@ int blobs_part_finish(const char *dir, const uint8_t hash[BLOB_HASH_LEN], int64_
 	if ((rv = part_path(dir, hash, unit, part, sizeof part)) != BS_OK ||
 	    (rv = final_path(dir, hash, fin, sizeof fin, sub, sizeof sub)) != BS_OK)
 		return rv;
-	if ((rv = blobs_hash_file(part, size, got, &have)) != BS_OK)
+	{
+		int fd = open(part, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return errno == ENOENT ? BS_E_NOTFOUND : BS_E_IO;
+		rv = filehash_fd(fd, size, got, &have);
+		close(fd);
+	}
+	if (rv != BS_OK && rv != BS_E_TOOBIG)
 		return rv;
-	if (have != size || sodium_memcmp(got, hash, BLOB_HASH_LEN) != 0) {
+	/* More bytes than announced, fewer, or other ones: not this blob. */
+	if (rv == BS_E_TOOBIG || have != size || sodium_memcmp(got, hash, BLOB_HASH_LEN) != 0) {
 		unlink(part);
 		return BS_E_CORRUPT;
 	}

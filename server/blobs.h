@@ -39,8 +39,4 @@ int blobs_exists(const char *dir, const uint8_t hash[BLOB_HASH_LEN], uint64_t si
 int blobs_read(const char *dir, const uint8_t hash[BLOB_HASH_LEN], uint64_t offset,
 	       uint8_t *buf, size_t len, size_t *got);
 
-/* BLAKE2b-256 of a file's first size bytes (size = UINT64_MAX: all). */
-int blobs_hash_file(const char *path, uint64_t size, uint8_t hash[BLOB_HASH_LEN],
-		    uint64_t *actual);
-
 #endif
