@@ -41,7 +41,6 @@ struct gunit {
 	UnitInput *in;
 	crypto_generichash_state *digest; /* of (uid, rev, deleted) of every record
 					   * read, in the gather's order (kind, then uid) */
-	int ranked;                /* of a type the scheme ranks */
 };
 
 struct gproject {
@@ -81,9 +80,16 @@ struct gather {
 	int rv;
 };
 
+/* The numbers of one target record (its strings die with the decode). */
+struct tnum {
+	int64_t fai_fen, attraction_fen, upward_fen;
+	int32_t growth_bp;
+	uint32_t new_starts;
+};
+
 struct gtarget {
 	int have_year, have_q[4];
-	Baosong__V1__Target year, q[4];
+	struct tnum year, q[4];
 };
 
 static int unit_id_cmp(const void *a, const void *b)
@@ -183,7 +189,6 @@ static int add_unit(void *ctx, const struct unit *un)
 	memset(gu, 0, sizeof *gu);
 	gu->id = un->id;
 	gu->in = in;
-	gu->ranked = 1;
 	return in->unit_code && in->unit_name ? 0 : BS_E_NOMEM;
 }
 
@@ -529,33 +534,30 @@ static int on_target(void *ctx, const struct record *r, const struct review_stat
 
 	if (r->deleted ||
 	    !(m = (Baosong__V1__Target *)unpack(&baosong__v1__target__descriptor, r, &a)))
-		goto digest;
+		return 0;
 	/* "YYYY" or "YYYY-Qn" (validated when written; checked again here). */
 	y = m->period && (strlen(m->period) == 4 ||
-			  (strlen(m->period) == 7 && m->period[4] == '-' && m->period[5] == 'Q'))
+			  (strlen(m->period) == 7 && m->period[4] == '-' && m->period[5] == 'Q' &&
+			   m->period[6] >= '1' && m->period[6] <= '4'))
 		    ? period_year(m->period, 4)
 		    : 0;
 	for (i = 0; y == g->sp.year && m->unit_code && i < g->n_units; i++) {
 		struct gtarget *t = &tc->t[i];
-		const Baosong__V1__Target *copy = m;
+		struct tnum n = {m->fai_fen, m->attraction_fen, m->upward_fen, m->growth_bp,
+				 m->new_starts};
 		if (strcmp(g->units[i].in->unit_code, m->unit_code) != 0)
 			continue;
 		digest_add(&g->units[i], r);
 		if (strlen(m->period) == 4) {
 			t->have_year = 1;
-			t->year = *copy;
-		} else if (strlen(m->period) == 7 && m->period[5] == 'Q' && m->period[6] >= '1' &&
-			   m->period[6] <= '4') {
-			int q = m->period[6] - '1';
-			t->have_q[q] = 1;
-			t->q[q] = *copy;
+			t->year = n;
+		} else {
+			t->have_q[m->period[6] - '1'] = 1;
+			t->q[m->period[6] - '1'] = n;
 		}
-		/* Only the numbers are kept: the strings die with the arena. */
 		break;
 	}
 	protobuf_c_message_free_unpacked(&m->base, &a.alloc);
-	return 0;
-digest:
 	return 0;
 }
 

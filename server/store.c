@@ -2568,3 +2568,9 @@ int store__fail(struct store *st, int rc, const char *what)
 {
 	return db_fail(st, rc, what);
 }
+
+int store__prepare(struct store *st, const char *text, sqlite3_stmt **out)
+{
+	int rc = sqlite3_prepare_v2(st->db, text, -1, out, NULL);
+	return rc == SQLITE_OK ? BS_OK : db_fail(st, rc, "prepare");
+}

@@ -10,12 +10,6 @@
 #include "store.h"
 #include "store_int.h"
 
-static int prepare(struct store *st, const char *sql, sqlite3_stmt **out)
-{
-	int rc = sqlite3_prepare_v2(store__db(st), sql, -1, out, NULL);
-	return rc == SQLITE_OK ? BS_OK : store__fail(st, rc, "prepare");
-}
-
 static void col_copy(sqlite3_stmt *s, int i, char *out, size_t cap)
 {
 	const unsigned char *t = sqlite3_column_text(s, i);
@@ -44,7 +38,7 @@ int store_record_scan(struct store *st, const char *kind,
 	int rc, rv;
 
 	snprintf(sql, sizeof sql, "%s%s ORDER BY r.uid", cols, kind ? " WHERE r.kind = ?1" : "");
-	if ((rv = prepare(st, sql, &s)) != BS_OK)
+	if ((rv = store__prepare(st, sql, &s)) != BS_OK)
 		return rv;
 	if (kind)
 		sqlite3_bind_text(s, 1, kind, -1, SQLITE_STATIC);
@@ -95,7 +89,7 @@ int store_scheme_next(struct store *st, int year, uint32_t *version)
 {
 	sqlite3_stmt *s = NULL;
 	int rc, rv;
-	if ((rv = prepare(st, "SELECT coalesce(max(version), 0) + 1 FROM scheme WHERE year = ?1",
+	if ((rv = store__prepare(st, "SELECT coalesce(max(version), 0) + 1 FROM scheme WHERE year = ?1",
 			  &s)) != BS_OK)
 		return rv;
 	sqlite3_bind_int(s, 1, year);
@@ -115,7 +109,7 @@ int store_scheme_add(struct store *st, int year, uint32_t version, const uint8_t
 	int rc, rv;
 	if (len > STORE_DATA_MAX)
 		return BS_E_TOOBIG;
-	if ((rv = prepare(st, "INSERT INTO scheme(year, version, created_at, data)"
+	if ((rv = store__prepare(st, "INSERT INTO scheme(year, version, created_at, data)"
 			      " VALUES (?1, ?2, ?3, ?4)", &s)) != BS_OK)
 		return rv;
 	sqlite3_bind_int(s, 1, year);
@@ -136,7 +130,7 @@ int store_scheme_get(struct store *st, int year, uint32_t version, uint8_t **dat
 {
 	sqlite3_stmt *s = NULL;
 	int rc, rv;
-	if ((rv = prepare(st, version ? "SELECT version, data FROM scheme WHERE year = ?1 AND"
+	if ((rv = store__prepare(st, version ? "SELECT version, data FROM scheme WHERE year = ?1 AND"
 					" version = ?2"
 				      : "SELECT version, data FROM scheme WHERE year = ?1"
 					" ORDER BY version DESC LIMIT 1", &s)) != BS_OK)
@@ -175,7 +169,7 @@ int store_scheme_each(struct store *st,
 {
 	sqlite3_stmt *s = NULL;
 	int rc, rv;
-	if ((rv = prepare(st, "SELECT year, version, created_at, data FROM scheme"
+	if ((rv = store__prepare(st, "SELECT year, version, created_at, data FROM scheme"
 			      " ORDER BY year, version", &s)) != BS_OK)
 		return rv;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -206,7 +200,7 @@ int store_publication_next(struct store *st, int64_t *number)
 {
 	sqlite3_stmt *s = NULL;
 	int rc, rv;
-	if ((rv = prepare(st, "SELECT coalesce(max(number), 0) + 1 FROM publication", &s)) != BS_OK)
+	if ((rv = store__prepare(st, "SELECT coalesce(max(number), 0) + 1 FROM publication", &s)) != BS_OK)
 		return rv;
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
@@ -223,7 +217,7 @@ int store_publication_add(struct store *st, const struct publication_row *p)
 	int rc, rv;
 	if (p->inputs_len > STORE_DATA_MAX * 64 || p->results_len > STORE_DATA_MAX)
 		return BS_E_TOOBIG;
-	if ((rv = prepare(st, "INSERT INTO publication(number, scope, period, scheme_year,"
+	if ((rv = store__prepare(st, "INSERT INTO publication(number, scope, period, scheme_year,"
 			      " scheme_version, published_at, record_uid, inputs, results, digest)"
 			      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", &s)) != BS_OK)
 		return rv;
@@ -286,7 +280,7 @@ int store_publication_get(struct store *st, int64_t number, struct publication_r
 {
 	sqlite3_stmt *s = NULL;
 	int rc, rv;
-	if ((rv = prepare(st, PUB_COLS " WHERE number = ?1", &s)) != BS_OK)
+	if ((rv = store__prepare(st, PUB_COLS " WHERE number = ?1", &s)) != BS_OK)
 		return rv;
 	sqlite3_bind_int64(s, 1, number);
 	rc = sqlite3_step(s);
@@ -305,7 +299,7 @@ int store_publication_each(struct store *st,
 {
 	sqlite3_stmt *s = NULL;
 	int rc, rv;
-	if ((rv = prepare(st, PUB_COLS " ORDER BY number", &s)) != BS_OK)
+	if ((rv = store__prepare(st, PUB_COLS " ORDER BY number", &s)) != BS_OK)
 		return rv;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct publication_row p;

@@ -11,5 +11,7 @@
 sqlite3 *store__db(struct store *st);
 /* Convert a failed SQLite result code to BS_E_*, logging SQLite's text. */
 int store__fail(struct store *st, int rc, const char *what);
+/* Prepare sql (finalize it yourself); a failure is logged as above. */
+int store__prepare(struct store *st, const char *sql, sqlite3_stmt **out);
 
 #endif

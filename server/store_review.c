@@ -8,18 +8,12 @@
 #include "store.h"
 #include "store_int.h"
 
-static int prepare(struct store *st, const char *sql, sqlite3_stmt **out)
-{
-	int rc = sqlite3_prepare_v2(store__db(st), sql, -1, out, NULL);
-	return rc == SQLITE_OK ? BS_OK : store__fail(st, rc, "prepare");
-}
-
 int store_review_get(struct store *st, const char *uid, struct review_state *out)
 {
 	sqlite3_stmt *s = NULL;
 	int rc, rv;
 	memset(out, 0, sizeof *out);
-	rv = prepare(st, "SELECT created_at, review_status, review_comment, reviewed_at,"
+	rv = store__prepare(st, "SELECT created_at, review_status, review_comment, reviewed_at,"
 			 " reviewed_by, locked, complete_at FROM record_meta WHERE uid = ?1", &s);
 	if (rv != BS_OK)
 		return rv;
@@ -50,7 +44,7 @@ int store_review_set(struct store *st, const char *uid, const struct review_stat
 	int rc, rv;
 	if (rs->status < 0 || rs->status > 3 || strlen(rs->comment) >= sizeof rs->comment)
 		return BS_E_INVAL;
-	rv = prepare(st, "INSERT INTO record_meta(uid, created_at, review_status, review_comment,"
+	rv = store__prepare(st, "INSERT INTO record_meta(uid, created_at, review_status, review_comment,"
 			 " reviewed_at, reviewed_by, locked, complete_at)"
 			 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
 			 " ON CONFLICT(uid) DO UPDATE SET created_at = excluded.created_at,"
@@ -81,7 +75,7 @@ int store_period_closed(struct store *st, const char *kind, const char *period)
 {
 	sqlite3_stmt *s = NULL;
 	int rc, rv;
-	rv = prepare(st, "SELECT closed FROM period_lock WHERE kind = ?1 AND period = ?2", &s);
+	rv = store__prepare(st, "SELECT closed FROM period_lock WHERE kind = ?1 AND period = ?2", &s);
 	if (rv != BS_OK)
 		return rv;
 	sqlite3_bind_text(s, 1, kind, -1, SQLITE_STATIC);
@@ -104,7 +98,7 @@ int store_period_set(struct store *st, const char *kind, const char *period, int
 	int rc, rv;
 	if (strlen(kind) > STORE_KIND_MAX || strlen(period) > 16)
 		return BS_E_TOOBIG;
-	rv = prepare(st, "INSERT INTO period_lock(kind, period, closed, changed_at, changed_by)"
+	rv = store__prepare(st, "INSERT INTO period_lock(kind, period, closed, changed_at, changed_by)"
 			 " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(kind, period) DO UPDATE SET"
 			 " closed = excluded.closed, changed_at = excluded.changed_at,"
 			 " changed_by = excluded.changed_by", &s);
