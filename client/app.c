@@ -12,6 +12,9 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "keys.h"
+#include "log.h"
+#include "net.h"
 
 int app_init(struct app *a, const char *dir_arg, int create)
 {
@@ -116,5 +119,26 @@ int app_open_cli(const char *dir, struct app *a, struct app_server *srv)
 	if (srv && (rv = app_server(a, srv)) != BS_OK && rv != BS_E_NOTFOUND)
 		fprintf(stderr, "baosong: 本机设置已损坏 this device's settings are damaged: %s\n",
 			bs_strerror(rv));
+	return rv;
+}
+
+int app_connect(struct app *a, const struct app_server *srv, struct session *s,
+		unsigned timeout_ms, int report)
+{
+	struct keypair kp;
+	int rv;
+	if ((rv = keys_read_private(a->key_path, &kp)) != BS_OK) {
+		fprintf(stderr, "baosong: key %s: %s\n", a->key_path, bs_strerror(rv));
+		return rv;
+	}
+	rv = session_open(s, srv->addr, &kp, srv->pub, timeout_ms);
+	keys_wipe(&kp);
+	if (rv == BS_OK)
+		return rv;
+	if (report)
+		fprintf(stderr, "baosong: 无法连接服务器 cannot open a session with %s: %s\n",
+			srv->addr, s->server.error ? s->server.error_message : bs_strerror_zh(rv));
+	else if (s->server.error)
+		log_warn("server refused the session: %s", s->server.error_message);
 	return rv;
 }

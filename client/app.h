@@ -49,4 +49,12 @@ struct app_server {
 /* BS_E_NOTFOUND (with a hint printed) if `baosong init` has not run. */
 int app_server(struct app *a, struct app_server *out);
 
+struct session;
+/* Open a secure session with srv using this device's key (read, used and
+ * wiped here).  A key that cannot be read is explained on stderr; a session
+ * that fails or is refused too when report is set, else only logged (the
+ * unattended sync retries and reports at the end). */
+int app_connect(struct app *a, const struct app_server *srv, struct session *s,
+		unsigned timeout_ms, int report);
+
 #endif

@@ -1961,7 +1961,6 @@ int cmd_fetch(int argc, char **argv)
 	unsigned long long timeout_s = FETCH_TIMEOUT_S;
 	uint8_t hash[LDB_HASH_LEN];
 	struct app_server srv;
-	struct keypair kp;
 	struct session s;
 	struct stat st;
 	struct app a;
@@ -2019,17 +2018,8 @@ int cmd_fetch(int argc, char **argv)
 	app_blank(&a);
 	if ((rv = app_open_cli(dir, &a, &srv)) != BS_OK)
 		goto out;
-	if ((rv = keys_read_private(a.key_path, &kp)) != BS_OK) {
-		fprintf(stderr, "baosong: key %s: %s\n", a.key_path, bs_strerror(rv));
+	if ((rv = app_connect(&a, &srv, &s, (unsigned)timeout_s * 1000u, 1)) != BS_OK)
 		goto out;
-	}
-	rv = session_open(&s, srv.addr, &kp, srv.pub, (unsigned)timeout_s * 1000u);
-	keys_wipe(&kp);
-	if (rv != BS_OK) {
-		fprintf(stderr, "baosong: 无法连接服务器 cannot open a session with %s: %s\n",
-			srv.addr, s.server.error ? s.server.error_message : bs_strerror_zh(rv));
-		goto out;
-	}
 	connected = 1;
 	rv = sync_download(&s, hash, path);
 	if (rv == BS_E_NOTFOUND)

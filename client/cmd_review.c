@@ -78,20 +78,10 @@ static int review_list(struct app *a, int argc, char **argv)
 static int connect_server(struct app *a, struct session *s)
 {
 	struct app_server srv;
-	struct keypair kp;
 	int rv;
 	if ((rv = app_server(a, &srv)) != BS_OK)
 		return rv;
-	if ((rv = keys_read_private(a->key_path, &kp)) != BS_OK) {
-		fprintf(stderr, "baosong: key %s: %s\n", a->key_path, bs_strerror(rv));
-		return rv;
-	}
-	rv = session_open(s, srv.addr, &kp, srv.pub, TIMEOUT_MS);
-	keys_wipe(&kp);
-	if (rv != BS_OK)
-		fprintf(stderr, "baosong: cannot reach the server: %s\n",
-			s->server.error ? s->server.error_message : bs_strerror(rv));
-	return rv;
+	return app_connect(a, &srv, s, TIMEOUT_MS, 1);
 }
 
 /* Send req; print an Error reply; return its code. */

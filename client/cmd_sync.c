@@ -214,23 +214,13 @@ static int one_round(struct app *a, enum sync_mode mode, unsigned timeout_ms,
 		     const struct sync_opts *so, struct sync_stats *st)
 {
 	struct app_server srv;
-	struct keypair kp;
 	struct session s;
 	int rv;
 
 	if ((rv = app_server(a, &srv)) != BS_OK)
 		return rv;
-	if ((rv = keys_read_private(a->key_path, &kp)) != BS_OK) {
-		fprintf(stderr, "baosong: key %s: %s\n", a->key_path, bs_strerror(rv));
+	if ((rv = app_connect(a, &srv, &s, timeout_ms, 0)) != BS_OK)
 		return rv;
-	}
-	rv = session_open(&s, srv.addr, &kp, srv.pub, timeout_ms);
-	keys_wipe(&kp);
-	if (rv != BS_OK) {
-		if (s.server.error)
-			log_warn("server refused the session: %s", s.server.error_message);
-		return rv;
-	}
 	if (mode != MODE_PULL)
 		rv = sync_push(&s, a->db, so, st);
 	if (rv == BS_OK && mode != MODE_PUSH)
