@@ -1322,7 +1322,8 @@ static int cmd_assess_verify(int argc, char **argv)
  * year-to-date figure of their latest report. */
 struct plan_item {
 	Baosong__V1__Project *msg;
-	char *uid, *unit_name;
+	char *uid;
+	const char *unit_name;     /* in plan.units */
 	int64_t ytd_key, ytd_fen;  /* the latest report's end (day * 2 + monthly), -1: none */
 	char ytd_period[12];
 };
@@ -1332,15 +1333,38 @@ struct plan {
 	struct plan_item *items;   /* in uid order (the scan's) */
 	struct plan_row *rows;     /* what report_xlsx takes, made at the end */
 	size_t n, cap;
-	struct store *st;
+	struct unit *units;        /* every unit, by id: read once, not per project */
+	size_t n_units, cap_units;
 };
+
+static int plan_unit(void *ctx, const struct unit *u)
+{
+	struct plan *pl = ctx;
+	if (pl->n_units == pl->cap_units) {
+		size_t nc = pl->cap_units ? pl->cap_units * 2 : 64;
+		struct unit *nu = realloc(pl->units, nc * sizeof *nu);
+		if (!nu)
+			return BS_E_NOMEM;
+		pl->units = nu;
+		pl->cap_units = nc;
+	}
+	pl->units[pl->n_units++] = *u;
+	return 0;
+}
+
+static int unit_id_cmp(const void *a, const void *b)
+{
+	const struct unit *x = a, *y = b;
+	return (x->id > y->id) - (x->id < y->id);
+}
 
 static int plan_project(void *ctx, const struct record *r, const struct review_state *rs)
 {
 	struct plan *pl = ctx;
 	struct plan_item *it;
 	Baosong__V1__Project *m;
-	struct unit u;
+	struct unit key;
+	const struct unit *u;
 	(void)rs;
 	if (r->deleted)
 		return 0;
@@ -1365,9 +1389,11 @@ static int plan_project(void *ctx, const struct record *r, const struct review_s
 	memset(it, 0, sizeof *it);
 	it->msg = m;
 	it->uid = strdup(r->uid);
-	it->unit_name = strdup(store_unit_get(pl->st, r->unit_id, &u) == BS_OK ? u.name : "");
+	key.id = r->unit_id;
+	u = pl->n_units ? bsearch(&key, pl->units, pl->n_units, sizeof key, unit_id_cmp) : NULL;
+	it->unit_name = u ? u->name : "";
 	it->ytd_key = -1;
-	return it->uid && it->unit_name ? 0 : BS_E_NOMEM;
+	return it->uid ? 0 : BS_E_NOMEM;
 }
 
 static struct plan_item *plan_find(const struct plan *pl, const char *uid)
@@ -1443,10 +1469,10 @@ static void plan_free(struct plan *pl)
 	for (i = 0; i < pl->n; i++) {
 		msg_free(pl->items[i].msg);
 		free(pl->items[i].uid);
-		free(pl->items[i].unit_name);
 	}
 	free(pl->items);
 	free(pl->rows);
+	free(pl->units);
 }
 
 static int plan_load(struct store *st, int year, struct plan *pl)
@@ -1455,7 +1481,10 @@ static int plan_load(struct store *st, int year, struct plan *pl)
 	int rv;
 	memset(pl, 0, sizeof *pl);
 	pl->year = year;
-	pl->st = st;
+	if ((rv = store_unit_each(st, plan_unit, pl)) != BS_OK)
+		return rv;
+	if (pl->n_units)
+		qsort(pl->units, pl->n_units, sizeof *pl->units, unit_id_cmp);
 	if ((rv = store_record_scan(st, REC_KIND_PROJECT, plan_project, pl)) != BS_OK ||
 	    (rv = store_record_scan(st, REC_KIND_WEEKLY, plan_weekly, pl)) != BS_OK ||
 	    (rv = store_record_scan(st, REC_KIND_MONTHLY, plan_monthly, pl)) != BS_OK)
