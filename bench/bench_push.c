@@ -87,7 +87,7 @@ static void *client_main(void *arg)
 	struct session s;
 	unsigned i;
 
-	c->rv = session_open(&s, g_addr, &c->kp, g_server_pub, 30000);
+	c->rv = session_open(&s, g_addr, &c->kp, g_server_pub, wire_now_ns(), 30000);
 	pthread_barrier_wait(&g_start);
 	if (c->rv != BS_OK)
 		return NULL;

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "err.h"
 #include "keys.h"
 #include "log.h"
@@ -122,16 +123,31 @@ int app_open_cli(const char *dir, struct app *a, struct app_server *srv)
 	return rv;
 }
 
+int app_hello_ns(struct app *a, uint64_t *out)
+{
+	int rv = app_open_db(a);
+	if (rv == BS_OK)
+		rv = localdb_hello_ns(a->db, bs_now_ns(), out);
+	return rv;
+}
+
 int app_connect(struct app *a, const struct app_server *srv, struct session *s,
 		unsigned timeout_ms, int report)
 {
 	struct keypair kp;
+	uint64_t hello;
 	int rv;
 	if ((rv = keys_read_private(a->key_path, &kp)) != BS_OK) {
 		fprintf(stderr, "baosong: key %s: %s\n", a->key_path, bs_strerror(rv));
 		return rv;
 	}
-	rv = session_open(s, srv->addr, &kp, srv->pub, timeout_ms);
+	if ((rv = app_hello_ns(a, &hello)) != BS_OK) {
+		keys_wipe(&kp);
+		fprintf(stderr, "baosong: 本地数据库 local database %s: %s\n", a->db_path,
+			bs_strerror(rv));
+		return rv;
+	}
+	rv = session_open(s, srv->addr, &kp, srv->pub, hello, timeout_ms);
 	keys_wipe(&kp);
 	if (rv == BS_OK)
 		return rv;

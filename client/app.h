@@ -49,6 +49,10 @@ struct app_server {
 /* BS_E_NOTFOUND (with a hint printed) if `baosong init` has not run. */
 int app_server(struct app *a, struct app_server *out);
 
+/* The stamp of this device's next handshake (localdb_hello_ns at now),
+ * opening the local database if needed. */
+int app_hello_ns(struct app *a, uint64_t *out);
+
 struct session;
 /* Open a secure session with srv using this device's key (read, used and
  * wiped here).  A key that cannot be read is explained on stderr; a session

@@ -86,6 +86,7 @@ int cmd_init(int argc, char **argv)
 	struct app a;
 	struct keypair kp;
 	struct session s;
+	uint64_t hello = 0;
 	uint8_t spub[KEY_LEN];
 	Envelope req = BAOSONG__V1__ENVELOPE__INIT, *resp = NULL;
 	Baosong__V1__EnrollRequest er = BAOSONG__V1__ENROLL_REQUEST__INIT;
@@ -145,7 +146,13 @@ int cmd_init(int argc, char **argv)
 		return cli_exit_code(rv);
 	}
 	(void)host;
-	rv = session_open(&s, server, &kp, spub, DEFAULT_TIMEOUT_S * 1000u);
+	if ((rv = app_hello_ns(&a, &hello)) != BS_OK) {
+		fprintf(stderr, "baosong: 本地数据库 local database %s: %s\n", a.db_path,
+			bs_strerror(rv));
+		keys_wipe(&kp);
+		return cli_exit_code(rv);
+	}
+	rv = session_open(&s, server, &kp, spub, hello, DEFAULT_TIMEOUT_S * 1000u);
 	keys_wipe(&kp);
 	if (rv != BS_OK) {
 		fprintf(stderr, "baosong: cannot open a session: %s\n",

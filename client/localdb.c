@@ -36,6 +36,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "err.h"
 #include "log.h"
 
@@ -120,6 +121,7 @@ enum stmt_id {
 	S_ROLLBACK_TO,
 	S_META_GET,
 	S_META_SET,
+	S_META_HELLO,
 	S_REC_GET,
 	S_REC_EACH,
 	S_REC_HEAD,
@@ -167,6 +169,11 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_META_GET] = "SELECT value FROM meta WHERE key = ?1",
 	[S_META_SET] = "INSERT INTO meta(key, value) VALUES(?1, ?2) "
 		       "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+	/* Stamps are below 2^63 ns (year 2262), so integer arithmetic holds. */
+	[S_META_HELLO] = "INSERT INTO meta(key, value) VALUES('last_hello_ns', ?1) "
+			 "ON CONFLICT(key) DO UPDATE SET value = "
+			 "max(CAST(value AS INTEGER) + 1, CAST(excluded.value AS INTEGER)) "
+			 "RETURNING CAST(value AS INTEGER)",
 	[S_REC_GET] = "SELECT " REC_COLS " FROM record r WHERE r.uid = ?1",
 	[S_REC_EACH] = "SELECT " REC_COLS " FROM record r "
 		       "WHERE (?1 IS NULL OR r.kind = ?1) AND (?2 OR r.deleted = 0) "
@@ -292,9 +299,7 @@ static void copy_utf8(char *buf, size_t cap, const char *s, size_t n)
 
 static int64_t now_ms(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return bs_now_ms();
 }
 
 /* The cached statement id, prepared on first use. */
@@ -962,6 +967,31 @@ int localdb_meta_set_int(struct localdb *db, const char *key, int64_t value)
 	char buf[32];
 	snprintf(buf, sizeof buf, "%lld", (long long)value);
 	return localdb_meta_set(db, key, buf);
+}
+
+int localdb_hello_ns(struct localdb *db, uint64_t now_ns, uint64_t *out)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, ret;
+	sqlite3_int64 v;
+	if (now_ns > (uint64_t)INT64_MAX)
+		return BS_E_INVAL;
+	if ((ret = stmt_get(db, S_META_HELLO, &st)) != BS_OK)
+		return ret;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)now_ns);
+	rc = sqlite3_step(st);
+	v = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	/* Step to the end so the write is finished before the reset. */
+	while (rc == SQLITE_ROW)
+		rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE) {
+		ret = sql_error(db, rc, "hello stamp");
+		sqlite3_reset(st);
+		return ret;
+	}
+	sqlite3_reset(st);
+	*out = v > 0 ? (uint64_t)v : now_ns;
+	return BS_OK;
 }
 
 /* ---- records ---- */

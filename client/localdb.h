@@ -94,6 +94,11 @@ int localdb_meta_set(struct localdb *db, const char *key, const char *value);
 int localdb_meta_get_int(struct localdb *db, const char *key, int64_t *value);
 int localdb_meta_set_int(struct localdb *db, const char *key, int64_t value);
 
+/* The timestamp for this device's next handshake: now_ns, or one above the
+ * last one used if that is not below it (several processes sharing a data
+ * directory, a clock stepped back by NTP), kept atomically in meta. */
+int localdb_hello_ns(struct localdb *db, uint64_t now_ns, uint64_t *out);
+
 /* ---- records ---- */
 
 int localdb_record_get(struct localdb *db, const char *uid, struct lrecord *out);

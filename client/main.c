@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "clock.h"
 #include "commands.h"
 #include "err.h"
 #include "keys.h"
@@ -271,7 +272,7 @@ static int cmd_ping(int argc, char **argv)
 		return cli_exit_code(rv);
 	}
 	keys_fingerprint(spub, fp);
-	rv = session_open(&s, server, &kp, spub, (unsigned)timeout_s * 1000u);
+	rv = session_open(&s, server, &kp, spub, bs_now_ns(), (unsigned)timeout_s * 1000u);
 	keys_wipe(&kp);
 	if (rv != BS_OK) {
 		report_refusal(&s, rv);
@@ -336,6 +337,11 @@ int main(int argc, char **argv)
 	if (sodium_init() < 0) {
 		fprintf(stderr, "baosong: libsodium failed to initialise\n");
 		return 70;
+	}
+	if (bs_clock_init() != BS_OK) {
+		fprintf(stderr, "baosong: " BS_CLOCK_ENV " must be \"YYYY-MM-DD HH:MM[:SS]\" "
+			"(Asia/Shanghai) or @SECONDS\n");
+		return EX_USAGE_;
 	}
 	if (argc < 2) {
 		usage(stderr);

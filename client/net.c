@@ -208,7 +208,7 @@ int net_resolve_server_key(const char *hostport, const char *arg, unsigned timeo
 }
 
 int session_open(struct session *s, const char *hostport, const struct keypair *kp,
-		 const uint8_t server_pub[KEY_LEN], unsigned timeout_ms)
+		 const uint8_t server_pub[KEY_LEN], uint64_t hello_ns, unsigned timeout_ms)
 {
 	struct noise_hs hs;
 	uint8_t out[HS_FRAME_MAX];
@@ -225,7 +225,7 @@ int session_open(struct session *s, const char *hostport, const struct keypair *
 	if ((rv = tcp_connect(hostport, timeout_ms, &s->fd)) != BS_OK)
 		return rv;
 	deadline = mono_ms() + timeout_ms;
-	rv = hs_client_start(&hs, kp, server_pub, wire_now_ns(), out, sizeof out, &outlen);
+	rv = hs_client_start(&hs, kp, server_pub, hello_ns, out, sizeof out, &outlen);
 	if (rv == BS_OK)
 		rv = send_all(s->fd, out, outlen, deadline);
 	if (rv == BS_OK)

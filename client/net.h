@@ -33,10 +33,12 @@ struct session {
 int net_resolve_server_key(const char *hostport, const char *arg, unsigned timeout_ms,
 			   uint8_t pub[KEY_LEN]);
 
-/* Connect to HOST:PORT and complete the handshake.  On a refusal the server's
- * error is returned and s->server.error_message says why. */
+/* Connect to HOST:PORT and complete the handshake, stamped hello_ns (the
+ * server refuses a stamp not above the last it accepted from this key; a
+ * device takes it from localdb_hello_ns).  On a refusal the server's error
+ * is returned and s->server.error_message says why. */
 int session_open(struct session *s, const char *hostport, const struct keypair *kp,
-		 const uint8_t server_pub[KEY_LEN], unsigned timeout_ms);
+		 const uint8_t server_pub[KEY_LEN], uint64_t hello_ns, unsigned timeout_ms);
 
 /* Send req (its version and request_id are set here) and wait for the
  * response with the same id.  *resp must be freed with

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "clock.h"
+
 static const char *g_prog = "baosong";
 static enum log_level g_level = LOG_INFO;
 
@@ -24,6 +26,7 @@ void log_msg(enum log_level level, const char *fmt, ...)
 	static const char *names[] = {"ERROR", "WARN", "INFO", "DEBUG"};
 	char msg[1024], line[1200];
 	struct timespec ts;
+	uint64_t ns;
 	struct tm tm;
 	va_list ap;
 	size_t i, o = 0;
@@ -43,7 +46,9 @@ void log_msg(enum log_level level, const char *fmt, ...)
 		}
 	}
 	line[o] = '\0';
-	clock_gettime(CLOCK_REALTIME, &ts);
+	ns = bs_now_ns();
+	ts.tv_sec = (time_t)(ns / 1000000000u);
+	ts.tv_nsec = (long)(ns % 1000000000u);
 	gmtime_r(&ts.tv_sec, &tm);
 	fprintf(stderr, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ %s %s: %s\n", tm.tm_year + 1900,
 		tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000,

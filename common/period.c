@@ -137,3 +137,39 @@ int64_t period_weekly_deadline_ms(int64_t monday)
 {
 	return period_local_midnight_ms(monday + 4) + 12LL * 3600 * 1000;
 }
+
+int period_parse_local_time(const char *s, int day_end, int64_t *ms)
+{
+	char date[11];
+	int64_t days;
+	int h, m, sec = 0;
+	size_t len = strlen(s);
+	if (len < 10)
+		return BS_E_INVAL;
+	memcpy(date, s, 10);
+	date[10] = '\0';
+	if (period_parse_date(date, &days) != BS_OK)
+		return BS_E_INVAL;
+	if (!s[10]) {
+		if (!day_end)
+			return BS_E_INVAL;
+		*ms = period_local_midnight_ms(days + 1) - 1;
+		return BS_OK;
+	}
+	if (s[10] != ' ' && s[10] != 'T')
+		return BS_E_INVAL;
+	/* Exactly HH:MM or HH:MM:SS, digits only. */
+	if (len != 16 && len != 19)
+		return BS_E_INVAL;
+	for (size_t i = 11; i < len; i++)
+		if ((i == 13 || i == 16) ? s[i] != ':' : (s[i] < '0' || s[i] > '9'))
+			return BS_E_INVAL;
+	h = (s[11] - '0') * 10 + (s[12] - '0');
+	m = (s[14] - '0') * 10 + (s[15] - '0');
+	if (len == 19)
+		sec = (s[17] - '0') * 10 + (s[18] - '0');
+	if (h > 23 || m > 59 || sec > 59)
+		return BS_E_INVAL;
+	*ms = period_local_midnight_ms(days) + (((int64_t)h * 60 + m) * 60 + sec) * 1000;
+	return BS_OK;
+}

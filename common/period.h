@@ -33,4 +33,10 @@ void period_format_week(int64_t days, char out[9]);
  * Friday of that week at 12:00 Shanghai time, as UTC ms. */
 int64_t period_weekly_deadline_ms(int64_t monday);
 
+/* Parse a local (Shanghai) time "YYYY-MM-DD HH:MM[:SS]" (a 'T' may stand
+ * for the space) into UTC ms.  A bare "YYYY-MM-DD" is accepted only when
+ * day_end is non-zero and means the last millisecond of that day.
+ * 0 or BS_E_INVAL. */
+int period_parse_local_time(const char *s, int day_end, int64_t *ms);
+
 #endif

@@ -1,6 +1,8 @@
 /* wire.c - protobuf helpers. */
 #include "wire.h"
 
+#include "clock.h"
+
 #include <stdlib.h>
 #include <time.h>
 
@@ -87,14 +89,10 @@ int wire_error_code(const WireError *e)
 
 int64_t wire_now_ms(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return bs_now_ms();
 }
 
 uint64_t wire_now_ns(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	return bs_now_ns();
 }

@@ -42,7 +42,7 @@ void wire_error_set(WireError *e, int err, const char *detail);
 /* Map a wire Error code back to a BS_E_* code (unknown -> BS_E_INTERNAL). */
 int wire_error_code(const WireError *e);
 
-/* Current wall clock. */
+/* Now (common/clock.h: the real clock, or BAOSONG_NOW in tests). */
 int64_t wire_now_ms(void);
 uint64_t wire_now_ns(void);
 

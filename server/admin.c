@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "clock.h"
 #include "err.h"
 #include "keys.h"
 #include "period.h"
@@ -131,9 +132,7 @@ static void csv_field(const char *s, int last)
 
 int64_t admin_now_ms(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return bs_now_ms();
 }
 
 /* "YYYY-MM-DD HH:MM" (or with seconds) in Asia/Shanghai. */

@@ -131,27 +131,6 @@ static void msg_free(void *m)
 		protobuf_c_message_free_unpacked(m, NULL);
 }
 
-/* Parse "YYYY-MM-DD HH:MM" (Asia/Shanghai) or "YYYY-MM-DD" (end of day). */
-static int parse_as_of(const char *s, int64_t *ms)
-{
-	char date[11];
-	int64_t days;
-	int h = 23, m = 59, n = 0;
-	if (strlen(s) < 10)
-		return BS_E_INVAL;
-	memcpy(date, s, 10);
-	date[10] = '\0';
-	if (period_parse_date(date, &days) != BS_OK)
-		return BS_E_INVAL;
-	if (s[10]) {
-		if (sscanf(s + 10, " %2d:%2d%n", &h, &m, &n) != 2 || s[10 + n] || h > 23 || m > 59 ||
-		    h < 0 || m < 0)
-			return BS_E_INVAL;
-	}
-	*ms = period_local_midnight_ms(days) + ((int64_t)h * 60 + m) * 60000 + (s[10] ? 0 : 59999);
-	return BS_OK;
-}
-
 static int load_scheme(struct store *st, int year, uint32_t version, Scheme **out)
 {
 	uint8_t *data = NULL;
@@ -624,7 +603,7 @@ static int parse_calc(int argc, char **argv, struct calc *k, int publish)
 	if (k->title && (!*k->title || strlen(k->title) > REC_NAME_MAX))
 		return admin_usage_error("--title must be 1 to %u bytes", REC_NAME_MAX);
 	k->as_of = admin_now_ms();
-	if (k->as_of_s && parse_as_of(k->as_of_s, &k->as_of) != BS_OK)
+	if (k->as_of_s && period_parse_local_time(k->as_of_s, 1, &k->as_of) != BS_OK)
 		return admin_usage_error("--as-of must be \"YYYY-MM-DD HH:MM\" (Asia/Shanghai)");
 	return 0;
 }

@@ -7,6 +7,7 @@
 
 #include "admin.h"
 #include "cli.h"
+#include "clock.h"
 #include "config.h"
 #include "err.h"
 #include "keys.h"
@@ -214,6 +215,11 @@ int main(int argc, char **argv)
 	if (sodium_init() < 0) {
 		fprintf(stderr, "baosongd: libsodium failed to initialise\n");
 		return 70;
+	}
+	if (bs_clock_init() != BS_OK) {
+		fprintf(stderr, "baosongd: " BS_CLOCK_ENV " must be \"YYYY-MM-DD HH:MM[:SS]\" "
+			"(Asia/Shanghai) or @SECONDS\n");
+		return EX_USAGE_;
 	}
 	if (argc < 2) {
 		usage(stderr);

@@ -17,6 +17,7 @@
 #include "blobs.h"
 #include "bs_limits.h"
 #include "channel.h"
+#include "clock.h"
 #include "err.h"
 #include "frame.h"
 #include "handlers.h"
@@ -996,6 +997,10 @@ int server_run(const struct server_opts *o)
 	keys_fingerprint(s->kp.pub, fp);
 	log_info("listening on %s:%d, database %s, server key fingerprint %s", o->host, port, db,
 		 fp);
+	if (bs_clock_overridden())
+		log_warn("the clock is set by " BS_CLOCK_ENV "=%s (tests and the demo only): "
+			 "deadlines and timestamps follow it, not the system clock",
+			 getenv(BS_CLOCK_ENV));
 	/* Signals first: whoever waits for the port file may signal at once. */
 	uv_signal_start(&s->sig_term, on_signal, SIGTERM);
 	uv_signal_start(&s->sig_int, on_signal, SIGINT);

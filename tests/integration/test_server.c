@@ -673,7 +673,7 @@ static int whoami(struct session *s, long long want_id)
 
 static void open_session(const struct env *e, const struct keypair *kp, struct session *s)
 {
-	int rv = session_open(s, e->hostport, kp, e->server_pub, CLIENT_TIMEOUT_MS);
+	int rv = session_open(s, e->hostport, kp, e->server_pub, wire_now_ns(), CLIENT_TIMEOUT_MS);
 	if (rv != BS_OK)
 		fail_msg("session_open: %s (%s)", bs_errname(rv), s->server.error_message);
 }
@@ -1248,7 +1248,7 @@ static void test_revocation(void **state)
 	session_close(&bob);
 
 	/* A new handshake: refused in message 2. */
-	assert_bs(session_open(&bob2, e->hostport, &e->kp[BOB], e->server_pub,
+	assert_bs(session_open(&bob2, e->hostport, &e->kp[BOB], e->server_pub, wire_now_ns(),
 			       CLIENT_TIMEOUT_MS), BS_E_REVOKED);
 	assert_bs(bob2.server.error, BS_E_REVOKED);
 	assert_true(bob2.fd < 0);
@@ -1367,7 +1367,7 @@ static void *worker_main(void *arg)
 	struct session s;
 	int i;
 
-	w->open_rv = session_open(&s, w->e->hostport, w->kp, w->e->server_pub, 20000u);
+	w->open_rv = session_open(&s, w->e->hostport, w->kp, w->e->server_pub, wire_now_ns(), 20000u);
 	/* Everyone waits here, so all sessions are open at the same time. */
 	pthread_barrier_wait(w->barrier);
 	if (w->open_rv != BS_OK)
