@@ -340,7 +340,7 @@ int main(int argc, char **argv)
 	}
 	if (bs_clock_init() != BS_OK) {
 		fprintf(stderr, "baosong: " BS_CLOCK_ENV " must be \"YYYY-MM-DD HH:MM[:SS]\" "
-			"(Asia/Shanghai) or @SECONDS\n");
+			"(Asia/Shanghai) or @SECONDS, and " BS_CLOCK_SINCE_ENV " Unix seconds\n");
 		return EX_USAGE_;
 	}
 	if (argc < 2) {

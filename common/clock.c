@@ -16,6 +16,8 @@ static int g_status;           /* BS_OK or BS_E_INVAL, set once */
 static int g_fixed;            /* BAOSONG_NOW in force */
 static int64_t g_start_ns;     /* the instant it names, Unix ns */
 static int64_t g_mono0_ns;     /* CLOCK_MONOTONIC when it was read */
+static int g_since;            /* BAOSONG_NOW_SINCE given */
+static int64_t g_since_ns;     /* CLOCK_REALTIME at which it was now */
 
 static int64_t ts_ns(clockid_t id)
 {
@@ -45,14 +47,46 @@ static int parse_now(const char *s, int64_t *ns)
 	return BS_OK;
 }
 
+/* "SECONDS[.FRACTION]" of the system clock; 0 or BS_E_INVAL. */
+static int parse_since(const char *s, int64_t *ns)
+{
+	int64_t sec = 0, frac = 0, scale = 1000000000LL;
+	const char *p = s;
+	if (!*p)
+		return BS_E_INVAL;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (sec > 7258118400LL)
+			return BS_E_INVAL;
+		sec = sec * 10 + (*p - '0');
+	}
+	if (p == s || sec > 7258118400LL)
+		return BS_E_INVAL;
+	if (*p == '.') {
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			if (scale > 1) {
+				scale /= 10;
+				frac += (*p - '0') * scale;
+			}
+	}
+	if (*p)
+		return BS_E_INVAL;
+	*ns = sec * 1000000000LL + frac;
+	return BS_OK;
+}
+
 static void read_env(void)
 {
+	const char *since = getenv(BS_CLOCK_SINCE_ENV);
 	const char *s = getenv(BS_CLOCK_ENV);
 	if (!s || !*s) {
 		g_status = BS_OK;
 		return;
 	}
 	g_status = parse_now(s, &g_start_ns);
+	if (g_status == BS_OK && since && *since) {
+		g_status = parse_since(since, &g_since_ns);
+		g_since = g_status == BS_OK;
+	}
 	if (g_status == BS_OK) {
 		g_fixed = 1;
 		g_mono0_ns = ts_ns(CLOCK_MONOTONIC);
@@ -73,10 +107,12 @@ int bs_clock_overridden(void)
 uint64_t bs_now_ns(void)
 {
 	if (bs_clock_init() != BS_OK) {
-		fprintf(stderr, "%s must be \"YYYY-MM-DD HH:MM[:SS]\" (Asia/Shanghai) or @SECONDS\n",
-			BS_CLOCK_ENV);
+		fprintf(stderr, "%s must be \"YYYY-MM-DD HH:MM[:SS]\" (Asia/Shanghai) or @SECONDS, "
+			"%s Unix seconds\n", BS_CLOCK_ENV, BS_CLOCK_SINCE_ENV);
 		abort();
 	}
+	if (g_fixed && g_since)
+		return (uint64_t)(g_start_ns + (ts_ns(CLOCK_REALTIME) - g_since_ns));
 	if (g_fixed)
 		return (uint64_t)(g_start_ns + (ts_ns(CLOCK_MONOTONIC) - g_mono0_ns));
 	return (uint64_t)ts_ns(CLOCK_REALTIME);

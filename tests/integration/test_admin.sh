@@ -14,6 +14,7 @@ set -eu
 B=${1:?usage: test_admin.sh path/to/baosongd}
 case $B in /*) ;; *) B=$(pwd)/$B ;; esac
 T=$(mktemp -d "${TMPDIR:-/tmp}/bs-admin-XXXXXX")
+. "$(dirname "$0")/clock.sh"
 trap 'rm -rf "$T"' EXIT INT TERM
 cd "$T"
 DB=$T/baosong.db
@@ -100,7 +101,7 @@ has "新镇人民政府"
 has "Asia/Shanghai"
 run 0 token create --db "$DB" --unit fgj --role 审核 --expires 72h
 has "reviewer"
-soon=$(date -u -d '+30 days' +%Y-%m-%d)
+soon=$(bj %Y-%m-%d $((30 * 86400)))
 run 0 token create --db "$DB" --unit fgj --role admin --expires "$soon"
 has "00:00:00 Asia/Shanghai"
 run 64 token create --db "$DB" --unit fgj --role admin --expires 2099-12-01

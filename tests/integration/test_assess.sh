@@ -29,6 +29,7 @@ mkdir -p "$SRV"
 PID=
 FAILED=0
 export TZ=UTC
+. "$(dirname "$0")/clock.sh"
 
 cleanup() {
   [ -n "$PID" ] && kill -9 "$PID" 2>/dev/null
@@ -45,12 +46,14 @@ token() {
     | grep -oE '[0-9A-Z]{4}(-[0-9A-Z]{1,4}){6}' | head -1
 }
 
-# This week (Beijing time), its ISO year, the Friday deadline, last week.
-WEEK=$(date -u -d '8 hours' +%G-W%V)
+# The test's own timeline, in the week of BAOSONG_NOW (clock.sh): reports
+# arrive on its Wednesday at 10:00, before the Friday 12:00 deadline, and
+# the bulletin is published as of Friday 13:00.  Its ISO year, last week.
+bj_set $(( (3 - $(bj %u)) * 86400 + (10 * 3600 - 10#$(bj %H) * 3600 - 10#$(bj %M) * 60 - 10#$(bj %S)) ))
+WEEK=$(bj %G-W%V)
 YEAR=${WEEK%%-*}
-DOW=$(date -u -d '8 hours' +%u)
-FRIDAY=$(date -u -d "8 hours $((5 - DOW)) days" +%Y-%m-%d)
-LASTWEEK=$(date -u -d '8 hours 7 days ago' +%G-W%V)
+FRIDAY=$(bj %Y-%m-%d $((2 * 86400)))
+LASTWEEK=$(bj %G-W%V -604800)
 LASTYEAR=${LASTWEEK%%-*}
 
 "$BD" keygen --out "$SRV/server.key" >/dev/null || fail keygen
@@ -170,7 +173,7 @@ ok "the publication reaches the township's client, which shows its own position"
 
 # ---- 4. it recomputes ----------------------------------------------------------------------
 "$BD" assess show --db "$DB" 1 > "$T/show1.before" || fail "show"
-client jt monthly add --project "$P3" --period "$(date -u -d '8 hours' +%Y-%m)" --invested-period 10 \
+client jt monthly add --project "$P3" --period "$(bj %Y-%m)" --invested-period 10 \
   --invested-ytd 900 --invested-total 9400 >/dev/null || fail "a later change"
 client jt sync --quiet || fail "sync jtj"
 out=$("$BD" assess verify --db "$DB" 1) || fail "verify after a change: $out"

@@ -23,6 +23,7 @@ PUBREC=${2:-${PUBREC:-$(dirname "$B")/tests/pubrec}}
 command -v sqlite3 >/dev/null || { echo "SKIP: sqlite3 command-line tool not found"; exit 77; }
 
 T=$(mktemp -d)
+. "$(dirname "$0")/clock.sh"
 trap 'rm -rf "$T"' EXIT
 export BAOSONG_DIR=$T/data
 export TZ=Asia/Shanghai LC_ALL=C.UTF-8
@@ -380,17 +381,16 @@ run acceptance list
 expect "acceptance: the unit sees the bureau's checks of its projects" 0 "${AC1:0:8}" stdout
 
 # ---- late and missing reports ----
-now=$(date +%s)
-dow=$(date +%u)
-hour=$(date +%-H)
+dow=$(bj %u)
+hour=$(bj %-H)
 # The newest week and month whose deadline (Friday 12:00; the 5th of the
 # next month 12:00) has passed.
 if [ "$dow" -gt 5 ] || { [ "$dow" = 5 ] && [ "$hour" -ge 12 ]; }; then w=0; else w=7; fi
-W1=$(date -d "@$((now - w * 86400))" +%G-W%V)
-W2=$(date -d "@$((now - (w + 7) * 86400))" +%G-W%V)
-day=$(date +%-d)
+W1=$(bj %G-W%V $((-w * 86400)))
+W2=$(bj %G-W%V $((-(w + 7) * 86400)))
+day=$(bj %-d)
 if [ "$day" -gt 5 ] || { [ "$day" = 5 ] && [ "$hour" -ge 12 ]; }; then k=1; else k=2; fi
-first=$(date +%Y-%m-01)
+first=$(bj %Y-%m-01)
 MO1=$(date -d "$first -$k month" +%Y-%m)
 MO2=$(date -d "$first -$((k + 1)) month" +%Y-%m)
 

@@ -13,6 +13,7 @@ B=${1:?usage: test_client_records.sh PATH/TO/baosong}
 command -v sqlite3 >/dev/null || { echo "SKIP: sqlite3 command-line tool not found"; exit 77; }
 
 T=$(mktemp -d)
+. "$(dirname "$0")/clock.sh"
 trap 'rm -rf "$T"' EXIT
 export BAOSONG_DIR=$T/data
 export TZ=Asia/Shanghai LC_ALL=C.UTF-8
@@ -165,10 +166,10 @@ else
 fi
 expect "report CSV header" 0 '周报标识,项目标识,项目名称,周次,本期完成投资\(万元\)' stdout
 
-NEXT_WEEK=$(date -d '+7 days' +%G-W%V)
+NEXT_WEEK=$(bj %G-W%V 604800)
 run report add --project "$P1" --week "$NEXT_WEEK" --ytd 1 --total 2
 expect "report for a future week refused" 65 'period.*尚未开始'
-run report add --project "$P1" --week 2026-W53 --ytd 1 --total 2
+run report add --project "$P1" --week 2025-W53 --ytd 1 --total 2
 expect "week that does not exist refused" 65 'period'
 run report add --project "$P1" --week 2025-W10 --ytd 900 --total 800
 expect "ytd above total refused" 65 'invested_ytd'

@@ -17,6 +17,7 @@ BD=$1
 BC=$2
 
 T=$(mktemp -d /tmp/bs-domain-XXXXXX)
+. "$(dirname "$0")/clock.sh"
 SRV=$T/server
 mkdir -p "$SRV"
 PID=
@@ -69,8 +70,8 @@ P0=$(client town project add --name 新镇产业园标准化厂房 --year 2026 -
      --annual 5000 --township 新镇 --leader 王县长 --lead-unit xinzhen --start 2026-03-01 \
      --end 2027-06-30 | uid_of)
 [ -n "$P0" ] || fail "project add"
-MONTH=$(date -u -d '8 hours' +%Y-%m)
-WEEK=$(date -u -d '8 hours' +%G-W%V)
+MONTH=$(bj %Y-%m)
+WEEK=$(bj %G-W%V)
 head -c 30000 /dev/urandom > "$T/permit.jpg"
 head -c 30000 /dev/urandom > "$T/site.jpg"
 client town report add --project "$P0" --week "$WEEK" --period 300 --ytd 1200 --total 1200 \
@@ -113,7 +114,7 @@ ok "every record kind: township/department/bureau -> server -> the leader's pull
 P=$(client town project add --name 新镇污水处理厂扩建工程 --year 2026 --stage 续建 --total 8600 \
     --annual 3000 --township 新镇 --leader 王县长 | uid_of)
 [ -n "$P" ] || fail "project add"
-WEEK=$(date -u -d '8 hours' +%G-W%V)
+WEEK=$(bj %G-W%V)
 R=$(client town report add --project "$P" --week "$WEEK" --period 150 --ytd 2100 --total 5200 \
     --progress 二沉池主体完工 --percent 60 | uid_of)
 client town sync --quiet || fail "sync"
@@ -144,7 +145,7 @@ client town review return "$R" --comment x >/dev/null 2>&1 && fail "a reporter c
 ok "review: returned with comment -> seen by the unit -> resubmitted -> approved (locked) -> reopened"
 
 # ---- 3. closed periods ---------------------------------------------------------------------------
-LAST=$(date -u -d '8 hours 7 days ago' +%G-W%V)
+LAST=$(bj %G-W%V -604800)
 client reviewer period close weekly_report "$LAST" >/dev/null || fail "period close"
 client town report add --project "$P" --week "$LAST" --period 10 --ytd 1850 --total 4950 >/dev/null \
   || fail "report add for closed week"

@@ -15,6 +15,7 @@ command -v sqlite3 >/dev/null || { echo "SKIP: sqlite3 command-line tool not fou
 command -v iconv >/dev/null || { echo "SKIP: iconv not found"; exit 77; }
 
 T=$(mktemp -d)
+. "$(dirname "$0")/clock.sh"
 trap 'rm -rf "$T"' EXIT
 export TZ=Asia/Shanghai LC_ALL=C.UTF-8
 

@@ -19,6 +19,7 @@ set -euo pipefail
 FIX=${1:?usage: test_reports.sh path/to/report_fixture}
 case $FIX in /*) ;; *) FIX=$(pwd)/$FIX ;; esac
 T=$(mktemp -d "${TMPDIR:-/tmp}/bs-reports-XXXXXX")
+. "$(dirname "$0")/clock.sh"
 trap 'rm -rf "$T"' EXIT INT TERM
 OUT=$T/out
 UNITS=100

@@ -22,6 +22,7 @@ CUTPROXY=$3
 ROUNDS=${4:-50}
 
 T=$(mktemp -d /tmp/bs-sync-XXXXXX)
+. "$(dirname "$0")/clock.sh"
 SRV=$T/server
 mkdir -p "$SRV"
 PID=
@@ -227,7 +228,7 @@ ok "a restored old copy of an office PC refuses to push and keeps its change"
 # ---- 5. resumable upload ---------------------------------------------------------------------
 head -c 1500000 /dev/urandom > "$T/photo1.jpg"
 PUID=$(client hezhen project list --csv | sed -n 2p | cut -d, -f1 | tr -d '"\r')
-WEEK=$(date -u -d '8 hours' +%G-W%V)
+WEEK=$(bj %G-W%V)
 client hezhen report add --project "$PUID" --week "$WEEK" --period 10 --ytd 100 --total 200 \
   --progress 主体施工 --percent 40 --photo "$T/photo1.jpg" >/dev/null || fail "report add"
 CUT=$((200000 + RANDOM * 20))
@@ -256,7 +257,7 @@ client leader fetch "$HASH" --out "$T/leader.jpg" >/dev/null 2>&1 || fail "the l
 ok "attachments: the owner and county roles can fetch, another township cannot"
 
 head -c 100000 /dev/urandom > "$T/photo2.jpg"
-WEEK2=$(date -u -d '8 hours 7 days ago' +%G-W%V)
+WEEK2=$(bj %G-W%V -604800)
 client hezhen report add --project "$PUID" --week "$WEEK2" --period 1 --ytd 101 --total 201 \
   --photo "$T/photo2.jpg" >/dev/null || fail "report add 2"
 head -c 100000 /dev/urandom > "$T/photo2.jpg"   # same size, other bytes
@@ -270,7 +271,7 @@ client hezhen status | grep -q "BS_E_CORRUPT" || fail "the refused report is not
 ok "a file whose bytes do not match its hash is refused by the server and set aside"
 # The client checks too: a vanished photo sets its report aside, the rest syncs.
 head -c 5000 /dev/urandom > "$T/photo3.jpg"
-client hezhen report add --project "$PUID" --week "$(date -u -d '8 hours 14 days ago' +%G-W%V)" \
+client hezhen report add --project "$PUID" --week "$(bj %G-W%V -1209600)" \
   --period 1 --ytd 102 --total 202 --photo "$T/photo3.jpg" >/dev/null || fail "report add 3"
 rm "$T/photo3.jpg"
 client hezhen project add --name 照片丢失后仍可同步 --year 2026 --stage 前期 --total 10 >/dev/null
