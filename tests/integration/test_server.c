@@ -1,6 +1,6 @@
 /* test_server.c - integration tests: the real baosongd on loopback, driven by
  * the real baosong CLI and, for the low-level cases, by the client's own
- * session code (client/net.c) and common/.
+ * session code (client/core/net.c) and common/.
  *
  * Every test gets a fresh temporary directory with a server key, client keys
  * (made by the real keygen commands), a database DIR/data/baosong.db made by
@@ -570,7 +570,7 @@ static int teardown(void **state)
 
 /* ---- client side, low level -------------------------------------------------------- */
 
-/* A plain TCP connection to the server, non-blocking (client/net.c waits
+/* A plain TCP connection to the server, non-blocking (client/core/net.c waits
  * with poll, so every read below is bounded). */
 static int raw_connect(const struct env *e)
 {

@@ -1,4 +1,4 @@
-/* kinds.h - what client/cmd_kinds.c offers the other commands: facts about
+/* kinds.h - what client/cli/cmd_kinds.c offers the other commands: facts about
  * projects drawn from the other record kinds (for `baosong project list`),
  * the late and missing period reports (`report list`, `monthly list`), and
  * the review state of this device's records and its unit's place in the
@@ -49,12 +49,12 @@ int kinds_print_review(struct localdb *db);
 
 /* One line: the newest publication this device pulled and this unit's
  * place in it (rank/units ranked, shared, grade); nothing when none was
- * pulled.  In client/cmd_rank.c. */
+ * pulled.  In client/cli/cmd_rank.c. */
 int kinds_print_ranking(struct localdb *db);
 
 /* The commands of the kinds added with the assessment (the others are in
  * commands.h): acceptance checks and the published results as records
- * (client/cmd_kinds.c), and the results as rankings (client/cmd_rank.c). */
+ * (client/cli/cmd_kinds.c), and the results as rankings (client/cli/cmd_rank.c). */
 int cmd_acceptance(int argc, char **argv);
 int cmd_publication(int argc, char **argv);
 int cmd_ranking(int argc, char **argv);

@@ -1,7 +1,7 @@
 /* localdb.h - the client's local SQLite database: the records this device
  * knows, the outbox of operations not yet acknowledged by the server, the
  * conflict list, attachment files, and settings.  Every SQL statement of
- * the client lives in client/localdb.c.
+ * the client lives in client/core/localdb.c.
  *
  * Durability: WAL, synchronous=FULL.  A local change writes the record and
  * its outbox op in one transaction, so a crash never leaves one without the

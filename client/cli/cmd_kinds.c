@@ -17,9 +17,9 @@
  * field naming a project (project_uid, also --project) takes the project's
  * id or a unique prefix of it.
  *
- * The fields are read, formatted and labelled by client/field.c; the
+ * The fields are read, formatted and labelled by client/core/field.c; the
  * queries other commands use (project flags, late and missing reports,
- * review state) are in client/kinds.c.
+ * review state) are in client/cli/kinds.c.
  *
  * Every change is checked with records_validate, as the server will, for
  * this device's role and unit before it is queued.  A record a county role

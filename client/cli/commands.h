@@ -9,7 +9,7 @@ int cmd_push(int argc, char **argv);
 int cmd_pull(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 
-/* Records (client/cmd_records.c). */
+/* Records (client/cli/cmd_records.c). */
 int cmd_project(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_resolve(int argc, char **argv);
@@ -17,7 +17,7 @@ int cmd_discard(int argc, char **argv);
 int cmd_fetch(int argc, char **argv);
 
 /* The other record kinds, one implementation driven by the protobuf
- * descriptors (client/cmd_kinds.c). */
+ * descriptors (client/cli/cmd_kinds.c). */
 int cmd_approval(int argc, char **argv);
 int cmd_monthly(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
@@ -28,10 +28,10 @@ int cmd_target(int argc, char **argv);
 int cmd_leader(int argc, char **argv);
 int cmd_unit(int argc, char **argv);
 
-/* Spreadsheets in (client/import.c). */
+/* Spreadsheets in (client/cli/import.c). */
 int cmd_import(int argc, char **argv);
 
-/* Reviewers (client/cmd_review.c). */
+/* Reviewers (client/cli/cmd_review.c). */
 int cmd_review(int argc, char **argv);
 int cmd_period(int argc, char **argv);
 
