@@ -74,6 +74,16 @@ static int parse_since(const char *s, int64_t *ns)
 	return BS_OK;
 }
 
+int bs_clock_parse(const char *now, const char *since, int64_t *start_ns, int64_t *since_ns)
+{
+	*since_ns = 0;
+	if (!now || parse_now(now, start_ns) != BS_OK)
+		return BS_E_INVAL;
+	if (since && *since && parse_since(since, since_ns) != BS_OK)
+		return BS_E_INVAL;
+	return BS_OK;
+}
+
 static void read_env(void)
 {
 	const char *since = getenv(BS_CLOCK_SINCE_ENV);
@@ -82,11 +92,8 @@ static void read_env(void)
 		g_status = BS_OK;
 		return;
 	}
-	g_status = parse_now(s, &g_start_ns);
-	if (g_status == BS_OK && since && *since) {
-		g_status = parse_since(since, &g_since_ns);
-		g_since = g_status == BS_OK;
-	}
+	g_status = bs_clock_parse(s, since, &g_start_ns, &g_since_ns);
+	g_since = g_status == BS_OK && since && *since;
 	if (g_status == BS_OK) {
 		g_fixed = 1;
 		g_mono0_ns = ts_ns(CLOCK_MONOTONIC);

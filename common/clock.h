@@ -26,6 +26,11 @@
  * abort on a malformed value. */
 int bs_clock_init(void);
 
+/* Parse the two variables' values (since may be NULL or empty): the
+ * instant now names, and the real time at which it was now (0 if none).
+ * 0 or BS_E_INVAL.  What bs_clock_init does with the environment. */
+int bs_clock_parse(const char *now, const char *since, int64_t *start_ns, int64_t *since_ns);
+
 /* Non-zero when BAOSONG_NOW is in force (programs say so in their log). */
 int bs_clock_overridden(void);
 
