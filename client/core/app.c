@@ -13,6 +13,7 @@
 
 #include "clock.h"
 #include "err.h"
+#include "explain.h"
 #include "keys.h"
 #include "log.h"
 #include "net.h"
@@ -85,8 +86,7 @@ int app_server(struct app *a, struct app_server *out)
 	if (localdb_meta_get(a->db, "server", out->addr, sizeof out->addr) != BS_OK ||
 	    localdb_meta_get(a->db, "server_key", b64, sizeof b64) != BS_OK ||
 	    localdb_meta_get_int(a->db, "device_id", &out->device_id) != BS_OK) {
-		fprintf(stderr, "baosong: this device is not set up yet: run baosong init "
-				"--server HOST:PORT --server-key FINGERPRINT --token TOKEN\n");
+		fprintf(stderr, "baosong: %s\n", EXPLAIN_NOT_SET_UP);
 		return BS_E_NOTFOUND;
 	}
 	if (sodium_base642bin(out->pub, KEY_LEN, b64, strlen(b64), NULL, &binlen, NULL,
@@ -107,14 +107,16 @@ void app_blank(struct app *a)
 
 int app_open_cli(const char *dir, struct app *a, struct app_server *srv)
 {
+	char msg[512];
 	int rv = app_init(a, dir, 0);
 	if (rv != BS_OK) {
 		fprintf(stderr, "baosong: 数据目录无效 bad data directory: %s\n", bs_strerror(rv));
 		return rv;
 	}
 	if ((rv = app_open_db(a)) != BS_OK) {
-		fprintf(stderr, "baosong: 无法打开本地数据库 cannot open the local database %s: %s\n",
-			a->db_path, bs_strerror(rv));
+		fprintf(stderr, "baosong: %s\n",
+			client_explain(rv == BS_E_NOTFOUND ? BS_E_IO : rv, EXPLAIN_LOCAL, NULL,
+				       a->db_path, msg, sizeof msg));
 		return rv;
 	}
 	if (srv && (rv = app_server(a, srv)) != BS_OK && rv != BS_E_NOTFOUND)
@@ -136,15 +138,18 @@ int app_connect(struct app *a, const struct app_server *srv, struct session *s,
 {
 	struct keypair kp;
 	uint64_t hello;
+	char msg[768];
 	int rv;
 	if ((rv = keys_read_private(a->key_path, &kp)) != BS_OK) {
-		fprintf(stderr, "baosong: key %s: %s\n", a->key_path, bs_strerror(rv));
+		fprintf(stderr, "baosong: %s\n",
+			client_explain(rv == BS_E_NOTFOUND ? BS_E_IO : rv, EXPLAIN_LOCAL, NULL,
+				       a->key_path, msg, sizeof msg));
 		return rv;
 	}
 	if ((rv = app_hello_ns(a, &hello)) != BS_OK) {
 		keys_wipe(&kp);
-		fprintf(stderr, "baosong: 本地数据库 local database %s: %s\n", a->db_path,
-			bs_strerror(rv));
+		fprintf(stderr, "baosong: %s\n",
+			client_explain(rv, EXPLAIN_LOCAL, NULL, a->db_path, msg, sizeof msg));
 		return rv;
 	}
 	rv = session_open(s, srv->addr, &kp, srv->pub, hello, timeout_ms);
@@ -152,8 +157,10 @@ int app_connect(struct app *a, const struct app_server *srv, struct session *s,
 	if (rv == BS_OK)
 		return rv;
 	if (report)
-		fprintf(stderr, "baosong: 无法连接服务器 cannot open a session with %s: %s\n",
-			srv->addr, s->server.error ? s->server.error_message : bs_strerror_zh(rv));
+		fprintf(stderr, "baosong: %s\n",
+			client_explain(rv, EXPLAIN_CONNECT, srv->addr,
+				       s->server.error ? s->server.error_message : NULL, msg,
+				       sizeof msg));
 	else if (s->server.error)
 		log_warn("server refused the session: %s", s->server.error_message);
 	return rv;

@@ -69,20 +69,39 @@ static int wait_fd(int fd, short events, uint64_t deadline)
 	}
 }
 
+static _Thread_local enum net_fail last_failure;
+
+enum net_fail net_last_failure(void)
+{
+	return last_failure;
+}
+
+static enum net_fail classify_errno(int e)
+{
+	if (e == ECONNREFUSED)
+		return NET_FAIL_REFUSED;
+	if (e == ETIMEDOUT)
+		return NET_FAIL_TIMEOUT;
+	return NET_FAIL_NETWORK;
+}
+
 static int tcp_connect(const char *hostport, unsigned timeout_ms, int *fdout)
 {
 	char host[256], port[16];
 	struct addrinfo hints, *res = NULL, *ai;
 	uint64_t deadline = mono_ms() + timeout_ms;
-	int rv = BS_E_IO;
+	int rv = BS_E_IO, gai;
 
+	last_failure = NET_FAIL_NETWORK;
 	if (net_split_hostport(hostport, host, sizeof host, port, sizeof port) != BS_OK)
 		return BS_E_INVAL;
 	memset(&hints, 0, sizeof hints);
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
-	if (getaddrinfo(host, port, &hints, &res) != 0)
+	if ((gai = getaddrinfo(host, port, &hints, &res)) != 0) {
+		last_failure = gai == EAI_SYSTEM ? NET_FAIL_NETWORK : NET_FAIL_DNS;
 		return BS_E_IO;
+	}
 	for (ai = res; ai; ai = ai->ai_next) {
 		int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
 		int one = 1, soerr = 0;
@@ -91,17 +110,26 @@ static int tcp_connect(const char *hostport, unsigned timeout_ms, int *fdout)
 			continue;
 		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 		if (connect(fd, ai->ai_addr, ai->ai_addrlen) != 0) {
-			if (errno != EINPROGRESS ||
-			    (rv = wait_fd(fd, POLLOUT, deadline)) != BS_OK ||
-			    getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) != 0 || soerr != 0) {
-				if (rv == BS_OK)
-					rv = BS_E_IO;
+			int e = errno;
+			if (e != EINPROGRESS) {
+				last_failure = classify_errno(e);
+				rv = BS_E_IO;
+			} else if ((rv = wait_fd(fd, POLLOUT, deadline)) != BS_OK) {
+				last_failure = rv == BS_E_TIMEOUT ? NET_FAIL_TIMEOUT
+								  : NET_FAIL_NETWORK;
+			} else if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) != 0 ||
+				   soerr != 0) {
+				last_failure = classify_errno(soerr);
+				rv = BS_E_IO;
+			}
+			if (rv != BS_OK) {
 				close(fd);
 				continue;
 			}
 		}
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 		*fdout = fd;
+		last_failure = NET_FAIL_NONE;
 		rv = BS_OK;
 		break;
 	}

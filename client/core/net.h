@@ -52,6 +52,16 @@ int session_read_frame(struct session *s, uint8_t *buf, size_t cap, size_t *len)
 
 void session_close(struct session *s);
 
+/* Why the last connection attempt of this thread failed before any byte
+ * was exchanged (tcp_connect inside net_resolve_server_key and
+ * session_open): the name did not resolve, the server refused the
+ * connection, nothing answered in time, or another network error.
+ * NET_FAIL_NONE when the last attempt connected.  Front ends use it to say
+ * "cannot reach the county server" instead of a bare I/O error. */
+enum net_fail { NET_FAIL_NONE = 0, NET_FAIL_DNS, NET_FAIL_REFUSED, NET_FAIL_TIMEOUT,
+		NET_FAIL_NETWORK };
+enum net_fail net_last_failure(void);
+
 /* Split "host:port" / "[v6]:port".  Returns 0 or BS_E_INVAL. */
 int net_split_hostport(const char *hostport, char *host, size_t hostcap, char *port,
 		       size_t portcap);
