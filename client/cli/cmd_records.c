@@ -1665,6 +1665,7 @@ static void report_usage(FILE *f)
 		   "[--photo FILE]...\n"
 		   "  baosong report list [--project ID] [--week YYYY-Www] [--csv]\n"
 		   "  baosong report list --late | --missing [--weeks N]\n"
+		   "  baosong report show ID    one report, its photos by full hash\n"
 		   "  `baosong report SUBCOMMAND --help` explains each.\n");
 }
 
@@ -1683,7 +1684,9 @@ int cmd_report(int argc, char **argv)
 		return report_add(argc - 1, cli_name_argv(argv + 1, "baosong report add"));
 	if (!strcmp(sub, "list"))
 		return report_list(argc - 1, cli_name_argv(argv + 1, "baosong report list"));
-	fprintf(stderr, "baosong report: unknown subcommand (add, list)\n");
+	if (!strcmp(sub, "show"))
+		return cmd_report_show(argc - 1, cli_name_argv(argv + 1, "baosong report show"));
+	fprintf(stderr, "baosong report: unknown subcommand (add, list, show)\n");
 	return EX_USAGE_;
 }
 
@@ -1947,96 +1950,4 @@ out:
 	return cli_exit_code(rv);
 }
 
-/* ---- fetch ----------------------------------------------------------------------- */
-
-int cmd_fetch(int argc, char **argv)
-{
-	static const struct option opts[] = {{"out", required_argument, 0, O_OUT},
-					     {"force", no_argument, 0, O_FORCE},
-					     {"timeout", required_argument, 0, O_TIMEOUT},
-					     {"dir", required_argument, 0, 'd'},
-					     {"help", no_argument, 0, 'h'},
-					     {0, 0, 0, 0}};
-	const char *dir = NULL, *path = NULL, *arg;
-	unsigned long long timeout_s = FETCH_TIMEOUT_S;
-	uint8_t hash[LDB_HASH_LEN];
-	struct app_server srv;
-	struct session s;
-	struct stat st;
-	struct app a;
-	size_t i, binlen = 0;
-	int force = 0, connected = 0, c, rv;
-
-	cli_name_argv(argv, "baosong fetch");
-	while ((c = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
-		switch (c) {
-		case O_OUT: path = optarg; break;
-		case O_FORCE: force = 1; break;
-		case O_TIMEOUT:
-			if (cli_parse_uint(optarg, 1, 3600, &timeout_s) != BS_OK) {
-				fprintf(stderr, "baosong: --timeout must be 1..3600 seconds\n");
-				return EX_USAGE_;
-			}
-			break;
-		case 'd': dir = optarg; break;
-		case 'h':
-			printf("baosong fetch HASH --out FILE [--force] [--timeout S] [--dir DIR]\n"
-			       "  Download an attachment (a site photo ...) from the server by its "
-			       "content hash\n  (64 hex characters) into FILE.  The download is "
-			       "checked against the hash\n  before FILE appears; --force replaces "
-			       "an existing FILE.\n"
-			       "Example:\n  baosong fetch 9f86d081884c7d659a2feaa0c55ad015"
-			       "a3bf4f1b2b0b822cd15d6c15b0f00a08 --out site.jpg\n");
-			return 0;
-		default: return EX_USAGE_;
-		}
-	}
-	if (argc - optind != 1 || !path) {
-		fprintf(stderr, "baosong fetch: give HASH and --out FILE (see --help)\n");
-		return EX_USAGE_;
-	}
-	arg = argv[optind];
-	for (i = 0; arg[i] && i <= 2 * LDB_HASH_LEN; i++)
-		if (!((arg[i] >= '0' && arg[i] <= '9') || (arg[i] >= 'a' && arg[i] <= 'f') ||
-		      (arg[i] >= 'A' && arg[i] <= 'F')))
-			break;
-	if (i != 2 * LDB_HASH_LEN || arg[i] != '\0' ||
-	    sodium_hex2bin(hash, sizeof hash, arg, i, NULL, &binlen, NULL) != 0 ||
-	    binlen != sizeof hash) {
-		fprintf(stderr, "baosong fetch: HASH must be 64 hexadecimal characters\n");
-		return EX_USAGE_;
-	}
-	if (strlen(path) > 4000) {
-		fprintf(stderr, "baosong fetch: --out path too long\n");
-		return EX_USAGE_;
-	}
-	if (!force && lstat(path, &st) == 0) {
-		fprintf(stderr, "baosong fetch: %s 已存在 exists already (--force replaces it)\n",
-			path);
-		return EX_USAGE_;
-	}
-	app_blank(&a);
-	if ((rv = app_open_cli(dir, &a, &srv)) != BS_OK)
-		goto out;
-	if ((rv = app_connect(&a, &srv, &s, (unsigned)timeout_s * 1000u, 1)) != BS_OK)
-		goto out;
-	connected = 1;
-	rv = sync_download(&s, hash, path);
-	if (rv == BS_E_NOTFOUND)
-		fprintf(stderr, "baosong: 服务器上没有这个文件 the server has no file %.16s...\n",
-			arg);
-	else if (rv == BS_E_CORRUPT)
-		fprintf(stderr, "baosong: 下载的内容与哈希不符 what arrived does not match the "
-				"hash; nothing written\n");
-	else if (rv != BS_OK)
-		fprintf(stderr, "baosong: 下载失败 download failed: %s (%s)\n", bs_strerror_zh(rv),
-			bs_errname(rv));
-	else if (stat(path, &st) == 0)
-		printf("已下载 fetched %.16s... to %s (%lld bytes)\n", arg, path,
-		       (long long)st.st_size);
-out:
-	if (connected)
-		session_close(&s);
-	app_close(&a);
-	return cli_exit_code(rv);
-}
+/* fetch: client/cli/cmd_fetch.c */

@@ -10,11 +10,15 @@
 #include "app.h"
 #include "cli.h"
 #include "commands.h"
+#include "due.h"
 #include "err.h"
+#include "explain.h"
 #include "kinds.h"
 #include "log.h"
 #include "net.h"
 #include "sync.h"
+#include "cliutil.h"
+#include "table.h"
 
 #define DEFAULT_TIMEOUT_S 30u
 #define DEFAULT_BUDGET_S 1800u
@@ -92,7 +96,8 @@ int cmd_init(int argc, char **argv)
 	Baosong__V1__EnrollRequest er = BAOSONG__V1__ENROLL_REQUEST__INIT;
 	Baosong__V1__WhoAmI w = BAOSONG__V1__WHO_AM_I__INIT;
 	struct wire_arena arena;
-	int c, rv;
+	char msg[768];
+	int c, rv, reported = 0;
 
 	while ((c = getopt_long(argc, argv, "d:s:S:t:l:h", opts, NULL)) != -1) {
 		switch (c) {
@@ -104,10 +109,23 @@ int cmd_init(int argc, char **argv)
 		case 'h':
 			printf("baosong init --server HOST:PORT --server-key FINGERPRINT|FILE "
 			       "--token TOKEN [--label TEXT] [--dir DIR]\n"
-			       "  Set this device up: make its key (if there is none), pin the "
+			       "  设置本机（每台电脑一次）：生成本机密钥，核对县服务器密钥指纹后记住它，\n"
+			       "  再用发改局给的一次性登记口令登记。已登记的电脑再运行只检查连接。\n"
+			       "  Set this PC up once: make its key (if there is none), pin the "
 			       "server's key after\n  checking its fingerprint, and enrol with the "
 			       "one-time token from the bureau.\n  Running it again on an enrolled "
-			       "device just checks the connection.\n");
+			       "device just checks the connection.\n"
+			       "  --server HOST:PORT   县服务器地址 the county server\n"
+			       "  --server-key FP      发改局电话告知的指纹 the fingerprint the bureau "
+			       "read out\n"
+			       "  --token TOKEN        一次性登记口令（7天内有效） the one-time "
+			       "enrolment token\n"
+			       "  --label TEXT         本机名称 a name for this PC (shown to the "
+			       "bureau)\n"
+			       "  --dir DIR            数据目录 data directory (default "
+			       "$BAOSONG_DIR or ~/.baosong)\n"
+			       "Example:\n  baosong init --server county.example:7400 --server-key "
+			       "F9TN-2QS7-... --token 1KZ5-ASFK-...\n");
 			return 0;
 		default: return EX_USAGE_;
 		}
@@ -118,7 +136,9 @@ int cmd_init(int argc, char **argv)
 		return EX_USAGE_;
 	}
 	if ((rv = app_init(&a, dir, 1)) != BS_OK) {
-		fprintf(stderr, "baosong: data directory: %s\n", bs_strerror(rv));
+		fprintf(stderr, "baosong: %s\n",
+			client_explain(rv, EXPLAIN_LOCAL, NULL, dir ? dir : "~/.baosong", msg,
+				       sizeof msg));
 		return cli_exit_code(rv);
 	}
 	rv = keys_read_private(a.key_path, &kp);
@@ -131,32 +151,48 @@ int cmd_init(int argc, char **argv)
 		}
 	}
 	if (rv != BS_OK) {
-		fprintf(stderr, "baosong: key %s: %s\n", a.key_path, bs_strerror(rv));
+		fprintf(stderr, "baosong: %s\n",
+			client_explain(rv == BS_E_NOTFOUND ? BS_E_IO : rv, EXPLAIN_LOCAL, NULL,
+				       a.key_path, msg, sizeof msg));
 		keys_wipe(&kp);
 		return cli_exit_code(rv);
 	}
+	{
+		char h[256], pt[16];
+		if (net_split_hostport(server, h, sizeof h, pt, sizeof pt) != BS_OK) {
+			fprintf(stderr, "baosong init: --server wants HOST:PORT (如 "
+					"county.example:7400), got '%s'\n", server);
+			keys_wipe(&kp);
+			return EX_USAGE_;
+		}
+	}
 	rv = net_resolve_server_key(server, server_key, DEFAULT_TIMEOUT_S * 1000u, spub);
 	if (rv != BS_OK) {
-		if (rv == BS_E_FINGERPRINT)
-			fprintf(stderr, "baosong: the server at %s presented a key that does NOT "
-					"match %s; not connecting\n", server, server_key);
+		if (rv == BS_E_INVAL)
+			fprintf(stderr, "baosong init: --server-key '%s' 既不是指纹也不是密钥文件 is "
+					"neither a fingerprint (XXXX-XXXX-...) nor a key file\n",
+				server_key);
 		else
-			fprintf(stderr, "baosong: server key: %s\n", bs_strerror(rv));
+			fprintf(stderr, "baosong: %s\n",
+				client_explain(rv, EXPLAIN_CONNECT, server, server_key, msg,
+					       sizeof msg));
 		keys_wipe(&kp);
 		return cli_exit_code(rv);
 	}
 	(void)host;
 	if ((rv = app_hello_ns(&a, &hello)) != BS_OK) {
-		fprintf(stderr, "baosong: 本地数据库 local database %s: %s\n", a.db_path,
-			bs_strerror(rv));
+		fprintf(stderr, "baosong: %s\n",
+			client_explain(rv, EXPLAIN_LOCAL, NULL, a.db_path, msg, sizeof msg));
 		keys_wipe(&kp);
 		return cli_exit_code(rv);
 	}
 	rv = session_open(&s, server, &kp, spub, hello, DEFAULT_TIMEOUT_S * 1000u);
 	keys_wipe(&kp);
 	if (rv != BS_OK) {
-		fprintf(stderr, "baosong: cannot open a session: %s\n",
-			s.server.error ? s.server.error_message : bs_strerror(rv));
+		fprintf(stderr, "baosong: %s\n",
+			client_explain(rv, EXPLAIN_CONNECT, server,
+				       s.server.error ? s.server.error_message : NULL, msg,
+				       sizeof msg));
 		return cli_exit_code(rv);
 	}
 	/* Already enrolled?  Then WhoAmI answers; otherwise enrol. */
@@ -182,8 +218,10 @@ int cmd_init(int argc, char **argv)
 	}
 	if (rv == BS_OK && resp->body_case == BAOSONG__V1__ENVELOPE__BODY_ERROR) {
 		rv = wire_error_code(resp->error);
-		fprintf(stderr, "baosong: %s%s\n", resp->error->message,
-			rv == BS_E_UNKNOWN_KEY ? " (give --token TOKEN from the bureau)" : "");
+		fprintf(stderr, "baosong: %s\n",
+			client_explain(rv, EXPLAIN_ENROL, server, resp->error->message, msg,
+				       sizeof msg));
+		reported = 1;
 	} else if (rv == BS_OK && resp->body_case != BAOSONG__V1__ENVELOPE__BODY_IDENTITY) {
 		rv = BS_E_PROTO;
 	}
@@ -197,7 +235,8 @@ int cmd_init(int argc, char **argv)
 			struct sync_stats st;
 			memset(&st, 0, sizeof st);
 			if (sync_pull(&s, a.db, &st) != BS_OK)
-				fprintf(stderr, "baosong: first pull failed; run baosong sync later\n");
+				fprintf(stderr, "baosong: 首次拉取失败，稍后运行 baosong sync first pull "
+						"failed; run baosong sync later\n");
 			keys_fingerprint(spub, fp);
 			printf("enrolled: device %lld of %s (%s), role %s\nserver %s, key %s\n",
 			       (long long)id->device_id, id->unit_name, id->unit_code,
@@ -208,8 +247,9 @@ int cmd_init(int argc, char **argv)
 		wire_envelope_free(resp, &arena);
 	session_close(&s);
 	app_close(&a);
-	if (rv != BS_OK && rv != BS_E_UNKNOWN_KEY && rv != BS_E_TOKEN)
-		fprintf(stderr, "baosong init: %s\n", bs_strerror(rv));
+	if (rv != BS_OK && !reported)
+		fprintf(stderr, "baosong init: %s\n",
+			client_explain(rv, EXPLAIN_ENROL, server, NULL, msg, sizeof msg));
 	return cli_exit_code(rv);
 }
 
@@ -217,17 +257,24 @@ int cmd_init(int argc, char **argv)
 
 enum sync_mode { MODE_SYNC, MODE_PUSH, MODE_PULL };
 
+/* One push and/or pull.  *step says where it failed (explain.h); addr gets
+ * the server's address. */
 static int one_round(struct app *a, enum sync_mode mode, unsigned timeout_ms,
-		     const struct sync_opts *so, struct sync_stats *st)
+		     const struct sync_opts *so, struct sync_stats *st,
+		     enum explain_step *step, char addr[300])
 {
 	struct app_server srv;
 	struct session s;
 	int rv;
 
+	*step = EXPLAIN_LOCAL;
 	if ((rv = app_server(a, &srv)) != BS_OK)
 		return rv;
+	memcpy(addr, srv.addr, sizeof srv.addr);
+	*step = EXPLAIN_CONNECT;
 	if ((rv = app_connect(a, &srv, &s, timeout_ms, 0)) != BS_OK)
 		return rv;
+	*step = EXPLAIN_REQUEST;
 	if (mode != MODE_PULL)
 		rv = sync_push(&s, a->db, so, st);
 	if (rv == BS_OK && mode != MODE_PUSH)
@@ -236,15 +283,15 @@ static int one_round(struct app *a, enum sync_mode mode, unsigned timeout_ms,
 	return rv;
 }
 
-static void note_result(struct app *a, int rv)
+static void note_result(struct app *a, int rv, const char *why)
 {
-	char msg[300];
+	char msg[800];
 	if (rv == BS_OK) {
 		localdb_meta_set_int(a->db, "last_sync_ok", now_ms());
 		localdb_meta_set(a->db, "last_sync_error", "");
 		return;
 	}
-	snprintf(msg, sizeof msg, "%lld %s", (long long)now_ms(), bs_strerror_zh(rv));
+	snprintf(msg, sizeof msg, "%lld %s", (long long)now_ms(), why);
 	localdb_meta_set(a->db, "last_sync_error", msg);
 }
 
@@ -265,6 +312,8 @@ static int run_sync(int argc, char **argv, enum sync_mode mode)
 	struct sync_stats st;
 	struct app a;
 	int64_t deadline;
+	enum explain_step step = EXPLAIN_LOCAL;
+	char addr[300] = "", why[768] = "";
 
 	memset(&so, 0, sizeof so);
 	while ((c = getopt_long(argc, argv, "d:ub:t:qvh", opts, NULL)) != -1) {
@@ -288,16 +337,22 @@ static int run_sync(int argc, char **argv, enum sync_mode mode)
 		case 'h':
 			printf("baosong %s [--unattended] [--budget SECONDS] [--timeout SECONDS] "
 			       "[--quiet] [--dir DIR]\n"
+			       "  同步 = 先发送（附件，再按顺序发送待发修改），再拉取服务器上的变化。\n"
 			       "  sync = push, then pull.  push sends attachments then the outbox "
 			       "in order;\n  pull fetches what changed on the server.\n"
-			       "  --unattended  for cron/systemd: never overlaps another run, "
-			       "retries retryable\n                errors with exponential backoff "
-			       "and jitter until --budget\n                (default %u s) runs out, "
-			       "prints one summary line (none with --quiet).\n"
-			       "Exit status: 0 done, 75 try later (network, busy, another run), "
-			       "77 refused\n(revoked key, not enrolled), 65 bad data, 70 internal.\n",
+			       "  --unattended  无人值守（定时任务）for cron/systemd: never overlaps "
+			       "another run,\n                retries retryable errors with "
+			       "exponential backoff and jitter\n                until --budget "
+			       "(default %u s) runs out.\n"
+			       "  --quiet       只报告问题 print only problems: failures, and one "
+			       "line when\n                changes were refused or conflict\n"
+			       "Exit status 退出码: 0 done; %d done, but changes were refused or "
+			       "conflict\n(被拒或冲突，需要人工处理: see baosong status); 75 try later "
+			       "(cannot reach the\nserver, busy, another run); 77 refused (revoked "
+			       "key, not enrolled, wrong\nserver key); 66 not set up (run baosong "
+			       "init); 65 bad data; 70 internal.\n",
 			       mode == MODE_SYNC ? "sync" : mode == MODE_PUSH ? "push" : "pull",
-			       DEFAULT_BUDGET_S);
+			       DEFAULT_BUDGET_S, EX_ATTENTION);
 			return 0;
 		default: return EX_USAGE_;
 		}
@@ -315,22 +370,27 @@ static int run_sync(int argc, char **argv, enum sync_mode mode)
 	if (getenv("BAOSONG_TEST_CHUNK"))
 		so.chunk = (unsigned)strtoul(getenv("BAOSONG_TEST_CHUNK"), NULL, 10);
 
-	if ((rv = app_init(&a, dir, 0)) != BS_OK || (rv = app_open_db(&a)) != BS_OK) {
-		fprintf(stderr, "baosong: %s: %s\n", a.db_path, bs_strerror(rv));
+	app_blank(&a);
+	if ((rv = app_open_cli(dir, &a, NULL)) != BS_OK) {
+		app_close(&a);
 		return cli_exit_code(rv);
 	}
 	if ((rv = app_lock(&a)) != BS_OK) {
-		if (!quiet)
-			fprintf(stderr, "baosong: another sync is running in %s; not starting a "
-					"second one\n", a.dir);
+		if (!quiet || rv != BS_E_LOCKED)
+			fprintf(stderr, "baosong: %s\n",
+				client_explain(rv, EXPLAIN_LOCAL, NULL, a.lock_path, why,
+					       sizeof why));
 		app_close(&a);
 		return cli_exit_code(rv);
 	}
 	deadline = now_ms() + (int64_t)budget * 1000;
 	for (;;) {
 		memset(&st, 0, sizeof st);
-		rv = one_round(&a, mode, (unsigned)timeout_s * 1000u, &so, &st);
-		note_result(&a, rv);
+		rv = one_round(&a, mode, (unsigned)timeout_s * 1000u, &so, &st, &step, addr);
+		if (rv != BS_OK)
+			client_explain(rv, step, addr, step == EXPLAIN_LOCAL ? a.db_path : NULL, why,
+				       sizeof why);
+		note_result(&a, rv, why);
 		if (rv == BS_OK || !unattended || !bs_err_retryable(rv))
 			break;
 		{
@@ -349,17 +409,32 @@ static int run_sync(int argc, char **argv, enum sync_mode mode)
 			attempt++;
 		}
 	}
-	if (rv == BS_OK && !quiet) {
+	if (rv == BS_OK) {
 		unsigned pend = 0, quar = 0, conf = 0;
 		localdb_counts(a.db, &pend, &quar, &conf);
-		printf("同步完成 sync done: 已确认 %u 条（重放 %u），冲突 %u，被拒 %u；拉取 %u 条；"
-		       "上传 %u 个文件 %.1f MB；待发 %u，隔离 %u，待解决冲突 %u\n",
-		       st.applied, st.replayed, st.conflicts, st.rejected, st.pulled,
-		       st.files_uploaded, (double)st.bytes_uploaded / 1048576.0, pend, quar, conf);
-	} else if (rv != BS_OK) {
-		fprintf(stderr, "baosong: sync failed: %s (%s)%s\n", bs_strerror_zh(rv),
-			bs_errname(rv),
-			bs_err_retryable(rv) ? "; nothing is lost, the next run continues" : "");
+		if (!quiet)
+			printf("同步完成 sync done: 已确认 %u 条（重放 %u），冲突 %u，被拒 %u；拉取 %u "
+			       "条；上传 %u 个文件 %.1f MB；待发 %u，隔离 %u，待解决冲突 %u\n",
+			       st.applied, st.replayed, st.conflicts, st.rejected, st.pulled,
+			       st.files_uploaded, (double)st.bytes_uploaded / 1048576.0, pend, quar,
+			       conf);
+		if (quar || conf) {
+			/* Never hidden, not even by --quiet: a person must act. */
+			fflush(stdout);
+			fprintf(stderr, "baosong: 需要处理 needs attention: %u 项修改被服务器拒绝 "
+					"refused, %u 项冲突 in conflict (本次 this run: %u refused, %u "
+					"conflicts); see baosong status\n",
+				quar, conf, st.rejected, st.conflicts);
+			app_close(&a);
+			return EX_ATTENTION;
+		}
+	} else if (!(step == EXPLAIN_LOCAL && rv == BS_E_NOTFOUND)) {
+		/* (not set up: app_server said so already) */
+		fprintf(stderr, "baosong: 同步失败 sync failed: %s%s\n", why,
+			bs_err_retryable(rv) && step != EXPLAIN_CONNECT
+				? "; 数据未丢失，下次运行继续 nothing is lost, the next run "
+				  "continues"
+				: "");
 	}
 	app_close(&a);
 	return cli_exit_code(rv);
@@ -401,6 +476,87 @@ static int print_conflict(void *ctx, const struct lconflict *cf)
 	return 0;
 }
 
+/* "2026-11-20 (周五 Fri) 12:00". */
+static void fmt_deadline(int64_t ms, char *out, size_t cap)
+{
+	static const char *wd[] = {"周日 Sun", "周一 Mon", "周二 Tue", "周三 Wed",
+				   "周四 Thu", "周五 Fri", "周六 Sat"};
+	time_t t = (time_t)(ms / 1000) + 8 * 3600;
+	struct tm tm;
+	char day[16], hm[8];
+	gmtime_r(&t, &tm);
+	strftime(day, sizeof day, "%Y-%m-%d", &tm);
+	strftime(hm, sizeof hm, "%H:%M", &tm);
+	snprintf(out, cap, "%s (%s) %s", day, wd[tm.tm_wday % 7], hm);
+}
+
+static int print_unsent(void *ctx, const uint8_t hash[LDB_HASH_LEN], const char *path,
+			uint64_t size)
+{
+	char hex[17];
+	unsigned *shown = ctx;
+	size_t i;
+	if ((*shown)++ >= 10)
+		return 0;
+	for (i = 0; i < 8; i++)
+		snprintf(hex + 2 * i, 3, "%02x", hash[i]);
+	printf("  %s  %s (%llu bytes)\n", hex, path, (unsigned long long)size);
+	return 0;
+}
+
+/* What is due, first: this week's reports, late ones, photos not sent. */
+static void print_due(struct app *a, const struct app_server *srv)
+{
+	struct due_summary d;
+	char when[64];
+	size_t i;
+	int64_t now = now_ms();
+
+	if (due_load(a->db, srv->unit_id, now, &d) != BS_OK) {
+		due_free(&d);
+		fprintf(stderr, "baosong: 读取本地数据失败 cannot read the local database\n");
+		return;
+	}
+	fmt_deadline(d.deadline_ms, when, sizeof when);
+	printf("本周周报 this week's reports %s，截止 due %s 北京时间%s\n", d.week, when,
+	       d.deadline_passed ? "（已过 passed: a report sent now is late 迟报）" : "");
+	if (d.owed == 0)
+		printf("  本单位没有在建项目需要报送 no project of this unit (新开工/续建) owes a "
+		       "report\n");
+	else if (d.n_missing == 0)
+		printf("  已全部填报 all %u reported\n", d.owed);
+	else {
+		printf("  已报 %u / %u reported; 未报 still missing %zu (baosong report add "
+		       "--project ID ...):\n", d.done, d.owed, d.n_missing);
+		for (i = 0; i < d.n_missing; i++) {
+			printf("  %.8s  ", d.missing[i].uid);
+			table_text(stdout, d.missing[i].name, 0, "");
+			putchar('\n');
+		}
+	}
+	if (d.n_late) {
+		printf("迟报 late reports (%zu):\n", d.n_late);
+		for (i = 0; i < d.n_late && i < 10; i++) {
+			char got[32];
+			if (d.late[i].received_ms)
+				fmt_local(d.late[i].received_ms, got, sizeof got);
+			printf("  %.8s  %-8s  ", d.late[i].uid, d.late[i].period);
+			table_text(stdout, d.late[i].name, 0, "");
+			printf("  %s%s\n", d.late[i].received_ms ? "收到 received " : "尚未发送 not sent yet",
+			       d.late[i].received_ms ? got : "");
+		}
+		if (d.n_late > 10)
+			printf("  ... (baosong report list --late)\n");
+	}
+	if (d.photos_unsent) {
+		unsigned shown = 0;
+		printf("未上传的照片 photos not uploaded yet: %u (%.1f MB); baosong sync sends "
+		       "them:\n", d.photos_unsent, (double)d.photo_bytes_unsent / 1048576.0);
+		localdb_file_each_unsent(a->db, print_unsent, &shown);
+	}
+	due_free(&d);
+}
+
 int cmd_status(int argc, char **argv)
 {
 	static const struct option opts[] = {{"dir", required_argument, 0, 'd'},
@@ -411,27 +567,44 @@ int cmd_status(int argc, char **argv)
 	struct app_server srv;
 	unsigned pend = 0, quar = 0, conf = 0;
 	int64_t ok = 0;
-	char buf[300], when[32];
+	char buf[800], when[32];
 	int c, rv;
 
 	while ((c = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': dir = optarg; break;
 		case 'h':
-			printf("baosong status [--dir DIR]\n  What waits to be sent, what the "
-			       "server refused or returned, conflicts to resolve,\n  and when the "
-			       "last sync succeeded.\n");
+			printf("baosong status [--dir DIR]\n"
+			       "  本机状况：先列出应报事项（本周周报截止周五12:00北京时间及未报项目、迟报），\n"
+			       "  再列出被退回的记录及审核意见、被服务器拒绝的修改、冲突、未上传的照片、\n"
+			       "  最近一次同步。\n"
+			       "  What is due first (this week's reports, due Friday 12:00 Beijing "
+			       "time, and\n  which are missing; late ones), then records returned "
+			       "with the reviewer's\n  comment, changes the server refused, "
+			       "conflicts, photos not uploaded yet,\n  and the last sync.\n");
 			return 0;
 		default: return EX_USAGE_;
 		}
 	}
-	if ((rv = app_init(&a, dir, 0)) != BS_OK || (rv = app_server(&a, &srv)) != BS_OK) {
+	app_blank(&a);
+	if ((rv = app_open_cli(dir, &a, &srv)) != BS_OK) {
 		app_close(&a);
 		return cli_exit_code(rv);
 	}
+	print_due(&a, &srv);
+	kinds_print_review(a.db);
+	localdb_counts(a.db, &pend, &quar, &conf);
+	if (quar) {
+		printf("被服务器拒绝、需要修改的操作 refused by the server (fix, then "
+		       "`baosong discard SEQ`):\n");
+		localdb_quarantine_each(a.db, print_quarantined, NULL);
+	}
+	if (conf) {
+		printf("冲突 conflicts (resolve with `baosong resolve SEQ --mine|--theirs`):\n");
+		localdb_conflict_each(a.db, print_conflict, NULL);
+	}
 	printf("单位 unit: %s   设备 device: %lld   服务器 server: %s\n", srv.unit_name,
 	       (long long)srv.device_id, srv.addr);
-	localdb_counts(a.db, &pend, &quar, &conf);
 	printf("待发送 pending: %u   已隔离 quarantined: %u   冲突 conflicts: %u\n", pend, quar,
 	       conf);
 	if (localdb_meta_get_int(a.db, "last_sync_ok", &ok) == BS_OK && ok > 0) {
@@ -446,16 +619,6 @@ int cmd_status(int argc, char **argv)
 		fmt_local(t, when, sizeof when);
 		printf("上次同步失败 last failure: %s %s\n", when, msg ? msg + 1 : "");
 	}
-	if (quar) {
-		printf("被服务器拒绝、需要修改的操作 refused by the server (fix, then "
-		       "`baosong discard SEQ`):\n");
-		localdb_quarantine_each(a.db, print_quarantined, NULL);
-	}
-	if (conf) {
-		printf("冲突 conflicts (resolve with `baosong resolve SEQ --mine|--theirs`):\n");
-		localdb_conflict_each(a.db, print_conflict, NULL);
-	}
-	kinds_print_review(a.db);
 	app_close(&a);
-	return 0;
+	return cli_exit_code(cli_write_error());
 }

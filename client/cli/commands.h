@@ -3,6 +3,10 @@
 #ifndef BS_CLIENT_COMMANDS_H
 #define BS_CLIENT_COMMANDS_H
 
+/* Exit status of a sync that finished but left changes refused by the
+ * server or in conflict: a person must act (docs/OPERATIONS.md). */
+#define EX_ATTENTION 79
+
 int cmd_init(int argc, char **argv);
 int cmd_sync(int argc, char **argv);
 int cmd_push(int argc, char **argv);
@@ -14,7 +18,8 @@ int cmd_project(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_resolve(int argc, char **argv);
 int cmd_discard(int argc, char **argv);
-int cmd_fetch(int argc, char **argv);
+int cmd_fetch(int argc, char **argv);  /* client/cli/cmd_fetch.c */
+int cmd_report_show(int argc, char **argv); /* client/cli/cmd_fetch.c */
 
 /* The other record kinds, one implementation driven by the protobuf
  * descriptors (client/cli/cmd_kinds.c). */

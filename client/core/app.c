@@ -113,6 +113,13 @@ int app_open_cli(const char *dir, struct app *a, struct app_server *srv)
 		fprintf(stderr, "baosong: 数据目录无效 bad data directory: %s\n", bs_strerror(rv));
 		return rv;
 	}
+	{
+		struct stat st;
+		if (stat(a->dir, &st) != 0 && errno == ENOENT) {
+			fprintf(stderr, "baosong: %s (%s)\n", EXPLAIN_NOT_SET_UP, a->dir);
+			return BS_E_NOTFOUND;
+		}
+	}
 	if ((rv = app_open_db(a)) != BS_OK) {
 		fprintf(stderr, "baosong: %s\n",
 			client_explain(rv == BS_E_NOTFOUND ? BS_E_IO : rv, EXPLAIN_LOCAL, NULL,
