@@ -48,10 +48,12 @@ static void usage(FILE *f)
 		"      2026-Q1, 2026.  T: \"YYYY-MM-DD HH:MM\" Asia/Shanghai (default now):\n"
 		"      report deadlines after T have not passed yet.\n"
 		"  baosongd assess publish --scope S --period P [--title TEXT] [--as-of T]\n"
-		"                          [--db FILE]\n"
+		"                          [--allow-empty] [--db FILE]\n"
 		"      Compute and publish: the inputs, scheme version and results are\n"
 		"      stored, chained into the audit trail (assess.publish) and sent to\n"
 		"      every device as a record of kind publication.  Prints its number.\n"
+		"      Refused (exit 65) when no unit has a target or none would be\n"
+		"      ranked, unless --allow-empty.\n"
 		"  baosongd assess list [--db FILE]\n"
 		"  baosongd assess show N [--csv] [--db FILE]\n"
 		"  baosongd assess verify [N] [--db FILE]\n"
@@ -555,7 +557,7 @@ static void print_table(const Publication *p, const AssessInputs *in)
 struct calc {
 	const char *db, *scope_s, *period, *title, *as_of_s;
 	unsigned version;
-	int csv;
+	int csv, allow_empty;
 	int64_t as_of;
 	int scope;
 	struct assess_span sp;
@@ -570,6 +572,7 @@ static int parse_calc(int argc, char **argv, struct calc *k, int publish)
 					     {"as-of", required_argument, 0, 'a'},
 					     {"version", required_argument, 0, 'v'},
 					     {"csv", no_argument, 0, 'c'},
+					     {"allow-empty", no_argument, 0, 'E'},
 					     {"help", no_argument, 0, 'h'},
 					     {0, 0, 0, 0}};
 	int c;
@@ -589,6 +592,11 @@ static int parse_calc(int argc, char **argv, struct calc *k, int publish)
 			k->version = (unsigned)arg_num(optarg, 1, 1000000);
 			break;
 		case 'c': k->csv = 1; break;
+		case 'E':
+			if (!publish)
+				return admin_usage_error("--allow-empty is for assess publish");
+			k->allow_empty = 1;
+			break;
 		case 'h': usage(stdout); return -1;
 		default: usage(stderr); return EX_USAGE_;
 		}
@@ -720,6 +728,26 @@ static int cmd_assess_publish(int argc, char **argv)
 		fprintf(stderr, "baosongd: no unit of a ranked type (scheme units = ...) exists\n");
 		ex = 66;
 		goto out;
+	}
+	{
+		size_t i, ranked = 0, targets = 0;
+		for (i = 0; i < p->n_results; i++) {
+			ranked += p->results[i]->rank != 0;
+			targets += !(p->results[i]->flags & ASSESS_FLAG_NO_TARGET);
+		}
+		if ((!ranked || !targets) && !k.allow_empty) {
+			fprintf(stderr, "baosongd: 未发布 not published: %s. 请先为各单位下达目标"
+				"任务（管理员 baosong target add --unit-code CODE --period %d --fai "
+				"WAN），并确认单位已报送，然后重试；确需发布空结果请加 --allow-empty.  "
+				"Set the units' targets first (an admin desk: baosong target add), "
+				"check that reports arrived, and publish again; --allow-empty "
+				"publishes it anyway\n",
+				!targets ? "没有单位下达了目标 no unit has a target"
+					 : "没有单位可以排名 no unit would be ranked",
+				k.sp.year);
+			ex = 65;
+			goto out;
+		}
 	}
 	if ((ex = admin_open_db(k.db, 0, &st)) != 0)
 		goto out;

@@ -233,7 +233,7 @@ done
 run project frobnicate
 expect "unknown subcommand is a usage error" 64
 run fetch 1234 --out "$T/x"
-expect "fetch wants a 64-character hash" 64 '64 hex'
+expect "fetch wants at least 6 hex characters of a hash" 65 "at least its first 6"
 
 echo "1..$n"
 [ "$fails" -eq 0 ]
