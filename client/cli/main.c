@@ -28,12 +28,14 @@ static void usage(FILE *f)
 		"\n"
 		"Usage:\n"
 		"  baosong init --server HOST:PORT --server-key FINGERPRINT --token TOKEN\n"
-		"      Set this device up once: key, pinned server key, enrolment.\n"
-		"  baosong sync [--unattended] [--budget S]   push, then pull\n"
+		"      设置本机（一次） Set this PC up once: key, pinned server key, enrolment.\n"
+		"  baosong sync [--unattended] [--budget S] [--quiet]\n"
+		"                                             同步 push, then pull\n"
 		"  baosong push | pull                        one direction only\n"
-		"  baosong status          pending, refused, conflicts, last sync\n"
+		"  baosong status          本机状况 what is due this week, late, returned,\n"
+		"                          refused, conflicts, unsent photos, last sync\n"
 		"  baosong project add|edit|list|show ...     the project library\n"
-		"  baosong report add|list ...                weekly progress reports\n"
+		"  baosong report add|list|show ...           周报 weekly progress reports\n"
 		"  baosong approval add|edit|list|show ...    前期手续 approval items\n"
 		"  baosong monthly add|edit|list|show ...     月报 monthly reports\n"
 		"  baosong stats add|edit|list|show ...       入库纳统 statistics evidence\n"
@@ -55,9 +57,9 @@ static void usage(FILE *f)
 		"      (UTF-8 or GB18030).\n"
 		"  baosong resolve SEQ --mine|--theirs        settle a conflict\n"
 		"  baosong discard SEQ     drop an operation the server refused\n"
-		"  baosong fetch HASH --out FILE              download an attachment\n"
-		"  baosong review list|approve|return|reopen  reviewers (审核)\n"
-		"  baosong period close|reopen KIND PERIOD    close a reporting period\n"
+		"  baosong fetch HASH --out FILE | --open ID  下载附件 download attachments\n"
+		"  baosong review list|approve|return|reopen  审核 reviewers (bulk by filter)\n"
+		"  baosong period close|reopen KIND PERIOD    关闭报送期间 close a period\n"
 		"  (each command has --help; all take --dir DIR, default $BAOSONG_DIR\n"
 		"   or ~/.baosong)\n"
 		"  baosong keygen [--key FILE] [--force]\n"
@@ -78,9 +80,13 @@ static void usage(FILE *f)
 		"  --count N              pings to send (default 1)\n"
 		"  --timeout SECONDS      per network step (default %u)\n"
 		"\n"
-		"Exit status: 0 ok, 64 usage, 65 bad data, 66 missing file, 70 internal,\n"
-		"75 temporary failure (retry later), 77 refused by the server or wrong\n"
-		"server key, 78 key file permissions.\n",
+		"退出码 Exit status: 0 ok; 64 usage; 65 bad data; 66 missing (a record,\n"
+		"a file, or this PC not set up: run baosong init); 70 internal; 75 try\n"
+		"later (cannot reach the county server, busy, another sync running); 77\n"
+		"refused by the server, spent token or wrong server key; 78 key file\n"
+		"permissions; 79 sync done but changes were refused or conflict (a\n"
+		"person must act: baosong status) - also under --quiet.  docs/OPERATIONS.md\n"
+		"section 9.3.\n",
 		BS_VERSION_STRING, DEFAULT_TIMEOUT_S);
 }
 
@@ -414,6 +420,6 @@ int main(int argc, char **argv)
 		return cmd_review(argc, argv);
 	if (!strcmp(cmd, "period"))
 		return cmd_period(argc, argv);
-	fprintf(stderr, "baosong: unknown command '%s' (try baosong --help)\n", cmd);
+	fprintf(stderr, "baosong: 未知命令 unknown command '%s' (try baosong --help)\n", cmd);
 	return EX_USAGE_;
 }
