@@ -418,7 +418,7 @@ static int run_sync(int argc, char **argv, enum sync_mode mode)
 			       st.applied, st.replayed, st.conflicts, st.rejected, st.pulled,
 			       st.files_uploaded, (double)st.bytes_uploaded / 1048576.0, pend, quar,
 			       conf);
-		if (quar || conf) {
+		if (st.rejected || st.conflicts) {
 			/* Never hidden, not even by --quiet: a person must act. */
 			fflush(stdout);
 			fprintf(stderr, "baosong: 需要处理 needs attention: %u 项修改被服务器拒绝 "

@@ -204,7 +204,7 @@ want 79 "unattended sync with a refused change"
 [ "$(wc -l < "$T/err")" = 1 ] || fail "not exactly one line under --quiet"
 has err "needs attention: 1 .*refused" "the summary line names the refusal"
 run clerk sync --unattended --quiet
-want 79 "a refusal stays visible on the next run"
+want 0 "the next run refuses nothing new"
 run clerk status
 has out "refused by the server" "status shows the refusal"
 ok "an unattended --quiet sync with a refused change exits 79 with one line"

@@ -119,7 +119,7 @@ R=$(client town report add --project "$P" --week "$WEEK" --period 150 --ytd 2100
     --progress 二沉池主体完工 --percent 60 | uid_of)
 client town sync --quiet || fail "sync"
 client reviewer sync --quiet || fail "reviewer sync"
-client reviewer review list | grep -q "$R" || fail "the report is not awaiting review"
+client reviewer review list | grep -q "^${R:0:8} " || fail "the report is not awaiting review"
 client reviewer review return "$R" --comment "本年累计完成投资与统计局数据不一致，请核实" >/dev/null \
   || fail "return"
 client town sync --quiet || fail "town sync after return"
