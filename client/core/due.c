@@ -154,7 +154,8 @@ int due_load(struct localdb *db, int64_t unit_id, int64_t now_ms, struct due_sum
 
 	rv = localdb_record_each(db, REC_KIND_PROJECT, 0, take_project, &w);
 	if (rv == BS_OK && (rv = w.rv) == BS_OK) {
-		qsort(w.p, w.np, sizeof *w.p, proj_cmp);
+		if (w.np)
+			qsort(w.p, w.np, sizeof *w.p, proj_cmp);
 		rv = localdb_record_each(db, REC_KIND_WEEKLY, 0, take_report, &w);
 	}
 	if (rv == BS_OK)
