@@ -7,7 +7,7 @@
  *
  * Numbers as published (docs/ASSESSMENT.md): ratios in basis points
  * (2404 = 24.04%), scores in centi-points (8520 = 85.20 分), money in fen
- * (shown in 万元).  A score of -1 is not applicable ("—"); rank 0 is not
+ * (shown in 万元).  A score of -1 is not applicable ("-"); rank 0 is not
  * ranked; tied > 1 shares the rank with others.  Unit names come from the
  * unit records the server publishes (the code when there is none).
  *
@@ -35,12 +35,15 @@ typedef Baosong__V1__UnitResult UnitResult;
 
 #define NAME_W_MIN 4u   /* the unit column: between these, as wide as the names */
 #define NAME_W_MAX 24u
+#define NAME_W_COMPACT 14u /* the compact table fits 80 columns */
+#define FLAGS_W_COMPACT 12u
+#define LINE_W 78u         /* prose lines under the table are wrapped here */
 #define IND_W_MIN 6u    /* an indicator's column: as wide as its label, within these */
 #define IND_W_MAX 14u
 #define FLAG_BITS 8u
 #define CELL_MAX 1024u  /* one formatted value */
 
-enum { O_SCOPE = 900, O_CSV };
+enum { O_SCOPE = 900, O_CSV, O_WIDE };
 
 /* ---- the consequence flags (UnitResult.flags, docs/ASSESSMENT.md) ------------------------ */
 
@@ -50,8 +53,8 @@ static const struct {
 } flags[FLAG_BITS] = {
 	{"月度末位", "月度末位：会上表态发言"},
 	{"季度末位", "季度末位：约谈"},
-	{"年度一般", "年度考核“一般”：提醒谈话"},
-	{"年度较差", "年度考核“较差”：诫勉谈话"},
+	{"年度一般", "年度考核「一般」：提醒谈话"},
+	{"年度较差", "年度考核「较差」：诫勉谈话"},
 	{"验收未通过", "项目考核验收未通过：取消评优奖励"},
 	{"未下达目标", "未下达投资目标"},
 	{"有缺报", "有缺报"},
@@ -97,7 +100,7 @@ static void fmt_total(const UnitResult *r, char *out, size_t cap)
 	if (r->has_total)
 		fmt_hundredths(r->total_c, "", out, cap);
 	else
-		snprintf(out, cap, "—");
+		snprintf(out, cap, "-");
 }
 
 static void fmt_completion(const UnitResult *r, char *out, size_t cap)
@@ -105,7 +108,7 @@ static void fmt_completion(const UnitResult *r, char *out, size_t cap)
 	if (r->has_completion)
 		fmt_hundredths(r->completion_bp, "%", out, cap);
 	else
-		snprintf(out, cap, "—");
+		snprintf(out, cap, "-");
 }
 
 static void fmt_growth(const UnitResult *r, char *out, size_t cap)
@@ -113,7 +116,7 @@ static void fmt_growth(const UnitResult *r, char *out, size_t cap)
 	if (r->has_growth)
 		fmt_hundredths(r->growth_bp, "%", out, cap);
 	else
-		snprintf(out, cap, "—");
+		snprintf(out, cap, "-");
 }
 
 static void fmt_target(const UnitResult *r, char *out, size_t cap)
@@ -121,7 +124,7 @@ static void fmt_target(const UnitResult *r, char *out, size_t cap)
 	if (r->fai_target_fen > 0)
 		money_format_wan(r->fai_target_fen, out, cap);
 	else
-		snprintf(out, cap, "—");
+		snprintf(out, cap, "-");
 }
 
 /* Indicator j's score ("" when the result has none for it). */
@@ -130,16 +133,16 @@ static void fmt_score(const UnitResult *r, size_t j, char *out, size_t cap)
 	if (j >= r->n_scores_c)
 		out[0] = '\0';
 	else if (r->scores_c[j] < 0)
-		snprintf(out, cap, "—");
+		snprintf(out, cap, "-");
 	else
 		fmt_hundredths(r->scores_c[j], "", out, cap);
 }
 
-/* "3", "3（并列）" or "—" (not ranked). */
+/* "3", "3（并列）" or "-" (not ranked). */
 static void fmt_rank(const UnitResult *r, char *out, size_t cap)
 {
 	if (r->rank == 0)
-		snprintf(out, cap, "—");
+		snprintf(out, cap, "-");
 	else
 		snprintf(out, cap, "%u%s", r->rank, r->tied > 1 ? "（并列）" : "");
 }
@@ -349,7 +352,7 @@ static const char *pub_title(const Publication *p)
 static void own_brief(const Publication *p, const UnitResult *r, char *out, size_t cap)
 {
 	if (!r)
-		snprintf(out, cap, "—");
+		snprintf(out, cap, "-");
 	else if (r->rank == 0)
 		snprintf(out, cap, "不参与排名");
 	else
@@ -493,22 +496,28 @@ static int rank_list(struct rank_db *d, int scope, int csv)
 
 static void show_help(void)
 {
-	printf("baosong ranking show [PERIOD|NUMBER] [--scope month|quarter|year|week] [--csv] "
-	       "[--dir DIR]\n"
+	printf("baosong ranking show [PERIOD|NUMBER] [--scope month|quarter|year|week] [--wide] "
+	       "[--csv] [--dir DIR]\n"
+	       "  一期考核结果：默认为适合 80 列终端的简表（排名、单位、总分、等级、完成率、迟报、\n"
+	       "  缺报、标记）；--wide 显示含各指标得分的完整表格。\n"
+	       "  By default a compact table that fits an 80-column terminal (rank, unit, "
+	       "total,\n  grade, completion, late, missing, flags); --wide the full table "
+	       "below.\n"
 	       "  One published result in full (the newest without PERIOD or NUMBER): every "
-	       "unit's\n  排名 rank (（并列） shared, — not ranked), 单位 unit, 总分 total "
+	       "unit's\n  排名 rank (（并列） shared, - not ranked), 单位 unit, 总分 total "
 	       "score, 等级 grade,\n  完成率 completion of the investment target, 本年累计 "
 	       "investment this year and\n  目标 the target (万元), 同比 growth on the same "
-	       "period last year, the score of\n  each indicator (— not applicable), 迟报 "
+	       "period last year, the score of\n  each indicator (- not applicable), 迟报 "
 	       "late and 缺报 missing reports, and 标记\n  the consequences (月度末位 → 会上"
 	       "表态发言, 季度末位 → 约谈, 年度一般 → 提醒谈话,\n  验收未通过 → 取消评优奖励 "
-	       "...).  This unit's row is marked ▶; below the table its\n  place, score, "
+	       "...).  This unit's row is marked >; below the table its\n  place, score, "
 	       "grade, flags with what follows from them, and the bureau's note.\n"
 	       "  PERIOD       2026-04 (month), 2026-Q1 (quarter), 2026 (year), 2026-W14 "
 	       "(week)\n"
 	       "  NUMBER       the publication number (`baosong ranking list`)\n"
 	       "  --scope S    month, quarter, year or week (月 季 年 周): the newest of that "
 	       "kind\n"
+	       "  --wide       the full table, with every indicator's score\n"
 	       "  --csv        the table as CSV for Excel/WPS (UTF-8 with a byte order "
 	       "mark)\n"
 	       "Example:\n  baosong ranking show\n  baosong ranking show 2026-Q1\n"
@@ -618,7 +627,8 @@ static void show_csv(const struct rank_db *d, const Publication *p)
 		csv_field(stdout, b, 0, 0);
 		for (j = 0; j < p->n_indicators; j++) {
 			fmt_score(r, j, b, sizeof b);
-			csv_field(stdout, b, 0, 1);
+			/* not applicable: a dash a spreadsheet shows as text */
+			csv_field(stdout, strcmp(b, "-") ? b : "—", 0, 1);
 		}
 		snprintf(b, sizeof b, "%u", r->reports_due);
 		csv_field(stdout, b, 0, 0);
@@ -670,7 +680,7 @@ static void show_own(const struct rank_db *d, const Publication *p)
 	printf("本单位 ");
 	table_text(stdout, name, 0, NULL);
 	printf(": ");
-	table_text(stdout, line, 0, NULL);
+	table_wrap(stdout, line, 9 + table_width(name), LINE_W, "  ");
 	fputc('\n', stdout);
 	for (bit = 0; bit < 32; bit++) {
 		if (!(r->flags & (1u << bit)))
@@ -682,37 +692,122 @@ static void show_own(const struct rank_db *d, const Publication *p)
 	}
 	if (r->explain && r->explain[0]) {
 		printf("  说明: ");
-		table_text(stdout, r->explain, 1, "        ");
+		table_wrap(stdout, r->explain, 8, LINE_W, "        ");
 		fputc('\n', stdout);
 	}
 }
 
-static void show_table(const struct rank_db *d, const Publication *p)
+/* Print lead, then the items (each already formatted) joined by "；",
+ * wrapped at LINE_W columns (following lines indented by two spaces). */
+static void wrapped(const char *lead, const char *const *items, size_t n)
+{
+	size_t col = table_width(lead) + 1, i;
+	fputs(lead, stdout);
+	fputc(' ', stdout);
+	for (i = 0; i < n; i++) {
+		size_t w = table_width(items[i]) + (i + 1 < n ? 2 : 0);
+		if (i && col + w > LINE_W) {
+			fputs("\n  ", stdout);
+			col = 2;
+		}
+		table_text(stdout, items[i], 0, NULL);
+		if (i + 1 < n)
+			fputs("；", stdout);
+		col += w;
+	}
+	fputc('\n', stdout);
+}
+
+/* The compact table: rank, unit, total, grade, completion, late, missing
+ * and the flags in 78 columns (an 80-column terminal); the indicators'
+ * scores are in --wide. */
+static void compact_rows(const struct rank_db *d, const Publication *p, unsigned name_w, int tty)
+{
+	char b[CELL_MAX];
+	size_t i;
+	fputs("  ", stdout);
+	table_cell(stdout, "排名", 10, 0);
+	sep();
+	table_cell(stdout, "单位", name_w, 0);
+	sep();
+	table_cell(stdout, "总分", 6, 1);
+	sep();
+	table_cell(stdout, "等级", 4, 0);
+	sep();
+	table_cell(stdout, "完成率", 8, 1);
+	sep();
+	table_cell(stdout, "迟报", 4, 1);
+	sep();
+	table_cell(stdout, "缺报", 4, 1);
+	sep();
+	fputs("标记\n", stdout);
+	for (i = 0; i < p->n_results; i++) {
+		const UnitResult *r = p->results[i];
+		int own = is_own(d, r);
+		if (own && tty)
+			fputs("\033[1m", stdout);
+		fputs(own ? "> " : "  ", stdout);
+		fmt_rank(r, b, sizeof b);
+		table_cell(stdout, b, 10, 0);
+		sep();
+		table_cell(stdout, unit_label(d, r->unit_code), name_w, 0);
+		sep();
+		fmt_total(r, b, sizeof b);
+		table_cell(stdout, b, 6, 1);
+		sep();
+		table_cell(stdout, r->grade && r->grade[0] ? r->grade : "-", 4, 0);
+		sep();
+		fmt_completion(r, b, sizeof b);
+		table_cell(stdout, b, 8, 1);
+		sep();
+		snprintf(b, sizeof b, "%u", r->reports_late);
+		table_cell(stdout, b, 4, 1);
+		sep();
+		snprintf(b, sizeof b, "%u", r->reports_missing);
+		table_cell(stdout, b, 4, 1);
+		sep();
+		flag_text(r->flags, 1, b, sizeof b);
+		if (table_width(b) > FLAGS_W_COMPACT)
+			table_cell(stdout, b, FLAGS_W_COMPACT, 0);
+		else
+			table_text(stdout, b, 0, NULL);
+		if (own && tty)
+			fputs("\033[0m", stdout);
+		fputc('\n', stdout);
+	}
+}
+
+static void show_table(const struct rank_db *d, const Publication *p, int wide)
 {
 	int tty = isatty(STDOUT_FILENO);
 	char b[CELL_MAX], when[32];
-	unsigned name_w = NAME_W_MIN;
+	unsigned name_w = NAME_W_MIN, name_max = wide ? NAME_W_MAX : NAME_W_COMPACT;
 	size_t i, j;
 
 	for (i = 0; i < p->n_results; i++) {
 		size_t w = table_width(unit_label(d, p->results[i]->unit_code));
 		if (w > name_w)
-			name_w = (unsigned)(w > NAME_W_MAX ? NAME_W_MAX : w);
+			name_w = (unsigned)(w > name_max ? name_max : w);
 	}
 	table_text(stdout, pub_title(p), 0, NULL);
 	fputc('\n', stdout);
 	printf("%s ", scope_label((int)p->scope));
 	table_text(stdout, p->period, 0, NULL);
-	printf("  第 %u 期 no. %u", p->number, p->number);
+	printf("  第 %u 期 no. %u  考核方案 %u 版本 %u\n", p->number, p->number, p->scheme_year,
+	       p->scheme_version);
 	if (p->published_at_ms > 0) {
 		field_format_time(p->published_at_ms, when, sizeof when);
-		printf("  发布 published %s", when);
+		printf("发布 published %s", when);
 	}
 	if (p->as_of_ms > 0 && p->as_of_ms != p->published_at_ms) {
 		field_format_time(p->as_of_ms, when, sizeof when);
 		printf("  统计截至 as of %s", when);
 	}
-	printf(" (北京时间)  考核方案 %u 版本 %u\n", p->scheme_year, p->scheme_version);
+	printf(" (北京时间)\n");
+	if (!wide) {
+		compact_rows(d, p, name_w, tty);
+		goto below;
+	}
 
 	fputs("  ", stdout);
 	table_cell(stdout, "排名", 10, 0);
@@ -746,7 +841,7 @@ static void show_table(const struct rank_db *d, const Publication *p)
 		int own = is_own(d, r);
 		if (own && tty)
 			fputs("\033[1m", stdout);
-		fputs(own ? "▶ " : "  ", stdout);
+		fputs(own ? "> " : "  ", stdout);
 		fmt_rank(r, b, sizeof b);
 		table_cell(stdout, b, 10, 0);
 		sep();
@@ -755,7 +850,7 @@ static void show_table(const struct rank_db *d, const Publication *p)
 		fmt_total(r, b, sizeof b);
 		table_cell(stdout, b, 6, 1);
 		sep();
-		table_cell(stdout, r->grade && r->grade[0] ? r->grade : "—", 4, 0);
+		table_cell(stdout, r->grade && r->grade[0] ? r->grade : "-", 4, 0);
 		sep();
 		fmt_completion(r, b, sizeof b);
 		table_cell(stdout, b, 8, 1);
@@ -786,33 +881,45 @@ static void show_table(const struct rank_db *d, const Publication *p)
 			fputs("\033[0m", stdout);
 		fputc('\n', stdout);
 	}
-	printf("共 %zu 个单位，排名 %u 个 %zu units, %u ranked\n", p->n_results, ranked_count(p),
-	       p->n_results, ranked_count(p));
+below:
+	printf("共 %zu 个单位，排名 %u 个 %zu units, %u ranked%s\n", p->n_results,
+	       ranked_count(p), p->n_results, ranked_count(p),
+	       wide ? "" : "; 各指标得分 scores by indicator: --wide");
 	if (p->n_indicators) {
-		printf("指标 indicators:");
-		for (j = 0; j < p->n_indicators; j++) {
-			printf("%s", j ? "；" : " ");
-			table_text(stdout, ind_label(p, j), 0, NULL);
-			printf(" %u分", p->indicators[j]->weight);
+		char(*items)[160] = calloc(p->n_indicators, sizeof *items);
+		const char **ptrs = calloc(p->n_indicators, sizeof *ptrs);
+		if (items && ptrs) {
+			for (j = 0; j < p->n_indicators; j++) {
+				snprintf(items[j], sizeof items[j], "%.120s %u分", ind_label(p, j),
+					 p->indicators[j]->weight);
+				ptrs[j] = items[j];
+			}
+			wrapped("指标 indicators:", ptrs, p->n_indicators);
 		}
-		fputc('\n', stdout);
+		free(items);
+		free(ptrs);
 	}
 	if (p->n_grades) {
-		printf("等级 grades:");
-		for (j = 0; j < p->n_grades; j++) {
-			fmt_hundredths(p->grades[j]->min_score_c, "", b, sizeof b);
-			printf("%s", j ? "；" : " ");
-			table_text(stdout, p->grades[j]->label, 0, NULL);
-			printf(" ≥%s", b);
+		char(*items)[160] = calloc(p->n_grades, sizeof *items);
+		const char **ptrs = calloc(p->n_grades, sizeof *ptrs);
+		if (items && ptrs) {
+			for (j = 0; j < p->n_grades; j++) {
+				fmt_hundredths(p->grades[j]->min_score_c, "", b, sizeof b);
+				snprintf(items[j], sizeof items[j], "%.100s >=%s",
+					 p->grades[j]->label ? p->grades[j]->label : "", b);
+				ptrs[j] = items[j];
+			}
+			wrapped("等级 grades:", ptrs, p->n_grades);
 		}
-		fputc('\n', stdout);
+		free(items);
+		free(ptrs);
 	}
 	show_own(d, p);
 	if (p->digest.len > 0 && p->digest.len <= 64) {
 		printf("摘要 digest: ");
 		for (j = 0; j < p->digest.len && j < 8; j++)
 			printf("%02x", p->digest.data[j]);
-		printf("… (与县发改局核对 compare with the bureau's `baosongd assess show`)\n");
+		printf("... (与县发改局核对 compare: baosongd assess show)\n");
 	}
 }
 
@@ -833,13 +940,14 @@ int cmd_ranking(int argc, char **argv)
 {
 	static const struct option opts[] = {{"scope", required_argument, 0, O_SCOPE},
 					     {"csv", no_argument, 0, O_CSV},
+					     {"wide", no_argument, 0, O_WIDE},
 					     {"dir", required_argument, 0, 'd'},
 					     {"help", no_argument, 0, 'h'},
 					     {0, 0, 0, 0}};
 	const char *sub = "list", *dir = NULL, *arg = NULL;
 	struct rank_db d;
 	struct app a;
-	int show, scope = 0, csv = 0, c, rv;
+	int show, scope = 0, csv = 0, wide = 0, c, rv;
 
 	memset(&d, 0, sizeof d);
 	app_blank(&a);
@@ -869,6 +977,7 @@ int cmd_ranking(int argc, char **argv)
 			}
 			break;
 		case O_CSV: csv = 1; break;
+		case O_WIDE: wide = 1; break;
 		case 'd': dir = optarg; break;
 		case 'h':
 			if (show)
@@ -910,7 +1019,7 @@ int cmd_ranking(int argc, char **argv)
 		if (csv)
 			show_csv(&d, p);
 		else
-			show_table(&d, p);
+			show_table(&d, p, wide);
 		rv = cli_write_error();
 	}
 out:
@@ -938,7 +1047,7 @@ int kinds_print_ranking(struct localdb *db)
 	printf("最新考核结果 latest result: %s ", scope_label((int)p->scope));
 	table_text(stdout, p->period, 0, NULL);
 	printf(" 本单位 ");
-	table_text(stdout, strcmp(own, "—") ? own : "不在名单 not listed", 0, NULL);
+	table_text(stdout, strcmp(own, "-") ? own : "不在名单 not listed", 0, NULL);
 	printf(" (`baosong ranking show`)\n");
 	rank_db_free(&d);
 	return BS_OK;

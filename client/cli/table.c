@@ -155,6 +155,32 @@ void table_text(FILE *f, const char *s, int multiline, const char *indent)
 	}
 }
 
+void table_wrap(FILE *f, const char *s, size_t start, size_t width, const char *indent)
+{
+	size_t n = s ? strlen(s) : 0, i = 0, col = start, outlen, ind = table_width(indent);
+	const char *out;
+	unsigned w;
+	while (i < n) {
+		if (s[i] == '\n' || s[i] == '\r') {
+			if (s[i] == '\n') {
+				fputc('\n', f);
+				fputs(indent ? indent : "", f);
+				col = ind;
+			}
+			i++;
+			continue;
+		}
+		i += next_glyph(s + i, n - i, &out, &outlen, &w);
+		if (col + w > width && col > ind) {
+			fputc('\n', f);
+			fputs(indent ? indent : "", f);
+			col = ind;
+		}
+		fwrite(out, 1, outlen, f);
+		col += w;
+	}
+}
+
 void csv_begin(FILE *f)
 {
 	fputs("\xef\xbb\xbf", f);

@@ -33,6 +33,11 @@ void table_cell(FILE *f, const char *s, unsigned width, int right_align);
  * each following line starts with `indent`. */
 void table_text(FILE *f, const char *s, int multiline, const char *indent);
 
+/* Write s sanitised as table_text, starting at column start, broken
+ * before a character that would pass column width (and at newlines);
+ * each following line starts with indent (NULL: none). */
+void table_wrap(FILE *f, const char *s, size_t start, size_t width, const char *indent);
+
 /* CSV (RFC 4180): csv_begin writes the UTF-8 byte order mark Excel needs
  * to read UTF-8.  csv_field writes one field, preceded by a comma unless
  * first; fields with a comma, quote, CR or LF are quoted, quotes doubled.

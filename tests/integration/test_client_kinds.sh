@@ -500,24 +500,24 @@ run ranking list --scope 月 --csv
 expect_bom "ranking list CSV starts with the BOM"
 expect "ranking list CSV: only the bulletin" 0 '^2,月通报,2026-03,2026年3月重点项目建设月通报,3,3,2026-04-06 09:30,3,' stdout
 expect_not "ranking list --scope leaves out the ranking" '季评比'
-run ranking show
+run ranking show --wide
 expect "ranking show: the newest without arguments" 0 '^2026年第1季度重点项目建设评比$' stdout
-expect "ranking show: scope, number, time, scheme" 0 '^季评比 2026-Q1  第 3 期 no\. 3  发布 published 2026-04-08 10:00 .*考核方案 2026 版本 2' stdout
+expect "ranking show: scope, number, time, scheme" 0 '^季评比 2026-Q1  第 3 期 no\. 3  考核方案 2026 版本 2' stdout
 expect "ranking show: the header with the indicator labels" 0 '^  排名 +单位 +总分 +等级 +完成率 +本年累计\(万元\) +目标\(万元\) +同比 +固定资产投资\.\. +同比增速 +迟报 +缺报 +标记$' stdout
 expect "ranking show: first place, by code (no unit record)" 0 '^  1 +xinzhen +98\.00 +优秀 +26\.00% +7566\.00 +29100\.00 +18\.00% +60\.00 +38\.00 +0 +0 *$' stdout
-expect "ranking show: this unit marked, by name, the tie, its flags" 0 '^▶ 2（并列） +城关镇人民政府 +85\.20 +良好 +24\.04% +6997\.00 +29100\.00 +12\.30% +51\.20 +34\.00 +1 +0 +季度末位、验收未通过$' stdout
-expect "ranking show: the other unit of the tie, a score not applicable" 0 '^  2（并列） +dongguan +85\.20 +良好 +24\.04% +4808\.00 +20000\.00 +— +51\.12 +— +0 +2 +季度末位$' stdout
-expect "ranking show: a unit not ranked" 0 '^  — +jtj +— +— +— +1200\.00 +— +— +— +— +0 +0 +未下达目标$' stdout
+expect "ranking show: this unit marked, by name, the tie, its flags" 0 '^> 2（并列） +城关镇人民政府 +85\.20 +良好 +24\.04% +6997\.00 +29100\.00 +12\.30% +51\.20 +34\.00 +1 +0 +季度末位、验收未通过$' stdout
+expect "ranking show: the other unit of the tie, a score not applicable" 0 '^  2（并列） +dongguan +85\.20 +良好 +24\.04% +4808\.00 +20000\.00 +- +51\.12 +- +0 +2 +季度末位$' stdout
+expect "ranking show: a unit not ranked" 0 '^  - +jtj +- +- +- +1200\.00 +- +- +- +- +0 +0 +未下达目标$' stdout
 expect_eq "ranking show: the columns line up (display width)" \
-	"$(sed -n '3,7p' "$T/out" | sed -E 's/  [^ ]*$//' | while IFS= read -r l; do printf '%s' "$l" | wc -L; done | sort -u | wc -l)" 1
+	"$(sed -n '4,8p' "$T/out" | sed -E 's/  [^ ]*$//' | while IFS= read -r l; do printf '%s' "$l" | wc -L; done | sort -u | wc -l)" 1
 expect "ranking show: the indicators in full" 0 '^指标 indicators: 固定资产投资完成率 60分；同比增速 40分$' stdout
-expect "ranking show: the grades" 0 '^等级 grades: 优秀 ≥90\.00；良好 ≥80\.00' stdout
+expect "ranking show: the grades" 0 '^等级 grades: 优秀 >=90\.00；良好 >=80\.00' stdout
 expect "ranking show: this unit's place" 0 '^本单位 城关镇人民政府: 第2名/共3个单位（并列），总分 85\.20，良好' stdout
 expect "ranking show: the failed acceptance and its consequence" 0 '^  ！项目考核验收未通过：取消评优奖励$' stdout
 expect "ranking show: last in the quarter" 0 '^  ！季度末位：约谈$' stdout
 expect "ranking show: the bureau's explanation" 0 '^  说明: 与 dongguan 并列第2名' stdout
-run ranking show 2026-03
-expect "ranking show PERIOD: the bulletin" 0 '^▶ 3 +城关镇人民政府 +65\.00 +— ' stdout
+run ranking show 2026-03 --wide
+expect "ranking show PERIOD: the bulletin" 0 '^> 3 +城关镇人民政府 +65\.00 +- ' stdout
 expect "ranking show PERIOD: last in the month" 0 '^  ！月度末位：会上表态发言$' stdout
 run ranking show 2
 expect "ranking show NUMBER" 0 '^2026年3月重点项目建设月通报$' stdout

@@ -94,3 +94,23 @@ grep -qE '第 *[0-9]+ *名|rank(ed)? *[0-9]+|[0-9]+ */ *[0-9]+' "$T/ranking.txt"
 echo "ok - the bulletin ranks $ranked unit(s); the township sees its place"
 grep -q '本年累计投资应为3000万元' "$T/run.log" || fail "the township's status does not show the reviewer's comment"
 echo "ok - the returned report's comment reached the township"
+
+# ranking show fits an 80-column terminal (ambiguous-width characters such as
+# ≥ — ▶ “ counted as wide, as a CJK terminal shows them) and --wide has the
+# indicators' scores.
+(cd "$T/work" && "$BC" ranking show --dir xinzhen) > "$T/compact.txt" 2>&1 || fail "ranking show"
+(cd "$T/work" && "$BC" ranking show --dir xinzhen --wide) > "$T/wide.txt" 2>&1 || fail "ranking show --wide"
+command -v python3 >/dev/null 2>&1 || fail "python3 is missing: scripts/setup installs it"
+python3 - "$T/compact.txt" > "$T/widths" 2>&1 <<'PY' || fail "ranking show is too wide: $(cat "$T/widths")"
+import sys, unicodedata
+for n, line in enumerate(open(sys.argv[1], encoding='utf-8'), 1):
+    line = line.rstrip('\n').replace('\x1b[1m', '').replace('\x1b[0m', '')
+    w = sum(2 if unicodedata.east_asian_width(c) in 'WFA' else 1 for c in line)
+    amb = [c for c in line if unicodedata.east_asian_width(c) == 'A']
+    if w > 80:
+        sys.exit('line %d is %d columns: %s' % (n, w, line))
+    if amb:
+        sys.exit('line %d has ambiguous-width %r' % (n, amb))
+PY
+grep -q '固定资产投资..' "$T/wide.txt" || fail "ranking show --wide lacks the indicator columns"
+echo "ok - ranking show fits 80 columns (ambiguous width counted wide); --wide has every indicator"
