@@ -13,6 +13,7 @@
 #include "bs_limits.h"
 #include "err.h"
 #include "filehash.h"
+#include "recid.h"
 #include "records.h"
 #include "wire.h"
 
@@ -31,6 +32,18 @@ int cli_write_error(void)
 		return BS_E_IO;
 	}
 	return BS_OK;
+}
+
+void cli_print_candidates(struct localdb *db, const char *kind, const char *prefix)
+{
+	struct recid_found f;
+	unsigned i;
+	if (recid_record(db, kind, prefix, &f) != BS_E_INVAL)
+		return;
+	for (i = 0; i < f.ncand; i++)
+		fprintf(stderr, "  %s  %s\n", f.cand[i], f.cand_kind[i]);
+	if (f.count > f.ncand)
+		fprintf(stderr, "  ... (%u in all)\n", f.count);
 }
 
 int cli_db_error(int rv)

@@ -17,6 +17,10 @@ char **cli_name_argv(char **argv, const char *name);
  * BS_E_IO (a full disk or a closed pipe must not look like success). */
 int cli_write_error(void);
 
+/* After "the id prefix matches N records": list them (id and kind, at
+ * most RECID_CANDIDATES) on stderr so that a person can pick one. */
+void cli_print_candidates(struct localdb *db, const char *kind, const char *prefix);
+
 /* Say that the local database could not be read; returns rv. */
 int cli_db_error(int rv);
 

@@ -385,7 +385,8 @@ static int kfind(struct localdb *db, const char *kind, const char *arg, struct l
 		return cli_db_error(rv);
 	if (pw.count > 1) {
 		fprintf(stderr, "baosong: 标识 %s 不唯一 the id prefix %s matches %u %s records; "
-				"give more characters\n", pw.prefix, pw.prefix, pw.count, kind);
+				"give more characters:\n", pw.prefix, pw.prefix, pw.count, kind);
+		cli_print_candidates(db, kind, pw.prefix);
 		return BS_E_INVAL;
 	}
 	if (pw.count == 0) {

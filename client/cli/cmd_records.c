@@ -275,8 +275,9 @@ static int find_record(struct localdb *db, const char *kind, const char *arg,
 		}
 		if (w.count > 1) {
 			fprintf(stderr, "baosong: 标识 %s 不唯一 the id prefix %s matches %u %s "
-					"records; give more characters\n",
+					"records; give more characters:\n",
 				w.prefix, w.prefix, w.count, kind_en(kind));
+			cli_print_candidates(db, kind, w.prefix);
 			return BS_E_INVAL;
 		}
 		if (w.count == 0)
