@@ -76,6 +76,13 @@ const char *client_explain(int rv, enum explain_step step, const char *server,
 			 "PC is lost", srv, fail_reason(net_last_failure()));
 		return out;
 	}
+	if (step == EXPLAIN_CONNECT && rv == BS_E_CLOSED) {
+		snprintf(out, cap, "县服务器在握手时断开连接 the county server %s closed the "
+			 "connection during the handshake: it may be restarting (try again later), "
+			 "or its key is no longer the one this PC pinned (服务器密钥不符?): if it "
+			 "persists, call the bureau (发改局)", srv);
+		return out;
+	}
 	if ((step == EXPLAIN_CONNECT || step == EXPLAIN_REQUEST || step == EXPLAIN_ENROL) &&
 	    (rv == BS_E_IO || rv == BS_E_TIMEOUT || rv == BS_E_CLOSED)) {
 		snprintf(out, cap, "与县服务器的连接中断 the connection to the county server %s "
@@ -89,7 +96,14 @@ const char *client_explain(int rv, enum explain_step step, const char *server,
 				 "space, then try again", or_dash(detail));
 			return out;
 		}
-		if (rv == BS_E_IO || rv == BS_E_DB) {
+		if (rv == BS_E_DB) {
+			snprintf(out, cap, "本地数据库无法读写 the local database %s cannot be read or "
+				 "written: it is damaged, not a baosong database, or the disk is "
+				 "failing; restore the data directory from a backup or call the bureau",
+				 or_dash(detail));
+			return out;
+		}
+		if (rv == BS_E_IO) {
 			snprintf(out, cap, "本机磁盘读写错误 cannot read or write %s on this PC: "
 				 "check the disk and that this user may write there", or_dash(detail));
 			return out;

@@ -89,6 +89,11 @@ run nobody status
 want 66 "status before init"
 has err 'run baosong init' "status before init"
 ok "a PC not set up: one line, run baosong init, exit 66"
+mkdir -m 700 "$T/broken"; echo 'not a database' > "$T/broken/baosong.db"
+run broken status
+[ "$rc" != 0 ] || fail "a damaged local database went unnoticed"
+has err "本地数据库无法读写 the local database .*baosong.db cannot be read or written" "local disk/database error"
+ok "a damaged local database: said in words, with what to do (exit $rc)"
 
 run clerk init --server 127.0.0.1:$PORT --server-key "$FP" --token "AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-A0"
 want 77 "an unknown token"
@@ -120,6 +125,17 @@ run nobody init --server nowhere.invalid:7400 --server-key "$FP" --token X
 want 75 "a name that does not resolve"
 has err "无法连接县服务器.*DNS" "DNS failure"
 ok "server down: 无法连接县服务器 cannot reach the county server 127.0.0.1:$PORT (exit 75, also unattended); DNS named"
+# A server answering with another key than the one pinned at init.
+"$BD" keygen --out "$SRV/other.key" >/dev/null || fail "keygen other"
+rm -f "$SRV/port"
+"$BD" serve --listen 127.0.0.1:$PORT --port-file "$SRV/port" --key "$SRV/other.key" --data "$SRV" 2>>"$SRV/log" &
+PID=$!
+for _ in $(seq 1 250); do [ -s "$SRV/port" ] && break; sleep 0.02; done
+run clerk sync
+want 75 "sync against a server with another key"
+has err "县服务器在握手时断开连接 .*服务器密钥不符" "another server key: said"
+kill -9 "$PID"; wait "$PID" 2>/dev/null; PID=
+ok "a server with another key than the pinned one: the handshake failure names the key"
 start_server "$PORT"
 
 # ---- 2. review list -------------------------------------------------------------------------
@@ -198,6 +214,9 @@ run reviewer period close weekly_report "$LASTWEEK"
 want 0 "close last week"
 run clerk report add --project "${P1:0:8}" --week "$LASTWEEK" --period 10 --ytd 150 --total 650 --photo "$T/a.jpg"
 want 0 "a report for the closed week"
+run clerk status
+has out "^迟报 late reports \(1\):" "status lists the late report"
+has out "$LASTWEEK +县城供水管网改造工程 +尚未发送 not sent yet" "the late report, not sent yet"
 run clerk sync --unattended --quiet
 want 79 "unattended sync with a refused change"
 [ -s "$T/out" ] && fail "--quiet printed on stdout"
