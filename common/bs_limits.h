@@ -18,20 +18,30 @@
 #define BS_HELLO_MAX 256u
 
 /* Time allowed from accept to a completed handshake. */
-#define BS_HANDSHAKE_TIMEOUT_MS 10000u
+#define BS_HANDSHAKE_TIMEOUT_MS 5000u
 /* A session with no traffic for this long is closed. */
 #define BS_IDLE_TIMEOUT_MS 300000u
 /* Allowed difference between client and server clocks for the handshake
  * timestamp. */
 #define BS_CLOCK_SKEW_MS 300000u
-/* Most simultaneous connections a server accepts. */
+/* Most simultaneous device sessions a server keeps. */
 #define BS_MAX_CONNECTIONS 1024u
+/* Most connections not authenticated as an enrolled device (handshake,
+ * enrolment-only), in all and from one address; handshakes per second and
+ * burst per address (server defaults; config). */
+#define BS_MAX_UNAUTH 512u
+#define BS_MAX_UNAUTH_PER_ADDR 64u
+#define BS_HANDSHAKES_PER_S 50u
+#define BS_HANDSHAKE_BURST 100u
+/* Message 1s a second (all addresses) above which the server asks for a
+ * cookie first (cookie = auto). */
+#define BS_COOKIE_LOAD_PER_S 200u
 /* Most requests a connection may have outstanding. */
 #define BS_MAX_INFLIGHT 64u
 /* Largest frame from a key the server does not know (it may only enrol). */
 #define BS_FRAME_MAX_ENROL 4096u
-/* Idle limit for such a session. */
-#define BS_ENROL_TIMEOUT_MS 30000u
+/* Whole life of such a session (default; config). */
+#define BS_ENROL_TIMEOUT_MS 10000u
 /* Largest attachment, and attachment bytes per unit (defaults; config). */
 #define BS_MAX_FILE_BYTES (64ull * 1024 * 1024)
 #define BS_UNIT_QUOTA_BYTES (20ull * 1024 * 1024 * 1024)

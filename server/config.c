@@ -86,6 +86,35 @@ static int on_entry(void *user, const char *section, const char *name, const cha
 		} else if (!strcmp(name, "max_connections")) {
 			if ((rv = num(value, 1, 1000000, &v)) == BS_OK)
 				o->max_connections = (unsigned)v;
+		} else if (!strcmp(name, "max_unauth_connections")) {
+			if ((rv = num(value, 1, 1000000, &v)) == BS_OK)
+				o->max_unauth_connections = (unsigned)v;
+		} else if (!strcmp(name, "max_unauth_per_address")) {
+			if ((rv = num(value, 1, 1000000, &v)) == BS_OK)
+				o->max_unauth_per_addr = (unsigned)v;
+		} else if (!strcmp(name, "handshakes_per_second")) {
+			if ((rv = num(value, 1, 1000000, &v)) == BS_OK)
+				o->handshakes_per_s = (unsigned)v;
+		} else if (!strcmp(name, "handshake_burst")) {
+			if ((rv = num(value, 1, 1000000, &v)) == BS_OK)
+				o->handshake_burst = (unsigned)v;
+		} else if (!strcmp(name, "enrol_timeout_ms")) {
+			if ((rv = num(value, 10, 86400000, &v)) == BS_OK)
+				o->enrol_timeout_ms = (unsigned)v;
+		} else if (!strcmp(name, "cookie")) {
+			static const char *modes[] = {"auto", "always", "never"};
+			int i;
+			for (i = 0; i < 3; i++)
+				if (!strcmp(value, modes[i])) {
+					o->cookie_mode = i;
+					rv = BS_OK;
+				}
+		} else if (!strcmp(name, "cookie_load_per_second")) {
+			if ((rv = num(value, 1, 1000000, &v)) == BS_OK)
+				o->cookie_load_per_s = (unsigned)v;
+		} else if (!strcmp(name, "refusal_log_interval_s")) {
+			if ((rv = num(value, 1, 3600, &v)) == BS_OK)
+				o->refusal_log_interval_s = (unsigned)v;
 		} else if (!strcmp(name, "clock_skew_s")) {
 			if ((rv = num(value, 1, 86400, &v)) == BS_OK)
 				o->clock_skew_ms = v * 1000u;

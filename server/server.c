@@ -1,17 +1,26 @@
 /* server.c - libuv loop, connections, handshake and request dispatch.
  *
- * The loop thread does networking, framing and cryptography only.  Every
- * request that touches the database goes to the worker pool (worker.h);
- * the reply comes back through the pool's async handle and is sealed and
- * written here.  A connection is reference-counted: each request in a
- * worker holds a reference, so a connection that closes meanwhile is freed
- * only when its last request comes back. */
+ * The loop thread does networking, framing and the channel's symmetric
+ * cryptography.  Every request that touches the database goes to the worker
+ * pool (worker.h); the handshake's Diffie-Hellman work (reading message 1,
+ * writing message 2) goes to libuv's thread pool.  Replies come back to the
+ * loop, which seals and writes them.  A connection is reference-counted:
+ * each job holds a reference, so a connection that closes meanwhile is
+ * freed only when its last job comes back.
+ *
+ * Connections come in two pools (docs/OPERATIONS.md 'Connection limits'):
+ * those not (yet) authenticated as an enrolled device - before and during
+ * the handshake, and enrolment-only sessions - are few, short-lived and
+ * limited per address (net/limits.h); device sessions have max_connections
+ * to themselves, so a flood of the first kind never takes their room. */
 #include "server.h"
 
+#include <assert.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <uv.h>
 
 #include "blobs.h"
@@ -23,6 +32,11 @@
 #include "handlers.h"
 #include "handshake.h"
 #include "log.h"
+#include "net/acceptor.h"
+#include "net/addr.h"
+#include "net/cookie_secret.h"
+#include "net/limits.h"
+#include "net/refusals.h"
 #include "store.h"
 #include "wire.h"
 #include "worker.h"
@@ -31,10 +45,18 @@
 #define CLOSE_FLUSH_MS 2000u
 /* Keys remembered for replay refusal of not-yet-enrolled clients. */
 #define UNKNOWN_KEYS_MAX 4096u
+/* Slots of the per-address table (fixed at start; net/limits.h). */
+#define ADDR_TABLE_SLOTS 16384u
+/* Refusals of one reason logged one by one per log interval. */
+#define REFUSAL_LOG_BURST 10u
+/* Handshakes waiting for or in the thread pool above which the server is
+ * under load (asks for cookies in cookie = auto). */
+#define HS_PENDING_LOAD 32u
 
 enum conn_state {
 	CONN_HANDSHAKE, /* waiting for message 1 */
-	CONN_LOOKUP,    /* message 1 read; the key is being looked up */
+	CONN_LOOKUP,    /* message 1 received: decrypted, the key looked up and
+			 * message 2 written off the loop thread */
 	CONN_READY,     /* session open (enrolled device, or enrolment only) */
 	CONN_CLOSING
 };
@@ -49,6 +71,11 @@ struct conn {
 	enum conn_state state;
 	uint64_t id;
 	char peer[64];
+	struct net_addr addr;
+	struct addr_entry *ae;       /* set while counted as unauthenticated */
+	int authed;                  /* counted as a device session */
+	int has_proof;               /* a cookie proof frame came first */
+	uint8_t proof_mac[COOKIE_MAC_LEN];
 	struct session_who who;      /* device_id 0: enrolment only */
 	struct hs_client_info hello;
 	struct frame_decoder dec;
@@ -72,9 +99,21 @@ struct unknown_key {
 
 struct server {
 	uv_loop_t loop;
-	uv_tcp_t listener;
+	struct acceptor acc;
 	uv_signal_t sig_term, sig_int, sig_hup;
 	uv_timer_t drain_timer;
+	uv_timer_t log_timer;        /* refusal summaries */
+	struct addr_table *addrs;
+	struct refusals rf;
+	struct cookie_secret cookies;
+	unsigned n_unauth, n_authed;
+	unsigned hs_pending;         /* handshakes in the thread pool */
+	uint64_t hs_window_ms;       /* start of the current one-second window */
+	unsigned hs_window_count;    /* message 1s received in it */
+	struct hs_stats {
+		uint64_t msg1_received, msg1_decrypted, rate_refused, cookies_sent,
+			proofs_ok, proofs_bad;
+	} hs;
 	struct server_opts opts;
 	struct handler_cfg hcfg;
 	struct keypair kp;
@@ -124,6 +163,14 @@ void server_opts_defaults(struct server_opts *o)
 	o->handshake_timeout_ms = BS_HANDSHAKE_TIMEOUT_MS;
 	o->idle_timeout_ms = BS_IDLE_TIMEOUT_MS;
 	o->max_connections = BS_MAX_CONNECTIONS;
+	o->max_unauth_connections = BS_MAX_UNAUTH;
+	o->max_unauth_per_addr = BS_MAX_UNAUTH_PER_ADDR;
+	o->handshakes_per_s = BS_HANDSHAKES_PER_S;
+	o->handshake_burst = BS_HANDSHAKE_BURST;
+	o->enrol_timeout_ms = BS_ENROL_TIMEOUT_MS;
+	o->cookie_mode = COOKIE_AUTO;
+	o->cookie_load_per_s = BS_COOKIE_LOAD_PER_S;
+	o->refusal_log_interval_s = 10;
 	o->clock_skew_ms = BS_CLOCK_SKEW_MS;
 	o->max_file_bytes = BS_MAX_FILE_BYTES;
 	o->unit_quota_bytes = BS_UNIT_QUOTA_BYTES;
@@ -155,9 +202,34 @@ static void on_handle_closed(uv_handle_t *h)
 	conn_unref(c);
 }
 
+/* Out of the unauthenticated pool (into a device session, or closing). */
+static void unauth_release(struct conn *c)
+{
+	if (!c->ae)
+		return;
+	c->ae->unauth--;
+	c->ae = NULL;
+	c->srv->n_unauth--;
+}
+
+/* An enrolled device's session: it leaves the unauthenticated pool. */
+static void conn_promote(struct conn *c)
+{
+	unauth_release(c);
+	if (!c->authed) {
+		c->authed = 1;
+		c->srv->n_authed++;
+	}
+}
+
 static void conn_unlink(struct conn *c)
 {
 	struct server *s = c->srv;
+	unauth_release(c);
+	if (c->authed) {
+		c->authed = 0;
+		s->n_authed--;
+	}
 	if (c->prev)
 		c->prev->next = c->next;
 	else
@@ -172,16 +244,20 @@ static void conn_unlink(struct conn *c)
 static void conn_close(struct conn *c, int err, const char *why)
 {
 	struct server *s = c->srv;
+	int authed = c->authed;
 	if (uv_is_closing((uv_handle_t *)&c->tcp))
 		return;
+	if (err != BS_OK && c->ae)
+		c->ae->refused++;
 	if (c->state != CONN_CLOSING)
 		conn_unlink(c);
 	c->state = CONN_CLOSING;
-	if (err != BS_OK)
+	/* Closes before authentication are what a flood makes: rate-limited. */
+	if (err != BS_OK && (authed || refusal_note(&s->rf, REF_UNAUTH_CLOSED)))
 		log_info("conn %llu closed peer=%s device=%lld: %s%s%s",
 			 (unsigned long long)c->id, c->peer, (long long)c->who.device_id,
 			 bs_strerror(err), why ? ": " : "", why ? why : "");
-	else
+	else if (err == BS_OK)
 		log_debug("conn %llu closed peer=%s", (unsigned long long)c->id, c->peer);
 	uv_close((uv_handle_t *)&c->tcp, on_handle_closed);
 	uv_close((uv_handle_t *)&c->timer, on_handle_closed);
@@ -349,6 +425,55 @@ static uint64_t *unknown_slot(struct server *s, const uint8_t pub[KEY_LEN])
 
 /* ---- handshake --------------------------------------------------------------------- */
 
+/* One step of a handshake's public-key work, run in libuv's thread pool.
+ * While it runs the connection is in CONN_LOOKUP and not read, and the loop
+ * does not touch c->hs, c->hello or c->ch. */
+struct hs_work {
+	uv_work_t req;
+	struct conn *c;
+	int rv;
+	/* step 1: message 1 in */
+	uint8_t msg[BS_FRAME_MAX_PREAUTH];
+	size_t len;
+	/* step 2: the verdict and what the key look-up found; message 2 out */
+	int verdict;
+	enum key_status status;
+	struct session_who who;
+	uint8_t pubkey[KEY_LEN];
+	uint8_t out[HS_FRAME_MAX];
+	size_t outlen;
+};
+
+static void hs_work_free(struct hs_work *w)
+{
+	sodium_memzero(w, sizeof *w);
+	free(w);
+}
+
+/* Queue w for the thread pool; the job holds a reference.  Returns 0, or
+ * an error after which the caller frees w and closes c. */
+static int hs_submit(struct conn *c, struct hs_work *w, uv_work_cb work, uv_after_work_cb after)
+{
+	struct server *s = c->srv;
+	w->c = c;
+	w->req.data = w;
+	if (uv_queue_work(&s->loop, &w->req, work, after) != 0)
+		return BS_E_INTERNAL;
+	c->refs++;
+	c->inflight++;
+	s->hs_pending++;
+	return BS_OK;
+}
+
+/* A handshake job came back.  Returns 1 if the connection still waits for
+ * it (not closed meanwhile, job not cancelled). */
+static int hs_job_back(struct conn *c, int status)
+{
+	c->srv->hs_pending--;
+	c->inflight--;
+	return status == 0 && c->state == CONN_LOOKUP;
+}
+
 static void on_hello_saved(struct job *j, int commit_err)
 {
 	struct server *s = j->owner;
@@ -373,65 +498,43 @@ static void send_key(struct conn *c)
 		conn_close_after_flush(c);
 }
 
-/* The key look-up came back: decide, answer with message 2. */
-static void on_key_looked_up(struct job *j, int commit_err)
+/* Step 2 in the thread pool: message 2 (two DH and a key pair). */
+static void hs_reply_work(uv_work_t *req)
 {
-	struct key_job *kj = (struct key_job *)j;
-	struct conn *c = j->owner;
-	struct server *s = c->srv;
-	uint64_t *last = NULL;
-	size_t outlen = 0;
-	int verdict = BS_OK, rv;
-	char fp[FP_STRLEN + 1];
+	struct hs_work *w = req->data;
+	struct conn *c = w->c;
+	w->rv = hs_server_reply(&c->hs, w->verdict, w->out, sizeof w->out, &w->outlen, &c->ch);
+}
 
-	(void)commit_err;
-	c->inflight--;
-	if (c->state != CONN_LOOKUP) {
-		free(kj);
-		conn_unref(c);
-		return;
-	}
-	if (s->stopping) {
-		/* No new sessions while draining. */
-		conn_close(c, BS_E_BUSY, "stopping");
+/* Message 2 is ready: send it and open the session (or close after it). */
+static void on_hs_reply_done(uv_work_t *req, int status)
+{
+	struct hs_work *w = req->data;
+	struct conn *c = w->c;
+	struct server *s = c->srv;
+	char fp[FP_STRLEN + 1];
+	int rv;
+
+	if (!hs_job_back(c, status))
 		goto out;
-	}
-	keys_fingerprint(kj->pubkey, fp);
-	if (j->result != BS_OK) {
-		verdict = BS_E_BUSY;
-	} else if (kj->status == KEY_REVOKED) {
-		verdict = BS_E_REVOKED;
-	} else if (c->hello.protocol_version != BS_PROTOCOL_VERSION) {
-		verdict = BS_E_VERSION;
-	} else {
-		if (kj->status == KEY_ACTIVE) {
-			last = dev_ts_slot(s, kj->who.device_id);
-			if (last && *last < kj->last_hello_ns)
-				*last = kj->last_hello_ns;
-		} else {
-			last = unknown_slot(s, kj->pubkey);
-		}
-		verdict = last ? hs_check_timestamp(last, c->hello.timestamp_ns, wire_now_ns(),
-						    s->opts.clock_skew_ms)
-			       : BS_E_NOMEM;
-	}
-	rv = hs_server_reply(&c->hs, verdict, g_out, sizeof g_out, &outlen, &c->ch);
-	if (rv == BS_OK)
-		rv = conn_write(c, g_out, outlen);
+	rv = w->rv == BS_OK ? conn_write(c, w->out, w->outlen) : w->rv;
 	if (rv != BS_OK) {
 		conn_close(c, rv, "handshake reply");
 		goto out;
 	}
-	if (verdict != BS_OK) {
-		log_warn("conn %llu peer=%s key %s refused: %s", (unsigned long long)c->id,
-			 c->peer, fp, bs_strerror(verdict));
+	keys_fingerprint(w->pubkey, fp);
+	if (w->verdict != BS_OK) {
+		if (refusal_note(&s->rf, REF_HANDSHAKE))
+			log_warn("conn %llu peer=%s key %s refused: %s", (unsigned long long)c->id,
+				 c->peer, fp, bs_strerror(w->verdict));
 		conn_close_after_flush(c);
 		goto out;
 	}
 	c->state = CONN_READY;
-	if (kj->status == KEY_ACTIVE) {
+	if (w->status == KEY_ACTIVE) {
 		struct hello_job *hj = calloc(1, sizeof *hj);
-		c->who = kj->who;
+		conn_promote(c);
+		c->who = w->who;
 		frame_decoder_set_max(&c->dec, BS_FRAME_MAX);
 		uv_timer_start(&c->timer, on_conn_timeout, s->opts.idle_timeout_ms,
 			       s->opts.idle_timeout_ms);
@@ -450,46 +553,124 @@ static void on_key_looked_up(struct job *j, int commit_err)
 			free(hj);
 		}
 	} else {
-		/* Unknown key: a session that may only enrol, on tighter limits. */
+		/* Unknown key: a session that may only enrol, on tighter limits,
+		 * still counted as unauthenticated. */
 		memset(&c->who, 0, sizeof c->who);
-		memcpy(c->who.pubkey, kj->pubkey, KEY_LEN);
+		memcpy(c->who.pubkey, w->pubkey, KEY_LEN);
 		frame_decoder_set_max(&c->dec, BS_FRAME_MAX_ENROL);
-		uv_timer_start(&c->timer, on_conn_timeout, BS_ENROL_TIMEOUT_MS, 0);
-		log_info("conn %llu peer=%s key %s not enrolled: enrolment-only session",
-			 (unsigned long long)c->id, c->peer, fp);
+		uv_timer_start(&c->timer, on_conn_timeout, s->opts.enrol_timeout_ms, 0);
+		if (refusal_note(&s->rf, REF_HANDSHAKE))
+			log_info("conn %llu peer=%s key %s not enrolled: enrolment-only session",
+				 (unsigned long long)c->id, c->peer, fp);
 	}
 	conn_update_reading(c);
+out:
+	hs_work_free(w);
+	conn_unref(c); /* may free c */
+	maybe_finish(s);
+}
+
+/* The key look-up came back: decide, then write message 2 off the loop. */
+static void on_key_looked_up(struct job *j, int commit_err)
+{
+	struct key_job *kj = (struct key_job *)j;
+	struct conn *c = j->owner;
+	struct server *s = c->srv;
+	struct hs_work *w;
+	uint64_t *last = NULL;
+	int verdict = BS_OK;
+
+	(void)commit_err;
+	c->inflight--;
+	if (c->state != CONN_LOOKUP) {
+		free(kj);
+		conn_unref(c);
+		return;
+	}
+	if (s->stopping) {
+		/* No new sessions while draining. */
+		conn_close(c, BS_E_BUSY, "stopping");
+		goto out;
+	}
+	if (j->result != BS_OK) {
+		verdict = BS_E_BUSY;
+	} else if (kj->status == KEY_REVOKED) {
+		verdict = BS_E_REVOKED;
+	} else if (c->hello.protocol_version != BS_PROTOCOL_VERSION) {
+		verdict = BS_E_VERSION;
+	} else {
+		if (kj->status == KEY_ACTIVE) {
+			last = dev_ts_slot(s, kj->who.device_id);
+			if (last && *last < kj->last_hello_ns)
+				*last = kj->last_hello_ns;
+		} else {
+			last = unknown_slot(s, kj->pubkey);
+		}
+		verdict = last ? hs_check_timestamp(last, c->hello.timestamp_ns, wire_now_ns(),
+						    s->opts.clock_skew_ms)
+			       : BS_E_NOMEM;
+	}
+	if (verdict == BS_OK && kj->status == KEY_ACTIVE &&
+	    s->n_authed >= s->opts.max_connections) {
+		verdict = BS_E_BUSY;
+		if (refusal_note(&s->rf, REF_SESSIONS_FULL))
+			log_warn("conn %llu peer=%s device=%lld refused: %s",
+				 (unsigned long long)c->id, c->peer, (long long)kj->who.device_id,
+				 refusal_name(REF_SESSIONS_FULL));
+	}
+	w = calloc(1, sizeof *w);
+	if (!w) {
+		conn_close(c, BS_E_NOMEM, "handshake reply");
+		goto out;
+	}
+	w->verdict = verdict;
+	w->status = kj->status;
+	w->who = kj->who;
+	memcpy(w->pubkey, kj->pubkey, KEY_LEN);
+	if (hs_submit(c, w, hs_reply_work, on_hs_reply_done) != BS_OK) {
+		hs_work_free(w);
+		conn_close(c, BS_E_INTERNAL, "handshake job");
+	}
 out:
 	free(kj);
 	conn_unref(c);
 	maybe_finish(s);
 }
 
-static void handle_handshake(struct conn *c, const uint8_t *msg, size_t len)
+/* Step 1 in the thread pool: decrypt message 1 (two DH). */
+static void hs_read_work(uv_work_t *req)
 {
+	struct hs_work *w = req->data;
+	struct conn *c = w->c;
+	w->rv = hs_server_read(&c->hs, &c->srv->kp, w->msg, w->len, &c->hello);
+	sodium_memzero(w->msg, w->len);
+}
+
+/* Message 1 read: look its key up on a reader thread. */
+static void on_hs_read_done(uv_work_t *req, int status)
+{
+	struct hs_work *w = req->data;
+	struct conn *c = w->c;
 	struct server *s = c->srv;
 	struct key_job *kj;
-	int rv;
 
-	if (len == HS_KEYREQ_LEN && memcmp(msg, HS_KEYREQ, HS_KEYREQ_LEN) == 0) {
-		send_key(c);
-		return;
-	}
-	rv = hs_server_read(&c->hs, &s->kp, msg, len, &c->hello);
-	if (rv != BS_OK) {
+	s->hs.msg1_decrypted++;
+	if (!hs_job_back(c, status))
+		goto out;
+	if (w->rv != BS_OK) {
 		/* Nothing authenticated: no reply is possible or owed. */
 		noise_hs_wipe(&c->hs);
-		conn_close(c, rv, "bad handshake message 1");
-		return;
+		conn_close(c, w->rv, "bad handshake message 1");
+		goto out;
 	}
 	if (s->stopping) {
 		conn_close(c, BS_E_BUSY, "stopping");
-		return;
+		goto out;
 	}
 	kj = calloc(1, sizeof *kj);
 	if (!kj) {
 		conn_close(c, BS_E_NOMEM, NULL);
-		return;
+		goto out;
 	}
 	memcpy(kj->pubkey, c->hello.static_pub, KEY_LEN);
 	kj->job.run = handler_key_lookup;
@@ -497,9 +678,118 @@ static void handle_handshake(struct conn *c, const uint8_t *msg, size_t len)
 	kj->job.owner = c;
 	c->refs++;
 	c->inflight++;
+	worker_submit_read(s->pool, &kj->job);
+out:
+	hs_work_free(w);
+	conn_unref(c); /* may free c */
+	maybe_finish(s);
+}
+
+/* cookie = auto: under load when many handshakes wait for the thread pool
+ * or many message 1s came in the last second. */
+static int under_load(const struct server *s)
+{
+	if (s->opts.cookie_mode == COOKIE_ALWAYS)
+		return 1;
+	if (s->opts.cookie_mode == COOKIE_NEVER)
+		return 0;
+	return s->hs_pending >= HS_PENDING_LOAD || s->hs_window_count > s->opts.cookie_load_per_s;
+}
+
+/* Instead of any DH: a cookie bound to the peer's address, then close. */
+static void send_cookie(struct conn *c, const uint8_t *msg1, size_t len, uint64_t now)
+{
+	struct server *s = c->srv;
+	uint8_t resp[FRAME_HDR + COOKIE_REPLY_LEN], cookie[COOKIE_LEN];
+	int rv;
+
+	cookie_for(&s->cookies, &c->addr, now, cookie);
+	rv = cookie_reply_seal(s->kp.pub, cookie, msg1, len, resp + FRAME_HDR);
+	sodium_memzero(cookie, sizeof cookie);
+	frame_put_header(resp, COOKIE_REPLY_LEN);
+	s->hs.cookies_sent++;
+	if (refusal_note(&s->rf, REF_COOKIE))
+		log_info("conn %llu peer=%s: %s", (unsigned long long)c->id, c->peer,
+			 refusal_name(REF_COOKIE));
+	if (rv != BS_OK || conn_write(c, resp, sizeof resp) != BS_OK)
+		conn_close(c, BS_E_IO, "cookie reply");
+	else
+		conn_close_after_flush(c);
+}
+
+static void handle_handshake(struct conn *c, const uint8_t *msg, size_t len)
+{
+	struct server *s = c->srv;
+	uint64_t now = uv_now(&s->loop);
+	struct hs_work *w;
+
+	if (len == HS_KEYREQ_LEN && memcmp(msg, HS_KEYREQ, HS_KEYREQ_LEN) == 0) {
+		send_key(c);
+		return;
+	}
+	if (cookie_is_proof(msg, len)) {
+		if (c->has_proof) {
+			conn_close(c, BS_E_PROTO, "second cookie proof");
+			return;
+		}
+		c->has_proof = 1;
+		memcpy(c->proof_mac, msg + COOKIE_MAGIC_LEN, COOKIE_MAC_LEN);
+		return;
+	}
+	if (now - s->hs_window_ms >= 1000u) {
+		s->hs_window_ms = now;
+		s->hs_window_count = 0;
+	}
+	s->hs_window_count++;
+	s->hs.msg1_received++;
+	if (len < COOKIE_AD_LEN) {
+		conn_close(c, BS_E_PROTO, "bad handshake message 1");
+		return;
+	}
+	/* The cheap checks first, before any DH: the cookie under load, then
+	 * the address's handshake rate. */
+	if (under_load(s)) {
+		int ok = c->has_proof &&
+			 cookie_check(&s->cookies, &c->addr, now, c->proof_mac, msg, len);
+		if (c->has_proof) {
+			if (ok)
+				s->hs.proofs_ok++;
+			else
+				s->hs.proofs_bad++;
+		}
+		if (!ok) {
+			send_cookie(c, msg, len, now);
+			return;
+		}
+	}
+	assert(c->ae);
+	if (!addr_hs_take(s->addrs, c->ae, now)) {
+		s->hs.rate_refused++;
+		c->ae->refused++;
+		if (refusal_note(&s->rf, REF_ADDR_RATE))
+			log_info("conn %llu peer=%s refused: %s", (unsigned long long)c->id, c->peer,
+				 refusal_name(REF_ADDR_RATE));
+		conn_close(c, BS_OK, NULL);
+		return;
+	}
+	if (s->stopping) {
+		conn_close(c, BS_E_BUSY, "stopping");
+		return;
+	}
+	w = calloc(1, sizeof *w);
+	if (!w) {
+		conn_close(c, BS_E_NOMEM, NULL);
+		return;
+	}
+	assert(len <= sizeof w->msg); /* the pre-handshake frame limit */
+	memcpy(w->msg, msg, len);
+	w->len = len;
 	c->state = CONN_LOOKUP;
 	conn_update_reading(c);
-	worker_submit_read(s->pool, &kj->job);
+	if (hs_submit(c, w, hs_read_work, on_hs_read_done) != BS_OK) {
+		hs_work_free(w);
+		conn_close(c, BS_E_INTERNAL, "handshake job");
+	}
 }
 
 /* ---- requests ---------------------------------------------------------------------- */
@@ -545,6 +835,7 @@ static void on_request_done(struct job *j, int commit_err)
 	if (c->state == CONN_READY && !uv_is_closing((uv_handle_t *)&c->tcp)) {
 		if (rj->enrolled) {
 			uint64_t *last;
+			conn_promote(c);
 			c->who = rj->new_who;
 			/* The enrolling handshake's time is this device's first mark. */
 			last = dev_ts_slot(s, c->who.device_id);
@@ -769,24 +1060,60 @@ static void on_conn_timeout(uv_timer_t *t)
 	conn_close(c, BS_E_TIMEOUT, c->state == CONN_READY ? "idle" : "no handshake");
 }
 
-static void on_connection(uv_stream_t *listener, int status)
+/* A connection refused at accept: nothing was allocated for it. */
+static void refuse_fd(struct server *s, int fd, const struct net_addr *na, enum refusal why)
 {
-	struct server *s = listener->data;
-	struct conn *c;
-	struct sockaddr_storage ss;
-	int sslen = sizeof ss;
+	if (refusal_note(&s->rf, why)) {
+		char ip[48];
+		net_addr_str(na, ip, sizeof ip);
+		log_info("connection from %s refused: %s", ip, refusal_name(why));
+	}
+	close(fd);
+}
 
-	if (status < 0) {
-		log_warn("accept: %s", uv_strerror(status));
+static void on_accepted(void *user, int fd, const struct sockaddr *peer)
+{
+	struct server *s = user;
+	uint64_t now = uv_now(&s->loop);
+	struct net_addr na;
+	struct addr_entry *ae;
+	struct conn *c;
+	char ip[48];
+	int port = 0;
+
+	if (s->stopping || net_addr_from_sockaddr(&na, peer) != 0) {
+		close(fd);
+		return;
+	}
+	if (s->n_unauth >= s->opts.max_unauth_connections) {
+		refuse_fd(s, fd, &na, REF_POOL_FULL);
+		return;
+	}
+	ae = addr_table_get(s->addrs, &na, now);
+	if (!ae) {
+		refuse_fd(s, fd, &na, REF_ADDR_TABLE);
+		return;
+	}
+	if (ae->unauth >= s->opts.max_unauth_per_addr) {
+		ae->refused++;
+		refuse_fd(s, fd, &na, REF_ADDR_CONNS);
+		return;
+	}
+	if (!addr_hs_available(s->addrs, ae, now)) {
+		/* It could not start a handshake anyway. */
+		ae->refused++;
+		s->hs.rate_refused++;
+		refuse_fd(s, fd, &na, REF_ADDR_RATE);
 		return;
 	}
 	c = calloc(1, sizeof *c);
 	if (!c) {
-		log_error("accept: out of memory");
+		refuse_fd(s, fd, &na, REF_ACCEPT);
 		return;
 	}
 	c->srv = s;
 	c->id = ++s->next_id;
+	c->addr = na;
 	uv_tcp_init(&s->loop, &c->tcp);
 	uv_timer_init(&s->loop, &c->timer);
 	c->tcp.data = c;
@@ -800,26 +1127,18 @@ static void on_connection(uv_stream_t *listener, int status)
 		s->conns->prev = c;
 	s->conns = c;
 	s->nconns++;
-	if (uv_accept(listener, (uv_stream_t *)&c->tcp) != 0) {
+	c->ae = ae;
+	ae->unauth++;
+	s->n_unauth++;
+	net_addr_str(&na, ip, sizeof ip);
+	if (peer->sa_family == AF_INET6)
+		port = ntohs(((const struct sockaddr_in6 *)(const void *)peer)->sin6_port);
+	else
+		port = ntohs(((const struct sockaddr_in *)(const void *)peer)->sin_port);
+	snprintf(c->peer, sizeof c->peer, na.len == 16 ? "[%s]:%d" : "%s:%d", ip, port);
+	if (uv_tcp_open(&c->tcp, fd) != 0) {
+		close(fd);
 		conn_close(c, BS_E_IO, "accept");
-		return;
-	}
-	if (uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&ss, &sslen) == 0) {
-		char ip[48] = "?";
-		int port = 0;
-		if (ss.ss_family == AF_INET) {
-			struct sockaddr_in *in = (struct sockaddr_in *)&ss;
-			uv_ip4_name(in, ip, sizeof ip);
-			port = ntohs(in->sin_port);
-		} else if (ss.ss_family == AF_INET6) {
-			struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
-			uv_ip6_name(in6, ip, sizeof ip);
-			port = ntohs(in6->sin6_port);
-		}
-		snprintf(c->peer, sizeof c->peer, "%s:%d", ip, port);
-	}
-	if (s->stopping || s->nconns > s->opts.max_connections) {
-		conn_close(c, BS_E_BUSY, "connection limit");
 		return;
 	}
 	uv_tcp_nodelay(&c->tcp, 1);
@@ -830,6 +1149,18 @@ static void on_connection(uv_stream_t *listener, int status)
 		return;
 	}
 	log_debug("conn %llu accepted peer=%s", (unsigned long long)c->id, c->peer);
+}
+
+/* Every log interval: the refusal summary. */
+static void on_log_timer(uv_timer_t *t)
+{
+	struct server *s = t->data;
+	uint32_t n = 0;
+	const struct addr_entry *top = addr_table_top_refused(s->addrs, &n);
+	char ip[48];
+	if (top)
+		net_addr_str(&top->key, ip, sizeof ip);
+	refusals_flush(&s->rf, s->opts.refusal_log_interval_s, top ? ip : NULL, n);
 }
 
 /* ---- stopping ---------------------------------------------------------------------- */
@@ -885,7 +1216,14 @@ static void server_stop(struct server *s)
 	uv_close((uv_handle_t *)&s->sig_hup, NULL);
 	log_info("stopping: %u connection(s), %zu request(s) in flight", s->nconns,
 		 worker_pending(s->pool));
-	uv_close((uv_handle_t *)&s->listener, NULL);
+	acceptor_close(&s->acc);
+	on_log_timer(&s->log_timer);
+	uv_close((uv_handle_t *)&s->log_timer, NULL);
+	log_info("handshakes: %llu message 1 received, %llu decrypted (DH), %llu refused over "
+		 "the address rate, %llu cookie replies, %llu/%llu cookie proofs good/bad",
+		 (unsigned long long)s->hs.msg1_received, (unsigned long long)s->hs.msg1_decrypted,
+		 (unsigned long long)s->hs.rate_refused, (unsigned long long)s->hs.cookies_sent,
+		 (unsigned long long)s->hs.proofs_ok, (unsigned long long)s->hs.proofs_bad);
 	/* Take no new requests; answer those in flight, then close. */
 	for (c = s->conns; c; c = next) {
 		next = c->next;
@@ -931,7 +1269,7 @@ int server_run(const struct server_opts *o)
 	struct server *s;
 	struct sockaddr_storage addr;
 	char fp[FP_STRLEN + 1], db[4096];
-	int rv, port, namelen;
+	int rv, port;
 
 	s = calloc(1, sizeof *s);
 	if (!s)
@@ -942,6 +1280,14 @@ int server_run(const struct server_opts *o)
 		rv = BS_E_NOMEM;
 		goto out_free;
 	}
+	{
+		struct addr_limits_cfg ac = {o->max_unauth_per_addr, o->handshakes_per_s,
+					     o->handshake_burst};
+		if ((rv = addr_table_new(&ac, ADDR_TABLE_SLOTS, &s->addrs)) != BS_OK)
+			goto out_free;
+	}
+	refusals_init(&s->rf, REFUSAL_LOG_BURST);
+	acceptor_raise_nofile((uint64_t)o->max_connections + o->max_unauth_connections + 64u);
 	rv = keys_read_private(o->key_path, &s->kp);
 	if (rv != BS_OK) {
 		log_error("server key %s: %s", o->key_path, bs_strerror(rv));
@@ -973,16 +1319,18 @@ int server_run(const struct server_opts *o)
 		uv_loop_close(&s->loop);
 		goto out_free;
 	}
-	uv_tcp_init(&s->loop, &s->listener);
-	s->listener.data = s;
 	uv_timer_init(&s->loop, &s->drain_timer);
 	s->drain_timer.data = s;
+	uv_timer_init(&s->loop, &s->log_timer);
+	s->log_timer.data = s;
+	cookie_secret_init(&s->cookies, uv_now(&s->loop));
+	s->hs_window_ms = uv_now(&s->loop);
 	uv_signal_init(&s->loop, &s->sig_term);
 	uv_signal_init(&s->loop, &s->sig_int);
 	uv_signal_init(&s->loop, &s->sig_hup);
 	s->sig_term.data = s->sig_int.data = s->sig_hup.data = s;
-	if ((rv = uv_tcp_bind(&s->listener, (struct sockaddr *)&addr, 0)) != 0 ||
-	    (rv = uv_listen((uv_stream_t *)&s->listener, 511, on_connection)) != 0) {
+	if ((rv = acceptor_open(&s->acc, &s->loop, (struct sockaddr *)&addr, 511, on_accepted, s,
+				&s->rf)) != 0) {
 		log_error("listen on %s:%d: %s", o->host, o->port, uv_strerror(rv));
 		rv = BS_E_IO;
 		server_stop(s);
@@ -990,13 +1338,19 @@ int server_run(const struct server_opts *o)
 		uv_loop_close(&s->loop);
 		goto out_free;
 	}
-	namelen = sizeof addr;
-	uv_tcp_getsockname(&s->listener, (struct sockaddr *)&addr, &namelen);
-	port = ntohs(addr.ss_family == AF_INET ? ((struct sockaddr_in *)&addr)->sin_port
-					       : ((struct sockaddr_in6 *)&addr)->sin6_port);
+	port = acceptor_port(&s->acc);
+	uv_timer_start(&s->log_timer, on_log_timer, s->opts.refusal_log_interval_s * 1000u,
+		       s->opts.refusal_log_interval_s * 1000u);
 	keys_fingerprint(s->kp.pub, fp);
 	log_info("listening on %s:%d, database %s, server key fingerprint %s", o->host, port, db,
 		 fp);
+	log_info("limits: %u device sessions; %u unauthenticated connections, %u from one "
+		 "address; %u handshakes/s per address (burst %u); cookies %s",
+		 o->max_connections, o->max_unauth_connections, o->max_unauth_per_addr,
+		 o->handshakes_per_s, o->handshake_burst,
+		 o->cookie_mode == COOKIE_ALWAYS  ? "always"
+		 : o->cookie_mode == COOKIE_NEVER ? "never"
+						  : "when under load");
 	if (bs_clock_overridden())
 		log_warn("the clock is set by " BS_CLOCK_ENV "=%s (tests and the demo only): "
 			 "deadlines and timestamps follow it, not the system clock",
@@ -1013,6 +1367,8 @@ int server_run(const struct server_opts *o)
 	log_info("stopped");
 out_free:
 	keys_wipe(&s->kp);
+	cookie_secret_wipe(&s->cookies);
+	addr_table_free(s->addrs);
 	free(s->unknown);
 	free(s->dev_ts);
 	free(s);

@@ -2,9 +2,16 @@
  * connections, runs the Noise IK handshake and answers requests.
  *
  * Each connection is a small state machine:
+ *   (accept) --(pool full, address over its limits)----> closed at once, nothing allocated
  *   HANDSHAKE --(first frame "BSKEYREQ")----------------> CLOSING after the key reply
- *   HANDSHAKE --(IK message 1 decrypts)-----------------> LOOKUP (not read; the key is
- *                                                          looked up on a reader thread)
+ *   HANDSHAKE --(cookie proof frame "BSCKMAC1")---------> HANDSHAKE, proof kept for message 1
+ *   HANDSHAKE --(message 1, under load, no valid proof)-> CLOSING after a cookie reply
+ *   HANDSHAKE --(message 1, address over its rate)------> CLOSING (no reply, no DH)
+ *   HANDSHAKE --(IK message 1)--------------------------> LOOKUP (not read; message 1 is
+ *                                                          decrypted in the thread pool,
+ *                                                          the key looked up on a reader
+ *                                                          thread, message 2 written in
+ *                                                          the thread pool)
  *   LOOKUP    --(key refused: revoked, version, clock,
  *                replay, look-up failed)----------------> CLOSING after message 2 with
  *                                                          the error
@@ -12,7 +19,8 @@
  *   LOOKUP    --(key not known)-------------------------> READY, enrolment-only session
  *                                                          (device_id 0: only `enroll`,
  *                                                          frames <= 4096 bytes, one
- *                                                          request in flight, 30 s)
+ *                                                          request in flight,
+ *                                                          enrol_timeout_ms)
  *   READY enrolment-only --(enroll succeeds)------------> READY, full session of the
  *                                                          new device
  *   any state --(error, timeout, peer close, stop)------> CLOSING (freed in close_cb)
@@ -32,15 +40,27 @@ struct server_opts {
 	const char *data_dir;        /* holds baosong.db and blobs/ */
 	const char *key_path;        /* server private key */
 	const char *port_file;       /* if set, the bound port is written here */
-	unsigned handshake_timeout_ms;
+	unsigned handshake_timeout_ms; /* accept to message 2 */
 	unsigned idle_timeout_ms;
-	unsigned max_connections;
+	unsigned max_connections;    /* device sessions */
+	/* Connections not (yet) authenticated as an enrolled device: before and
+	 * during the handshake, and enrolment-only sessions. */
+	unsigned max_unauth_connections;
+	unsigned max_unauth_per_addr;  /* of those, from one address (IPv6: /64) */
+	unsigned handshakes_per_s;     /* per address, token bucket rate */
+	unsigned handshake_burst;      /* per address, bucket size */
+	unsigned enrol_timeout_ms;     /* an enrolment-only session's whole life */
+	int cookie_mode;               /* COOKIE_AUTO, COOKIE_ALWAYS, COOKIE_NEVER */
+	unsigned cookie_load_per_s;    /* auto: under load above this many message 1s a second */
+	unsigned refusal_log_interval_s;
 	uint64_t clock_skew_ms;
 	uint64_t max_file_bytes;     /* largest attachment */
 	uint64_t unit_quota_bytes;   /* attachment bytes per unit */
 	unsigned readers;            /* reader threads */
 	unsigned max_batch;          /* most requests per commit */
 };
+
+enum { COOKIE_AUTO = 0, COOKIE_ALWAYS = 1, COOKIE_NEVER = 2 };
 
 void server_opts_defaults(struct server_opts *o);
 

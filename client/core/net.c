@@ -13,8 +13,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "err.h"
 #include "bs_limits.h"
+#include "cookie.h"
+#include "err.h"
 
 static uint64_t mono_ms(void)
 {
@@ -235,6 +236,46 @@ int net_resolve_server_key(const char *hostport, const char *arg, unsigned timeo
 	return rv;
 }
 
+/* The server answered message 1 with a cookie reply (it is under load):
+ * open the cookie, connect again and send the proof frame and the same
+ * message 1 (msg1: the whole first frame, header included).  On success
+ * *frame is the server's next frame.  A second cookie reply is BS_E_BUSY. */
+static int cookie_retry(struct session *s, const char *hostport,
+			const uint8_t server_pub[KEY_LEN], const uint8_t *msg1, size_t msg1_len,
+			const uint8_t *reply, size_t reply_len, const uint8_t **frame, size_t *flen)
+{
+	uint8_t cookie[COOKIE_LEN];
+	uint8_t buf[FRAME_HDR + COOKIE_PROOF_LEN + HS_FRAME_MAX];
+	uint64_t deadline;
+	int rv;
+
+	if (msg1_len < FRAME_HDR || msg1_len - FRAME_HDR > HS_FRAME_MAX)
+		return BS_E_INTERNAL;
+	rv = cookie_reply_open(server_pub, msg1 + FRAME_HDR, msg1_len - FRAME_HDR, reply,
+			       reply_len, cookie);
+	if (rv != BS_OK)
+		return rv;
+	frame_put_header(buf, COOKIE_PROOF_LEN);
+	cookie_proof_build(cookie, msg1 + FRAME_HDR, msg1_len - FRAME_HDR, buf + FRAME_HDR);
+	sodium_memzero(cookie, sizeof cookie);
+	memcpy(buf + FRAME_HDR + COOKIE_PROOF_LEN, msg1, msg1_len);
+
+	close(s->fd);
+	s->fd = -1;
+	frame_decoder_free(&s->dec);
+	frame_decoder_init(&s->dec, BS_FRAME_MAX_PREAUTH);
+	s->npending = 0;
+	if ((rv = tcp_connect(hostport, s->timeout_ms, &s->fd)) != BS_OK)
+		return rv;
+	deadline = mono_ms() + s->timeout_ms;
+	rv = send_all(s->fd, buf, FRAME_HDR + COOKIE_PROOF_LEN + msg1_len, deadline);
+	if (rv == BS_OK)
+		rv = read_frame(s->fd, &s->dec, s->pending, &s->npending, deadline, frame, flen);
+	if (rv == BS_OK && cookie_is_reply(*frame, *flen))
+		rv = BS_E_BUSY; /* the proof did not satisfy it: try later */
+	return rv;
+}
+
 int session_open(struct session *s, const char *hostport, const struct keypair *kp,
 		 const uint8_t server_pub[KEY_LEN], uint64_t hello_ns, unsigned timeout_ms)
 {
@@ -258,6 +299,10 @@ int session_open(struct session *s, const char *hostport, const struct keypair *
 		rv = send_all(s->fd, out, outlen, deadline);
 	if (rv == BS_OK)
 		rv = read_frame(s->fd, &s->dec, s->pending, &s->npending, deadline, &frame, &flen);
+	if (rv == BS_OK && cookie_is_reply(frame, flen)) {
+		s->cookie_retries++;
+		rv = cookie_retry(s, hostport, server_pub, out, outlen, frame, flen, &frame, &flen);
+	}
 	if (rv == BS_OK)
 		rv = hs_client_finish(&hs, frame, flen, &s->server, &s->ch);
 	noise_hs_wipe(&hs);

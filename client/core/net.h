@@ -24,6 +24,7 @@ struct session {
 	struct hs_server_info server;
 	uint8_t pending[4096]; /* bytes received past the current frame */
 	size_t npending;
+	unsigned cookie_retries; /* the server asked for a cookie first (under load) */
 };
 
 /* Resolve --server-key: a public key file, or a fingerprint, in which case
@@ -36,7 +37,9 @@ int net_resolve_server_key(const char *hostport, const char *arg, unsigned timeo
 /* Connect to HOST:PORT and complete the handshake, stamped hello_ns (the
  * server refuses a stamp not above the last it accepted from this key; a
  * device takes it from localdb_hello_ns).  On a refusal the server's error
- * is returned and s->server.error_message says why. */
+ * is returned and s->server.error_message says why.  If the server is under
+ * load and answers with a cookie reply (docs/PROTOCOL.md 6.8), this
+ * connects once more with the cookie's proof and the same message 1. */
 int session_open(struct session *s, const char *hostport, const struct keypair *kp,
 		 const uint8_t server_pub[KEY_LEN], uint64_t hello_ns, unsigned timeout_ms);
 
