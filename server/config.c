@@ -112,6 +112,9 @@ static int on_entry(void *user, const char *section, const char *name, const cha
 		} else if (!strcmp(name, "cookie_load_per_second")) {
 			if ((rv = num(value, 1, 1000000, &v)) == BS_OK)
 				o->cookie_load_per_s = (unsigned)v;
+		} else if (!strcmp(name, "max_held_refused")) {
+			if ((rv = num(value, 0, 1000000, &v)) == BS_OK)
+				o->max_held_refused = (unsigned)v;
 		} else if (!strcmp(name, "refusal_log_interval_s")) {
 			if ((rv = num(value, 1, 3600, &v)) == BS_OK)
 				o->refusal_log_interval_s = (unsigned)v;

@@ -15,6 +15,7 @@
  *   enrol_timeout_ms = 10000       ; an enrolment-only session's whole life
  *   cookie = auto                  ; auto, always, never: cookie reply first
  *   cookie_load_per_second = 200   ; auto: under load above this many handshakes/s
+ *   max_held_refused = 4096        ; refused connections held unread a while
  *   refusal_log_interval_s = 10    ; refusal summaries in the log
  *   clock_skew_s = 300
  *   max_file_mb = 64               ; largest attachment

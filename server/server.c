@@ -37,6 +37,7 @@
 #include "net/cookie_secret.h"
 #include "net/limits.h"
 #include "net/refusals.h"
+#include "net/tarpit.h"
 #include "store.h"
 #include "wire.h"
 #include "worker.h"
@@ -75,6 +76,7 @@ struct conn {
 	struct addr_entry *ae;       /* set while counted as unauthenticated */
 	int authed;                  /* counted as a device session */
 	int has_proof;               /* a cookie proof frame came first */
+	int held;                    /* refused: not read again, the timer closes it */
 	uint8_t proof_mac[COOKIE_MAC_LEN];
 	struct session_who who;      /* device_id 0: enrolment only */
 	struct hs_client_info hello;
@@ -104,6 +106,9 @@ struct server {
 	uv_timer_t drain_timer;
 	uv_timer_t log_timer;        /* refusal summaries */
 	struct addr_table *addrs;
+	struct tarpit tarpit;        /* refused connections held unread */
+	uint64_t nofile;             /* descriptor limit in force */
+	size_t held_cap;
 	struct refusals rf;
 	struct cookie_secret cookies;
 	unsigned n_unauth, n_authed;
@@ -171,6 +176,7 @@ void server_opts_defaults(struct server_opts *o)
 	o->cookie_mode = COOKIE_AUTO;
 	o->cookie_load_per_s = BS_COOKIE_LOAD_PER_S;
 	o->refusal_log_interval_s = 10;
+	o->max_held_refused = 4096;
 	o->clock_skew_ms = BS_CLOCK_SKEW_MS;
 	o->max_file_bytes = BS_MAX_FILE_BYTES;
 	o->unit_quota_bytes = BS_UNIT_QUOTA_BYTES;
@@ -308,7 +314,7 @@ static void conn_update_reading(struct conn *c)
 	int want;
 	if (c->state == CONN_CLOSING || uv_is_closing((uv_handle_t *)&c->tcp))
 		return;
-	want = !c->draining && c->state != CONN_LOOKUP && !c->stash &&
+	want = !c->draining && !c->held && c->state != CONN_LOOKUP && !c->stash &&
 	       c->inflight < conn_inflight_limit(c) && c->wq_bytes < BS_WRITE_QUEUE_HIGH;
 	if (want && !c->reading) {
 		if (uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read) == 0)
@@ -769,7 +775,10 @@ static void handle_handshake(struct conn *c, const uint8_t *msg, size_t len)
 		if (refusal_note(&s->rf, REF_ADDR_RATE))
 			log_info("conn %llu peer=%s refused: %s", (unsigned long long)c->id, c->peer,
 				 refusal_name(REF_ADDR_RATE));
-		conn_close(c, BS_OK, NULL);
+		/* Held unread until the handshake timeout, in the address's own
+		 * slots: reconnecting at once gains nothing (net/tarpit.h). */
+		c->held = 1;
+		conn_update_reading(c);
 		return;
 	}
 	if (s->stopping) {
@@ -1068,7 +1077,10 @@ static void refuse_fd(struct server *s, int fd, const struct net_addr *na, enum 
 		net_addr_str(na, ip, sizeof ip);
 		log_info("connection from %s refused: %s", ip, refusal_name(why));
 	}
-	close(fd);
+	if (why == REF_ACCEPT)
+		tarpit_reset_close(fd);
+	else
+		tarpit_hold(&s->tarpit, fd);
 }
 
 static void on_accepted(void *user, int fd, const struct sockaddr *peer)
@@ -1217,6 +1229,7 @@ static void server_stop(struct server *s)
 	log_info("stopping: %u connection(s), %zu request(s) in flight", s->nconns,
 		 worker_pending(s->pool));
 	acceptor_close(&s->acc);
+	tarpit_close(&s->tarpit);
 	on_log_timer(&s->log_timer);
 	uv_close((uv_handle_t *)&s->log_timer, NULL);
 	log_info("handshakes: %llu message 1 received, %llu decrypted (DH), %llu refused over "
@@ -1287,7 +1300,8 @@ int server_run(const struct server_opts *o)
 			goto out_free;
 	}
 	refusals_init(&s->rf, REFUSAL_LOG_BURST);
-	acceptor_raise_nofile((uint64_t)o->max_connections + o->max_unauth_connections + 64u);
+	s->nofile = acceptor_raise_nofile((uint64_t)o->max_connections +
+					  o->max_unauth_connections + 64u);
 	rv = keys_read_private(o->key_path, &s->kp);
 	if (rv != BS_OK) {
 		log_error("server key %s: %s", o->key_path, bs_strerror(rv));
@@ -1324,6 +1338,18 @@ int server_run(const struct server_opts *o)
 	uv_timer_init(&s->loop, &s->log_timer);
 	s->log_timer.data = s;
 	cookie_secret_init(&s->cookies, uv_now(&s->loop));
+	{
+		/* Hold refusals only in descriptors the limits do not need. */
+		uint64_t need = (uint64_t)o->max_connections + o->max_unauth_connections + 64u;
+		uint64_t spare = s->nofile > need ? s->nofile - need : 0;
+		size_t cap = spare < o->max_held_refused ? (size_t)spare : o->max_held_refused;
+		if (tarpit_init(&s->tarpit, &s->loop, cap, o->handshake_timeout_ms) != BS_OK) {
+			log_warn("out of memory for %zu held refusals: refusals close at once", cap);
+			cap = 0;
+			tarpit_init(&s->tarpit, &s->loop, 0, o->handshake_timeout_ms);
+		}
+		s->held_cap = cap;
+	}
 	s->hs_window_ms = uv_now(&s->loop);
 	uv_signal_init(&s->loop, &s->sig_term);
 	uv_signal_init(&s->loop, &s->sig_int);
@@ -1345,9 +1371,10 @@ int server_run(const struct server_opts *o)
 	log_info("listening on %s:%d, database %s, server key fingerprint %s", o->host, port, db,
 		 fp);
 	log_info("limits: %u device sessions; %u unauthenticated connections, %u from one "
-		 "address; %u handshakes/s per address (burst %u); cookies %s",
+		 "address; %u handshakes/s per address (burst %u); %zu refused connections "
+		 "held; cookies %s",
 		 o->max_connections, o->max_unauth_connections, o->max_unauth_per_addr,
-		 o->handshakes_per_s, o->handshake_burst,
+		 o->handshakes_per_s, o->handshake_burst, s->held_cap,
 		 o->cookie_mode == COOKIE_ALWAYS  ? "always"
 		 : o->cookie_mode == COOKIE_NEVER ? "never"
 						  : "when under load");

@@ -53,6 +53,7 @@ struct server_opts {
 	int cookie_mode;               /* COOKIE_AUTO, COOKIE_ALWAYS, COOKIE_NEVER */
 	unsigned cookie_load_per_s;    /* auto: under load above this many message 1s a second */
 	unsigned refusal_log_interval_s;
+	unsigned max_held_refused;     /* refused connections held unread (net/tarpit.h) */
 	uint64_t clock_skew_ms;
 	uint64_t max_file_bytes;     /* largest attachment */
 	uint64_t unit_quota_bytes;   /* attachment bytes per unit */

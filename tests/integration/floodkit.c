@@ -193,6 +193,27 @@ void fk_server_cleanup(struct fk_server *s, int keep)
 		fprintf(stderr, "floodkit: could not remove %s\n", s->dir);
 }
 
+double fk_server_cpu_s(const struct fk_server *s)
+{
+	char path[64], buf[2048], *p;
+	unsigned long long ut = 0, st = 0;
+	FILE *f;
+	size_t n;
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)s->pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	/* after "pid (comm)": state is field 3; utime and stime are 14 and 15 */
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut,
+			 &st) != 2)
+		return -1;
+	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
 unsigned fk_log_count(const struct fk_server *s, const char *needle)
 {
 	char line[2048];
@@ -236,6 +257,7 @@ struct slot {
 	int fd;
 	enum slot_phase phase;
 	double next_byte;          /* FK_SLOW */
+	double waiting_since;      /* SLOT_WAIT_REPLY: when message 1 went */
 	unsigned sent;             /* FK_SLOW: bytes sent */
 	struct noise_hs hs;        /* FK_ENROL */
 	uint8_t msg1[HS_FRAME_MAX];
@@ -326,6 +348,7 @@ static void slot_opened(struct attack_state *st, struct slot *sl)
 			return;
 		}
 		sl->phase = SLOT_WAIT_REPLY;
+		sl->waiting_since = fk_now_s();
 	} else if (a->kind == FK_ENROL) {
 		struct keypair kp;
 		uint8_t buf[FRAME_HDR + COOKIE_PROOF_LEN + HS_FRAME_MAX];
@@ -354,6 +377,7 @@ static void slot_opened(struct attack_state *st, struct slot *sl)
 			return;
 		}
 		sl->phase = SLOT_WAIT_REPLY;
+		sl->waiting_since = fk_now_s();
 	}
 }
 
@@ -469,6 +493,12 @@ static void *attack_main(void *arg)
 				sl->sent++;
 				sl->next_byte = now + 0.2;
 			}
+			if (sl->phase == SLOT_WAIT_REPLY && a->give_up_ms &&
+			    now - sl->waiting_since > a->give_up_ms / 1000.0) {
+				a->abandoned++;
+				slot_close(sl);
+				continue;
+			}
 			if (sl->phase == SLOT_OPEN || sl->phase == SLOT_HELD)
 				held++;
 			pf[n].fd = sl->fd;
@@ -516,13 +546,14 @@ out:
 }
 
 int fk_attack_start(struct fk_attack *a, const struct fk_server *srv, enum fk_kind kind,
-		    const char *src, unsigned conns, unsigned max_new_per_s)
+		    const char *src, unsigned conns, unsigned max_new_per_s, unsigned give_up_ms)
 {
 	memset(a, 0, sizeof *a);
 	a->kind = kind;
 	a->srv = srv;
 	a->conns = conns;
 	a->max_new_per_s = max_new_per_s;
+	a->give_up_ms = give_up_ms;
 	snprintf(a->src, sizeof a->src, "%s", src);
 	if (pthread_create(&a->th, NULL, attack_main, a) != 0)
 		return -1;

@@ -40,6 +40,9 @@ int fk_server_start(struct fk_server *s, const char *baosongd, unsigned ndev,
 int fk_server_stop(struct fk_server *s);
 void fk_server_cleanup(struct fk_server *s, int keep);
 
+/* CPU seconds (user + system) the server process has used so far. */
+double fk_server_cpu_s(const struct fk_server *s);
+
 /* Lines of the server log containing needle. */
 unsigned fk_log_count(const struct fk_server *s, const char *needle);
 /* The numbers of the "handshakes: ..." line written at stop. */
@@ -65,6 +68,8 @@ struct fk_attack {
 	char src[32];             /* source address, e.g. 127.0.0.2 */
 	unsigned conns;           /* connections kept open or in flight at once */
 	unsigned max_new_per_s;   /* 0: as fast as it can */
+	unsigned give_up_ms;      /* FK_REPLAY, FK_ENROL: abandon a connection with no
+				   * reply after this long and open another (0: wait) */
 	const struct fk_server *srv;
 	/* results */
 	uint64_t opened;          /* connections the kernel completed */
@@ -74,11 +79,12 @@ struct fk_attack {
 	uint64_t cookie_replies;
 	uint64_t sessions;        /* enrolment-only sessions opened */
 	uint64_t errors;
+	uint64_t abandoned;       /* connections given up on (give_up_ms) */
 	unsigned held_max;        /* most connections open at once */
 };
 
 int fk_attack_start(struct fk_attack *a, const struct fk_server *srv, enum fk_kind kind,
-		    const char *src, unsigned conns, unsigned max_new_per_s);
+		    const char *src, unsigned conns, unsigned max_new_per_s, unsigned give_up_ms);
 void fk_attack_stop(struct fk_attack *a);
 
 /* ---- devices ---- */
