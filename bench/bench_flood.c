@@ -15,8 +15,7 @@
  *   idle       2000 silent TCP connections, reopened as soon as closed
  *   slow       2000 connections trickling a frame header a byte at a time
  *   enrol      256 connections doing handshakes with fresh keys and holding
- *              the enrolment-only sessions; a handshake with no answer in
- *              100 ms is abandoned for a new one
+ *              the enrolment-only sessions, reconnecting whatever is closed
  *   handshake  one recorded message 1 replayed on 2 x 64 connections as fast
  *              as they go (answering cookie replies), abandoning a
  *              connection with no answer in 100 ms
@@ -71,7 +70,7 @@ static int start_attack(struct fk_attack *atk, const struct fk_server *srv, enum
 	case AT_SLOW:
 		return fk_attack_start(&atk[0], srv, FK_SLOW, "127.0.0.3", 2000, 0, 0) == 0;
 	case AT_ENROL:
-		return fk_attack_start(&atk[0], srv, FK_ENROL, "127.0.0.4", 256, 0, 100) == 0;
+		return fk_attack_start(&atk[0], srv, FK_ENROL, "127.0.0.4", 256, 0, 0) == 0;
 	case AT_HANDSHAKE:
 		return (fk_attack_start(&atk[0], srv, FK_REPLAY, "127.0.0.5", 64, 0, 100) == 0) +
 		       (fk_attack_start(&atk[1], srv, FK_REPLAY, "127.0.0.5", 64, 0, 100) == 0);

@@ -1344,9 +1344,9 @@ int server_run(const struct server_opts *o)
 		uint64_t spare = s->nofile > need ? s->nofile - need : 0;
 		size_t cap = spare < o->max_held_refused ? (size_t)spare : o->max_held_refused;
 		if (tarpit_init(&s->tarpit, &s->loop, cap, o->handshake_timeout_ms) != BS_OK) {
-			log_warn("out of memory for %zu held refusals: refusals close at once", cap);
+			log_warn("no memory or epoll set for %zu held refusals: refusals close "
+				 "at once", cap);
 			cap = 0;
-			tarpit_init(&s->tarpit, &s->loop, 0, o->handshake_timeout_ms);
 		}
 		s->held_cap = cap;
 	}

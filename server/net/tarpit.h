@@ -8,6 +8,9 @@
  * CPU: nothing is read from it and one timer closes the oldest ones.  The
  * number held is capped (the descriptors must stay available for real
  * connections); past the cap, refused connections are closed at once.
+ * A held connection the peer closes (or resets) is closed at once: one
+ * epoll set watches them all for hang-ups only (not for data), so a peer
+ * that gives up frees its descriptor without waiting for the timer.
  * Closes send a reset (SO_LINGER 0), so no TIME_WAIT state piles up.
  * Loop thread only. */
 #ifndef BS_NET_TARPIT_H
@@ -19,15 +22,18 @@
 
 struct tarpit {
 	uv_timer_t timer;
-	int *fd;              /* ring of held descriptors, oldest first */
+	uv_poll_t hup;        /* readable when a held peer hung up */
+	int epfd;
+	int *fd;              /* ring of held descriptors, oldest first; -1: closed */
 	uint64_t *until;      /* when each is closed (loop time, ms) */
-	size_t cap, head, n;
+	size_t ring, head, n; /* ring slots, first used, used (closed ones too) */
+	size_t cap, live;     /* most held at once; held now */
 	unsigned hold_ms;
-	int open;
+	int open, handles;
 };
 
 /* cap 0: hold nothing (every refusal closes at once).  Returns 0 or
- * BS_E_NOMEM. */
+ * BS_E_NOMEM (then nothing is held either). */
 int tarpit_init(struct tarpit *t, uv_loop_t *loop, size_t cap, unsigned hold_ms);
 
 /* Hold fd (taken over in every case): closed after hold_ms, or at once if
