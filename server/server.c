@@ -53,6 +53,10 @@
 /* Handshakes waiting for or in the thread pool above which the server is
  * under load (asks for cookies in cookie = auto). */
 #define HS_PENDING_LOAD 32u
+/* Connections the kernel queues before accept (capped by net.core.somaxconn):
+ * room for a burst of thousands, so a flood does not make the kernel drop
+ * the devices' own connection attempts (a dropped SYN costs a client 1 s). */
+#define LISTEN_BACKLOG 4096
 
 enum conn_state {
 	CONN_HANDSHAKE, /* waiting for message 1 */
@@ -1355,8 +1359,8 @@ int server_run(const struct server_opts *o)
 	uv_signal_init(&s->loop, &s->sig_int);
 	uv_signal_init(&s->loop, &s->sig_hup);
 	s->sig_term.data = s->sig_int.data = s->sig_hup.data = s;
-	if ((rv = acceptor_open(&s->acc, &s->loop, (struct sockaddr *)&addr, 511, on_accepted, s,
-				&s->rf)) != 0) {
+	if ((rv = acceptor_open(&s->acc, &s->loop, (struct sockaddr *)&addr, LISTEN_BACKLOG,
+				on_accepted, s, &s->rf)) != 0) {
 		log_error("listen on %s:%d: %s", o->host, o->port, uv_strerror(rv));
 		rv = BS_E_IO;
 		server_stop(s);

@@ -21,7 +21,7 @@
 
 #include "refusals.h"
 
-#define ACCEPT_BATCH 128u
+#define ACCEPT_BATCH 256u
 #define ACCEPT_BACKOFF_MS 100u
 
 /* fd is non-blocking and close-on-exec; the callback owns it. */
