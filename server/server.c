@@ -991,7 +991,7 @@ static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
  * most BS_MAX_INFLIGHT replies of memory, whatever it sends. */
 static void conn_consume(struct conn *c, const uint8_t *p, size_t left)
 {
-	while (left > 0 && (c->state == CONN_HANDSHAKE || c->state == CONN_READY)) {
+	while (left > 0 && !c->held && (c->state == CONN_HANDSHAKE || c->state == CONN_READY)) {
 		const uint8_t *frame = NULL;
 		size_t used = 0, flen = 0;
 		int rv;
