@@ -228,9 +228,9 @@ int main(int argc, char **argv)
 	       "allows: %u x burst 100 + 50/s x %.1f s of attack\n",
 	       g_windows, res[AT_HANDSHAKE].atk_wall);
 	printf("  handshake flood: %llu message 1s received, %llu decrypted (devices' %llu "
-	       "included), %llu refused over the rate, %llu cookie replies\n",
+	       "included), %llu delayed by the address rate, %llu cookie replies\n",
 	       res[AT_HANDSHAKE].hs.received, res[AT_HANDSHAKE].hs.decrypted,
-	       res[AT_HANDSHAKE].device_handshakes, res[AT_HANDSHAKE].hs.rate_refused,
+	       res[AT_HANDSHAKE].device_handshakes, res[AT_HANDSHAKE].hs.rate_delayed,
 	       res[AT_HANDSHAKE].hs.cookies);
 	return ok ? 0 : 1;
 }

@@ -80,7 +80,9 @@ struct conn {
 	struct addr_entry *ae;       /* set while counted as unauthenticated */
 	int authed;                  /* counted as a device session */
 	int has_proof;               /* a cookie proof frame came first */
-	int held;                    /* refused: not read again, the timer closes it */
+	int held;                    /* waiting for its address's handshake rate: not read */
+	struct hs_work *waiting;     /* its message 1, while held */
+	struct conn *wait_prev, *wait_next;
 	uint8_t proof_mac[COOKIE_MAC_LEN];
 	struct session_who who;      /* device_id 0: enrolment only */
 	struct hs_client_info hello;
@@ -111,6 +113,8 @@ struct server {
 	uv_timer_t log_timer;        /* refusal summaries */
 	struct addr_table *addrs;
 	struct tarpit tarpit;        /* refused connections held unread */
+	struct conn *wait_head, *wait_tail; /* message 1s waiting for their address's rate */
+	uv_timer_t wait_timer;
 	uint64_t nofile;             /* descriptor limit in force */
 	size_t held_cap;
 	struct refusals rf;
@@ -120,7 +124,7 @@ struct server {
 	uint64_t hs_window_ms;       /* start of the current one-second window */
 	unsigned hs_window_count;    /* message 1s received in it */
 	struct hs_stats {
-		uint64_t msg1_received, msg1_decrypted, rate_refused, cookies_sent,
+		uint64_t msg1_received, msg1_decrypted, rate_delayed, cookies_sent,
 			proofs_ok, proofs_bad;
 	} hs;
 	struct server_opts opts;
@@ -232,9 +236,12 @@ static void conn_promote(struct conn *c)
 	}
 }
 
+static void hs_wait_unlink(struct conn *c);
+
 static void conn_unlink(struct conn *c)
 {
 	struct server *s = c->srv;
+	hs_wait_unlink(c);
 	unauth_release(c);
 	if (c->authed) {
 		c->authed = 0;
@@ -727,6 +734,81 @@ static void send_cookie(struct conn *c, const uint8_t *msg1, size_t len, uint64_
 		conn_close_after_flush(c);
 }
 
+/* Message 1 goes to the thread pool: the DH work starts. */
+static void hs_start(struct conn *c, struct hs_work *w)
+{
+	c->state = CONN_LOOKUP;
+	conn_update_reading(c);
+	if (hs_submit(c, w, hs_read_work, on_hs_read_done) != BS_OK) {
+		hs_work_free(w);
+		conn_close(c, BS_E_INTERNAL, "handshake job");
+	}
+}
+
+static void hs_wait_unlink(struct conn *c)
+{
+	struct server *s = c->srv;
+	if (!c->held)
+		return;
+	if (c->wait_prev)
+		c->wait_prev->wait_next = c->wait_next;
+	else
+		s->wait_head = c->wait_next;
+	if (c->wait_next)
+		c->wait_next->wait_prev = c->wait_prev;
+	else
+		s->wait_tail = c->wait_prev;
+	c->wait_prev = c->wait_next = NULL;
+	c->held = 0;
+	if (c->waiting) {
+		hs_work_free(c->waiting);
+		c->waiting = NULL;
+	}
+}
+
+/* Every tick, in arrival order, each waiting message 1 whose address has
+ * a handshake again goes on. */
+static void on_wait_timer(uv_timer_t *t)
+{
+	struct server *s = t->data;
+	uint64_t now = uv_now(&s->loop);
+	struct conn *c, *next;
+	for (c = s->wait_head; c; c = next) {
+		next = c->wait_next;
+		if (addr_hs_take(s->addrs, c->ae, now)) {
+			struct hs_work *w = c->waiting;
+			c->waiting = NULL;
+			hs_wait_unlink(c);
+			hs_start(c, w);
+		}
+	}
+	if (!s->wait_head)
+		uv_timer_stop(&s->wait_timer);
+}
+
+static void hs_wait(struct conn *c, struct hs_work *w)
+{
+	struct server *s = c->srv;
+	unsigned tick = 1000u / (s->opts.handshakes_per_s ? s->opts.handshakes_per_s : 1u);
+	s->hs.rate_delayed++;
+	c->ae->refused++;
+	if (refusal_note(&s->rf, REF_ADDR_RATE))
+		log_info("conn %llu peer=%s: %s", (unsigned long long)c->id, c->peer,
+			 refusal_name(REF_ADDR_RATE));
+	c->waiting = w;
+	c->held = 1;
+	c->wait_prev = s->wait_tail;
+	c->wait_next = NULL;
+	if (s->wait_tail)
+		s->wait_tail->wait_next = c;
+	else
+		s->wait_head = c;
+	s->wait_tail = c;
+	conn_update_reading(c);
+	if (!uv_is_active((uv_handle_t *)&s->wait_timer))
+		uv_timer_start(&s->wait_timer, on_wait_timer, tick ? tick : 1u, tick ? tick : 1u);
+}
+
 static void handle_handshake(struct conn *c, const uint8_t *msg, size_t len)
 {
 	struct server *s = c->srv;
@@ -772,19 +854,6 @@ static void handle_handshake(struct conn *c, const uint8_t *msg, size_t len)
 			return;
 		}
 	}
-	assert(c->ae);
-	if (!addr_hs_take(s->addrs, c->ae, now)) {
-		s->hs.rate_refused++;
-		c->ae->refused++;
-		if (refusal_note(&s->rf, REF_ADDR_RATE))
-			log_info("conn %llu peer=%s refused: %s", (unsigned long long)c->id, c->peer,
-				 refusal_name(REF_ADDR_RATE));
-		/* Held unread until the handshake timeout, in the address's own
-		 * slots: reconnecting at once gains nothing (net/tarpit.h). */
-		c->held = 1;
-		conn_update_reading(c);
-		return;
-	}
 	if (s->stopping) {
 		conn_close(c, BS_E_BUSY, "stopping");
 		return;
@@ -797,12 +866,15 @@ static void handle_handshake(struct conn *c, const uint8_t *msg, size_t len)
 	assert(len <= sizeof w->msg); /* the pre-handshake frame limit */
 	memcpy(w->msg, msg, len);
 	w->len = len;
-	c->state = CONN_LOOKUP;
-	conn_update_reading(c);
-	if (hs_submit(c, w, hs_read_work, on_hs_read_done) != BS_OK) {
-		hs_work_free(w);
-		conn_close(c, BS_E_INTERNAL, "handshake job");
+	assert(c->ae);
+	if (!addr_hs_take(s->addrs, c->ae, now)) {
+		/* Over the address's rate: the message waits, the connection
+		 * unread, until the rate allows it or the handshake timeout
+		 * closes the connection.  Other addresses do not wait. */
+		hs_wait(c, w);
+		return;
 	}
+	hs_start(c, w);
 }
 
 /* ---- requests ---------------------------------------------------------------------- */
@@ -1115,13 +1187,6 @@ static void on_accepted(void *user, int fd, const struct sockaddr *peer)
 		refuse_fd(s, fd, &na, REF_ADDR_CONNS);
 		return;
 	}
-	if (!addr_hs_available(s->addrs, ae, now)) {
-		/* It could not start a handshake anyway. */
-		ae->refused++;
-		s->hs.rate_refused++;
-		refuse_fd(s, fd, &na, REF_ADDR_RATE);
-		return;
-	}
 	c = calloc(1, sizeof *c);
 	if (!c) {
 		refuse_fd(s, fd, &na, REF_ACCEPT);
@@ -1234,12 +1299,13 @@ static void server_stop(struct server *s)
 		 worker_pending(s->pool));
 	acceptor_close(&s->acc);
 	tarpit_close(&s->tarpit);
+	uv_close((uv_handle_t *)&s->wait_timer, NULL);
 	on_log_timer(&s->log_timer);
 	uv_close((uv_handle_t *)&s->log_timer, NULL);
-	log_info("handshakes: %llu message 1 received, %llu decrypted (DH), %llu refused over "
+	log_info("handshakes: %llu message 1 received, %llu decrypted (DH), %llu delayed by "
 		 "the address rate, %llu cookie replies, %llu/%llu cookie proofs good/bad",
 		 (unsigned long long)s->hs.msg1_received, (unsigned long long)s->hs.msg1_decrypted,
-		 (unsigned long long)s->hs.rate_refused, (unsigned long long)s->hs.cookies_sent,
+		 (unsigned long long)s->hs.rate_delayed, (unsigned long long)s->hs.cookies_sent,
 		 (unsigned long long)s->hs.proofs_ok, (unsigned long long)s->hs.proofs_bad);
 	/* Take no new requests; answer those in flight, then close. */
 	for (c = s->conns; c; c = next) {
@@ -1341,6 +1407,8 @@ int server_run(const struct server_opts *o)
 	s->drain_timer.data = s;
 	uv_timer_init(&s->loop, &s->log_timer);
 	s->log_timer.data = s;
+	uv_timer_init(&s->loop, &s->wait_timer);
+	s->wait_timer.data = s;
 	cookie_secret_init(&s->cookies, uv_now(&s->loop));
 	{
 		/* Hold refusals only in descriptors the limits do not need. */

@@ -9,7 +9,7 @@
 static const char *const names[REF_COUNT] = {
 	[REF_POOL_FULL] = "unauthenticated connections at max_unauth_connections",
 	[REF_ADDR_CONNS] = "address at max_unauth_per_address",
-	[REF_ADDR_RATE] = "address over handshakes_per_second",
+	[REF_ADDR_RATE] = "address over handshakes_per_second: handshake waits",
 	[REF_ADDR_TABLE] = "address table full",
 	[REF_SESSIONS_FULL] = "device sessions at max_connections",
 	[REF_ACCEPT] = "accept failed",

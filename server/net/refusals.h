@@ -16,7 +16,7 @@
 enum refusal {
 	REF_POOL_FULL,     /* the pool of unauthenticated connections is full */
 	REF_ADDR_CONNS,    /* the address has its most unauthenticated connections */
-	REF_ADDR_RATE,     /* the address is over its handshake rate */
+	REF_ADDR_RATE,     /* the address is over its handshake rate: message 1 waits */
 	REF_ADDR_TABLE,    /* no room in the address table */
 	REF_SESSIONS_FULL, /* max_connections device sessions open */
 	REF_ACCEPT,        /* accept() failed (descriptors, memory) */

@@ -240,8 +240,8 @@ int fk_log_hs_stats(const struct fk_server *s, struct fk_hs_stats *o)
 		const char *p = strstr(line, "handshakes: ");
 		if (p && sscanf(p,
 				"handshakes: %llu message 1 received, %llu decrypted (DH), %llu "
-				"refused over the address rate, %llu cookie replies, %llu/%llu",
-				&o->received, &o->decrypted, &o->rate_refused, &o->cookies,
+				"delayed by the address rate, %llu cookie replies, %llu/%llu",
+				&o->received, &o->decrypted, &o->rate_delayed, &o->cookies,
 				&o->proofs_ok, &o->proofs_bad) == 6)
 			found = 0;
 	}

@@ -47,7 +47,7 @@ double fk_server_cpu_s(const struct fk_server *s);
 unsigned fk_log_count(const struct fk_server *s, const char *needle);
 /* The numbers of the "handshakes: ..." line written at stop. */
 struct fk_hs_stats {
-	unsigned long long received, decrypted, rate_refused, cookies, proofs_ok, proofs_bad;
+	unsigned long long received, decrypted, rate_delayed, cookies, proofs_ok, proofs_bad;
 };
 int fk_log_hs_stats(const struct fk_server *s, struct fk_hs_stats *out);
 
