@@ -1,6 +1,7 @@
 /* test_cookie.c - the cookie reply and proof (common/cookie.c), the
- * server's rotating secret (server/net/cookie_secret.c) and the
- * per-address limits table (server/net/limits.c). */
+ * server's rotating secret (server/net/cookie_secret.c), the per-address
+ * limits table (server/net/limits.c) and the refusal log budget
+ * (server/net/refusals.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +17,7 @@
 #include "err.h"
 #include "net/cookie_secret.h"
 #include "net/limits.h"
+#include "net/refusals.h"
 
 static void addr4(struct net_addr *a, const char *text)
 {
@@ -175,6 +177,27 @@ static void test_limits_table_full(void **state)
 	addr_table_free(t);
 }
 
+/* The first `burst` events of a reason in an interval are logged one by
+ * one, the rest counted; each reason has its own budget. */
+static void test_refusal_burst(void **state)
+{
+	struct refusals rf;
+	unsigned i, logged = 0;
+	(void)state;
+	refusals_init(&rf, 10);
+	for (i = 0; i < 1000; i++)
+		logged += (unsigned)refusal_note(&rf, REF_ADDR_CONNS);
+	assert_int_equal(logged, 10);
+	assert_true(refusal_note(&rf, REF_COOKIE));
+	assert_int_equal(refusals_total(&rf, REF_ADDR_CONNS), 1000);
+	refusals_flush(&rf, 10, "127.0.0.2", 1000);
+	/* A new interval: ten more one by one. */
+	for (i = 0, logged = 0; i < 50; i++)
+		logged += (unsigned)refusal_note(&rf, REF_ADDR_CONNS);
+	assert_int_equal(logged, 10);
+	assert_int_equal(refusals_total(&rf, REF_ADDR_CONNS), 1050);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -183,6 +206,7 @@ int main(void)
 		cmocka_unit_test(test_secret_binds_address_and_time),
 		cmocka_unit_test(test_limits_table),
 		cmocka_unit_test(test_limits_table_full),
+		cmocka_unit_test(test_refusal_burst),
 	};
 	if (sodium_init() < 0)
 		return 1;
