@@ -20,10 +20,12 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "backup.h"
 #include "cli.h"
 #include "clock.h"
 #include "err.h"
 #include "keys.h"
+#include "log.h"
 #include "period.h"
 #include "records.h"
 #include "store.h"
@@ -836,22 +838,72 @@ out:
 
 /* ---- backup ---- */
 
+static int cmd_audit_verify(int argc, char **argv);
+
 static void backup_usage(FILE *f)
 {
-	fprintf(f, "Usage: baosongd backup [--db FILE] OUT\n"
-		   "  Write a consistent copy of the database to the new file OUT (never\n"
-		   "  overwritten).  Safe while baosongd serve is running on FILE.  The\n"
-		   "  audit key goes with it to OUT.audit-key (mode 0600): keep the two\n"
-		   "  together, or the copy's audit trail cannot be checked.\n"
-		   "Default FILE: " DEFAULT_DB "\n");
+	fprintf(f, "Usage:\n"
+		   "  baosongd backup [--db FILE] OUT\n"
+		   "      Write a consistent copy of the database to the new file OUT (never\n"
+		   "      overwritten), then check the copy.  Safe while baosongd serve is\n"
+		   "      running on FILE.  The audit key goes with it to OUT.audit-key (mode\n"
+		   "      0600): keep the two together, or the copy's audit trail cannot be\n"
+		   "      checked.\n"
+		   "  baosongd backup --dir DIR [--keep N] [--db FILE]\n"
+		   "  baosongd backup --config FILE [--dir DIR] [--keep N]\n"
+		   "      The nightly backup (baosongd-backup.timer): a copy named\n"
+		   "      DIR/baosong-YYYYMMDD-HHMMSS.db (Beijing time), checked, then the\n"
+		   "      oldest copies beyond the newest N deleted.  With --config, FILE\n"
+		   "      gives the database ([server] data), DIR ([backup] dir, default\n"
+		   "      DATA/backups) and N ([backup] keep, default %u).  A copy that fails\n"
+		   "      its check is renamed NAME.failed and nothing is deleted.\n"
+		   "  baosongd backup --check COPY\n"
+		   "      Check a copy: PRAGMA integrity_check, then audit verify with\n"
+		   "      COPY.audit-key.\n"
+		   "Exit status: 0 written and checked, 65 the check failed (an error in\n"
+		   "the journal), 64 usage, 66 no database, 74 I/O error, 78 bad --config.\n"
+		   "Default FILE: " DEFAULT_DB "\n",
+		BACKUP_KEEP_DEFAULT);
+}
+
+/* PRAGMA integrity_check, then `audit verify` on the copy; 0 or 65. */
+static int backup_check(const char *copy)
+{
+	char why[512], *argv[] = {"verify", "--db", (char *)copy, NULL};
+	int rv, ex;
+
+	rv = backup_integrity_check(copy, why, sizeof why);
+	if (rv != BS_OK) {
+		log_error("备份检查失败 backup check FAILED: %s: PRAGMA integrity_check: %s",
+			  copy, why);
+		return 65;
+	}
+	optind = 0; /* a fresh getopt scan for the nested command */
+	ex = cmd_audit_verify(3, argv);
+	if (ex != 0) {
+		log_error("备份检查失败 backup check FAILED: %s: audit verify exit %d (see the "
+			  "lines above)", copy, ex);
+		return ex == EX_USAGE_ ? 70 : 65;
+	}
+	printf("备份已检查 backup %s checked: integrity ok, audit trail intact\n", copy);
+	backup_tidy(copy);
+	return 0;
 }
 
 static int cmd_backup(int argc, char **argv)
 {
 	static const struct option opts[] = {{"db", required_argument, 0, 'd'},
+					     {"dir", required_argument, 0, 'D'},
+					     {"keep", required_argument, 0, 'k'},
+					     {"config", required_argument, 0, 'c'},
+					     {"check", required_argument, 0, 'C'},
 					     {"help", no_argument, 0, 'h'},
 					     {0, 0, 0, 0}};
-	const char *db = DEFAULT_DB, *outpath;
+	static struct backup_config bc;
+	const char *db = NULL, *dir = NULL, *config = NULL, *check = NULL, *outpath = NULL;
+	char path[BACKUP_PATH_MAX], aside[BACKUP_PATH_MAX + 16], err[300];
+	unsigned long long keep = 0;
+	unsigned pruned = 0;
 	struct store *st = NULL;
 	struct stat sb;
 	int c, rv, ex;
@@ -859,28 +911,93 @@ static int cmd_backup(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': db = optarg; break;
+		case 'D': dir = optarg; break;
+		case 'c': config = optarg; break;
+		case 'C': check = optarg; break;
+		case 'k':
+			if (cli_parse_uint(optarg, 1, BACKUP_KEEP_MAX, &keep) != BS_OK)
+				return usage_error("backup: --keep wants 1..%u", BACKUP_KEEP_MAX);
+			break;
 		case 'h': backup_usage(stdout); return 0;
 		default: backup_usage(stderr); return EX_USAGE_;
 		}
 	}
-	if (argc - optind != 1)
-		return usage_error("backup takes one output file (baosongd backup --help)");
-	outpath = argv[optind];
-	if (stat(outpath, &sb) == 0)
-		return usage_error("backup: %s exists; choose a new file name", outpath);
+	if (check) {
+		if (optind != argc || db || dir || config || keep)
+			return usage_error("backup --check takes only the copy to check");
+		if (stat(check, &sb) != 0)
+			return usage_error("backup --check: no file %s", check);
+		return backup_check(check);
+	}
+	if (config) {
+		if ((rv = backup_config_load(config, &bc, err, sizeof err)) != BS_OK) {
+			log_error("backup: config %s: %s", config, err);
+			return rv == BS_E_NOTFOUND ? 66 : 78;
+		}
+		if (!db && bc.db[0])
+			db = bc.db;
+		if (!dir && bc.dir[0])
+			dir = bc.dir;
+		if (!keep)
+			keep = bc.keep;
+		if (!dir)
+			return usage_error("backup: %s sets neither [backup] dir nor [server] data; "
+					   "give --dir", config);
+	}
+	if (!db)
+		db = DEFAULT_DB;
+	if (dir) {
+		if (optind != argc)
+			return usage_error("backup --dir takes no output file");
+		if (!keep)
+			keep = BACKUP_KEEP_DEFAULT;
+	} else {
+		if (keep)
+			return usage_error("backup: --keep goes with --dir or --config");
+		if (argc - optind != 1)
+			return usage_error("backup takes one output file, or --dir "
+					   "(baosongd backup --help)");
+		outpath = argv[optind];
+		if (stat(outpath, &sb) == 0)
+			return usage_error("backup: %s exists; choose a new file name", outpath);
+	}
 	if ((ex = open_db(db, 1, &st)) != 0)
 		return ex;
+	if (dir) {
+		rv = backup_new_path(dir, now_ms(), path, sizeof path);
+		if (rv != BS_OK) {
+			ex = fail(rv, "backup: cannot name a new copy in %s", dir);
+			store_close(st);
+			return ex;
+		}
+		outpath = path;
+	}
 	rv = store_backup(st, outpath);
-	if (rv != BS_OK)
-		ex = fail(rv, "backup of %s to %s failed", db, outpath);
-	else if (stat(outpath, &sb) == 0)
+	store_close(st);
+	if (rv != BS_OK) {
+		log_error("备份失败 backup of %s to %s failed: %s", db, outpath, bs_strerror(rv));
+		return cli_exit_code(rv);
+	}
+	if (stat(outpath, &sb) == 0)
 		printf("已备份 backup of %s written to %s (%lld bytes), its audit key to "
 		       "%s.audit-key\n", db, outpath, (long long)sb.st_size, outpath);
-	else
-		printf("已备份 backup of %s written to %s, its audit key to %s.audit-key\n", db,
-		       outpath, outpath);
-	store_close(st);
-	return ex;
+	if ((ex = backup_check(outpath)) != 0) {
+		if (dir && backup_set_aside(outpath, aside, sizeof aside) == BS_OK)
+			log_error("备份检查失败 backup check FAILED: the copy is kept as %s for "
+				  "inspection; no older backup was deleted.  Check the database "
+				  "(baosongd audit verify --db %s) and the disk", aside, db);
+		return ex;
+	}
+	if (!dir)
+		return 0;
+	rv = backup_prune(dir, (unsigned)keep, &pruned);
+	if (rv != BS_OK) {
+		log_error("backup: pruning %s failed: %s", dir, bs_strerror(rv));
+		return cli_exit_code(rv);
+	}
+	log_info("backup: %s written and checked; %u older cop%s deleted, keeping %llu", outpath,
+		 pruned, pruned == 1 ? "y" : "ies", keep);
+	return 0;
 }
 
 /* ---- audit ---- */
@@ -1153,7 +1270,7 @@ const char *admin_usage_summary(void)
 	return "  baosongd init [--db FILE]\n"
 	       "      Create or migrate the database (default " DEFAULT_DB ").\n"
 	       "  baosongd unit add|list, token create, device list|revoke|add,\n"
-	       "  baosongd backup [--db FILE] OUT\n"
+	       "  baosongd backup [--db FILE] OUT | --dir DIR [--keep N] | --config FILE\n"
 	       "      Administer units, enrolment tokens and device keys directly on\n"
 	       "      the database; each has --help (baosongd unit --help).\n"
 	       "  baosongd audit verify|list [--db FILE]\n"

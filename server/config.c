@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backup.h"
 #include "cli.h"
 #include "err.h"
 #include "log.h"
@@ -138,6 +139,10 @@ static int on_entry(void *user, const char *section, const char *name, const cha
 			lc->failed = 1;
 			return 0;
 		}
+	} else if (!strcmp(section, "backup") && (!strcmp(name, "dir") || !strcmp(name, "keep"))) {
+		/* For baosongd backup --config (server/backup.c); checked here too. */
+		if (backup_setting_ok(name, value))
+			rv = BS_OK;
 	} else if (!strcmp(section, "log") && !strcmp(name, "level")) {
 		static const char *levels[] = {"error", "warn", "info", "debug"};
 		int i;

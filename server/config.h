@@ -24,6 +24,9 @@
  *   max_batch = 256                ; most requests per commit
  *   [log]
  *   level = info                   ; error, warn, info, debug
+ *   [backup]                       ; for baosongd backup --config (backup.h)
+ *   dir = /var/lib/baosong/backups
+ *   keep = 14
  *
  * Command-line options given after --config override the file.  Unknown
  * sections or keys, and bad values, are errors with the line number. */

@@ -38,6 +38,7 @@
 #include "net/limits.h"
 #include "net/refusals.h"
 #include "net/tarpit.h"
+#include "notify.h"
 #include "store.h"
 #include "wire.h"
 #include "worker.h"
@@ -1289,6 +1290,7 @@ static void server_stop(struct server *s)
 	if (s->stopping)
 		return;
 	s->stopping = 1;
+	notify_stopping();
 	uv_signal_stop(&s->sig_term);
 	uv_signal_stop(&s->sig_int);
 	uv_signal_stop(&s->sig_hup);
@@ -1460,6 +1462,7 @@ int server_run(const struct server_opts *o)
 	uv_signal_start(&s->sig_hup, on_signal, SIGHUP);
 	if (o->port_file && write_port_file(o->port_file, port) != BS_OK)
 		log_error("could not write port file %s", o->port_file);
+	notify_ready(&s->loop, o->host, port);
 
 	uv_run(&s->loop, UV_RUN_DEFAULT);
 	rv = uv_loop_close(&s->loop) == 0 ? BS_OK : BS_E_INTERNAL;
