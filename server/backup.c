@@ -170,12 +170,12 @@ int backup_integrity_check(const char *path, char *why, size_t cap)
 		goto out;
 	}
 	snprintf(why, cap, "%s", txt ? (const char *)txt : "no answer");
-	/* Log every problem the pragma lists (up to 20). */
-	do {
+	/* Log the further problems the pragma lists (up to 20 in all). */
+	while (sqlite3_step(q) == SQLITE_ROW) {
 		txt = sqlite3_column_text(q, 0);
 		if (txt)
 			log_error("backup: %s: integrity_check: %s", path, (const char *)txt);
-	} while (sqlite3_step(q) == SQLITE_ROW);
+	}
 out:
 	sqlite3_finalize(q);
 	sqlite3_close(db);

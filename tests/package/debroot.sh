@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# debroot.sh - print the path of a cached clean Debian 12 root (a tar made
-# once with mmdebstrap from Debian's mirror), making it when missing.
+# debroot.sh - print the path of a cached clean Debian 12 root (a directory
+# made once with mmdebstrap from Debian's mirror), making it when missing.
+# Tests copy it (cp -a, under a second) and never change the cached one.
 #
 # The root holds Debian's minbase plus the run-time libraries the two
 # packages depend on and the tools the install test uses (man-db,
-# bash-completion).  It is cached outside the source tree so that every
+# bash-completion) and systemd, whose units systemd-analyze verify needs
+# (nothing is started there).  It is cached outside the source tree so that every
 # build on this machine reuses it:
 #   $BS_DEBROOT_CACHE, else /var/cache/baosong-test when writable, else
 #   ${XDG_CACHE_HOME:-$HOME/.cache}/baosong-test.
@@ -14,7 +16,7 @@
 set -euo pipefail
 
 MIRROR=${BS_DEBROOT_MIRROR:-http://deb.debian.org/debian}
-INCLUDE="adduser,man-db,bash-completion,libuv1,libprotobuf-c1,libsqlite3-0,libsodium23,libinih1,libxlsxwriter4,libsystemd0,zlib1g"
+INCLUDE="systemd,adduser,man-db,bash-completion,libuv1,libprotobuf-c1,libsqlite3-0,libsodium23,libinih1,libxlsxwriter4,libsystemd0,zlib1g"
 
 if [ -n "${BS_DEBROOT_CACHE:-}" ]; then
 	cache=$BS_DEBROOT_CACHE
@@ -25,8 +27,8 @@ else
 fi
 mkdir -p "$cache"
 tag=$(printf '%s %s' "$MIRROR" "$INCLUDE" | sha256sum | cut -c1-12)
-root="$cache/bookworm-minbase-$tag.tar"
-if [ -s "$root" ]; then
+root="$cache/bookworm-minbase-$tag"
+if [ -x "$root/usr/bin/dpkg" ]; then
 	echo "$root"
 	exit 0
 fi
@@ -41,7 +43,7 @@ fi
 # One maker at a time; a second waits for the first and reuses its root.
 exec 9>"$cache/.lock"
 flock 9
-if [ -s "$root" ]; then
+if [ -x "$root/usr/bin/dpkg" ]; then
 	echo "$root"
 	exit 0
 fi
@@ -49,9 +51,10 @@ tmp="$root.tmp.$$"
 echo "debroot: making a Debian 12 root in $root (once; a few minutes)" >&2
 if ! timeout 900 mmdebstrap --quiet --variant=minbase --include="$INCLUDE" \
 	bookworm "$tmp" "$MIRROR" >&2; then
-	rm -f "$tmp"
+	rm -rf "$tmp"
 	echo "debroot: mmdebstrap could not make the root from $MIRROR" >&2
 	exit 1
 fi
+rm -rf "$root"
 mv "$tmp" "$root"
 echo "$root"
