@@ -89,10 +89,14 @@ has "/etc/baosong/baosongd.ini"
 in_root getent passwd baosong
 grep -q '^baosong:x:[0-9]*:[0-9]*:[^:]*:/var/lib/baosong:/usr/sbin/nologin$' "$T/out" ||
 	fail "no system user baosong with home /var/lib/baosong and no login"
+uid=$(cut -d: -f3 "$T/out")
+[ "$uid" -lt 1000 ] || fail "baosong is not a system user (uid $uid)"
 in_root getent passwd baosong-client
 grep -q ':/var/lib/baosong-client:/usr/sbin/nologin$' "$T/out" || fail "no user baosong-client"
-[ "$(stat -c '%a %U' "$R/var/lib/baosong")" = "750 baosong" ] || fail "/var/lib/baosong mode/owner"
-[ "$(stat -c '%a %U' "$R/var/lib/baosong-client")" = "700 baosong-client" ] ||
+cuid=$(cut -d: -f3 "$T/out")
+# (numeric owners: the host does not know these users)
+[ "$(stat -c '%a %u' "$R/var/lib/baosong")" = "750 $uid" ] || fail "/var/lib/baosong mode/owner"
+[ "$(stat -c '%a %u' "$R/var/lib/baosong-client")" = "700 $cuid" ] ||
 	fail "/var/lib/baosong-client mode/owner"
 for u in baosongd.service baosongd-backup.timer baosong-sync.timer; do
 	state=$(systemctl --root="$R" is-enabled "$u" 2>/dev/null || true)
