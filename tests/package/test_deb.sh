@@ -113,10 +113,12 @@ has "baosong $project_version"
 
 # --- man pages render ---
 for p in man8/baosongd.8.gz man5/baosongd.ini.5.gz man1/baosong.1.gz; do
-	in_root env MANWIDTH=80 man --warnings -l "/usr/share/man/$p" || fail "man -l $p"
+	# groff's and man's warnings go to stderr: none allowed.
+	in_root sh -c 'MANWIDTH=80 man --warnings -l "$0" 2>/tmp/man.err; s=$?
+		cat /tmp/man.err; [ $s = 0 ] && [ ! -s /tmp/man.err ]' "/usr/share/man/$p" ||
+		fail "man -l $p failed or warned"
 	has "NAME"
 	has "SEE ALSO"
-	grep -qiE 'warning|cannot|error:' "$T/out" && fail "man -l $p warned"
 	[ "$(wc -l <"$T/out")" -gt 30 ] || fail "man -l $p rendered too little"
 done
 
