@@ -128,7 +128,7 @@ complete_in_root() {
 	local prog=$1
 	shift
 	in_root bash -c '. /usr/share/bash-completion/bash_completion
-		_completion_loader "$0" || exit 1
+		_completion_loader "$0" # 124: loaded, complete again
 		COMP_WORDS=("$0" "$@"); COMP_CWORD=$#
 		COMP_LINE="${COMP_WORDS[*]}"; COMP_POINT=${#COMP_LINE}
 		fn=$(complete -p "$0" | sed -n "s/.*-F \([^ ]*\) .*/\1/p")
