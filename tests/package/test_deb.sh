@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # test_deb.sh - the Debian packages as an administrator meets them.
 #
-#   bash tests/package/test_deb.sh SOURCE_DIR
+#   bash tests/package/test_deb.sh SOURCE_DIR [DEB_OUT]
 #
+# DEB_OUT, when given, gets a copy of the two packages (test_boot.sh boots
+# them).
 # 1. git clone SOURCE_DIR (what is committed) and run its scripts/package:
 #    both .deb built with dpkg-buildpackage, lintian clean.
 # 2. Install both into a copy of a clean Debian 12 root (tests/package/
@@ -60,6 +62,11 @@ arch=$(dpkg --print-architecture)
 srv=$T/debs/baosongd_${version}_$arch.deb
 cli=$T/debs/baosong_${version}_$arch.deb
 [ -f "$srv" ] && [ -f "$cli" ] || fail "scripts/package made no $srv and $cli"
+if [ -n "${2:-}" ]; then
+	mkdir -p "$2"
+	rm -f "$2"/baosong*.deb
+	cp "$srv" "$cli" "$2/"
+fi
 grep -qE '^(E|W): ' "$T/debs/lintian.txt" && fail "lintian: $(cat "$T/debs/lintian.txt")"
 
 # --- 2. installed into a clean Debian 12 root ---

@@ -1,0 +1,75 @@
+#!/bin/sh
+# boot_check.sh - runs INSIDE a booted Debian 12 container (systemd as PID 1,
+# test_boot.sh starts it with systemd-nspawn) as the unit bs-boot-check.service,
+# with both packages installed and the first-run steps done.  Starts the
+# hardened units for real and writes what it saw to /root/boot-check.log;
+# the last line is "RESULT ok" or "RESULT FAIL: why".  Then powers off.
+set -u
+exec >/root/boot-check.log 2>&1
+DB=/var/lib/baosong/baosong.db
+
+result() {
+	echo "RESULT $*"
+	systemctl --no-block poweroff 2>/dev/null || kill -s SIGRTMIN+4 1
+	exit 0
+}
+fail() { result "FAIL: $*"; }
+as() { u=$1; shift; setpriv --reuid="$u" --regid="$u" --init-groups "$@"; }
+
+# A short watchdog, so that a few seconds prove the pings arrive.
+mkdir -p /etc/systemd/system/baosongd.service.d
+printf '[Service]\nWatchdogSec=3\n' >/etc/systemd/system/baosongd.service.d/test.conf
+systemctl daemon-reload
+
+# --- the server: Type=notify, under every hardening line ---
+systemctl start baosongd.service || fail "baosongd.service did not start (READY=1?)"
+systemctl show -p ActiveState -p SubState -p StatusText -p NRestarts baosongd.service
+[ "$(systemctl show -p StatusText --value baosongd.service)" = "listening on 0.0.0.0:7400" ] ||
+	fail "no STATUS from sd_notify"
+sleep 8 # more than two watchdog intervals
+[ "$(systemctl is-active baosongd.service)" = active ] || fail "baosongd died under the watchdog"
+[ "$(systemctl show -p NRestarts --value baosongd.service)" = 0 ] ||
+	fail "baosongd was restarted (watchdog pings missing?)"
+fp=$(baosongd fingerprint --key /etc/baosong/server.key.pub) || fail "fingerprint"
+
+# --- a township PC enrols and pushes through baosong-sync.service ---
+tok=$(as baosong baosongd token create --db "$DB" --unit xinzhen --role reporter |
+	sed -n 's/^    \([0-9A-Z][0-9A-Z-]\{9,\}\)$/\1/p' | head -n 1)
+[ -n "$tok" ] || fail "no token"
+as baosong-client env BAOSONG_DIR=/var/lib/baosong-client \
+	baosong init --server 127.0.0.1:7400 --server-key "$fp" --token "$tok" ||
+	fail "baosong init against the hardened server"
+as baosong-client env BAOSONG_DIR=/var/lib/baosong-client \
+	baosong project add --name 县城供水管网改造工程 --year 2026 --stage 续建 --total 12345.60 ||
+	fail "project add"
+systemctl start baosong-sync.service
+systemctl show -p Result -p ExecMainStatus baosong-sync.service
+[ "$(systemctl show -p Result --value baosong-sync.service)" = success ] ||
+	fail "baosong-sync.service failed under its hardening"
+[ "$(systemctl show -p ExecMainStatus --value baosong-sync.service)" = 0 ] ||
+	fail "baosong-sync.service did not sync (exit $(systemctl show -p ExecMainStatus --value baosong-sync.service))"
+as baosong baosongd audit list --db "$DB" --limit 50 | grep -q 'record.put' ||
+	fail "the pushed project is not on the server"
+
+# --- the nightly backup service ---
+systemctl start baosongd-backup.service
+[ "$(systemctl show -p Result --value baosongd-backup.service)" = success ] ||
+	fail "baosongd-backup.service failed under its hardening"
+ls /var/lib/baosong/backups/baosong-*.db || fail "no backup copy"
+
+# --- journal priorities: info lines are not warnings ---
+journalctl -u baosongd -o json --no-pager | grep -o '"PRIORITY":"[0-9]"' | sort | uniq -c
+journalctl -u baosongd -o json --no-pager | grep -q '"PRIORITY":"6"' ||
+	fail "no info-priority line in the journal"
+journalctl -u baosongd --no-pager | grep -q 'listening on' || fail "no log lines in the journal"
+if journalctl -u baosongd -p warning --no-pager | grep -q 'listening on'; then
+	fail "an info line shows under -p warning"
+fi
+journalctl -u baosongd --no-pager | grep -q '<6>' && fail "the <N> prefix reached the text"
+
+# --- stop: STOPPING=1, clean exit ---
+systemctl stop baosongd.service
+systemctl show -p Result -p ExecMainStatus baosongd.service
+[ "$(systemctl show -p Result --value baosongd.service)" = success ] || fail "unclean stop"
+journalctl -u baosongd --no-pager | tail -n 5
+result ok
