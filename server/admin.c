@@ -861,7 +861,8 @@ static void backup_usage(FILE *f)
 		   "      Check a copy: PRAGMA integrity_check, then audit verify with\n"
 		   "      COPY.audit-key.\n"
 		   "Exit status: 0 written and checked, 65 the check failed (an error in\n"
-		   "the journal), 64 usage, 66 no database, 74 I/O error, 78 bad --config.\n"
+		   "the journal), 64 usage, 66 no database, 75 or 70 the copy could not\n"
+		   "be written (disk full, I/O error), 77 no permission, 78 bad --config.\n"
 		   "Default FILE: " DEFAULT_DB "\n",
 		BACKUP_KEEP_DEFAULT);
 }
