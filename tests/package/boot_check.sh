@@ -56,6 +56,24 @@ systemctl start baosongd-backup.service
 [ "$(systemctl show -p Result --value baosongd-backup.service)" = success ] ||
 	fail "baosongd-backup.service failed under its hardening"
 ls /var/lib/baosong/backups/baosong-*.db || fail "no backup copy"
+# A copy that fails its check: the unit fails, the journal has it at err.
+good=$(ls /var/lib/baosong/backups/baosong-*.db | head -n 1)
+cp -p "$good" /var/lib/baosong/backups/bad.db
+cp -p "$good.audit-key" /var/lib/baosong/backups/bad.db.audit-key
+awk 'BEGIN { for (i = 0; i < 8192; i++) printf "X" }' |
+	dd of=/var/lib/baosong/backups/bad.db bs=4096 seek=1 conv=notrunc status=none
+mkdir -p /etc/systemd/system/baosongd-backup.service.d
+printf '[Service]\nExecStart=\nExecStart=/usr/bin/baosongd backup --check %s\n' \
+	/var/lib/baosong/backups/bad.db >/etc/systemd/system/baosongd-backup.service.d/bad.conf
+systemctl daemon-reload
+systemctl start baosongd-backup.service && fail "a failed check left the unit successful"
+systemctl show -p Result -p ExecMainStatus baosongd-backup.service
+[ "$(systemctl show -p ExecMainStatus --value baosongd-backup.service)" = 65 ] ||
+	fail "a failed check did not exit 65"
+journalctl -u baosongd-backup -p err --no-pager | grep '备份检查失败 backup check FAILED' ||
+	fail "the failed check is not an error in the journal"
+rm -f /etc/systemd/system/baosongd-backup.service.d/bad.conf
+systemctl daemon-reload
 
 # --- journal priorities: info lines are not warnings ---
 journalctl -u baosongd -o json --no-pager | grep -o '"PRIORITY":"[0-9]"' | sort | uniq -c

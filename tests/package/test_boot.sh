@@ -5,8 +5,9 @@
 # (systemd as PID 1, private network).  boot_check.sh runs inside as a
 # unit: baosongd.service starts (Type=notify, READY and STATUS), survives a
 # 3 s watchdog, enrols a client, baosong-sync.service pushes a project,
-# baosongd-backup.service makes a checked copy, the journal has the right
-# priorities, and the server stops cleanly.  Each under every line of
+# baosongd-backup.service makes a checked copy (and, on a corrupted copy,
+# fails with exit 65 and an err-priority journal line), the journal has the
+# right priorities, and the server stops cleanly.  Each under every line of
 # hardening in its unit.
 #
 #   bash tests/package/test_boot.sh DEB_DIR
