@@ -42,6 +42,16 @@ as baosong-client env BAOSONG_DIR=/var/lib/baosong-client \
 as baosong-client env BAOSONG_DIR=/var/lib/baosong-client \
 	baosong project add --name 县城供水管网改造工程 --year 2026 --stage 续建 --total 12345.60 ||
 	fail "project add"
+# A weekly report with a site photo: the upload writes under /var/lib/baosong/blobs.
+mkdir -p /var/lib/baosong-client/photos
+head -c 300000 /dev/urandom >/var/lib/baosong-client/photos/site.jpg
+chown -R baosong-client:baosong-client /var/lib/baosong-client/photos
+puid=$(as baosong-client env BAOSONG_DIR=/var/lib/baosong-client baosong project list --csv |
+	sed -n 2p | cut -d, -f1 | tr -d '"\r')
+week=$(date -u -d '+8 hours' +%G-W%V)
+as baosong-client env BAOSONG_DIR=/var/lib/baosong-client baosong report add \
+	--project "$puid" --week "$week" --period 10 --ytd 100 --total 200 --progress 主体施工 \
+	--percent 40 --photo /var/lib/baosong-client/photos/site.jpg || fail "report add"
 systemctl start baosong-sync.service
 systemctl show -p Result -p ExecMainStatus baosong-sync.service
 [ "$(systemctl show -p Result --value baosong-sync.service)" = success ] ||
@@ -50,6 +60,9 @@ systemctl show -p Result -p ExecMainStatus baosong-sync.service
 	fail "baosong-sync.service did not sync (exit $(systemctl show -p ExecMainStatus --value baosong-sync.service))"
 as baosong baosongd audit list --db "$DB" --limit 50 | grep -q 'record.put' ||
 	fail "the pushed project is not on the server"
+hash=$(b2sum -l 256 /var/lib/baosong-client/photos/site.jpg | cut -c1-64)
+find /var/lib/baosong/blobs -type f -name "*$hash*" | grep -q . ||
+	fail "the photo was not stored under /var/lib/baosong/blobs"
 
 # --- the nightly backup service ---
 systemctl start baosongd-backup.service
