@@ -38,9 +38,14 @@ check() {
 				fail "$prog $c $s --help fails: not a subcommand"
 		done
 	done
-	# Every command of the top-level usage is offered.
-	"$bin" --help | sed -n "s/^  $prog \([a-z][a-z-]*\).*/\1/p" | sort -u >"$T/listed"
-	[ -s "$T/listed" ] || fail "$prog --help lists no commands"
+	# Every command the top-level usage mentions is offered: each word of
+	# the usage that the program accepts as a command ("help" aside).
+	"$bin" --help | grep -oE '\b[a-z][a-z-]+\b' | sort -u >"$T/words"
+	: >"$T/listed"
+	while read -r c; do
+		[ "$c" != help ] && "$bin" "$c" --help >/dev/null 2>&1 && echo "$c" >>"$T/listed"
+	done <"$T/words"
+	[ -s "$T/listed" ] || fail "$prog --help mentions no commands"
 	while read -r c; do
 		case " $cmds " in *" $c "*) ;; *) fail "$prog $c (in --help) is not completed" ;; esac
 	done <"$T/listed"
