@@ -18,7 +18,8 @@ as() { u=$1; shift; setpriv --reuid="$u" --regid="$u" --init-groups "$@"; }
 
 # A short watchdog, so that a few seconds prove the pings arrive.
 mkdir -p /etc/systemd/system/baosongd.service.d
-printf '[Service]\nWatchdogSec=3\n' >/etc/systemd/system/baosongd.service.d/test.conf
+printf '[Service]\nWatchdogSec=3\nWatchdogSignal=SIGKILL\n' \
+	>/etc/systemd/system/baosongd.service.d/test.conf
 systemctl daemon-reload
 
 # --- the server: Type=notify, under every hardening line ---
@@ -30,6 +31,16 @@ sleep 8 # more than two watchdog intervals
 [ "$(systemctl is-active baosongd.service)" = active ] || fail "baosongd died under the watchdog"
 [ "$(systemctl show -p NRestarts --value baosongd.service)" = 0 ] ||
 	fail "baosongd was restarted (watchdog pings missing?)"
+# ... and it is the pings that keep it: a frozen server is killed and restarted.
+pid=$(systemctl show -p MainPID --value baosongd.service)
+kill -STOP "$pid"
+sleep 7 # 3 s without a ping, then RestartSec=2
+systemctl show -p MainPID -p NRestarts -p ActiveState baosongd.service
+[ "$(systemctl show -p NRestarts --value baosongd.service)" = 1 ] ||
+	fail "a frozen baosongd was not restarted by the watchdog"
+[ "$(systemctl show -p MainPID --value baosongd.service)" != "$pid" ] || fail "same process"
+[ "$(systemctl is-active baosongd.service)" = active ] || fail "not active after the restart"
+journalctl -u baosongd --no-pager | grep -i 'watchdog timeout' || fail "no watchdog timeout logged"
 fp=$(baosongd fingerprint --key /etc/baosong/server.key.pub) || fail "fingerprint"
 
 # --- a township PC enrols and pushes through baosong-sync.service ---

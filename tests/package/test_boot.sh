@@ -4,7 +4,7 @@
 # the first-run steps done, then the root booted with systemd-nspawn
 # (systemd as PID 1, private network).  boot_check.sh runs inside as a
 # unit: baosongd.service starts (Type=notify, READY and STATUS), survives a
-# 3 s watchdog, enrols a client, baosong-sync.service pushes a project,
+# 3 s watchdog (and is restarted when frozen), enrols a client, baosong-sync.service pushes a project,
 # baosongd-backup.service makes a checked copy (and, on a corrupted copy,
 # fails with exit 65 and an err-priority journal line), the journal has the
 # right priorities, and the server stops cleanly.  Each under every line of
