@@ -114,4 +114,21 @@ systemctl stop baosongd.service
 systemctl show -p Result -p ExecMainStatus baosongd.service
 [ "$(systemctl show -p Result --value baosongd.service)" = success ] || fail "unclean stop"
 journalctl -u baosongd --no-pager | tail -n 5
+
+# --- the maintainer scripts under a running systemd ---
+# Removal stops the running server; purge keeps the data; a fresh install
+# starts nothing (the units are disabled) and prints the first-run steps.
+systemctl start baosongd.service || fail "restart before removal"
+before=$(sha256sum "$DB" "$DB.audit-key" /etc/baosong/server.key)
+dpkg -r baosongd || fail "dpkg -r under systemd"
+systemctl is-active --quiet baosongd.service && fail "removal left baosongd running"
+dpkg -P baosongd || fail "dpkg -P under systemd"
+dpkg -i /root/debs/baosongd_*.deb >/root/reinstall.log 2>&1 || fail "dpkg -i under systemd"
+cat /root/reinstall.log
+grep -q 'NOT enabled or started' /root/reinstall.log || fail "no first-run message"
+sleep 1
+systemctl is-active --quiet baosongd.service && fail "a fresh install started baosongd"
+[ "$(systemctl is-enabled baosongd.service)" = disabled ] || fail "a fresh install enabled baosongd"
+[ "$(sha256sum "$DB" "$DB.audit-key" /etc/baosong/server.key)" = "$before" ] ||
+	fail "remove, purge and install changed the database, its audit key or the server key"
 result ok

@@ -7,7 +7,9 @@
 # 3 s watchdog (and is restarted when frozen), enrols a client, baosong-sync.service pushes a project,
 # baosongd-backup.service makes a checked copy (and, on a corrupted copy,
 # fails with exit 65 and an err-priority journal line), the journal has the
-# right priorities, and the server stops cleanly.  Each under every line of
+# right priorities, and the server stops cleanly.  Then, under the running
+# systemd: removal stops the server, purge keeps the data, a fresh install
+# starts and enables nothing.  Each under every line of
 # hardening in its unit.
 #
 #   bash tests/package/test_boot.sh DEB_DIR
@@ -46,6 +48,8 @@ cli=$(ls "$DEBS"/baosong_*.deb 2>/dev/null | head -n 1)
 
 cp -a "$base" "$R"
 cp "$srv" "$cli" "$R/tmp/"
+mkdir -p "$R/root/debs" # for boot_check.sh (the container's /tmp is a fresh tmpfs)
+cp "$srv" "$cli" "$R/root/debs/"
 in_root dpkg -i "/tmp/${srv##*/}" "/tmp/${cli##*/}" >"$T/dpkg.log" 2>&1 ||
 	{ cat "$T/dpkg.log" >&2; fail "dpkg -i"; }
 # The first-run steps of the postinst message.
