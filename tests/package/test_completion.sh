@@ -56,7 +56,9 @@ check() {
 	echo "$prog: $(wc -w <<<"$cmds") commands checked"
 }
 
-# complete_words PROG WORDS...: the candidates for the last word.
+# complete_words PROG WORDS...: the candidates for the last word.  (Read
+# into a string before grep -q: with pipefail, grep -q ending the pipe
+# early would fail it.)
 complete_words() {
 	local prog=$1
 	shift
@@ -80,11 +82,11 @@ ln -s "$BD" "$T/bin/baosongd"
 ln -s "$BC" "$T/bin/baosong"
 PATH=$T/bin:$PATH
 [ "$(complete_words baosongd backu)" = backup ] || fail "baosongd backu does not complete"
-complete_words baosongd audit "" | grep -qx verify || fail "baosongd audit: no verify"
-complete_words baosongd backup --ke | grep -qx -- --keep || fail "backup --ke: no --keep"
-complete_words baosongd serve --li | grep -qx -- --listen || fail "serve --li: no --listen"
+grep -qx verify <<<"$(complete_words baosongd audit "")" || fail "baosongd audit: no verify"
+grep -qx -- --keep <<<"$(complete_words baosongd backup --ke)" || fail "backup --ke: no --keep"
+grep -qx -- --listen <<<"$(complete_words baosongd serve --li)" || fail "serve --li: no --listen"
 [ "$(complete_words baosong rev)" = review ] || fail "baosong rev does not complete"
-complete_words baosong project "" | grep -qx edit || fail "baosong project: no edit"
-complete_words baosong sync --un | grep -qx -- --unattended || fail "sync --un: no --unattended"
+grep -qx edit <<<"$(complete_words baosong project "")" || fail "baosong project: no edit"
+grep -qx -- --unattended <<<"$(complete_words baosong sync --un)" || fail "sync --un: no --unattended"
 [ ! -e "$BAOSONG_DIR" ] || fail "completion created a data directory"
 echo "test_completion: ok"
