@@ -72,7 +72,8 @@ grep -qE '^(E|W): ' "$T/debs/lintian.txt" && fail "lintian: $(cat "$T/debs/linti
 # --- 2. installed into a clean Debian 12 root ---
 cp -a "$base" "$R"
 cp "$srv" "$cli" "$R/tmp/"
-in_root dpkg -i "/tmp/${srv##*/}" "/tmp/${cli##*/}" || fail "dpkg -i in a clean root"
+in_root dpkg -i "/tmp/${srv##*/}" "/tmp/${cli##*/}" ||
+	fail "dpkg -i in a clean root (a new run-time dependency? add it to INCLUDE in debroot.sh)"
 has "baosongd 已安装，服务尚未启用"
 has "NOT enabled or started"
 has "sudo systemctl enable --now baosongd.service baosongd-backup.timer"
