@@ -905,7 +905,7 @@ below:
 		if (items && ptrs) {
 			for (j = 0; j < p->n_grades; j++) {
 				fmt_hundredths(p->grades[j]->min_score_c, "", b, sizeof b);
-				snprintf(items[j], sizeof items[j], "%.100s >=%s",
+				snprintf(items[j], sizeof items[j], "%.100s >=%.40s",
 					 p->grades[j]->label ? p->grades[j]->label : "", b);
 				ptrs[j] = items[j];
 			}
