@@ -314,6 +314,7 @@ static int audit_record(struct store *st, const struct session_who *who, const c
 	e.after = r->data;
 	e.after_len = r->data_len;
 	e.detail = detail;
+	e.owner = r->unit_id;
 	return store_audit_append(st, &e);
 }
 
@@ -541,6 +542,50 @@ out:
 	return rv;
 }
 
+/* ---- op digests ---------------------------------------------------------------------- */
+
+static void digest_int(crypto_generichash_state *h, uint64_t v)
+{
+	uint8_t b[8];
+	int i;
+	for (i = 0; i < 8; i++)
+		b[i] = (uint8_t)(v >> (56 - 8 * i));
+	crypto_generichash_update(h, b, sizeof b);
+}
+
+static void digest_str(crypto_generichash_state *h, const void *p, size_t n)
+{
+	digest_int(h, (uint64_t)n);
+	if (n > 0)
+		crypto_generichash_update(h, p, n);
+}
+
+/* What an op asked for, as kept with its receipt (docs/PROTOCOL.md, "Op
+ * digest"): BLAKE2b-256 of STR("baosong-op-v1") STR(kind) STR(uid)
+ * INT(base_rev) INT(deleted) INT(withdrawn) STR(data) INT(attachment count)
+ * and STR of each attachment hash; INT = 8 bytes big-endian, STR = INT(length)
+ * then the bytes.  created_at_ms (informational) and unit_id (filled in from
+ * the device's copy of the record, which a pull may correct) are left out. */
+static void op_digest(const Baosong__V1__Op *op, uint8_t out[STORE_HASH_LEN])
+{
+	static const char tag[] = "baosong-op-v1";
+	crypto_generichash_state h;
+	size_t i;
+
+	crypto_generichash_init(&h, NULL, 0, STORE_HASH_LEN);
+	digest_str(&h, tag, sizeof tag - 1);
+	digest_str(&h, op->kind ? op->kind : "", op->kind ? strlen(op->kind) : 0);
+	digest_str(&h, op->uid ? op->uid : "", op->uid ? strlen(op->uid) : 0);
+	digest_int(&h, op->base_rev);
+	digest_int(&h, op->deleted ? 1 : 0);
+	digest_int(&h, op->withdrawn ? 1 : 0);
+	digest_str(&h, op->data.data, op->data.len);
+	digest_int(&h, op->n_attachments);
+	for (i = 0; i < op->n_attachments; i++)
+		digest_str(&h, op->attachments[i].data, op->attachments[i].len);
+	crypto_generichash_final(&h, out, STORE_HASH_LEN);
+}
+
 /* Encode the outcome of op seq as a Receipt. */
 static int encode_receipt(uint64_t seq, struct op_outcome *o, uint8_t **out, size_t *len)
 {
@@ -587,6 +632,7 @@ static int do_push(struct req_job *rj, struct store *st, const struct device *de
 	Baosong__V1__PushResponse resp = BAOSONG__V1__PUSH_RESPONSE__INIT;
 	Receipt **rcs = NULL;
 	WireError stopped;
+	char stop_detail[160] = "";
 	uint64_t applied = dev->applied_seq;
 	size_t i, n = 0, used = 0;
 	int rv = BS_OK, stop = BS_OK;
@@ -600,18 +646,35 @@ static int do_push(struct req_job *rj, struct store *st, const struct device *de
 	for (i = 0; i < pr->n_ops; i++) {
 		const Baosong__V1__Op *op = pr->ops[i];
 		struct op_outcome o;
-		uint8_t *bytes = NULL;
+		uint8_t *bytes = NULL, digest[STORE_HASH_LEN], kept[STORE_HASH_LEN];
 		size_t blen = 0;
+		int has_kept = 0;
 
 		if (op->seq == 0) {
 			stop = BS_E_INVAL;
 			break;
 		}
+		op_digest(op, digest);
 		if (op->seq <= applied) {
-			/* Applied before: answer with the very same receipt. */
-			rv = store_op_receipt(st, dev->id, op->seq, &bytes, &blen);
+			/* Applied before: answer with the very same receipt - if it
+			 * is the same op.  Other content under a used seq comes from
+			 * a restored or copied data directory: refuse it, so the
+			 * device keeps those changes instead of taking this receipt. */
+			rv = store_op_receipt(st, dev->id, op->seq, &bytes, &blen, kept, &has_kept);
 			if (rv != BS_OK) {
 				stop = rv;
+				break;
+			}
+			if (has_kept && sodium_memcmp(kept, digest, sizeof kept) != 0) {
+				free(bytes);
+				stop = BS_E_SEQ_REUSED;
+				snprintf(stop_detail, sizeof stop_detail,
+					 "seq %llu: the server applied other changes under this number "
+					 "(applied_seq %llu)", (unsigned long long)op->seq,
+					 (unsigned long long)dev->applied_seq);
+				log_warn("device %lld: op %llu differs from the one applied under that "
+					 "number (restored or copied data directory); refused",
+					 (long long)dev->id, (unsigned long long)op->seq);
 				break;
 			}
 			if (used + blen > REPLY_BUDGET) {
@@ -649,7 +712,8 @@ static int do_push(struct req_job *rj, struct store *st, const struct device *de
 			break;
 		}
 		if (rv == BS_OK)
-			rv = store_op_add(st, dev->id, op->seq, o.status, bytes, blen, now_ms());
+			rv = store_op_add(st, dev->id, op->seq, o.status, bytes, blen, digest,
+					  now_ms());
 		if (rv != BS_OK) {
 			free(bytes);
 			store_rollback_to(st);
@@ -676,7 +740,7 @@ static int do_push(struct req_job *rj, struct store *st, const struct device *de
 	resp.n_receipts = n;
 	resp.applied_seq = applied;
 	if (stop != BS_OK) {
-		wire_error_set(&stopped, stop, NULL);
+		wire_error_set(&stopped, stop, stop_detail[0] ? stop_detail : NULL);
 		resp.stopped = &stopped;
 	}
 	env.body_case = BAOSONG__V1__ENVELOPE__BODY_PUSH_RESPONSE;
@@ -1158,6 +1222,24 @@ static int do_period(struct req_job *rj, struct store *st)
 
 /* ---- dispatch --------------------------------------------------------------------- */
 
+/* ---- ping ---------------------------------------------------------------------- */
+
+static int do_ping(struct req_job *rj)
+{
+	Envelope env = BAOSONG__V1__ENVELOPE__INIT;
+	Baosong__V1__Pong pong = BAOSONG__V1__PONG__INIT;
+
+	if (rj->req->ping->data.len > WIRE_PING_DATA_MAX)
+		return reply_error(rj, BS_E_TOOBIG, "ping.data");
+	pong.server_time_ms = now_ms();
+	pong.server_version = (char *)"baosongd " BS_VERSION_STRING;
+	pong.data = rj->req->ping->data;
+	pong.timezone = (char *)"Asia/Shanghai";
+	env.body_case = BAOSONG__V1__ENVELOPE__BODY_PONG;
+	env.pong = &pong;
+	return pack_reply(&env, rj->request_id, &rj->resp, &rj->resp_len);
+}
+
 int handler_is_write(const Envelope *req)
 {
 	switch (req->body_case) {
@@ -1189,6 +1271,9 @@ int handler_run(struct job *j, struct store *st, void *user)
 	if ((rv = check_device(rj, st, &dev)) != BS_OK)
 		return rv;
 	switch (rj->req->body_case) {
+	case BAOSONG__V1__ENVELOPE__BODY_PING:
+		rv = do_ping(rj);
+		return rv == BS_OK ? rv : reply_error(rj, rv, NULL);
 	case BAOSONG__V1__ENVELOPE__BODY_WHOAMI:
 		rv = reply_identity(rj, st, &dev);
 		return rv == BS_OK ? rv : reply_error(rj, rv, NULL);

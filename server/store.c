@@ -211,6 +211,14 @@ static const char *const migrations[] = {
 	"  BEGIN SELECT RAISE(ABORT, 'a publication never changes'); END;"
 	"CREATE TRIGGER publication_no_delete BEFORE DELETE ON publication"
 	"  BEGIN SELECT RAISE(ABORT, 'a publication never changes'); END;",
+
+	/* 5: what each applied op contained (its digest, so a retry with the
+	 * same seq but other content is refused, not answered with the old
+	 * receipt), and the owning unit of the record an audit row is about
+	 * (record.put / record.review), so the verifier can check that no
+	 * record ever changes owner.  Both NULL in rows written before. */
+	"ALTER TABLE op ADD COLUMN digest BLOB CHECK (digest IS NULL OR length(digest) = 32);"
+	"ALTER TABLE audit ADD COLUMN owner INTEGER CHECK (owner IS NULL OR owner >= 1);",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -229,7 +237,8 @@ int store_schema_version(void)
 	"kind, uid, unit_id, rev, deleted, updated_at, device_id, change_seq, data, attachments"
 /* The columns the audit MAC covers, in the order of the canonical encoding. */
 #define AUDIT_COLS \
-	"seq, at, unit_id, device_id, role, action, kind, subject, rev, before, after, detail"
+	"seq, at, unit_id, device_id, role, action, kind, subject, rev, before, after, detail, " \
+	"owner"
 
 enum sid {
 	S_BEGIN_WRITE,
@@ -280,6 +289,7 @@ enum sid {
 	S_AUDIT_LIST,
 	S_AUDIT_LIST_SUBJECT,
 	S_RECORD_ALL,
+	S_AUDIT_MIXED,
 	S__COUNT
 };
 
@@ -317,9 +327,9 @@ static const char *const sql[S__COUNT] = {
 	[S_DEVICE_ADVANCE] = "UPDATE device SET applied_seq = ?2"
 			     " WHERE id = ?1 AND applied_seq = ?2 - 1",
 
-	[S_OP_GET] = "SELECT receipt FROM op WHERE device_id = ?1 AND seq = ?2",
-	[S_OP_ADD] = "INSERT INTO op(device_id, seq, status, receipt, received_at)"
-		     " VALUES (?1, ?2, ?3, ?4, ?5)",
+	[S_OP_GET] = "SELECT receipt, digest FROM op WHERE device_id = ?1 AND seq = ?2",
+	[S_OP_ADD] = "INSERT INTO op(device_id, seq, status, receipt, received_at, digest)"
+		     " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 
 	[S_CHANGE_SEQ_NEXT] = "UPDATE meta SET value = value + 1 WHERE key = 'change_seq'"
 			      " RETURNING value",
@@ -328,11 +338,12 @@ static const char *const sql[S__COUNT] = {
 		"INSERT INTO record(uid, kind, unit_id, rev, deleted, data, attachments,"
 		" updated_at, device_id, change_seq)"
 		" VALUES (?1, ?2, ?3, 1, ?4, ?5, ?6, ?7, ?8, ?9)"
-		" ON CONFLICT(uid) DO UPDATE SET kind = excluded.kind,"
-		" unit_id = excluded.unit_id, rev = record.rev + 1, deleted = excluded.deleted,"
+		" ON CONFLICT(uid) DO UPDATE SET rev = record.rev + 1, deleted = excluded.deleted,"
 		" data = excluded.data, attachments = excluded.attachments,"
 		" updated_at = excluded.updated_at, device_id = excluded.device_id,"
 		" change_seq = excluded.change_seq"
+		/* A record's kind and owner never change: no row comes back. */
+		" WHERE record.kind = excluded.kind AND record.unit_id = excluded.unit_id"
 		" RETURNING rev",
 	[S_RECORD_CHANGES_ALL] = "SELECT " RECORD_COLS " FROM record WHERE change_seq > ?1"
 				 " ORDER BY change_seq LIMIT ?2",
@@ -365,17 +376,24 @@ static const char *const sql[S__COUNT] = {
 
 	[S_AUDIT_LAST] = "SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1",
 	[S_AUDIT_ADD] = "INSERT INTO audit(seq, at, unit_id, device_id, role, action, kind,"
-			" subject, rev, before, after, detail, prev_mac, mac)"
-			" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+			" subject, rev, before, after, detail, prev_mac, mac, owner)"
+			" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
 	[S_AUDIT_ANY] = "SELECT EXISTS (SELECT 1 FROM audit)",
 	[S_AUDIT_WALK] = "SELECT " AUDIT_COLS ", prev_mac, mac FROM audit ORDER BY seq",
-	[S_AUDIT_NEWEST_RECORD] = "SELECT seq, rev, after FROM audit WHERE subject = ?1"
+	[S_AUDIT_NEWEST_RECORD] = "SELECT seq, rev, after, kind, owner FROM audit WHERE subject = ?1"
 				  " AND action IN ('record.put', 'record.review')"
 				  " ORDER BY seq DESC LIMIT 1",
 	[S_AUDIT_LIST] = "SELECT " AUDIT_COLS " FROM audit ORDER BY seq DESC LIMIT ?1",
 	[S_AUDIT_LIST_SUBJECT] = "SELECT " AUDIT_COLS " FROM audit WHERE subject = ?2"
 				 " ORDER BY seq DESC LIMIT ?1",
-	[S_RECORD_ALL] = "SELECT uid, rev, data FROM record ORDER BY uid",
+	[S_RECORD_ALL] = "SELECT uid, rev, data, kind, unit_id FROM record ORDER BY uid",
+	/* Records whose audit history shows more than one kind or owner. */
+	[S_AUDIT_MIXED] = "SELECT subject, group_concat(DISTINCT kind), count(DISTINCT kind),"
+			  " group_concat(DISTINCT owner), count(DISTINCT owner), max(seq)"
+			  " FROM audit WHERE action IN ('record.put', 'record.review')"
+			  " GROUP BY subject"
+			  " HAVING count(DISTINCT kind) > 1 OR count(DISTINCT owner) > 1"
+			  " ORDER BY subject",
 };
 
 struct store {
@@ -1383,7 +1401,7 @@ out:
 /* ---- operations ---- */
 
 int store_op_receipt(struct store *st, int64_t device_id, uint64_t seq, uint8_t **receipt,
-		     size_t *len)
+		     size_t *len, uint8_t digest[STORE_HASH_LEN], int *has_digest)
 {
 	sqlite3_stmt *s = NULL;
 	const void *b;
@@ -1419,6 +1437,11 @@ int store_op_receipt(struct store *st, int64_t device_id, uint64_t seq, uint8_t 
 	}
 	if (n > 0)
 		memcpy(copy, b, (size_t)n);
+	if (has_digest) {
+		*has_digest = sqlite3_column_type(s, 1) != SQLITE_NULL;
+		if (*has_digest && digest && (rv = col_fixed(s, 1, digest, STORE_HASH_LEN)) != BS_OK)
+			goto out;
+	}
 	*receipt = copy;
 	*len = (size_t)n;
 	copy = NULL;
@@ -1455,7 +1478,8 @@ out:
 }
 
 int store_op_add(struct store *st, int64_t device_id, uint64_t seq, int status,
-		 const uint8_t *receipt, size_t len, int64_t now)
+		 const uint8_t *receipt, size_t len, const uint8_t digest[STORE_HASH_LEN],
+		 int64_t now)
 {
 	static const uint8_t empty[1] = {0};
 	sqlite3_stmt *s = NULL;
@@ -1476,7 +1500,9 @@ int store_op_add(struct store *st, int64_t device_id, uint64_t seq, int status,
 	if (sqlite3_bind_int64(s, 1, device_id) || sqlite3_bind_int64(s, 2, (sqlite3_int64)seq) ||
 	    sqlite3_bind_int(s, 3, status) ||
 	    sqlite3_bind_blob(s, 4, len ? receipt : empty, (int)len, SQLITE_STATIC) ||
-	    sqlite3_bind_int64(s, 5, now)) {
+	    sqlite3_bind_int64(s, 5, now) ||
+	    (digest ? sqlite3_bind_blob(s, 6, digest, STORE_HASH_LEN, SQLITE_STATIC)
+		    : sqlite3_bind_null(s, 6))) {
 		rv = bind_fail(st);
 		goto out;
 	}
@@ -1647,7 +1673,10 @@ int store_record_put(struct store *st, struct record *r, int64_t device_id, int6
 		rev = col_u64(s, 0);
 		rv = step_done(st, s);
 	} else if (rv == 0) {
-		rv = BS_E_DB;
+		/* The uid is held by a record of another kind or unit. */
+		log_error("store: refused to turn record %s into a %s of unit %lld: a record's "
+			  "kind and owner never change", r->uid, r->kind, (long long)r->unit_id);
+		rv = BS_E_FORBIDDEN;
 	}
 	if (rv == BS_OK)
 		rv = attach_refs(st, r, now);
@@ -1884,6 +1913,12 @@ int store_upload_delete(struct store *st, const uint8_t hash[STORE_HASH_LEN], in
  *   INT(rev)
  *   OPT(before) OPT(after) OPT(detail)
  *
+ * for rows whose owner column is NULL (every row but record.put and
+ * record.review ones, and those written before schema 5); a row with an
+ * owner (the unit owning the record the row is about) is encoded as
+ *
+ *   STR("baosong-audit-v2") and the same fields, then INT(owner)
+ *
  * with
  *   INT(v) = v as 8 bytes, big-endian (two's complement; all values here
  *            are >= 0);
@@ -1900,6 +1935,7 @@ int store_upload_delete(struct store *st, const uint8_t hash[STORE_HASH_LEN], in
  * tests/integration/test_admin.sh checks a trail that way.) */
 
 #define AUDIT_TAG "baosong-audit-v1"
+#define AUDIT_TAG_OWNER "baosong-audit-v2"
 #define AUDIT_KEY_SUFFIX ".audit-key"
 
 /* One row's covered fields, as bytes; has_* is 0 for SQL NULL. */
@@ -1912,6 +1948,7 @@ struct audit_raw {
 	const void *before, *after, *detail;
 	size_t before_len, after_len, detail_len;
 	int has_before, has_after, has_detail;
+	int64_t owner;                /* 0: NULL */
 };
 
 static void mac_int(crypto_generichash_state *h, uint64_t v)
@@ -1946,7 +1983,10 @@ static void audit_mac(const uint8_t key[STORE_AUDIT_KEY_LEN], const uint8_t prev
 
 	crypto_generichash_init(&h, key, STORE_AUDIT_KEY_LEN, STORE_HASH_LEN);
 	crypto_generichash_update(&h, prev, STORE_HASH_LEN);
-	mac_str(&h, AUDIT_TAG, strlen(AUDIT_TAG));
+	if (r->owner > 0)
+		mac_str(&h, AUDIT_TAG_OWNER, strlen(AUDIT_TAG_OWNER));
+	else
+		mac_str(&h, AUDIT_TAG, strlen(AUDIT_TAG));
 	mac_int(&h, r->seq);
 	mac_int(&h, (uint64_t)r->at);
 	mac_int(&h, (uint64_t)r->unit_id);
@@ -1959,6 +1999,8 @@ static void audit_mac(const uint8_t key[STORE_AUDIT_KEY_LEN], const uint8_t prev
 	mac_opt(&h, r->has_before, r->before, r->before_len);
 	mac_opt(&h, r->has_after, r->after, r->after_len);
 	mac_opt(&h, r->has_detail, r->detail, r->detail_len);
+	if (r->owner > 0)
+		mac_int(&h, (uint64_t)r->owner);
 	crypto_generichash_final(&h, mac, STORE_HASH_LEN);
 	sodium_memzero(&h, sizeof h);
 }
@@ -2194,7 +2236,7 @@ static int check_audit_entry(const struct audit_entry *e)
 	if ((e->before_len > 0 && !e->before) || (e->after_len > 0 && !e->after))
 		return BS_E_INVAL;
 	if (e->role < 0 || e->role > ROLE_ADMIN || e->unit_id < 0 || e->device_id < 0 ||
-	    check_u63(e->rev) != BS_OK)
+	    e->owner < 0 || check_u63(e->rev) != BS_OK)
 		return BS_E_INVAL;
 	return BS_OK;
 }
@@ -2252,6 +2294,7 @@ int store_audit_append(struct store *st, const struct audit_entry *e)
 	r.has_detail = e->detail != NULL;
 	r.detail = e->detail ? e->detail : "";
 	r.detail_len = strlen(r.detail);
+	r.owner = e->owner;
 
 	if ((rv = inner_begin(st, &own)) != BS_OK)
 		return rv;
@@ -2279,7 +2322,8 @@ int store_audit_append(struct store *st, const struct audit_entry *e)
 	    (r.has_detail ? sqlite3_bind_text(s, 12, r.detail, (int)r.detail_len, SQLITE_STATIC)
 			  : sqlite3_bind_null(s, 12)) ||
 	    sqlite3_bind_blob(s, 13, prev, STORE_HASH_LEN, SQLITE_STATIC) ||
-	    sqlite3_bind_blob(s, 14, mac, STORE_HASH_LEN, SQLITE_STATIC)) {
+	    sqlite3_bind_blob(s, 14, mac, STORE_HASH_LEN, SQLITE_STATIC) ||
+	    (r.owner > 0 ? sqlite3_bind_int64(s, 15, r.owner) : sqlite3_bind_null(s, 15))) {
 		rv = bind_fail(st);
 		goto out;
 	}
@@ -2323,6 +2367,8 @@ static void audit_row(sqlite3_stmt *s, struct audit_raw *r)
 	r->before = col_bytes(s, 9, &r->before_len, &r->has_before);
 	r->after = col_bytes(s, 10, &r->after_len, &r->has_after);
 	r->detail = col_bytes(s, 11, &r->detail_len, &r->has_detail);
+	/* NULL reads as 0; a stored value <= 0 is refused by the schema. */
+	r->owner = sqlite3_column_int64(s, 12);
 }
 
 int store_audit_each(struct store *st, const char *subject, uint64_t limit,
@@ -2365,6 +2411,7 @@ int store_audit_each(struct store *st, const char *subject, uint64_t limit,
 		e.after = r.has_after ? r.after : NULL;
 		e.after_len = r.after_len;
 		e.detail = r.has_detail ? r.detail : NULL;
+		e.owner = r.owner;
 		if ((rv = fn(ctx, r.seq, &e)) != 0)
 			break;
 	}
@@ -2423,9 +2470,9 @@ static int audit_walk(struct store *st, struct audit_check *c, uint64_t *rows)
 		return rv;
 	while ((rv = step(st, s)) == 1) {
 		struct audit_raw r;
-		const void *row_prev = sqlite3_column_blob(s, 12);
-		const void *row_mac = sqlite3_column_blob(s, 13);
-		int prev_n = sqlite3_column_bytes(s, 12), mac_n = sqlite3_column_bytes(s, 13);
+		const void *row_prev = sqlite3_column_blob(s, 13);
+		const void *row_mac = sqlite3_column_blob(s, 14);
+		int prev_n = sqlite3_column_bytes(s, 13), mac_n = sqlite3_column_bytes(s, 14);
 
 		audit_row(s, &r);
 		n++;
@@ -2489,6 +2536,8 @@ static int audit_check_records(struct store *st, struct audit_check *c)
 		goto out;
 	while ((rv = step(st, s)) == 1) {
 		const unsigned char *uid = sqlite3_column_text(s, 0);
+		const unsigned char *kind = sqlite3_column_text(s, 3);
+		int64_t owner = sqlite3_column_int64(s, 4);
 		uint64_t rev = col_u64(s, 1), arow, arev;
 		size_t data_n, after_n;
 		const void *data, *after;
@@ -2522,11 +2571,53 @@ static int audit_check_records(struct store *st, struct audit_check *c)
 				report(c, 0, "record %s: its data differs from its newest "
 				       "audit row (seq %llu): edited behind the audit trail",
 				       (const char *)uid, (unsigned long long)arow);
+			{
+				const unsigned char *akind = sqlite3_column_text(a, 3);
+				int64_t aowner = sqlite3_column_int64(a, 4);
+				if (!kind || !akind || strcmp((const char *)kind,
+							      (const char *)akind) != 0)
+					report(c, 0, "record %s is a %s but its newest audit row "
+					       "(seq %llu) says %s: its kind was changed",
+					       (const char *)uid, kind ? (const char *)kind : "?",
+					       (unsigned long long)arow,
+					       akind ? (const char *)akind : "?");
+				if (sqlite3_column_type(a, 4) != SQLITE_NULL && aowner != owner)
+					report(c, 0, "record %s belongs to unit %lld but its newest "
+					       "audit row (seq %llu) says unit %lld: its owner was "
+					       "changed", (const char *)uid, (long long)owner,
+					       (unsigned long long)arow, (long long)aowner);
+			}
 		}
 		done(a);
 	}
 out:
 	done(a);
+	done(s);
+	return rv < 0 ? rv : BS_OK;
+}
+
+/* Over every record's history (its record.put / record.review rows, whose
+ * columns the chain walk has just authenticated): one kind, one owner. */
+static int audit_check_history(struct store *st, struct audit_check *c)
+{
+	sqlite3_stmt *s = NULL;
+	int rv = prep(st, S_AUDIT_MIXED, &s);
+	if (rv != BS_OK)
+		return rv;
+	while ((rv = step(st, s)) == 1) {
+		const unsigned char *uid = sqlite3_column_text(s, 0);
+		const unsigned char *kinds = sqlite3_column_text(s, 1);
+		const unsigned char *owners = sqlite3_column_text(s, 3);
+		uint64_t last = col_u64(s, 5);
+		if (sqlite3_column_int64(s, 2) > 1)
+			report(c, last, "record %s changed kind over its history (%s): a "
+			       "record's kind never changes", uid ? (const char *)uid : "?",
+			       kinds ? (const char *)kinds : "?");
+		if (sqlite3_column_int64(s, 4) > 1)
+			report(c, last, "record %s changed owner over its history (units %s): "
+			       "a record's owner never changes", uid ? (const char *)uid : "?",
+			       owners ? (const char *)owners : "?");
+	}
 	done(s);
 	return rv < 0 ? rv : BS_OK;
 }
@@ -2546,6 +2637,8 @@ int store_audit_verify(struct store *st, uint64_t *rows, uint64_t *problems,
 	rv = audit_walk(st, &c, &n);
 	if (rv == BS_OK)
 		rv = audit_check_records(st, &c);
+	if (rv == BS_OK)
+		rv = audit_check_history(st, &c);
 	if (own && !sqlite3_get_autocommit(st->db))
 		exec_cached(st, S_ROLLBACK);
 	if (rv != BS_OK)

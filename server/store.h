@@ -149,13 +149,17 @@ int store_device_each(struct store *st, int (*fn)(void *ctx, const struct device
 /* ---- operations (exactly-once) ---- */
 
 /* The stored receipt for (device, seq): *receipt malloc'd.  BS_E_NOTFOUND
- * if that op was never applied. */
+ * if that op was never applied.  digest (may be NULL) receives the op's
+ * digest (handler_op_digest) and *has_digest 1, or *has_digest 0 for an op
+ * stored before digests were kept (schema 5). */
 int store_op_receipt(struct store *st, int64_t device_id, uint64_t seq, uint8_t **receipt,
-		     size_t *len);
-/* Record that (device, seq) was handled, with its receipt, and set the
- * device's applied_seq to seq.  seq must be applied_seq + 1 (BS_E_SEQ). */
+		     size_t *len, uint8_t digest[STORE_HASH_LEN], int *has_digest);
+/* Record that (device, seq) was handled, with its receipt and the digest of
+ * the op's content (NULL: none), and set the device's applied_seq to seq.
+ * seq must be applied_seq + 1 (BS_E_SEQ). */
 int store_op_add(struct store *st, int64_t device_id, uint64_t seq, int status,
-		 const uint8_t *receipt, size_t len, int64_t now);
+		 const uint8_t *receipt, size_t len, const uint8_t digest[STORE_HASH_LEN],
+		 int64_t now);
 
 /* ---- records ---- */
 
@@ -167,7 +171,9 @@ int store_record_get(struct store *st, const char *uid, struct record *out);
  * The caller has already checked base revision and permissions.
  * device_id 0 means "no device" (server-side change).  Each attached blob
  * that is stored gains a ref for r->unit_id (see store_blob_ref_has);
- * whether every attachment is stored is the caller's check. */
+ * whether every attachment is stored is the caller's check.  A record's
+ * kind and owner never change: when r->uid is held by a record of another
+ * kind or unit_id nothing is written and the result is BS_E_FORBIDDEN. */
 int store_record_put(struct store *st, struct record *r, int64_t device_id, int64_t now);
 /* Records with change_seq > cursor, in change_seq order, at most limit;
  * when unit_id > 0 only unit_id's and the shared directory (kinds "unit",
@@ -296,6 +302,8 @@ struct audit_entry {
 	const uint8_t *after;      /* state after (may be NULL) */
 	size_t after_len;
 	const char *detail;        /* comment, reason ... (may be NULL) */
+	int64_t owner;             /* record.put / record.review: the record's
+				    * owning unit; 0 for other rows */
 };
 
 /* Append e in the caller's transaction. */
