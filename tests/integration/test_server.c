@@ -1212,12 +1212,14 @@ static const char *csv_field_of(const char *csv, long long id, unsigned n)
 static void test_revocation(void **state)
 {
 	struct env *e = *state;
-	struct session alice, bob, bob2;
+	struct session alice, bob, bob2, bob_pinging;
 	char id[24], fp[FP_STRLEN + 1];
 
 	open_session(e, &e->kp[ALICE], &alice);
 	open_session(e, &e->kp[BOB], &bob);
+	open_session(e, &e->kp[BOB], &bob_pinging);
 	assert_bs(ping(&bob), BS_OK);
+	assert_bs(ping(&bob_pinging), BS_OK);
 	assert_bs(whoami(&bob, e->device_id[BOB]), BS_OK);
 	assert_bs(whoami(&alice, e->device_id[ALICE]), BS_OK);
 
@@ -1246,6 +1248,11 @@ static void test_revocation(void **state)
 	}
 	assert_closed_within(&bob, 3000);
 	session_close(&bob);
+
+	/* Any message, a Ping included: error 30, then the session is closed. */
+	assert_bs(ping(&bob_pinging), BS_E_REVOKED);
+	assert_closed_within(&bob_pinging, 3000);
+	session_close(&bob_pinging);
 
 	/* A new handshake: refused in message 2. */
 	assert_bs(session_open(&bob2, e->hostport, &e->kp[BOB], e->server_pub, wire_now_ns(),
