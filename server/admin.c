@@ -958,7 +958,8 @@ static int cmd_audit_verify(int argc, char **argv)
 	if (problems == 0) {
 		sodium_bin2hex(hex, sizeof hex, mac, sizeof mac);
 		printf("审计记录完整 audit trail intact: %llu rows checked, every record matches "
-		       "its newest audit row, every publication checked (recomputed, digest, audit row)\n"
+		       "its newest audit row and kept one kind and one owner, every publication "
+		       "checked (recomputed, digest, audit row)\n"
 		       "最新 head: seq %llu, mac %s\n",
 		       (unsigned long long)rows, (unsigned long long)head, hex);
 		ex = 0;

@@ -150,7 +150,7 @@ int store_device_each(struct store *st, int (*fn)(void *ctx, const struct device
 
 /* The stored receipt for (device, seq): *receipt malloc'd.  BS_E_NOTFOUND
  * if that op was never applied.  digest (may be NULL) receives the op's
- * digest (handler_op_digest) and *has_digest 1, or *has_digest 0 for an op
+ * digest (op_digest in server/handlers.c) and *has_digest 1, or *has_digest 0 for an op
  * stored before digests were kept (schema 5). */
 int store_op_receipt(struct store *st, int64_t device_id, uint64_t seq, uint8_t **receipt,
 		     size_t *len, uint8_t digest[STORE_HASH_LEN], int *has_digest);
@@ -343,9 +343,12 @@ int store_audit_verify(struct store *st, uint64_t *rows, uint64_t *problems,
  * store_record_put (and every review that raises a record's rev) an
  * append with action "record.put" or "record.review", subject = the
  * record's uid, rev = its new rev, and after = the record's data exactly as
- * stored in record.data (for a review: the unchanged data).  Then for each
- * record the newest such row must carry its current rev and data; a record
- * without one, or with another rev or data, is reported (seq 0).
+ * stored in record.data (for a review: the unchanged data), and owner = the
+ * record's unit_id.  Then for each record the newest such row must carry its
+ * current rev, data, kind and owner (when the row has one); a record without
+ * one, or with another rev, data, kind or owner, is reported (seq 0).  Over
+ * each record's rows, kind and owner must never change (reported with the
+ * seq of the newest row).
  *
  * Limits: a verify cannot notice rows cut off the end of the trail when no
  * record refers to them (nothing after them to break the chain); compare
