@@ -230,7 +230,7 @@ ok "a clock stepped back a minute still syncs"
 # handshake is a replay of a newer stamp until the clock passes it.
 catch_up
 client xz sync --quiet || fail "sync"
-bj_set -5
+bj_set -12
 sqlite3 "$T/xz/baosong.db" "DELETE FROM meta WHERE key = 'last_hello_ns'" || fail "wipe stamp"
 client xz sync --quiet >/dev/null 2>&1
 rc=$?
@@ -240,7 +240,7 @@ project xz 重放之后 >/dev/null || fail "project add"
 client xz sync --unattended --budget 60 >"$T/out" 2>&1 || fail "unattended sync gave up: $(cat "$T/out")"
 grep -q "retrying" "$T/out" || fail "no retry was logged: $(cat "$T/out")"
 [ "$(count_named 重放之后)" = 1 ] || fail "the change did not land"
-bj_set 5
+bj_set 12
 ok "a handshake refused as a replay is retried by the unattended run until it clears"
 
 # ---- 4. audit verify and a forged kind / owner change ---------------------------------------
