@@ -10,6 +10,7 @@
 #include "bs_limits.h"
 #include "err.h"
 #include "log.h"
+#include "op_digest.h"
 #include "period.h"
 #include "records.h"
 #include "store.h"
@@ -21,6 +22,8 @@
 #define PULL_MAX 500u
 #define PULL_DEFAULT 100u
 #define BLOB_QUERY_MAX 256u
+
+_Static_assert(OP_DIGEST_LEN == STORE_HASH_LEN, "the store keeps op digests as hashes");
 
 typedef Baosong__V1__Receipt Receipt;
 typedef Baosong__V1__Record Record;
@@ -542,50 +545,6 @@ out:
 	return rv;
 }
 
-/* ---- op digests ---------------------------------------------------------------------- */
-
-static void digest_int(crypto_generichash_state *h, uint64_t v)
-{
-	uint8_t b[8];
-	int i;
-	for (i = 0; i < 8; i++)
-		b[i] = (uint8_t)(v >> (56 - 8 * i));
-	crypto_generichash_update(h, b, sizeof b);
-}
-
-static void digest_str(crypto_generichash_state *h, const void *p, size_t n)
-{
-	digest_int(h, (uint64_t)n);
-	if (n > 0)
-		crypto_generichash_update(h, p, n);
-}
-
-/* What an op asked for, as kept with its receipt (docs/PROTOCOL.md, "Op
- * digest"): BLAKE2b-256 of STR("baosong-op-v1") STR(kind) STR(uid)
- * INT(base_rev) INT(deleted) INT(withdrawn) STR(data) INT(attachment count)
- * and STR of each attachment hash; INT = 8 bytes big-endian, STR = INT(length)
- * then the bytes.  created_at_ms (informational) and unit_id (filled in from
- * the device's copy of the record, which a pull may correct) are left out. */
-static void op_digest(const Baosong__V1__Op *op, uint8_t out[STORE_HASH_LEN])
-{
-	static const char tag[] = "baosong-op-v1";
-	crypto_generichash_state h;
-	size_t i;
-
-	crypto_generichash_init(&h, NULL, 0, STORE_HASH_LEN);
-	digest_str(&h, tag, sizeof tag - 1);
-	digest_str(&h, op->kind ? op->kind : "", op->kind ? strlen(op->kind) : 0);
-	digest_str(&h, op->uid ? op->uid : "", op->uid ? strlen(op->uid) : 0);
-	digest_int(&h, op->base_rev);
-	digest_int(&h, op->deleted ? 1 : 0);
-	digest_int(&h, op->withdrawn ? 1 : 0);
-	digest_str(&h, op->data.data, op->data.len);
-	digest_int(&h, op->n_attachments);
-	for (i = 0; i < op->n_attachments; i++)
-		digest_str(&h, op->attachments[i].data, op->attachments[i].len);
-	crypto_generichash_final(&h, out, STORE_HASH_LEN);
-}
-
 /* Encode the outcome of op seq as a Receipt. */
 static int encode_receipt(uint64_t seq, struct op_outcome *o, uint8_t **out, size_t *len)
 {
@@ -646,7 +605,7 @@ static int do_push(struct req_job *rj, struct store *st, const struct device *de
 	for (i = 0; i < pr->n_ops; i++) {
 		const Baosong__V1__Op *op = pr->ops[i];
 		struct op_outcome o;
-		uint8_t *bytes = NULL, digest[STORE_HASH_LEN], kept[STORE_HASH_LEN];
+		uint8_t *bytes = NULL, digest[OP_DIGEST_LEN], kept[STORE_HASH_LEN];
 		size_t blen = 0;
 		int has_kept = 0;
 

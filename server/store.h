@@ -150,7 +150,7 @@ int store_device_each(struct store *st, int (*fn)(void *ctx, const struct device
 
 /* The stored receipt for (device, seq): *receipt malloc'd.  BS_E_NOTFOUND
  * if that op was never applied.  digest (may be NULL) receives the op's
- * digest (op_digest in server/handlers.c) and *has_digest 1, or *has_digest 0 for an op
+ * digest (op_digest.h) and *has_digest 1, or *has_digest 0 for an op
  * stored before digests were kept (schema 5). */
 int store_op_receipt(struct store *st, int64_t device_id, uint64_t seq, uint8_t **receipt,
 		     size_t *len, uint8_t digest[STORE_HASH_LEN], int *has_digest);
