@@ -318,7 +318,7 @@ int store_audit_verify(struct store *st, uint64_t *rows, uint64_t *problems,
 /* ---- audit trail: details (additions) ----
  *
  * The exact chain and row encoding (enough to write an independent
- * verifier) are documented at "audit trail" in server/store.c.
+ * verifier) are documented at "audit trail" in server/store_audit.c.
  *
  * The key file.  A read-write store_open makes DB.audit-key when it is
  * missing and the trail is still empty (written under a temporary name,
