@@ -546,7 +546,8 @@ static int refuse_reused(struct localdb *db, uint64_t from, uint64_t server_appl
 		  "from %llu on (its last is %llu): this data directory was restored or copied and "
 		  "shares its key with another. The %u changes here were NOT sent and are all kept. "
 		  "Check them (baosong status), then run `baosong sync --renumber` to renumber and "
-		  "send them; enrol each computer with its own token from now on.",
+		  "send them; enrol each computer with its own token from now on. "
+		  "[BS_E_SEQ_REUSED]",
 		  (unsigned long long)from, pending, (unsigned long long)from,
 		  (unsigned long long)server_applied, pending);
 	return BS_E_SEQ_REUSED;

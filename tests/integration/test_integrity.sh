@@ -179,7 +179,7 @@ full = 100%
 较差 = 0
 EOF
 "$BD" scheme set --db "$DB" "$T/scheme.ini" >"$T/out" 2>&1 || fail "scheme set: $(cat "$T/out")"
-out=$("$BD" assess publish --db "$DB" --scope week --period "$(bj %G-W%V)" 2>&1) \
+out=$("$BD" assess publish --db "$DB" --scope week --period "$(bj %G-W%V)" --allow-empty 2>&1) \
   || fail "publish: $out"
 NEW_PUB=$(echo "$out" | sed -n 's/.*as record \([0-9a-f]\{32\}\) (kind publication).*/\1/p')
 [ -n "$NEW_PUB" ] && [ "$NEW_PUB" != "$OLD_PUB" ] || fail "publish used uid '$NEW_PUB'"
