@@ -53,6 +53,13 @@ static const struct err_info errs[] = {
 	[33] = {"BS_E_DB", "database error", "数据库错误", true},
 	[34] = {"BS_E_RECORD_LOCKED", "record approved or period closed",
 		"记录已审核通过或周期已关闭，需审核人员重新开放后才能修改", false},
+	[35] = {"BS_E_SEQ_REUSED",
+		"operation numbers already used for other changes of this device key (a restored "
+		"or copied data directory): keep the changes, check them, then renumber them "
+		"(baosong sync --renumber)",
+		"本设备的操作编号已被其他修改占用（数据目录是恢复或复制来的）：修改未发送、请勿丢弃，"
+		"核对后运行 baosong sync --renumber 重新编号发送",
+		false},
 };
 
 static const struct err_info *lookup(int err)

@@ -45,7 +45,8 @@ enum {
 	BS_E_LOCKED = -32,     /* another run holds the lock */
 	BS_E_DB = -33,         /* database error */
 	BS_E_RECORD_LOCKED = -34, /* approved record or closed period: a reviewer must reopen */
-	BS_E__LAST = -35
+	BS_E_SEQ_REUSED = -35, /* op numbers already used by other changes: renumber */
+	BS_E__LAST = -36
 };
 
 /* Short English description of a BS_E_* code; never NULL. */

@@ -204,6 +204,26 @@ int admin_audit(struct store *st, int64_t now, const char *action, const char *k
 	return store_audit_append(st, &e);
 }
 
+int admin_audit_record(struct store *st, int64_t now, const struct record *r)
+{
+	struct audit_entry e;
+	memset(&e, 0, sizeof e);
+	e.at = now;
+	e.action = "record.put";
+	e.kind = r->kind;
+	e.subject = r->uid;
+	e.rev = r->rev;
+	e.after = r->data;
+	e.after_len = r->data_len;
+	e.owner = r->unit_id;
+	return store_audit_append(st, &e);
+}
+
+void admin_record_uid(char out[REC_UID_LEN + 1])
+{
+	records_new_uid(out);
+}
+
 /* Finish a transaction: commit when rv is BS_OK, roll back otherwise. */
 int admin_finish(struct store *st, int rv)
 {
@@ -293,23 +313,6 @@ static void unit_usage(FILE *f)
 		"Default FILE: " DEFAULT_DB "\n");
 }
 
-/* The uid of unit code's public record: the first 16 bytes of
- * BLAKE2b-256("baosong-unit" || code) as 32 lowercase hex characters, so
- * anyone can derive it from the code and adding a unit twice cannot make
- * two records. */
-static void unit_record_uid(const char *code, char out[REC_UID_LEN + 1])
-{
-	static const char tag[] = "baosong-unit";
-	crypto_generichash_state h;
-	uint8_t d[32];
-
-	crypto_generichash_init(&h, NULL, 0, sizeof d);
-	crypto_generichash_update(&h, (const uint8_t *)tag, sizeof tag - 1);
-	crypto_generichash_update(&h, (const uint8_t *)code, strlen(code));
-	crypto_generichash_final(&h, d, sizeof d);
-	sodium_bin2hex(out, REC_UID_LEN + 1, d, REC_UID_LEN / 2);
-}
-
 /* In the caller's transaction: add u, publish it to every device as a
  * record of kind "unit" (data: its UnitInfo), and audit both.  *id gets
  * the new unit's id; *uid the record's. */
@@ -333,7 +336,10 @@ static int unit_add_published(struct store *st, struct unit *u, int64_t now, int
 		return BS_E_NOMEM;
 	baosong__v1__unit_info__pack(&info, data);
 
-	unit_record_uid(u->code, uid);
+	/* Random, not derived from the code: a uid anyone could compute would
+	 * let a device create a record under it first (the unit code's
+	 * uniqueness already keeps a unit from being published twice). */
+	admin_record_uid(uid);
 	memset(&r, 0, sizeof r);
 	snprintf(r.kind, sizeof r.kind, "%s", REC_KIND_UNIT);
 	snprintf(r.uid, sizeof r.uid, "%s", uid);
@@ -342,8 +348,7 @@ static int unit_add_published(struct store *st, struct unit *u, int64_t now, int
 	r.data_len = len;
 	if ((rv = audit_cli(st, now, "unit.add", "", u->code, 0, data, len, NULL)) != BS_OK ||
 	    (rv = store_record_put(st, &r, 0, now)) != BS_OK ||
-	    (rv = audit_cli(st, now, "record.put", REC_KIND_UNIT, uid, r.rev, data, len,
-			    NULL)) != BS_OK)
+	    (rv = admin_audit_record(st, now, &r)) != BS_OK)
 		goto out;
 out:
 	free(data);
@@ -1071,7 +1076,8 @@ static int cmd_audit_verify(int argc, char **argv)
 	if (problems == 0) {
 		sodium_bin2hex(hex, sizeof hex, mac, sizeof mac);
 		printf("审计记录完整 audit trail intact: %llu rows checked, every record matches "
-		       "its newest audit row, every publication checked (recomputed, digest, audit row)\n"
+		       "its newest audit row and kept one kind and one owner, every publication "
+		       "checked (recomputed, digest, audit row)\n"
 		       "最新 head: seq %llu, mac %s\n",
 		       (unsigned long long)rows, (unsigned long long)head, hex);
 		ex = 0;

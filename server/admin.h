@@ -20,7 +20,8 @@ const char *admin_usage_summary(void);
 #include <stdint.h>
 #include <stddef.h>
 
-struct store;
+#include "records.h"
+#include "store.h"
 
 #define ADMIN_WHEN_LEN 32 /* "YYYY-MM-DD HH:MM:SS" and room to spare */
 
@@ -33,6 +34,12 @@ int admin_open_db(const char *path, int readonly, struct store **st);
 int admin_audit(struct store *st, int64_t now, const char *action, const char *kind,
 		const char *subject, uint64_t rev, const uint8_t *after, size_t after_len,
 		const char *detail);
+/* The "record.put" audit row of a record the command line wrote (r as
+ * store_record_put left it: rev set; its owner r->unit_id is recorded). */
+int admin_audit_record(struct store *st, int64_t now, const struct record *r);
+/* A uid for a record the server writes: random like a device's, so no
+ * device can know it before it is published and claim it first. */
+void admin_record_uid(char out[REC_UID_LEN + 1]);
 /* Commit when rv is 0, else roll back; returns rv or the commit's error. */
 int admin_finish(struct store *st, int rv);
 /* "baosongd: ...: reason" on stderr; returns the exit status for rv. */

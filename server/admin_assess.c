@@ -172,22 +172,6 @@ static void pub_subject(int64_t number, char out[SUBJECT_LEN])
 	snprintf(out, SUBJECT_LEN, "publication/%lld", (long long)number);
 }
 
-/* The record uid of publication number: BLAKE2b-256("baosong-publication" ||
- * decimal number), first 16 bytes in hex. */
-static void pub_uid(int64_t number, char out[REC_UID_LEN + 1])
-{
-	static const char tag[] = "baosong-publication";
-	crypto_generichash_state h;
-	char num[24];
-	uint8_t d[32];
-	snprintf(num, sizeof num, "%lld", (long long)number);
-	crypto_generichash_init(&h, NULL, 0, sizeof d);
-	crypto_generichash_update(&h, (const uint8_t *)tag, sizeof tag - 1);
-	crypto_generichash_update(&h, (const uint8_t *)num, strlen(num));
-	crypto_generichash_final(&h, d, sizeof d);
-	sodium_bin2hex(out, REC_UID_LEN + 1, d, REC_UID_LEN / 2);
-}
-
 static int scope_period(const char *scope_s, const char *period, int *scope,
 			struct assess_span *sp)
 {
@@ -792,7 +776,7 @@ static int cmd_assess_publish(int argc, char **argv)
 	row.scheme_year = (int)s->year;
 	row.scheme_version = s->version;
 	row.published_at = now;
-	pub_uid(number, row.record_uid);
+	admin_record_uid(row.record_uid); /* random: no device can claim it first */
 	row.inputs = inputs;
 	row.inputs_len = inputs_len;
 	row.results = data;
@@ -812,8 +796,7 @@ static int cmd_assess_publish(int argc, char **argv)
 	if ((rv = admin_audit(st, now, "assess.publish", "", subject, 0, digest, sizeof digest,
 			      detail)) != BS_OK ||
 	    (rv = store_record_put(st, &r, 0, now)) != BS_OK ||
-	    (rv = admin_audit(st, now, "record.put", REC_KIND_PUBLICATION, r.uid, r.rev, data, len,
-			      NULL)) != BS_OK)
+	    (rv = admin_audit_record(st, now, &r)) != BS_OK)
 		goto rollback;
 	if ((rv = admin_finish(st, BS_OK)) != BS_OK)
 		goto fail;

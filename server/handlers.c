@@ -10,6 +10,7 @@
 #include "bs_limits.h"
 #include "err.h"
 #include "log.h"
+#include "op_digest.h"
 #include "period.h"
 #include "records.h"
 #include "store.h"
@@ -21,6 +22,8 @@
 #define PULL_MAX 500u
 #define PULL_DEFAULT 100u
 #define BLOB_QUERY_MAX 256u
+
+_Static_assert(OP_DIGEST_LEN == STORE_HASH_LEN, "the store keeps op digests as hashes");
 
 typedef Baosong__V1__Receipt Receipt;
 typedef Baosong__V1__Record Record;
@@ -314,6 +317,7 @@ static int audit_record(struct store *st, const struct session_who *who, const c
 	e.after = r->data;
 	e.after_len = r->data_len;
 	e.detail = detail;
+	e.owner = r->unit_id;
 	return store_audit_append(st, &e);
 }
 
@@ -587,6 +591,7 @@ static int do_push(struct req_job *rj, struct store *st, const struct device *de
 	Baosong__V1__PushResponse resp = BAOSONG__V1__PUSH_RESPONSE__INIT;
 	Receipt **rcs = NULL;
 	WireError stopped;
+	char stop_detail[160] = "";
 	uint64_t applied = dev->applied_seq;
 	size_t i, n = 0, used = 0;
 	int rv = BS_OK, stop = BS_OK;
@@ -600,18 +605,35 @@ static int do_push(struct req_job *rj, struct store *st, const struct device *de
 	for (i = 0; i < pr->n_ops; i++) {
 		const Baosong__V1__Op *op = pr->ops[i];
 		struct op_outcome o;
-		uint8_t *bytes = NULL;
+		uint8_t *bytes = NULL, digest[OP_DIGEST_LEN], kept[STORE_HASH_LEN];
 		size_t blen = 0;
+		int has_kept = 0;
 
 		if (op->seq == 0) {
 			stop = BS_E_INVAL;
 			break;
 		}
+		op_digest(op, digest);
 		if (op->seq <= applied) {
-			/* Applied before: answer with the very same receipt. */
-			rv = store_op_receipt(st, dev->id, op->seq, &bytes, &blen);
+			/* Applied before: answer with the very same receipt - if it
+			 * is the same op.  Other content under a used seq comes from
+			 * a restored or copied data directory: refuse it, so the
+			 * device keeps those changes instead of taking this receipt. */
+			rv = store_op_receipt(st, dev->id, op->seq, &bytes, &blen, kept, &has_kept);
 			if (rv != BS_OK) {
 				stop = rv;
+				break;
+			}
+			if (has_kept && sodium_memcmp(kept, digest, sizeof kept) != 0) {
+				free(bytes);
+				stop = BS_E_SEQ_REUSED;
+				snprintf(stop_detail, sizeof stop_detail,
+					 "seq %llu: the server applied other changes under this number "
+					 "(applied_seq %llu)", (unsigned long long)op->seq,
+					 (unsigned long long)dev->applied_seq);
+				log_warn("device %lld: op %llu differs from the one applied under that "
+					 "number (restored or copied data directory); refused",
+					 (long long)dev->id, (unsigned long long)op->seq);
 				break;
 			}
 			if (used + blen > REPLY_BUDGET) {
@@ -649,7 +671,8 @@ static int do_push(struct req_job *rj, struct store *st, const struct device *de
 			break;
 		}
 		if (rv == BS_OK)
-			rv = store_op_add(st, dev->id, op->seq, o.status, bytes, blen, now_ms());
+			rv = store_op_add(st, dev->id, op->seq, o.status, bytes, blen, digest,
+					  now_ms());
 		if (rv != BS_OK) {
 			free(bytes);
 			store_rollback_to(st);
@@ -676,7 +699,7 @@ static int do_push(struct req_job *rj, struct store *st, const struct device *de
 	resp.n_receipts = n;
 	resp.applied_seq = applied;
 	if (stop != BS_OK) {
-		wire_error_set(&stopped, stop, NULL);
+		wire_error_set(&stopped, stop, stop_detail[0] ? stop_detail : NULL);
 		resp.stopped = &stopped;
 	}
 	env.body_case = BAOSONG__V1__ENVELOPE__BODY_PUSH_RESPONSE;
@@ -1158,6 +1181,24 @@ static int do_period(struct req_job *rj, struct store *st)
 
 /* ---- dispatch --------------------------------------------------------------------- */
 
+/* ---- ping ---------------------------------------------------------------------- */
+
+static int do_ping(struct req_job *rj)
+{
+	Envelope env = BAOSONG__V1__ENVELOPE__INIT;
+	Baosong__V1__Pong pong = BAOSONG__V1__PONG__INIT;
+
+	if (rj->req->ping->data.len > WIRE_PING_DATA_MAX)
+		return reply_error(rj, BS_E_TOOBIG, "ping.data");
+	pong.server_time_ms = now_ms();
+	pong.server_version = (char *)"baosongd " BS_VERSION_STRING;
+	pong.data = rj->req->ping->data;
+	pong.timezone = (char *)"Asia/Shanghai";
+	env.body_case = BAOSONG__V1__ENVELOPE__BODY_PONG;
+	env.pong = &pong;
+	return pack_reply(&env, rj->request_id, &rj->resp, &rj->resp_len);
+}
+
 int handler_is_write(const Envelope *req)
 {
 	switch (req->body_case) {
@@ -1189,6 +1230,9 @@ int handler_run(struct job *j, struct store *st, void *user)
 	if ((rv = check_device(rj, st, &dev)) != BS_OK)
 		return rv;
 	switch (rj->req->body_case) {
+	case BAOSONG__V1__ENVELOPE__BODY_PING:
+		rv = do_ping(rj);
+		return rv == BS_OK ? rv : reply_error(rj, rv, NULL);
 	case BAOSONG__V1__ENVELOPE__BODY_WHOAMI:
 		rv = reply_identity(rj, st, &dev);
 		return rv == BS_OK ? rv : reply_error(rj, rv, NULL);

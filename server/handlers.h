@@ -51,7 +51,12 @@ struct req_job {
 /* Whether a request body goes to the writer (1) or a reader (0). */
 int handler_is_write(const Envelope *req);
 
-/* The job function for both pools (job.run). */
+/* The job function for both pools (job.run).  Every request of a full
+ * session, Ping and bodies that are not requests included, first re-reads
+ * the device: revoked or gone ends the session (BS_E_REVOKED /
+ * BS_E_UNKNOWN_KEY).  A push answers an op whose seq was applied before with
+ * the stored receipt only if the op's digest matches; otherwise the push
+ * stops with BS_E_SEQ_REUSED. */
 int handler_run(struct job *j, struct store *st, void *user);
 
 /* Encode an Error reply for request_id into a malloc'd buffer. */

@@ -880,27 +880,6 @@ static void handle_handshake(struct conn *c, const uint8_t *msg, size_t len)
 
 /* ---- requests ---------------------------------------------------------------------- */
 
-static void handle_ping(struct conn *c, const Envelope *req)
-{
-	Envelope env = BAOSONG__V1__ENVELOPE__INIT;
-	Baosong__V1__Pong pong = BAOSONG__V1__PONG__INIT;
-
-	if (req->ping->data.len > WIRE_PING_DATA_MAX) {
-		conn_send_error(c, req->request_id, BS_E_TOOBIG, "ping.data");
-		return;
-	}
-	pong.server_time_ms = wire_now_ms();
-	pong.server_version = (char *)"baosongd " BS_VERSION_STRING;
-	pong.data = req->ping->data;
-	pong.timezone = (char *)"Asia/Shanghai";
-	env.version = BS_PROTOCOL_VERSION;
-	env.request_id = req->request_id;
-	env.body_case = BAOSONG__V1__ENVELOPE__BODY_PONG;
-	env.pong = &pong;
-	if (conn_send(c, &env) != BS_OK)
-		conn_close(c, BS_E_IO, "send pong");
-}
-
 static void on_request_done(struct job *j, int commit_err)
 {
 	struct req_job *rj = (struct req_job *)j;
@@ -971,26 +950,9 @@ static void dispatch(struct conn *c, Envelope *env, struct wire_arena *arena)
 		conn_close_after_flush(c);
 		return;
 	}
-	if (env->body_case == BAOSONG__V1__ENVELOPE__BODY_PING) {
-		handle_ping(c, env);
-		wire_envelope_free(env, arena);
-		return;
-	}
-	if (env->body_case == BAOSONG__V1__ENVELOPE__BODY__NOT_SET ||
-	    env->body_case == BAOSONG__V1__ENVELOPE__BODY_ERROR ||
-	    env->body_case == BAOSONG__V1__ENVELOPE__BODY_PONG ||
-	    env->body_case == BAOSONG__V1__ENVELOPE__BODY_IDENTITY ||
-	    env->body_case == BAOSONG__V1__ENVELOPE__BODY_PUSH_RESPONSE ||
-	    env->body_case == BAOSONG__V1__ENVELOPE__BODY_PULL_RESPONSE ||
-	    env->body_case == BAOSONG__V1__ENVELOPE__BODY_BLOB_QUERY_RESPONSE ||
-	    env->body_case == BAOSONG__V1__ENVELOPE__BODY_BLOB_PUT_RESPONSE ||
-	    env->body_case == BAOSONG__V1__ENVELOPE__BODY_BLOB_GET_RESPONSE ||
-	    env->body_case == BAOSONG__V1__ENVELOPE__BODY_REVIEW_RESPONSE ||
-	    env->body_case == BAOSONG__V1__ENVELOPE__BODY_PERIOD_RESPONSE) {
-		conn_send_error(c, env->request_id, BS_E_UNSUPPORTED, "request body");
-		wire_envelope_free(env, arena);
-		return;
-	}
+	/* Everything else, Ping and bodies that are not requests included, goes
+	 * to a worker, which re-reads the device first: a key revoked while its
+	 * session is open gets BS_E_REVOKED and the session ends. */
 	rj = calloc(1, sizeof *rj);
 	if (!rj) {
 		conn_send_error(c, env->request_id, BS_E_BUSY, NULL);

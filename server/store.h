@@ -149,13 +149,17 @@ int store_device_each(struct store *st, int (*fn)(void *ctx, const struct device
 /* ---- operations (exactly-once) ---- */
 
 /* The stored receipt for (device, seq): *receipt malloc'd.  BS_E_NOTFOUND
- * if that op was never applied. */
+ * if that op was never applied.  digest (may be NULL) receives the op's
+ * digest (op_digest.h) and *has_digest 1, or *has_digest 0 for an op
+ * stored before digests were kept (schema 5). */
 int store_op_receipt(struct store *st, int64_t device_id, uint64_t seq, uint8_t **receipt,
-		     size_t *len);
-/* Record that (device, seq) was handled, with its receipt, and set the
- * device's applied_seq to seq.  seq must be applied_seq + 1 (BS_E_SEQ). */
+		     size_t *len, uint8_t digest[STORE_HASH_LEN], int *has_digest);
+/* Record that (device, seq) was handled, with its receipt and the digest of
+ * the op's content (NULL: none), and set the device's applied_seq to seq.
+ * seq must be applied_seq + 1 (BS_E_SEQ). */
 int store_op_add(struct store *st, int64_t device_id, uint64_t seq, int status,
-		 const uint8_t *receipt, size_t len, int64_t now);
+		 const uint8_t *receipt, size_t len, const uint8_t digest[STORE_HASH_LEN],
+		 int64_t now);
 
 /* ---- records ---- */
 
@@ -167,7 +171,9 @@ int store_record_get(struct store *st, const char *uid, struct record *out);
  * The caller has already checked base revision and permissions.
  * device_id 0 means "no device" (server-side change).  Each attached blob
  * that is stored gains a ref for r->unit_id (see store_blob_ref_has);
- * whether every attachment is stored is the caller's check. */
+ * whether every attachment is stored is the caller's check.  A record's
+ * kind and owner never change: when r->uid is held by a record of another
+ * kind or unit_id nothing is written and the result is BS_E_FORBIDDEN. */
 int store_record_put(struct store *st, struct record *r, int64_t device_id, int64_t now);
 /* Records with change_seq > cursor, in change_seq order, at most limit;
  * when unit_id > 0 only unit_id's and the shared directory (kinds "unit",
@@ -296,6 +302,8 @@ struct audit_entry {
 	const uint8_t *after;      /* state after (may be NULL) */
 	size_t after_len;
 	const char *detail;        /* comment, reason ... (may be NULL) */
+	int64_t owner;             /* record.put / record.review: the record's
+				    * owning unit; 0 for other rows */
 };
 
 /* Append e in the caller's transaction. */
@@ -310,7 +318,7 @@ int store_audit_verify(struct store *st, uint64_t *rows, uint64_t *problems,
 /* ---- audit trail: details (additions) ----
  *
  * The exact chain and row encoding (enough to write an independent
- * verifier) are documented at "audit trail" in server/store.c.
+ * verifier) are documented at "audit trail" in server/store_audit.c.
  *
  * The key file.  A read-write store_open makes DB.audit-key when it is
  * missing and the trail is still empty (written under a temporary name,
@@ -335,9 +343,12 @@ int store_audit_verify(struct store *st, uint64_t *rows, uint64_t *problems,
  * store_record_put (and every review that raises a record's rev) an
  * append with action "record.put" or "record.review", subject = the
  * record's uid, rev = its new rev, and after = the record's data exactly as
- * stored in record.data (for a review: the unchanged data).  Then for each
- * record the newest such row must carry its current rev and data; a record
- * without one, or with another rev or data, is reported (seq 0).
+ * stored in record.data (for a review: the unchanged data), and owner = the
+ * record's unit_id.  Then for each record the newest such row must carry its
+ * current rev, data, kind and owner (when the row has one); a record without
+ * one, or with another rev, data, kind or owner, is reported (seq 0).  Over
+ * each record's rows, kind and owner must never change (reported with the
+ * seq of the newest row).
  *
  * Limits: a verify cannot notice rows cut off the end of the trail when no
  * record refers to them (nothing after them to break the chain); compare

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "bs_limits.h"
 #include "cli.h"
 #include "commands.h"
 #include "due.h"
@@ -295,6 +296,22 @@ static void note_result(struct app *a, int rv, const char *why)
 	localdb_meta_set(a->db, "last_sync_error", msg);
 }
 
+/* Whether an unattended run should try again after rv.  A handshake refused
+ * as a replay (the server holds a newer stamp for this key: a clock stepped
+ * back, or a copied data directory) clears once this device's clock passes
+ * that stamp, which the server accepted at most the allowed skew ahead of its
+ * own clock: so it is retried for that long after the first refusal, with
+ * a little to spare, and is permanent after. */
+static int worth_retrying(int rv, int64_t *replay_since)
+{
+	if (rv == BS_E_REPLAY) {
+		if (*replay_since == 0)
+			*replay_since = now_ms();
+		return now_ms() - *replay_since <= (int64_t)BS_CLOCK_SKEW_MS + 60000;
+	}
+	return bs_err_retryable(rv);
+}
+
 static int run_sync(int argc, char **argv, enum sync_mode mode)
 {
 	static const struct option opts[] = {{"dir", required_argument, 0, 'd'},
@@ -303,6 +320,7 @@ static int run_sync(int argc, char **argv, enum sync_mode mode)
 					     {"timeout", required_argument, 0, 't'},
 					     {"quiet", no_argument, 0, 'q'},
 					     {"verbose", no_argument, 0, 'v'},
+					     {"renumber", no_argument, 0, 'R'},
 					     {"help", no_argument, 0, 'h'},
 					     {0, 0, 0, 0}};
 	const char *dir = NULL;
@@ -311,7 +329,7 @@ static int run_sync(int argc, char **argv, enum sync_mode mode)
 	struct sync_opts so;
 	struct sync_stats st;
 	struct app a;
-	int64_t deadline;
+	int64_t deadline, replay_since = 0;
 	enum explain_step step = EXPLAIN_LOCAL;
 	char addr[300] = "", why[768] = "";
 
@@ -334,6 +352,7 @@ static int run_sync(int argc, char **argv, enum sync_mode mode)
 			break;
 		case 'q': quiet = 1; break;
 		case 'v': log_setup("baosong", LOG_DEBUG); break;
+		case 'R': so.renumber = 1; break;
 		case 'h':
 			printf("baosong %s [--unattended] [--budget SECONDS] [--timeout SECONDS] "
 			       "[--quiet] [--dir DIR]\n"
@@ -344,6 +363,9 @@ static int run_sync(int argc, char **argv, enum sync_mode mode)
 			       "another run,\n                retries retryable errors with "
 			       "exponential backoff and jitter\n                until --budget "
 			       "(default %u s) runs out.\n"
+			       "  --renumber    服务器拒收了本目录按已用编号发送的修改（BS_E_SEQ_REUSED：数据\n"
+			       "                目录是恢复或复制来的），核对后重新编号发送 after you "
+			       "checked them:\n                renumber and send them.\n"
 			       "  --quiet       只报告问题 print only problems: failures, and one "
 			       "line when\n                changes were refused or conflict\n"
 			       "Exit status 退出码: 0 done; %d done, but changes were refused or "
@@ -391,7 +413,7 @@ static int run_sync(int argc, char **argv, enum sync_mode mode)
 			client_explain(rv, step, addr, step == EXPLAIN_LOCAL ? a.db_path : NULL, why,
 				       sizeof why);
 		note_result(&a, rv, why);
-		if (rv == BS_OK || !unattended || !bs_err_retryable(rv))
+		if (rv == BS_OK || !unattended || !worth_retrying(rv, &replay_since))
 			break;
 		{
 			/* Exponential backoff with jitter, within the budget: the
@@ -619,6 +641,13 @@ int cmd_status(int argc, char **argv)
 		fmt_local(t, when, sizeof when);
 		printf("上次同步失败 last failure: %s %s\n", when, msg ? msg + 1 : "");
 	}
+	if (localdb_meta_get(a.db, "seq_reused", buf, sizeof buf) == BS_OK && buf[0])
+		printf("未发送：服务器已用本设备第 %llu 号起的编号收下了别的修改（数据目录是恢复或复制来的），"
+		       "本机修改已保留；核对后运行 baosong sync --renumber\n"
+		       "NOT SENT: the server holds other changes under this device's numbers from "
+		       "%llu on (restored or copied data directory); your changes are kept - check "
+		       "them, then run `baosong sync --renumber`\n",
+		       strtoull(buf, NULL, 10), strtoull(buf, NULL, 10));
 	app_close(&a);
 	return cli_exit_code(cli_write_error());
 }

@@ -31,6 +31,8 @@ static void usage(FILE *f)
 		"      设置本机（一次） Set this PC up once: key, pinned server key, enrolment.\n"
 		"  baosong sync [--unattended] [--budget S] [--quiet]\n"
 		"                                             同步 push, then pull\n"
+		"  baosong sync --renumber                    重新编号发送 after a refused copied or\n"
+		"                                             restored directory was checked\n"
 		"  baosong push | pull                        one direction only\n"
 		"  baosong status          本机状况 what is due this week, late, returned,\n"
 		"                          refused, conflicts, unsent photos, last sync\n"

@@ -1439,6 +1439,88 @@ out:
 	return ret;
 }
 
+/* Run one statement with up to two integer parameters; *row (may be NULL)
+ * gets the first column of the row it returns, if any.  Not cached:
+ * renumbering is rare. */
+static int exec_int2(struct localdb *db, const char *sql, int64_t a, int64_t b,
+		     int64_t *row, const char *what)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(db->h, sql, -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return sql_error(db, rc, what);
+	if (sqlite3_bind_parameter_count(st) >= 1)
+		rc = sqlite3_bind_int64(st, 1, a);
+	if (rc == SQLITE_OK && sqlite3_bind_parameter_count(st) >= 2)
+		rc = sqlite3_bind_int64(st, 2, b);
+	if (rc == SQLITE_OK) {
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			if (row)
+				*row = sqlite3_column_int64(st, 0);
+			rc = sqlite3_step(st);
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? BS_OK : sql_error(db, rc, what);
+}
+
+int localdb_outbox_renumber(struct localdb *db, uint64_t from, uint64_t first_new,
+			    unsigned *moved)
+{
+	int64_t next = 1, count = 0, delta = 0;
+	int nested = 0, ret;
+
+	if (!db || from < 1 || first_new < 1 || from > INT64_MAX / 4 ||
+	    first_new > INT64_MAX / 4)
+		return BS_E_INVAL;
+	if ((ret = tx_open(db, &nested)) != BS_OK)
+		return ret;
+	/* The attachment rows follow their op; the foreign key is checked at
+	 * commit, when both tables agree again. */
+	if ((ret = exec_sql(db, "PRAGMA defer_foreign_keys = ON", "renumber")) != BS_OK)
+		goto out;
+	ret = localdb_meta_get_int(db, "next_seq", &next);
+	if (ret == BS_E_NOTFOUND) {
+		next = 1;
+		ret = BS_OK;
+	}
+	if (ret != BS_OK)
+		goto out;
+	if (next < 1 || next > INT64_MAX / 4) {
+		ret = BS_E_INVAL;
+		goto out;
+	}
+	if ((ret = exec_int2(db, "SELECT count(*) FROM outbox WHERE seq >= ?1", (int64_t)from, 0,
+			     &count, "renumber count")) != BS_OK)
+		goto out;
+	if (first_new > from && count > 0) {
+		delta = (int64_t)(first_new - from);
+		/* Through negative numbers, so no row meets another's old seq. */
+		if ((ret = exec_int2(db, "UPDATE outbox_attachment SET seq = -(seq + ?2) "
+					 "WHERE seq >= ?1", (int64_t)from, delta, NULL,
+				     "renumber attachments")) != BS_OK ||
+		    (ret = exec_int2(db, "UPDATE outbox SET seq = -(seq + ?2) WHERE seq >= ?1",
+				     (int64_t)from, delta, NULL, "renumber outbox")) != BS_OK ||
+		    (ret = exec_int2(db, "UPDATE outbox_attachment SET seq = -seq WHERE seq < 0",
+				     0, 0, NULL, "renumber attachments")) != BS_OK ||
+		    (ret = exec_int2(db, "UPDATE outbox SET seq = -seq WHERE seq < 0", 0, 0, NULL,
+				     "renumber outbox")) != BS_OK)
+			goto out;
+		next += delta;
+	} else {
+		count = 0;
+	}
+	if (next < (int64_t)first_new)
+		next = (int64_t)first_new;
+	ret = localdb_meta_set_int(db, "next_seq", next);
+out:
+	ret = tx_close(db, nested, ret);
+	if (ret == BS_OK && moved)
+		*moved = (unsigned)count;
+	return ret;
+}
+
 /* Only a quarantined op can be discarded: a pending one is BS_E_STATE. */
 int localdb_outbox_discard(struct localdb *db, uint64_t seq)
 {

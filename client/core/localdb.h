@@ -135,6 +135,15 @@ int localdb_outbox_quarantine(struct localdb *db, uint64_t seq, int code, const 
  * If later ops on the record are pending, their data stays and only the
  * rev and review state are taken. */
 int localdb_outbox_conflict(struct localdb *db, uint64_t seq, const struct lrecord *server);
+/* Renumber the outbox after the server refused ops of this device's key as
+ * BS_E_SEQ_REUSED (a restored or copied data directory): every op numbered
+ * from `from` on (pending or quarantined, with its attachment rows) moves up,
+ * keeping its order, so the first gets first_new; next_seq then continues
+ * after the last, and is at least first_new.  Nothing moves when first_new
+ * <= from.  *moved (may be NULL) gets the number of ops moved.  All or
+ * nothing; the conflict list is not touched (its seqs are all below from). */
+int localdb_outbox_renumber(struct localdb *db, uint64_t from, uint64_t first_new,
+			    unsigned *moved);
 /* Drop a quarantined op (the user gave up on it). */
 int localdb_outbox_discard(struct localdb *db, uint64_t seq);
 int localdb_counts(struct localdb *db, unsigned *pending, unsigned *quarantined,

@@ -510,11 +510,54 @@ static int send_withdrawn(struct session *s, struct localdb *db, uint64_t applie
 	return 1;
 }
 
+/* The outbox is sent.  With --renumber, also move next_seq past the server's
+ * applied_seq (a restored copy numbered below it), and clear the mark. */
+static int push_done(struct localdb *db, const struct sync_opts *o, uint64_t known_applied)
+{
+	char mark[64];
+	int rv = BS_OK;
+	if (o->renumber && known_applied > 0)
+		rv = localdb_outbox_renumber(db, known_applied + 1, known_applied + 1, NULL);
+	if (rv == BS_OK && localdb_meta_get(db, "seq_reused", mark, sizeof mark) == BS_OK &&
+	    mark[0])
+		rv = localdb_meta_set(db, "seq_reused", "");
+	return rv;
+}
+
+/* The server refused this device's ops from seq `from` on as BS_E_SEQ_REUSED:
+ * mark them (meta "seq_reused") and tell the person what happened and what
+ * to do.  Nothing leaves the outbox. */
+static int refuse_reused(struct localdb *db, uint64_t from, uint64_t server_applied)
+{
+	unsigned pending = 0, quarantined = 0;
+	char mark[64];
+	int rv;
+
+	snprintf(mark, sizeof mark, "%llu %llu", (unsigned long long)from,
+		 (unsigned long long)server_applied);
+	if ((rv = localdb_meta_set(db, "seq_reused", mark)) != BS_OK)
+		return rv;
+	localdb_counts(db, &pending, &quarantined, NULL);
+	log_error("服务器已用本设备第 %llu 号起的操作编号收下了另外的修改：本数据目录是恢复或复制来的，"
+		  "与另一个目录共用同一设备密钥。本机 %u 条修改没有发送，全部保留在本机。"
+		  "请核对（baosong status），确认无误后运行 baosong sync --renumber 重新编号并发送；"
+		  "以后每台电脑请各自登记（baosong init --token）。 "
+		  "The server already holds other changes under this device's operation numbers "
+		  "from %llu on (its last is %llu): this data directory was restored or copied and "
+		  "shares its key with another. The %u changes here were NOT sent and are all kept. "
+		  "Check them (baosong status), then run `baosong sync --renumber` to renumber and "
+		  "send them; enrol each computer with its own token from now on. "
+		  "[BS_E_SEQ_REUSED]",
+		  (unsigned long long)from, pending, (unsigned long long)from,
+		  (unsigned long long)server_applied, pending);
+	return BS_E_SEQ_REUSED;
+}
+
 int sync_push(struct session *s, struct localdb *db, const struct sync_opts *o,
 	      struct sync_stats *st)
 {
-	uint64_t after = 0;
-	int uploaded_again = 0;
+	uint64_t after = 0, known_applied = 0;
+	int uploaded_again = 0, renumbered = 0;
 	int rv = BS_OK;
 
 	/* The server must not already hold ops numbered where this device will
@@ -531,17 +574,15 @@ int sync_push(struct session *s, struct localdb *db, const struct sync_opts *o,
 			return rv;
 		if (localdb_meta_get_int(db, "next_seq", &next) != BS_OK)
 			next = 1;
-		if (id->applied_seq >= (uint64_t)next) {
+		known_applied = id->applied_seq;
+		wire_envelope_free(env, &a);
+		if (known_applied >= (uint64_t)next && !o->renumber) {
 			log_error("本机数据比服务器旧：服务器已收到本设备 %llu 个操作，本机只编号到 %lld。"
 				  "this device's data is older than the server's record of it (a "
-				  "restored copy, or the key used with a new data directory); "
-				  "not pushing, to lose nothing. Ask the bureau for a new token "
-				  "and enrol this directory with a new key.",
-				  (unsigned long long)id->applied_seq, (long long)(next - 1));
-			wire_envelope_free(env, &a);
-			return BS_E_SEQ;
+				  "restored copy, or the key used with a new data directory).",
+				  (unsigned long long)known_applied, (long long)(next - 1));
+			return refuse_reused(db, (uint64_t)next, known_applied);
 		}
-		wire_envelope_free(env, &a);
 	}
 	rv = sync_upload(s, db, o, st);
 	if (rv != BS_OK)
@@ -553,7 +594,7 @@ int sync_push(struct session *s, struct localdb *db, const struct sync_opts *o,
 		const Baosong__V1__PushResponse *pr;
 		struct wire_arena a;
 		size_t i, k = 0;
-		uint64_t server_applied;
+		uint64_t server_applied, refused;
 		int stop;
 
 		memset(&b, 0, sizeof b);
@@ -569,7 +610,9 @@ int sync_push(struct session *s, struct localdb *db, const struct sync_opts *o,
 		rv = localdb_outbox_each(db, after, PUSH_OPS_MAX, take_op, &b);
 		if (rv < 0 || b.n == 0) {
 			batch_free(&b);
-			return rv < 0 ? rv : BS_OK;
+			if (rv < 0)
+				return rv;
+			return push_done(db, o, known_applied);
 		}
 		for (i = 0; i < b.n; i++) {
 			Baosong__V1__Op *op = &b.ops[i];
@@ -615,6 +658,11 @@ int sync_push(struct session *s, struct localdb *db, const struct sync_opts *o,
 		rv = apply_receipts(db, pr, st);
 		stop = pr->stopped ? wire_error_code(pr->stopped) : BS_OK;
 		server_applied = pr->applied_seq;
+		if (server_applied > known_applied)
+			known_applied = server_applied;
+		/* The server handles the batch in order and stops at the op after
+		 * the last receipt. */
+		refused = pr->n_receipts < b.n ? b.lops[pr->n_receipts].seq : 0;
 		/* Quarantined and conflicting ops leave the pending list, so the
 		 * next round starts after the last one handled. */
 		if (pr->n_receipts > 0)
@@ -644,6 +692,22 @@ int sync_push(struct session *s, struct localdb *db, const struct sync_opts *o,
 				  "does not continue there (restored from an old copy?)",
 				  (unsigned long long)(applied + 1));
 			return BS_E_SEQ;
+		}
+		if (stop == BS_E_SEQ_REUSED && refused > 0) {
+			unsigned moved = 0;
+			if (!o->renumber || renumbered)
+				return refuse_reused(db, refused, server_applied);
+			/* A person confirmed: the ops the server did apply were
+			 * answered above; the rest go after its last. */
+			rv = localdb_outbox_renumber(db, refused, server_applied + 1, &moved);
+			if (rv != BS_OK)
+				return rv;
+			log_warn("renumbered %u operation(s) from seq %llu to %llu on "
+				 "已重新编号 %u 条修改", moved, (unsigned long long)refused,
+				 (unsigned long long)(server_applied + 1), moved);
+			renumbered = 1;
+			after = 0;
+			continue;
 		}
 		if (stop != BS_OK)
 			return stop;

@@ -26,13 +26,21 @@ struct sync_opts {
 	int progress;              /* draw a progress bar on stderr */
 	unsigned chunk;            /* upload chunk size (default 49152) */
 	uint64_t stop_after_bytes; /* tests: stop uploading after this many bytes */
+	int renumber;              /* a person confirmed: renumber ops the server
+				    * refused as BS_E_SEQ_REUSED, then send them */
 };
 
 /* Upload the attachments pending ops need, resuming interrupted uploads
  * from the server's offset. */
 int sync_upload(struct session *s, struct localdb *db, const struct sync_opts *o,
 		struct sync_stats *st);
-/* Push every pending op. */
+/* Push every pending op.  When the server already holds other ops under this
+ * device's numbers (BS_E_SEQ_REUSED: a restored or copied data directory),
+ * nothing is dropped: the ops stay, the local meta key "seq_reused" records
+ * the first refused seq, and the result is BS_E_SEQ_REUSED - unless
+ * o->renumber, which first lets the server answer the ops it did apply
+ * (same content, same receipt), then renumbers the rest after the server's
+ * applied_seq (localdb_outbox_renumber) and sends them. */
 int sync_push(struct session *s, struct localdb *db, const struct sync_opts *o,
 	      struct sync_stats *st);
 /* Pull every change since the stored cursor. */

@@ -64,13 +64,11 @@ has "ready"
 # --- units ---
 run 0 unit add --db "$DB" --code xinzhen --name "新镇人民政府" --type township --region 610123
 has "新镇人民政府"
-# The unit's public record: uid = BLAKE2b-256("baosong-unit" || code), first 16 bytes.
-xuid=4ceb35e821485e37c8e475b22ba5c6cd
-if command -v b2sum >/dev/null 2>&1; then
-	[ "$(printf 'baosong-unit%s' xinzhen | b2sum -l 256 | cut -c1-32)" = "$xuid" ] ||
-		fail "unit uid derivation changed"
-fi
-has "$xuid"
+# The unit's public record has a random uid (no device can compute it in
+# advance and claim it first), not the old BLAKE2b("baosong-unit" || code).
+xuid=$(sed -n 's/.*as record \([0-9a-f]\{32\}\) (kind unit).*/\1/p' "$T/out")
+[ -n "$xuid" ] || fail "unit add did not name its record's uid"
+[ "$xuid" != 4ceb35e821485e37c8e475b22ba5c6cd ] || fail "unit record uid is still derived from the code"
 run 0 unit add --db "$DB" --code fgj --name "县发展和改革局, 项目办" --type 局 --region 610100
 run 65 unit add --db "$DB" --code xinzhen --name "重复" --type soe --region 610123
 has "xinzhen"
@@ -194,16 +192,22 @@ def STR(b): b = b.encode() if isinstance(b, str) else b; return INT(len(b)) + b
 def OPT(b): return INT(0xFFFFFFFFFFFFFFFF) if b is None else STR(b)
 con = sqlite3.connect("file:" + db + "?mode=ro", uri=True)
 prev, n = bytes(32), 0
+owners = 0
 for (seq, at, unit, dev, role, action, kind, subject, rev, before, after, detail,
-     prev_mac, mac) in con.execute("SELECT seq, at, unit_id, device_id, role, action, kind,"
-     " subject, rev, before, after, detail, prev_mac, mac FROM audit ORDER BY seq"):
+     owner, prev_mac, mac) in con.execute("SELECT seq, at, unit_id, device_id, role, action,"
+     " kind, subject, rev, before, after, detail, owner, prev_mac, mac FROM audit ORDER BY seq"):
     n += 1
     assert seq == n and prev_mac == prev, seq
-    row = (STR("baosong-audit-v1") + INT(seq) + INT(at) + INT(unit) + INT(dev) + INT(role)
+    tag = "baosong-audit-v1" if owner is None else "baosong-audit-v2"
+    row = (STR(tag) + INT(seq) + INT(at) + INT(unit) + INT(dev) + INT(role)
            + STR(action) + STR(kind) + STR(subject) + INT(rev)
            + OPT(before) + OPT(after) + OPT(detail))
+    if owner is not None:
+        row += INT(owner)
+        owners += 1
     assert hashlib.blake2b(prev + row, key=key, digest_size=32).digest() == mac, seq
     prev = mac
+assert owners > 0, "no record.put row names its record's owner"
 print("chain ok", n)
 PY
 	has "chain ok 9"

@@ -174,7 +174,7 @@ tamper "DELETE FROM audit WHERE seq = (SELECT min(seq) + 3 FROM audit)" "a delet
 tamper "CREATE TEMP TABLE t AS SELECT * FROM audit WHERE seq IN (5, 6);
   DELETE FROM audit WHERE seq IN (5, 6);
   INSERT INTO audit SELECT CASE seq WHEN 5 THEN 6 ELSE 5 END, at, unit_id, device_id, role,
-    action, kind, subject, rev, before, after, detail, prev_mac, mac FROM t" "a reordered pair"
+    action, kind, subject, rev, before, after, detail, prev_mac, mac, owner FROM t" "a reordered pair"
 tamper "UPDATE record SET data = CAST(data || x'00' AS BLOB) WHERE uid = '$R'" "a record edited behind the trail"
 ok "audit verify passes clean and catches edited, deleted, reordered rows and silent record edits"
 echo "all domain checks passed"

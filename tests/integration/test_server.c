@@ -1212,12 +1212,14 @@ static const char *csv_field_of(const char *csv, long long id, unsigned n)
 static void test_revocation(void **state)
 {
 	struct env *e = *state;
-	struct session alice, bob, bob2;
+	struct session alice, bob, bob2, bob_pinging;
 	char id[24], fp[FP_STRLEN + 1];
 
 	open_session(e, &e->kp[ALICE], &alice);
 	open_session(e, &e->kp[BOB], &bob);
+	open_session(e, &e->kp[BOB], &bob_pinging);
 	assert_bs(ping(&bob), BS_OK);
+	assert_bs(ping(&bob_pinging), BS_OK);
 	assert_bs(whoami(&bob, e->device_id[BOB]), BS_OK);
 	assert_bs(whoami(&alice, e->device_id[ALICE]), BS_OK);
 
@@ -1247,6 +1249,11 @@ static void test_revocation(void **state)
 	assert_closed_within(&bob, 3000);
 	session_close(&bob);
 
+	/* Any message, a Ping included: error 30, then the session is closed. */
+	assert_bs(ping(&bob_pinging), BS_E_REVOKED);
+	assert_closed_within(&bob_pinging, 3000);
+	session_close(&bob_pinging);
+
 	/* A new handshake: refused in message 2. */
 	assert_bs(session_open(&bob2, e->hostport, &e->kp[BOB], e->server_pub, wire_now_ns(),
 			       CLIENT_TIMEOUT_MS), BS_E_REVOKED);
@@ -1270,6 +1277,78 @@ static void test_revocation(void **state)
 			     (char *)NULL), 0);
 	assert_true(strlen(csv_field_of(e->out, e->device_id[BOB], 4)) > 0);
 	assert_true(strlen(csv_field_of(e->out, e->device_id[ALICE], 4)) == 0);
+	e->passed = 1;
+}
+
+/* ---- the op digest: a used seq with other content is refused ---------------------- */
+
+/* Push one withdrawn op (kind and uid only: recorded as REJECTED, applies
+ * nothing).  Returns the PushResponse's stopped code (BS_OK if none) and
+ * fills *receipts, *replayed and *applied. */
+static int push_withdrawn(struct session *s, uint64_t seq, const char *uid, size_t *receipts,
+			  int *replayed, uint64_t *applied, char *detail, size_t cap)
+{
+	Envelope req = BAOSONG__V1__ENVELOPE__INIT, *resp = NULL;
+	Baosong__V1__PushRequest pr = BAOSONG__V1__PUSH_REQUEST__INIT;
+	Baosong__V1__Op op = BAOSONG__V1__OP__INIT, *ops[1] = {&op};
+	struct wire_arena arena;
+	int rv;
+
+	op.seq = seq;
+	op.kind = (char *)"project";
+	op.uid = (char *)uid;
+	op.withdrawn = 1;
+	pr.ops = ops;
+	pr.n_ops = 1;
+	req.body_case = BAOSONG__V1__ENVELOPE__BODY_PUSH;
+	req.push = &pr;
+	wire_arena_init(&arena, WIRE_DECODE_MEM_MAX);
+	assert_bs(session_call(s, &req, &arena, &resp), BS_OK);
+	assert_int_equal(resp->body_case, BAOSONG__V1__ENVELOPE__BODY_PUSH_RESPONSE);
+	*receipts = resp->push_response->n_receipts;
+	*replayed = *receipts ? resp->push_response->receipts[0]->replayed : 0;
+	*applied = resp->push_response->applied_seq;
+	rv = resp->push_response->stopped ? wire_error_code(resp->push_response->stopped) : BS_OK;
+	if (detail)
+		snprintf(detail, cap, "%s", resp->push_response->stopped &&
+				     resp->push_response->stopped->detail
+				     ? resp->push_response->stopped->detail : "");
+	wire_envelope_free(resp, &arena);
+	return rv;
+}
+
+static void test_seq_reused(void **state)
+{
+	struct env *e = *state;
+	static const char uid_a[] = "0123456789abcdef0123456789abcdef";
+	static const char uid_b[] = "fedcba9876543210fedcba9876543210";
+	struct session s;
+	size_t n = 0;
+	int replayed = 0;
+	uint64_t applied = 0;
+	char detail[256];
+
+	open_session(e, &e->kp[ALICE], &s);
+	assert_bs(push_withdrawn(&s, 1, uid_a, &n, &replayed, &applied, NULL, 0), BS_OK);
+	assert_int_equal(n, 1);
+	assert_false(replayed);
+	assert_int_equal(applied, 1);
+	/* The same op again: its receipt, marked replayed. */
+	assert_bs(push_withdrawn(&s, 1, uid_a, &n, &replayed, &applied, NULL, 0), BS_OK);
+	assert_int_equal(n, 1);
+	assert_true(replayed);
+	/* Other content under seq 1 (a copied data directory): refused, no receipt. */
+	assert_bs(push_withdrawn(&s, 1, uid_b, &n, &replayed, &applied, detail, sizeof detail),
+		  BS_E_SEQ_REUSED);
+	assert_int_equal(n, 0);
+	assert_int_equal(applied, 1);
+	assert_contains(detail, "seq 1");
+	/* The session goes on; the next number is still free. */
+	assert_bs(push_withdrawn(&s, 2, uid_b, &n, &replayed, &applied, NULL, 0), BS_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(applied, 2);
+	session_close(&s);
+	wait_log_count(e, "op 1 differs from the one applied under that number", 1, 2000);
 	e->passed = 1;
 }
 
@@ -1303,6 +1382,7 @@ static void test_many_interleaved(void **state)
 {
 	struct env *e = *state;
 	struct session *s = calloc(MANY_SESSIONS, sizeof *s);
+	unsigned seen[MANY_SESSIONS];
 	int i, round;
 
 	assert_non_null(s);
@@ -1332,17 +1412,26 @@ static void test_many_interleaved(void **state)
 	 * second in the session's receive buffer while the other sessions are
 	 * read: a buffer shared between sessions would mix their frames. */
 	sleep_ms(100);
+	/* Pings run on reader threads like every request, so the two replies of
+	 * a session may come in either order (matched by request_id). */
+	memset(seen, 0, sizeof seen);
 	for (round = 0; round < 2; round++) {
 		for (i = 0; i < MANY_SESSIONS; i++) {
 			struct wire_arena arena;
 			Envelope *env;
+			unsigned bit;
 			wire_arena_init(&arena, WIRE_DECODE_MEM_MAX);
 			env = read_envelope(&s[i], &arena);
 			assert_int_equal(env->body_case, BAOSONG__V1__ENVELOPE__BODY_PONG);
-			assert_int_equal(env->request_id, 1000u + (uint64_t)round);
+			assert_true(env->request_id == 1000u || env->request_id == 1001u);
+			bit = 1u << (env->request_id - 1000u);
+			assert_false(seen[i] & bit);
+			seen[i] |= bit;
 			wire_envelope_free(env, &arena);
 		}
 	}
+	for (i = 0; i < MANY_SESSIONS; i++)
+		assert_int_equal(seen[i], 3);
 	for (i = 0; i < MANY_SESSIONS; i++)
 		assert_bs(ping(&s[i]), BS_OK);
 	for (i = 0; i < MANY_SESSIONS; i++)
@@ -1524,6 +1613,7 @@ int main(void)
 							 &cfg_short_hs),
 		cmocka_unit_test_setup_teardown(test_unknown_body, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_revocation, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_seq_reused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sighup_keeps_running, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_many_interleaved, setup, teardown),
 		cmocka_unit_test_prestate_setup_teardown(test_many_threads, setup, teardown,

@@ -104,6 +104,7 @@ static void put_audited(struct store *st, const char *uid, int64_t unit, const c
 	e.before_len = had ? old.data_len : 0;
 	e.after = r.data;
 	e.after_len = r.data_len;
+	e.owner = unit;
 	assert_int_equal(store_audit_append(st, &e), BS_OK);
 	assert_int_equal(store_commit(st), BS_OK);
 	if (had)
@@ -274,7 +275,7 @@ static void independent_check(uint64_t expect_rows)
 	assert_int_equal(sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_prepare_v2(db,
 					    "SELECT seq, at, unit_id, device_id, role, action, kind,"
-					    " subject, rev, before, after, detail, prev_mac, mac"
+					    " subject, rev, before, after, detail, prev_mac, mac, owner"
 					    " FROM audit ORDER BY seq",
 					    -1, &s, NULL),
 			 SQLITE_OK);
@@ -283,10 +284,13 @@ static void independent_check(uint64_t expect_rows)
 		assert_int_equal(sqlite3_column_int64(s, 0), (int64_t)n);
 		assert_int_equal(sqlite3_column_bytes(s, 12), 32);
 		assert_memory_equal(sqlite3_column_blob(s, 12), prev, 32);
+		int has_owner = sqlite3_column_type(s, 14) != SQLITE_NULL;
 		crypto_generichash_init(&h, key, sizeof key, sizeof mac);
 		crypto_generichash_update(&h, prev, sizeof prev);
 		enc_int(&h, 16);
-		crypto_generichash_update(&h, (const uint8_t *)"baosong-audit-v1", 16);
+		/* v2: a row naming its record's owner, which then comes last. */
+		crypto_generichash_update(&h, (const uint8_t *)(has_owner ? "baosong-audit-v2"
+									 : "baosong-audit-v1"), 16);
 		for (i = 0; i <= 4; i++)
 			enc_int(&h, (uint64_t)sqlite3_column_int64(s, i));
 		for (i = 5; i <= 7; i++)
@@ -294,6 +298,8 @@ static void independent_check(uint64_t expect_rows)
 		enc_int(&h, (uint64_t)sqlite3_column_int64(s, 8));
 		for (i = 9; i <= 11; i++)
 			enc_col(&h, s, i, 1);
+		if (has_owner)
+			enc_int(&h, (uint64_t)sqlite3_column_int64(s, 14));
 		crypto_generichash_final(&h, mac, sizeof mac);
 		assert_memory_equal(sqlite3_column_blob(s, 13), mac, 32);
 		memcpy(prev, mac, sizeof prev);
@@ -711,6 +717,84 @@ static void test_tamper_record(void **state)
 	assert_true(reported(&p, 0, "record rec-y (rev 1) has no audit row"));
 }
 
+/* (f) a record's kind and owner never change: the store refuses, a change
+ * behind the trail is caught, and so is a history (MAC'd rows) that shows
+ * a record turning into another kind or changing hands. */
+static void test_kind_owner(void **state)
+{
+	struct audit_entry e;
+	struct problems p;
+	struct record r;
+	struct store *st;
+	int64_t u, other;
+	(void)state;
+
+	u = small_trail();
+	st = open_rw();
+	other = unit_new(st, "laozhen");
+	/* The store: no write turns a record into another kind or unit. */
+	memset(&r, 0, sizeof r);
+	snprintf(r.kind, sizeof r.kind, "unit");
+	snprintf(r.uid, sizeof r.uid, "rec-a");
+	r.unit_id = u;
+	assert_int_equal(store_record_put(st, &r, 0, T0), BS_E_FORBIDDEN);
+	snprintf(r.kind, sizeof r.kind, "project");
+	r.unit_id = other;
+	assert_int_equal(store_record_put(st, &r, 0, T0), BS_E_FORBIDDEN);
+	assert_int_equal(store_record_get(st, "rec-a", &r), BS_OK);
+	assert_string_equal(r.kind, "project");
+	assert_int_equal(r.unit_id, u);
+	assert_int_equal(r.rev, 2);
+	store_record_free(&r);
+	store_close(st);
+	verify(&p, NULL);
+	dump(&p);
+	assert_int_equal(p.n, 0);
+
+	/* Behind the trail: SQL on the file. */
+	{
+		char q[160];
+		snprintf(q, sizeof q, "UPDATE record SET kind = 'unit', unit_id = %lld"
+			 " WHERE uid = 'rec-a'", (long long)other);
+		tamper(q);
+	}
+	verify(&p, NULL);
+	dump(&p);
+	assert_int_equal(p.n, 2);
+	assert_true(reported(&p, 0, "record rec-a is a unit but its newest audit row (seq 5) "
+				    "says project"));
+	assert_true(reported(&p, 0, "record rec-a belongs to unit 2 but its newest audit row "
+				    "(seq 5) says unit 1"));
+	tamper("UPDATE record SET kind = 'project', unit_id = 1 WHERE uid = 'rec-a'");
+	verify(&p, NULL);
+	assert_int_equal(p.n, 0);
+
+	/* A history that shows the change (rows a faulty writer appended with
+	 * the key, so the chain holds). */
+	st = open_rw();
+	memset(&e, 0, sizeof e);
+	e.at = T0 + 10;
+	e.action = "record.put";
+	e.kind = "unit";
+	e.subject = "rec-c";
+	e.rev = 2;
+	e.owner = other;
+	assert_int_equal(store_audit_append(st, &e), BS_OK); /* seq 9 */
+	e.kind = "project";
+	e.owner = u;
+	e.rev = 1;
+	e.after = (const uint8_t *)"丙 v1";
+	e.after_len = strlen("丙 v1");
+	assert_int_equal(store_audit_append(st, &e), BS_OK); /* seq 10: back as it was */
+	store_close(st);
+	verify(&p, NULL);
+	dump(&p);
+	assert_int_equal(p.n, 2);
+	assert_true(reported(&p, 10, "record rec-c changed kind over its history"));
+	assert_true(reported(&p, 10, "record rec-c changed owner over its history"));
+	independent_check(10);
+}
+
 /* (e) a row appended with a mac made without the key. */
 static void test_tamper_forged(void **state)
 {
@@ -820,6 +904,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_tamper_reorder, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tamper_record, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tamper_forged, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kind_owner, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wrong_key, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backup_key, setup, teardown),
 	};

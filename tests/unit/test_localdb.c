@@ -403,6 +403,61 @@ static void test_quarantine_discard(void **state)
 	localdb_close(db);
 }
 
+/* After BS_E_SEQ_REUSED: ops from a seq on move up in order, their
+ * attachment rows with them; next_seq follows; earlier ops stay. */
+static void test_renumber(void **state)
+{
+	struct localdb *db = open_db();
+	uint8_t h[2][LDB_HASH_LEN];
+	struct ops o;
+	unsigned moved = 99;
+	uint64_t seq = 0;
+	(void)state;
+
+	memset(h[0], 0x11, LDB_HASH_LEN);
+	memset(h[1], 0x22, LDB_HASH_LEN);
+	change(db, "project", "a", "a1", 1);                     /* 1: refused by the server */
+	assert_int_equal(localdb_outbox_quarantine(db, 1, BS_E_FORBIDDEN, "x"), BS_OK);
+	change(db, "project", "b", "b1", 2);                     /* 2 */
+	assert_int_equal(localdb_change(db, "weekly_report", "c", 7, (const uint8_t *)"c1", 2,
+					(const uint8_t(*)[LDB_HASH_LEN])h, 2, 0, 3, &seq),
+			 BS_OK);                                   /* 3, two photos */
+	change(db, "project", "b", "b2", 4);                     /* 4 */
+
+	/* The server holds 5 ops of this key; ours from 2 on are other changes. */
+	assert_int_equal(localdb_outbox_renumber(db, 2, 6, &moved), BS_OK);
+	assert_int_equal(moved, 3);
+	pending_ops(db, &o);
+	assert_int_equal(o.n, 3);
+	assert_int_equal(o.seq[0], 6);
+	assert_string_equal(o.uid[0], "b");
+	assert_int_equal(o.seq[1], 7);
+	assert_string_equal(o.uid[1], "c");
+	assert_int_equal(o.seq[2], 8);
+	assert_int_equal(o.base_rev[2], 1); /* b's second change still follows its first */
+	assert_int_equal(raw_int("SELECT length(attachments) FROM outbox WHERE seq = 7"),
+			 2 * LDB_HASH_LEN);
+	assert_int_equal(raw_int("SELECT count(*) FROM outbox_attachment WHERE seq = 7"), 2);
+	assert_int_equal(raw_int("SELECT count(*) FROM outbox_attachment WHERE seq <> 7"), 0);
+	counts(db, 3, 1, 0);
+	memset(&o, 0, sizeof o);
+	assert_int_equal(localdb_quarantine_each(db, collect_op, &o), BS_OK);
+	assert_int_equal(o.n, 1);
+	assert_int_equal(o.seq[0], 1);
+	assert_int_equal(change(db, "project", "d", "d1", 5), 9);
+
+	/* Nothing at or after from: only next_seq moves (never down). */
+	assert_int_equal(localdb_outbox_renumber(db, 20, 20, &moved), BS_OK);
+	assert_int_equal(moved, 0);
+	assert_int_equal(change(db, "project", "e", "e1", 6), 20);
+	assert_int_equal(localdb_outbox_renumber(db, 3, 3, &moved), BS_OK);
+	assert_int_equal(moved, 0);
+	assert_int_equal(change(db, "project", "f", "f1", 7), 21);
+	assert_int_equal(localdb_outbox_renumber(db, 0, 3, &moved), BS_E_INVAL);
+	assert_int_equal(raw_int("SELECT count(*) FROM pragma_foreign_key_check"), 0);
+	localdb_close(db);
+}
+
 static struct lrecord server_rec(const char *kind, const char *uid, uint64_t rev, const char *text,
 				 int deleted)
 {
@@ -1141,6 +1196,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_meta, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_change_and_ack, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_quarantine_discard, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_renumber, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_conflict, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_apply_remote, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_review_fields, setup, teardown),

@@ -421,12 +421,14 @@ static void test_ops(void **state)
 	uint8_t *r = NULL;
 	size_t len = 0;
 	static const uint8_t rc1[] = "receipt one";
+	uint8_t dg[STORE_HASH_LEN], got[STORE_HASH_LEN];
+	int has = -1;
 	int64_t unit = unit_new(st, "xinzhen", "新镇"), dev = device_new(st, unit, 1);
 	(void)state;
 
-	assert_int_equal(store_op_receipt(st, dev, 1, &r, &len), BS_E_NOTFOUND);
-	assert_int_equal(store_op_add(st, dev, 1, 1, rc1, sizeof rc1, T0), BS_OK);
-	assert_int_equal(store_op_receipt(st, dev, 1, &r, &len), BS_OK);
+	assert_int_equal(store_op_receipt(st, dev, 1, &r, &len, NULL, NULL), BS_E_NOTFOUND);
+	assert_int_equal(store_op_add(st, dev, 1, 1, rc1, sizeof rc1, NULL, T0), BS_OK);
+	assert_int_equal(store_op_receipt(st, dev, 1, &r, &len, NULL, NULL), BS_OK);
 	assert_int_equal(len, sizeof rc1);
 	assert_memory_equal(r, rc1, sizeof rc1);
 	free(r);
@@ -435,30 +437,42 @@ static void test_ops(void **state)
 	assert_int_equal(d.applied_seq, 1);
 
 	/* Gaps and repeats are refused; nothing changes. */
-	assert_int_equal(store_op_add(st, dev, 3, 1, rc1, sizeof rc1, T0), BS_E_SEQ);
-	assert_int_equal(store_op_add(st, dev, 1, 1, rc1, sizeof rc1, T0), BS_E_SEQ);
-	assert_int_equal(store_op_add(st, dev, 0, 1, rc1, sizeof rc1, T0), BS_E_SEQ);
-	assert_int_equal(store_op_add(st, 9999, 1, 1, rc1, sizeof rc1, T0), BS_E_NOTFOUND);
+	assert_int_equal(store_op_add(st, dev, 3, 1, rc1, sizeof rc1, NULL, T0), BS_E_SEQ);
+	assert_int_equal(store_op_add(st, dev, 1, 1, rc1, sizeof rc1, NULL, T0), BS_E_SEQ);
+	assert_int_equal(store_op_add(st, dev, 0, 1, rc1, sizeof rc1, NULL, T0), BS_E_SEQ);
+	assert_int_equal(store_op_add(st, 9999, 1, 1, rc1, sizeof rc1, NULL, T0), BS_E_NOTFOUND);
 	assert_int_equal(store_device_get(st, dev, &d), BS_OK);
 	assert_int_equal(d.applied_seq, 1);
-	assert_int_equal(store_op_receipt(st, dev, 3, &r, &len), BS_E_NOTFOUND);
+	assert_int_equal(store_op_receipt(st, dev, 3, &r, &len, NULL, NULL), BS_E_NOTFOUND);
 
 	/* An empty receipt is a receipt. */
-	assert_int_equal(store_op_add(st, dev, 2, 3, NULL, 0, T0), BS_OK);
-	assert_int_equal(store_op_receipt(st, dev, 2, &r, &len), BS_OK);
+	assert_int_equal(store_op_add(st, dev, 2, 3, NULL, 0, NULL, T0), BS_OK);
+	assert_int_equal(store_op_receipt(st, dev, 2, &r, &len, NULL, NULL), BS_OK);
 	assert_int_equal(len, 0);
 	free(r);
 	r = NULL;
-	assert_int_equal(store_op_add(st, dev, 3, 1, NULL, STORE_RECEIPT_MAX + 1, T0),
+	assert_int_equal(store_op_add(st, dev, 3, 1, NULL, STORE_RECEIPT_MAX + 1, NULL, T0),
 			 BS_E_TOOBIG);
 
 	/* Inside a transaction that rolls back, applied_seq goes back too. */
 	assert_int_equal(store_begin(st), BS_OK);
-	assert_int_equal(store_op_add(st, dev, 3, 1, rc1, sizeof rc1, T0), BS_OK);
+	assert_int_equal(store_op_add(st, dev, 3, 1, rc1, sizeof rc1, NULL, T0), BS_OK);
 	assert_int_equal(store_rollback(st), BS_OK);
 	assert_int_equal(store_device_get(st, dev, &d), BS_OK);
 	assert_int_equal(d.applied_seq, 2);
-	assert_int_equal(store_op_receipt(st, dev, 3, &r, &len), BS_E_NOTFOUND);
+	assert_int_equal(store_op_receipt(st, dev, 3, &r, &len, NULL, NULL), BS_E_NOTFOUND);
+
+	/* The op's digest is kept with its receipt; ops stored without one say so. */
+	memset(dg, 0xa5, sizeof dg);
+	assert_int_equal(store_op_add(st, dev, 3, 1, rc1, sizeof rc1, dg, T0), BS_OK);
+	assert_int_equal(store_op_receipt(st, dev, 3, &r, &len, got, &has), BS_OK);
+	assert_int_equal(has, 1);
+	assert_memory_equal(got, dg, sizeof dg);
+	free(r);
+	r = NULL;
+	assert_int_equal(store_op_receipt(st, dev, 2, &r, &len, got, &has), BS_OK);
+	assert_int_equal(has, 0);
+	free(r);
 	store_close(st);
 }
 
