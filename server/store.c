@@ -221,8 +221,8 @@ static const char *const migrations[] = {
 	 * receipt), and the owning unit of the record an audit row is about
 	 * (record.put / record.review), so the verifier can check that no
 	 * record ever changes owner.  Both NULL in rows written before. */
-	"ALTER TABLE op ADD COLUMN digest BLOB CHECK (digest IS NULL OR length(digest) = 32);"
-	"ALTER TABLE audit ADD COLUMN owner INTEGER CHECK (owner IS NULL OR owner >= 1);",
+	("ALTER TABLE op ADD COLUMN digest BLOB CHECK (digest IS NULL OR length(digest) = 32);"
+	 "ALTER TABLE audit ADD COLUMN owner INTEGER CHECK (owner IS NULL OR owner >= 1);"),
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
