@@ -7,6 +7,10 @@
  * transaction that produced it is durable (group commit).  If the commit
  * fails, every job of the batch is answered with a retryable error instead.
  *
+ * A checkpointer thread with its own handle copies the WAL back into the
+ * database once it holds about 1,000 frames, so no commit waits for a
+ * checkpoint.
+ *
  * Reader threads each own a read-only handle and run read jobs (pulls,
  * queries, downloads, handshake look-ups) on WAL snapshots.
  *
@@ -63,7 +67,7 @@ void worker_pool_stop(struct worker_pool *p, void (*closed)(void *arg), void *ar
 
 /* Statistics for logs and benchmarks. */
 struct worker_stats {
-	uint64_t write_jobs, write_batches, read_jobs, commit_failures;
+	uint64_t write_jobs, write_batches, read_jobs, commit_failures, checkpoints;
 };
 void worker_stats_get(struct worker_pool *p, struct worker_stats *out);
 
