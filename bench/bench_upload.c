@@ -206,6 +206,7 @@ int main(int argc, char **argv)
 	size_t len, n_alone = 0, n_with = 0;
 	double *up, *cr, mup, mcr, p_alone, p_with;
 	unsigned ndev;
+	char what[64];
 	int bad = 0;
 
 	for (i = 1; i + 1 < (unsigned)argc; i += 2) {
@@ -309,7 +310,8 @@ int main(int argc, char **argv)
 	       n_with);
 	bench_result("6a upload", "MB/s, one large attachment", mup / 1e6, mcr / 1e6, mup / mcr,
 		     ">= 0.5x min(BLAKE2b, ChaCha20-Poly1305)", mup / mcr >= 0.5);
-	bench_result("6b push p99 with uploads", "push p99 ms with 20 uploads", p_with, p_alone,
+	snprintf(what, sizeof what, "push p99 ms with %u uploads", nup);
+	bench_result("6b push p99 with uploads", what, p_with, p_alone,
 		     p_with / p_alone, "<= 1.5x push p99 alone", p_with / p_alone <= 1.5);
 	for (i = 0; i < ndev; i++)
 		keys_wipe(&keys[i]);
