@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "log.h"
 #include "store.h"
 #include "wire.h"
 
@@ -35,6 +36,7 @@ int bench_server_init(struct bench_server *bs, struct keypair *keys, unsigned nd
 	unsigned i;
 
 	memset(bs, 0, sizeof *bs);
+	log_setup("bench", LOG_WARN); /* not the migrations of every fresh database */
 	snprintf(bs->dir, sizeof bs->dir, "/tmp/bs-bench-XXXXXX");
 	if (!mkdtemp(bs->dir)) {
 		perror("bench: mkdtemp");

@@ -51,7 +51,7 @@ struct worker_pool {
 	pthread_cond_t ckpt_cv;
 	struct store *cst;
 	struct store_wal_watch watch;
-	unsigned wal_frames;
+	unsigned wal_frames, ckpt_mark; /* frames now / at the last request */
 	int ckpt_wanted, ckpt_started;
 
 	struct worker_stats stats;
@@ -174,7 +174,12 @@ static void on_wal_commit(void *arg, unsigned frames)
 	struct worker_pool *p = arg;
 	pthread_mutex_lock(&p->mu);
 	p->wal_frames = frames;
-	if (frames >= CKPT_FRAMES) {
+	if (frames < p->ckpt_mark) /* the WAL started over */
+		p->ckpt_mark = 0;
+	/* Once per CKPT_FRAMES new frames: a checkpoint after every commit
+	 * would copy the same hot pages again and again. */
+	if (frames >= p->ckpt_mark + CKPT_FRAMES) {
+		p->ckpt_mark = frames;
 		p->ckpt_wanted = 1;
 		pthread_cond_signal(&p->ckpt_cv);
 	}
