@@ -37,6 +37,7 @@ struct worker_pool {
 	pthread_cond_t write_cv, read_cv;
 	struct queue writeq, readq, doneq;
 	int stopping;
+	unsigned reading; /* jobs readers have taken and not finished */
 	size_t pending; /* submitted, not yet handed back (loop thread only) */
 
 	pthread_t writer;
@@ -117,9 +118,12 @@ static void *writer_main(void *arg)
 		int rv, cerr = BS_OK;
 
 		pthread_mutex_lock(&p->mu);
-		while (p->writeq.n == 0 && !p->stopping)
+		/* Stopping, the writer still waits for readers that may hand it
+		 * a continuation (job.then_write). */
+		while (p->writeq.n == 0 &&
+		       !(p->stopping && p->reading == 0 && p->readq.n == 0))
 			pthread_cond_wait(&p->write_cv, &p->mu);
-		if (p->writeq.n == 0 && p->stopping) {
+		if (p->writeq.n == 0) { /* stopping, and nothing more can come */
 			pthread_mutex_unlock(&p->mu);
 			break;
 		}
@@ -229,14 +233,29 @@ static void *reader_main(void *arg)
 		}
 		j = q_take(&p->readq, 1, &n);
 		p->stats.read_jobs++;
+		p->reading++;
 		pthread_mutex_unlock(&p->mu);
+		j->then_write = NULL;
 		if (store_begin(st) == BS_OK) {
 			j->result = j->run(j, st, p->user);
 			store_rollback(st); /* read-only: ends the snapshot */
 		} else {
 			j->result = BS_E_DB;
+			j->then_write = NULL;
 		}
-		hand_back(p, j);
+		pthread_mutex_lock(&p->mu);
+		p->reading--;
+		if (j->then_write) {
+			j->run = j->then_write;
+			j->then_write = NULL;
+			j->result = BS_OK;
+			q_push(&p->writeq, j);
+			j = NULL;
+		}
+		pthread_cond_signal(&p->write_cv); /* a continuation, or stopping */
+		pthread_mutex_unlock(&p->mu);
+		if (j)
+			hand_back(p, j);
 	}
 	return NULL;
 }

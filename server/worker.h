@@ -43,6 +43,12 @@ struct job {
 	void *data;         /* job-specific */
 	int result;         /* set by run */
 	int commit_err;     /* set by the writer if the batch did not commit */
+	/* Set by a reader job's run to go on in the writer: the job is then
+	 * queued to the writer with run = then_write (and then_write cleared)
+	 * instead of being handed back.  So slow work that needs no write
+	 * transaction (attachment files) runs on a reader, and the writer only
+	 * records its outcome. */
+	job_fn then_write;
 	struct job *next;
 };
 
