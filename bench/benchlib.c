@@ -81,26 +81,38 @@ fail:
 
 int bench_server_start(struct bench_server *bs, const char *bin, unsigned max_conns)
 {
-	char portfile[512], keyp[512], maxc[32];
+	char portfile[512], ini[512];
+	unsigned unauth = max_conns > 512 ? max_conns : 512;
 	int port = 0, i;
+	FILE *f;
 
 	if (!bin)
 		bin = BAOSONGD_BIN;
 	snprintf(portfile, sizeof portfile, "%s/port", bs->dir);
-	snprintf(keyp, sizeof keyp, "%s/server.key", bs->dir);
-	snprintf(maxc, sizeof maxc, "%u", max_conns);
+	snprintf(ini, sizeof ini, "%s/baosongd.ini", bs->dir);
+	/* Every client of a benchmark comes from 127.0.0.1, like a county's
+	 * offices behind one NAT address: the per-address limits are raised
+	 * as docs/OPERATIONS.md says for that case; everything else is the
+	 * default. */
+	if (!(f = fopen(ini, "w")))
+		return -1;
+	fprintf(f, "[server]\nlisten = 127.0.0.1:0\ndata = %s\nkey = %s/server.key\n"
+		"port_file = %s\nmax_connections = %u\nmax_unauth_connections = %u\n"
+		"max_unauth_per_address = %u\nhandshakes_per_second = 1000000\n"
+		"handshake_burst = 1000000\n", bs->dir, bs->dir, portfile, max_conns, unauth, unauth);
+	if (fclose(f) != 0)
+		return -1;
 	bs->pid = fork();
 	if (bs->pid < 0)
 		return -1;
 	if (bs->pid == 0) {
 		if (!getenv("BENCH_SERVER_LOG") && !freopen("/dev/null", "w", stderr))
 			_exit(127);
-		execl(bin, bin, "serve", "--listen", "127.0.0.1:0", "--data", bs->dir, "--key",
-		      keyp, "--port-file", portfile, "--max-connections", maxc, (char *)NULL);
+		execl(bin, bin, "serve", "--config", ini, (char *)NULL);
 		_exit(127);
 	}
 	for (i = 0; i < 400 && port == 0; i++) {
-		FILE *f = fopen(portfile, "r");
+		f = fopen(portfile, "r");
 		if (f) {
 			if (fscanf(f, "%d", &port) != 1)
 				port = 0;

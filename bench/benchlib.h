@@ -32,7 +32,9 @@ double bench_now(void);
  * here).  Returns 0 or -1 (message on stderr). */
 int bench_server_init(struct bench_server *bs, struct keypair *keys, unsigned ndev);
 /* Start baosongd (bin, or the one built beside the benchmark when NULL)
- * on that directory; waits for its port.  Returns 0 or -1. */
+ * on that directory with max_conns device sessions and the per-address
+ * limits raised (every client is 127.0.0.1); waits for its port.
+ * Returns 0 or -1. */
 int bench_server_start(struct bench_server *bs, const char *bin, unsigned max_conns);
 /* SIGTERM, wait, remove the directory.  Returns the exit status or -1. */
 int bench_server_stop(struct bench_server *bs);
