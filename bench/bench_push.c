@@ -258,5 +258,11 @@ int main(int argc, char **argv)
 		     ">= 0.5x raw 10k-row txn", mb / r10k >= 0.5);
 	bench_result("2 one op a request", "acked ops/s, 1 op a request", m1, r100, m1 / r100,
 		     ">= 0.5x raw 100-row txn", m1 / r100 >= 0.5);
+	free(one);
+	free(many);
+	free(raw100);
+	free(raw10k);
+	free(g_rows);
+	free(g_row_len);
 	return bad ? 1 : 0;
 }

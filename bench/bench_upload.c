@@ -315,6 +315,8 @@ int main(int argc, char **argv)
 		     p_with / p_alone, "<= 1.5x push p99 alone", p_with / p_alone <= 1.5);
 	for (i = 0; i < ndev; i++)
 		keys_wipe(&keys[i]);
+	for (i = 0; i < npush; i++)
+		free(ps[i].lat);
 	free(keys);
 	free(ps);
 	free(us);
