@@ -877,6 +877,64 @@ static int reply_put(struct req_job *rj, uint64_t offset, int complete)
 	return pack_reply(&env, rj->request_id, &rj->resp, &rj->resp_len);
 }
 
+enum { PUT_PROGRESS = 1, PUT_COMPLETE = 2, PUT_CORRUPT = 3 };
+
+/* The writer part of blob_put: record what the reader part did, unless the
+ * upload moved in between (another session of the unit): then the client
+ * is told the offset the server now holds and resumes from there. */
+static int blob_put_record(struct job *j, struct store *st, void *user)
+{
+	struct req_job *rj = (struct req_job *)j;
+	const Baosong__V1__BlobPut *bp = rj->req->blob_put;
+	const struct handler_cfg *cfg = rj->cfg;
+	int64_t unit = rj->who.unit_id;
+	uint64_t size = 0, off = 0, used = 0;
+	char detail[64];
+	int rv;
+
+	(void)user;
+	rv = store_blob_ref_has(st, bp->hash.data, unit);
+	if (rv < 0)
+		return reply_error(rj, rv, NULL);
+	if (rv == 1) /* completed meanwhile by another session */
+		return reply_put(rj, bp->size, 1);
+	rv = store_upload_get(st, bp->hash.data, unit, &size, &off);
+	if (rv != BS_OK && rv != BS_E_NOTFOUND)
+		return reply_error(rj, rv, NULL);
+	if ((rv == BS_OK) != rj->put.db_found || (rv == BS_OK && off != rj->put.db_off)) {
+		snprintf(detail, sizeof detail, "offset: server holds %llu",
+			 (unsigned long long)(rv == BS_OK ? off : 0));
+		return reply_error(rj, BS_E_OFFSET, detail);
+	}
+	if (!rj->put.db_found && rj->put.what != PUT_CORRUPT) {
+		/* A new upload: the quota again, now that nothing else can write. */
+		if ((rv = store_unit_usage(st, unit, &used)) != BS_OK)
+			return reply_error(rj, rv, NULL);
+		if (used + rj->put.size > cfg->unit_quota_bytes)
+			return reply_error(rj, BS_E_QUOTA, NULL);
+	}
+	switch (rj->put.what) {
+	case PUT_PROGRESS:
+		rv = store_upload_set(st, bp->hash.data, unit, rj->put.size, rj->put.to, now_ms());
+		if (rv != BS_OK)
+			return reply_error(rj, rv, NULL);
+		return reply_put(rj, rj->put.to, 0);
+	case PUT_COMPLETE:
+		if ((rv = store_blob_add(st, bp->hash.data, rj->put.size, unit, now_ms())) != BS_OK ||
+		    (rv = store_upload_delete(st, bp->hash.data, unit)) != BS_OK)
+			return reply_error(rj, rv, NULL);
+		return reply_put(rj, rj->put.size, 1);
+	default:
+		/* Start over: forget the progress (commits with this job). */
+		store_upload_delete(st, bp->hash.data, unit);
+		reply_error(rj, BS_E_CORRUPT, "hash: 文件内容与校验值不符，已丢弃");
+		return BS_OK;
+	}
+}
+
+/* The reader part of blob_put: every check, then the file work (the chunk
+ * written and flushed, or the whole file verified and moved), off the
+ * writer thread; the writer then records it (blob_put_record). */
 static int do_blob_put(struct req_job *rj, struct store *st)
 {
 	const Baosong__V1__BlobPut *bp = rj->req->blob_put;
@@ -903,7 +961,10 @@ static int do_blob_put(struct req_job *rj, struct store *st)
 	if (rv == 1) /* already here for this unit */
 		return reply_put(rj, bp->size, 1);
 
-	rv = upload_offset(st, cfg, bp->hash.data, unit, &size, &off);
+	rv = store_upload_get(st, bp->hash.data, unit, &size, &rj->put.db_off);
+	rj->put.db_found = rv == BS_OK;
+	if (rv == BS_OK)
+		rv = upload_offset(st, cfg, bp->hash.data, unit, &size, &off);
 	if (rv == BS_E_NOTFOUND) {
 		/* A new upload: the quota is checked once, before any byte lands. */
 		rv = store_unit_usage(st, unit, &used);
@@ -930,26 +991,19 @@ static int do_blob_put(struct req_job *rj, struct store *st)
 			return reply_error(rj, rv, NULL);
 		off += bp->data.len;
 	}
+	rj->put.size = size;
+	rj->put.to = off;
 	if (off < size) {
-		rv = store_upload_set(st, bp->hash.data, unit, size, off, now_ms());
-		if (rv != BS_OK)
+		rj->put.what = PUT_PROGRESS;
+	} else {
+		/* Last chunk: verify the whole file before accepting it. */
+		rv = blobs_part_finish(cfg->blob_dir, bp->hash.data, unit, size);
+		if (rv != BS_OK && rv != BS_E_CORRUPT)
 			return reply_error(rj, rv, NULL);
-		return reply_put(rj, off, 0);
+		rj->put.what = rv == BS_E_CORRUPT ? PUT_CORRUPT : PUT_COMPLETE;
 	}
-	/* Last chunk: verify the whole file before accepting it. */
-	rv = blobs_part_finish(cfg->blob_dir, bp->hash.data, unit, size);
-	if (rv == BS_E_CORRUPT) {
-		/* Start over: forget the progress (commits with this job). */
-		store_upload_delete(st, bp->hash.data, unit);
-		reply_error(rj, BS_E_CORRUPT, "hash: 文件内容与校验值不符，已丢弃");
-		return BS_OK;
-	}
-	if (rv != BS_OK)
-		return reply_error(rj, rv, NULL);
-	if ((rv = store_blob_add(st, bp->hash.data, size, unit, now_ms())) != BS_OK ||
-	    (rv = store_upload_delete(st, bp->hash.data, unit)) != BS_OK)
-		return reply_error(rj, rv, NULL);
-	return reply_put(rj, size, 1);
+	rj->job.then_write = blob_put_record;
+	return BS_OK;
 }
 
 static int do_blob_get(struct req_job *rj, struct store *st)
@@ -1204,7 +1258,6 @@ int handler_is_write(const Envelope *req)
 	switch (req->body_case) {
 	case BAOSONG__V1__ENVELOPE__BODY_ENROLL:
 	case BAOSONG__V1__ENVELOPE__BODY_PUSH:
-	case BAOSONG__V1__ENVELOPE__BODY_BLOB_PUT:
 	case BAOSONG__V1__ENVELOPE__BODY_REVIEW:
 	case BAOSONG__V1__ENVELOPE__BODY_PERIOD:
 		return 1;

@@ -46,9 +46,19 @@ struct req_job {
 	int end_session;           /* the session must close after the reply */
 	int enrolled;              /* enrolment succeeded: adopt new_who */
 	struct session_who new_who;
+	/* blob_put: what its reader part found and did on disk, for its
+	 * writer part to record (handlers.c) */
+	struct {
+		int what;          /* 1 progress, 2 complete, 3 corrupt */
+		int db_found;      /* the upload's row existed ... */
+		uint64_t db_off;   /* ... with this offset */
+		uint64_t size, to; /* whole size; offset now on disk */
+	} put;
 };
 
-/* Whether a request body goes to the writer (1) or a reader (0). */
+/* Whether a request body goes to the writer (1) or a reader (0).  A
+ * blob_put goes to a reader, which checks it and writes the file, then on
+ * to the writer, which records the progress (job.then_write). */
 int handler_is_write(const Envelope *req);
 
 /* The job function for both pools (job.run).  Every request of a full

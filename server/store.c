@@ -20,6 +20,7 @@
 #include "store.h"
 #include "store_int.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -353,6 +354,7 @@ struct store {
 	int readonly;
 	unsigned savepoints;          /* open store_savepoint()s */
 	sqlite3_stmt *stmts[S__COUNT];
+	sqlite3_stmt *xstmts[STORE_X__COUNT]; /* store_int.h: other modules' */
 	uint8_t audit_key[STORE_AUDIT_KEY_LEN]; /* wiped at close */
 };
 
@@ -866,6 +868,8 @@ void store_close(struct store *st)
 		return;
 	for (i = 0; i < S__COUNT; i++)
 		sqlite3_finalize(st->stmts[i]);
+	for (i = 0; i < STORE_X__COUNT; i++)
+		sqlite3_finalize(st->xstmts[i]);
 	if (st->db && sqlite3_close(st->db) != SQLITE_OK)
 		log_error("store: close: %s", sqlite3_errmsg(st->db));
 	sodium_memzero(st->audit_key, sizeof st->audit_key);
@@ -1893,3 +1897,24 @@ int store__check_u63(uint64_t v) { return check_u63(v); }
 int store__fsync_path(const char *path, int directory) { return fsync_path(path, directory); }
 int store__readonly(const struct store *st) { return st->readonly; }
 uint8_t *store__audit_key(struct store *st) { return st->audit_key; }
+
+int store__cached(struct store *st, enum store_xid id, const char *text, sqlite3_stmt **out)
+{
+	int rc;
+	assert((unsigned)id < STORE_X__COUNT);
+	if (!st->xstmts[id]) {
+		rc = sqlite3_prepare_v3(st->db, text, -1, SQLITE_PREPARE_PERSISTENT,
+					&st->xstmts[id], NULL);
+		if (rc != SQLITE_OK) {
+			st->xstmts[id] = NULL;
+			return db_fail(st, rc, text);
+		}
+	}
+	*out = st->xstmts[id];
+	return BS_OK;
+}
+
+void store__unprep(sqlite3_stmt *s)
+{
+	done(s);
+}

@@ -96,6 +96,26 @@ void store_record_free(struct record *r);
 int store_open(const char *path, int readonly, struct store **out);
 void store_close(struct store *st);
 
+/* ---- the server's long-lived handles (store_tune.c) ---- */
+
+/* A page cache of cache_kib KiB, statement journals (savepoints) in memory
+ * instead of temporary files.  For any handle; changes no durability. */
+int store_tune_cache(struct store *st, unsigned cache_kib);
+/* Take checkpoints off this read-write handle's commit path: no automatic
+ * checkpoint any more; after each commit, on_commit(arg, frames) is called
+ * in the committing thread with the number of frames now in the WAL, so
+ * the caller can have another handle checkpoint (store_checkpoint). */
+struct store_wal_watch {
+	void (*on_commit)(void *arg, unsigned frames);
+	void *arg;
+};
+/* w must outlive st (the caller keeps it, e.g. in its own state). */
+int store_wal_watch(struct store *st, struct store_wal_watch *w);
+/* Copy committed WAL frames into the database.  Passive: never waits for
+ * the writer or readers; full (truncate), which waits for them up to the
+ * busy timeout, when `full` is set.  Returns BS_OK or BS_E_BUSY/BS_E_DB. */
+int store_checkpoint(struct store *st, int full);
+
 /* Schema version this program writes (number of migrations). */
 int store_schema_version(void);
 

@@ -114,4 +114,19 @@ int store__audit_key_write(const char *path, const uint8_t key[STORE_AUDIT_KEY_L
 /* "<db_path>.audit-key", malloc'd; NULL when out of memory. */
 char *store__audit_key_path(const char *db_path);
 
+/* Statements of the other modules that run on every push: prepared once per
+ * connection (parsing an upsert costs more than running it) and kept until
+ * store_close.  Each slot always holds the same text. */
+enum store_xid {
+	STORE_X_REVIEW_GET,
+	STORE_X_REVIEW_SET,
+	STORE_X_PERIOD_CLOSED,
+	STORE_X__COUNT
+};
+/* The statement of slot id, prepared from sql on first use.  The caller
+ * must not finalize it: it ends its use with store__unprep(). */
+int store__cached(struct store *st, enum store_xid id, const char *sql, sqlite3_stmt **out);
+/* Reset s and clear its bindings for its next use (NULL is fine). */
+void store__unprep(sqlite3_stmt *s);
+
 #endif

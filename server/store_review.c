@@ -13,7 +13,8 @@ int store_review_get(struct store *st, const char *uid, struct review_state *out
 	sqlite3_stmt *s = NULL;
 	int rc, rv;
 	memset(out, 0, sizeof *out);
-	rv = store__prepare(st, "SELECT created_at, review_status, review_comment, reviewed_at,"
+	rv = store__cached(st, STORE_X_REVIEW_GET,
+			   "SELECT created_at, review_status, review_comment, reviewed_at,"
 			 " reviewed_by, locked, complete_at FROM record_meta WHERE uid = ?1", &s);
 	if (rv != BS_OK)
 		return rv;
@@ -34,7 +35,7 @@ int store_review_get(struct store *st, const char *uid, struct review_state *out
 	} else {
 		rv = store__fail(st, rc, "review get");
 	}
-	sqlite3_finalize(s);
+	store__unprep(s);
 	return rv;
 }
 
@@ -44,7 +45,8 @@ int store_review_set(struct store *st, const char *uid, const struct review_stat
 	int rc, rv;
 	if (rs->status < 0 || rs->status > 3 || strlen(rs->comment) >= sizeof rs->comment)
 		return BS_E_INVAL;
-	rv = store__prepare(st, "INSERT INTO record_meta(uid, created_at, review_status, review_comment,"
+	rv = store__cached(st, STORE_X_REVIEW_SET,
+			   "INSERT INTO record_meta(uid, created_at, review_status, review_comment,"
 			 " reviewed_at, reviewed_by, locked, complete_at)"
 			 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
 			 " ON CONFLICT(uid) DO UPDATE SET created_at = excluded.created_at,"
@@ -67,7 +69,7 @@ int store_review_set(struct store *st, const char *uid, const struct review_stat
 	sqlite3_bind_int64(s, 8, rs->complete_at);
 	rc = sqlite3_step(s);
 	rv = rc == SQLITE_DONE ? BS_OK : store__fail(st, rc, "review set");
-	sqlite3_finalize(s);
+	store__unprep(s);
 	return rv;
 }
 
@@ -75,7 +77,8 @@ int store_period_closed(struct store *st, const char *kind, const char *period)
 {
 	sqlite3_stmt *s = NULL;
 	int rc, rv;
-	rv = store__prepare(st, "SELECT closed FROM period_lock WHERE kind = ?1 AND period = ?2", &s);
+	rv = store__cached(st, STORE_X_PERIOD_CLOSED,
+			   "SELECT closed FROM period_lock WHERE kind = ?1 AND period = ?2", &s);
 	if (rv != BS_OK)
 		return rv;
 	sqlite3_bind_text(s, 1, kind, -1, SQLITE_STATIC);
@@ -87,7 +90,7 @@ int store_period_closed(struct store *st, const char *kind, const char *period)
 		rv = 0;
 	else
 		rv = store__fail(st, rc, "period get");
-	sqlite3_finalize(s);
+	store__unprep(s);
 	return rv;
 }
 

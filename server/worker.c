@@ -12,6 +12,16 @@
 
 #define MAX_READERS 16u
 
+/* Page caches: the writer touches the hot indexes of every push; readers
+ * mostly stream. */
+#define WRITER_CACHE_KIB 65536u
+#define READER_CACHE_KIB 8192u
+/* The checkpointer copies the WAL back once it holds this many frames (what
+ * SQLite's automatic checkpoint would do, but on the writer's commit path),
+ * and waits for readers to truncate it only past the second figure. */
+#define CKPT_FRAMES 1000u
+#define CKPT_FULL_FRAMES 65536u
+
 struct queue {
 	struct job *head, *tail;
 	size_t n;
@@ -27,6 +37,7 @@ struct worker_pool {
 	pthread_cond_t write_cv, read_cv;
 	struct queue writeq, readq, doneq;
 	int stopping;
+	unsigned reading; /* jobs readers have taken and not finished */
 	size_t pending; /* submitted, not yet handed back (loop thread only) */
 
 	pthread_t writer;
@@ -35,6 +46,14 @@ struct worker_pool {
 	struct store *wst;
 	struct store *rst[MAX_READERS];
 	int writer_started;
+
+	/* Checkpoints, off the writer's commit path (store_wal_watch). */
+	pthread_t ckpt;
+	pthread_cond_t ckpt_cv;
+	struct store *cst;
+	struct store_wal_watch watch;
+	unsigned wal_frames, ckpt_mark; /* frames now / at the last request */
+	int ckpt_wanted, ckpt_started;
 
 	struct worker_stats stats;
 
@@ -99,9 +118,12 @@ static void *writer_main(void *arg)
 		int rv, cerr = BS_OK;
 
 		pthread_mutex_lock(&p->mu);
-		while (p->writeq.n == 0 && !p->stopping)
+		/* Stopping, the writer still waits for readers that may hand it
+		 * a continuation (job.then_write). */
+		while (p->writeq.n == 0 &&
+		       !(p->stopping && p->reading == 0 && p->readq.n == 0))
 			pthread_cond_wait(&p->write_cv, &p->mu);
-		if (p->writeq.n == 0 && p->stopping) {
+		if (p->writeq.n == 0) { /* stopping, and nothing more can come */
 			pthread_mutex_unlock(&p->mu);
 			break;
 		}
@@ -150,6 +172,50 @@ static void *writer_main(void *arg)
 	return NULL;
 }
 
+/* In the writer thread, inside its commit: ask for a checkpoint. */
+static void on_wal_commit(void *arg, unsigned frames)
+{
+	struct worker_pool *p = arg;
+	pthread_mutex_lock(&p->mu);
+	p->wal_frames = frames;
+	if (frames < p->ckpt_mark) /* the WAL started over */
+		p->ckpt_mark = 0;
+	/* Once per CKPT_FRAMES new frames: a checkpoint after every commit
+	 * would copy the same hot pages again and again. */
+	if (frames >= p->ckpt_mark + CKPT_FRAMES) {
+		p->ckpt_mark = frames;
+		p->ckpt_wanted = 1;
+		pthread_cond_signal(&p->ckpt_cv);
+	}
+	pthread_mutex_unlock(&p->mu);
+}
+
+static void *ckpt_main(void *arg)
+{
+	struct worker_pool *p = arg;
+	for (;;) {
+		unsigned frames;
+		int rv;
+		pthread_mutex_lock(&p->mu);
+		while (!p->ckpt_wanted && !p->stopping)
+			pthread_cond_wait(&p->ckpt_cv, &p->mu);
+		if (p->stopping) {
+			pthread_mutex_unlock(&p->mu);
+			break;
+		}
+		p->ckpt_wanted = 0;
+		frames = p->wal_frames;
+		pthread_mutex_unlock(&p->mu);
+		rv = store_checkpoint(p->cst, frames >= CKPT_FULL_FRAMES);
+		if (rv != BS_OK && rv != BS_E_BUSY)
+			log_warn("checkpoint: %s", bs_strerror(rv));
+		pthread_mutex_lock(&p->mu);
+		p->stats.checkpoints++;
+		pthread_mutex_unlock(&p->mu);
+	}
+	return NULL;
+}
+
 static void *reader_main(void *arg)
 {
 	struct worker_pool *p = ((void **)arg)[0];
@@ -167,14 +233,29 @@ static void *reader_main(void *arg)
 		}
 		j = q_take(&p->readq, 1, &n);
 		p->stats.read_jobs++;
+		p->reading++;
 		pthread_mutex_unlock(&p->mu);
+		j->then_write = NULL;
 		if (store_begin(st) == BS_OK) {
 			j->result = j->run(j, st, p->user);
 			store_rollback(st); /* read-only: ends the snapshot */
 		} else {
 			j->result = BS_E_DB;
+			j->then_write = NULL;
 		}
-		hand_back(p, j);
+		pthread_mutex_lock(&p->mu);
+		p->reading--;
+		if (j->then_write) {
+			j->run = j->then_write;
+			j->then_write = NULL;
+			j->result = BS_OK;
+			q_push(&p->writeq, j);
+			j = NULL;
+		}
+		pthread_cond_signal(&p->write_cv); /* a continuation, or stopping */
+		pthread_mutex_unlock(&p->mu);
+		if (j)
+			hand_back(p, j);
 	}
 	return NULL;
 }
@@ -213,11 +294,19 @@ int worker_pool_start(uv_loop_t *loop, const char *db_path, unsigned readers,
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->write_cv, NULL);
 	pthread_cond_init(&p->read_cv, NULL);
+	pthread_cond_init(&p->ckpt_cv, NULL);
 
-	if ((rv = store_open(db_path, 0, &p->wst)) != BS_OK)
+	if ((rv = store_open(db_path, 0, &p->wst)) != BS_OK ||
+	    (rv = store_tune_cache(p->wst, WRITER_CACHE_KIB)) != BS_OK ||
+	    (rv = store_open(db_path, 0, &p->cst)) != BS_OK)
+		goto fail;
+	p->watch.on_commit = on_wal_commit;
+	p->watch.arg = p;
+	if ((rv = store_wal_watch(p->wst, &p->watch)) != BS_OK)
 		goto fail;
 	for (i = 0; i < readers; i++) {
-		if ((rv = store_open(db_path, 1, &p->rst[i])) != BS_OK)
+		if ((rv = store_open(db_path, 1, &p->rst[i])) != BS_OK ||
+		    (rv = store_tune_cache(p->rst[i], READER_CACHE_KIB)) != BS_OK)
 			goto fail;
 	}
 	uv_async_init(loop, &p->async, on_async);
@@ -227,6 +316,11 @@ int worker_pool_start(uv_loop_t *loop, const char *db_path, unsigned readers,
 		goto fail_async;
 	}
 	p->writer_started = 1;
+	if (pthread_create(&p->ckpt, NULL, ckpt_main, p) != 0) {
+		rv = BS_E_NOMEM;
+		goto fail_async;
+	}
+	p->ckpt_started = 1;
 	for (i = 0; i < readers; i++) {
 		void **arg = malloc(2 * sizeof *arg);
 		if (!arg) {
@@ -251,9 +345,12 @@ fail_async:
 	p->stopping = 1;
 	pthread_cond_broadcast(&p->write_cv);
 	pthread_cond_broadcast(&p->read_cv);
+	pthread_cond_broadcast(&p->ckpt_cv);
 	pthread_mutex_unlock(&p->mu);
 	if (p->writer_started)
 		pthread_join(p->writer, NULL);
+	if (p->ckpt_started)
+		pthread_join(p->ckpt, NULL);
 	for (i = 0; i < p->nreaders; i++)
 		pthread_join(p->readers[i], NULL);
 	uv_close((uv_handle_t *)&p->async, NULL);
@@ -266,9 +363,12 @@ fail:
 			store_close(p->rst[i]);
 	if (p->wst)
 		store_close(p->wst);
+	if (p->cst)
+		store_close(p->cst);
 	pthread_mutex_destroy(&p->mu);
 	pthread_cond_destroy(&p->write_cv);
 	pthread_cond_destroy(&p->read_cv);
+	pthread_cond_destroy(&p->ckpt_cv);
 	free(p);
 	return rv;
 }
@@ -315,6 +415,7 @@ static void on_async_closed(uv_handle_t *h)
 	pthread_mutex_destroy(&p->mu);
 	pthread_cond_destroy(&p->write_cv);
 	pthread_cond_destroy(&p->read_cv);
+	pthread_cond_destroy(&p->ckpt_cv);
 	free(p);
 	if (closed)
 		closed(arg);
@@ -327,13 +428,16 @@ void worker_pool_stop(struct worker_pool *p, void (*closed)(void *arg), void *ar
 	p->stopping = 1;
 	pthread_cond_broadcast(&p->write_cv);
 	pthread_cond_broadcast(&p->read_cv);
+	pthread_cond_broadcast(&p->ckpt_cv);
 	pthread_mutex_unlock(&p->mu);
 	/* The threads drain their queues before exiting. */
 	pthread_join(p->writer, NULL);
+	pthread_join(p->ckpt, NULL);
 	for (i = 0; i < p->nreaders; i++)
 		pthread_join(p->readers[i], NULL);
 	/* Deliver what they finished. */
 	on_async(&p->async);
+	store_close(p->cst);
 	store_close(p->wst);
 	for (i = 0; i < p->nreaders; i++)
 		store_close(p->rst[i]);

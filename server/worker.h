@@ -7,6 +7,10 @@
  * transaction that produced it is durable (group commit).  If the commit
  * fails, every job of the batch is answered with a retryable error instead.
  *
+ * A checkpointer thread with its own handle copies the WAL back into the
+ * database once it holds about 1,000 frames, so no commit waits for a
+ * checkpoint.
+ *
  * Reader threads each own a read-only handle and run read jobs (pulls,
  * queries, downloads, handshake look-ups) on WAL snapshots.
  *
@@ -39,6 +43,12 @@ struct job {
 	void *data;         /* job-specific */
 	int result;         /* set by run */
 	int commit_err;     /* set by the writer if the batch did not commit */
+	/* Set by a reader job's run to go on in the writer: the job is then
+	 * queued to the writer with run = then_write (and then_write cleared)
+	 * instead of being handed back.  So slow work that needs no write
+	 * transaction (attachment files) runs on a reader, and the writer only
+	 * records its outcome. */
+	job_fn then_write;
 	struct job *next;
 };
 
@@ -63,7 +73,7 @@ void worker_pool_stop(struct worker_pool *p, void (*closed)(void *arg), void *ar
 
 /* Statistics for logs and benchmarks. */
 struct worker_stats {
-	uint64_t write_jobs, write_batches, read_jobs, commit_failures;
+	uint64_t write_jobs, write_batches, read_jobs, commit_failures, checkpoints;
 };
 void worker_stats_get(struct worker_pool *p, struct worker_stats *out);
 
