@@ -38,6 +38,7 @@
 
 #include "clock.h"
 #include "err.h"
+#include "localdb_int.h"
 #include "log.h"
 
 /* Largest record data, and largest attachment list, stored or read back. */
@@ -106,6 +107,20 @@ static const char *const migrations[] = {
 	"ALTER TABLE record ADD COLUMN created_at INTEGER NOT NULL DEFAULT 0;\n"
 	"ALTER TABLE record ADD COLUMN reviewed_at INTEGER NOT NULL DEFAULT 0;\n"
 	"ALTER TABLE record ADD COLUMN locked INTEGER NOT NULL DEFAULT 0;\n",
+	/* 3: the server's copy of each record (what the county holds, so a
+	 * refused change can be put back and a wrong local copy repaired), the
+	 * data each op was based on (for the field-by-field merge), and the
+	 * base of each conflict (NULL: the whole record conflicts). */
+	"ALTER TABLE record ADD COLUMN srv_rev INTEGER NOT NULL DEFAULT 0;\n"
+	"ALTER TABLE record ADD COLUMN srv_deleted INTEGER NOT NULL DEFAULT 0;\n"
+	"ALTER TABLE record ADD COLUMN srv_data BLOB;\n"
+	"ALTER TABLE record ADD COLUMN srv_attachments BLOB;\n"
+	"UPDATE record SET srv_rev = rev, srv_deleted = deleted, srv_data = data, "
+	"srv_attachments = attachments WHERE rev > 0 AND NOT EXISTS "
+	"(SELECT 1 FROM outbox o WHERE o.uid = record.uid);\n"
+	"ALTER TABLE outbox ADD COLUMN base_data BLOB;\n"
+	"ALTER TABLE outbox ADD COLUMN base_attachments BLOB;\n"
+	"ALTER TABLE conflict ADD COLUMN base BLOB;\n",
 };
 
 #define N_MIGRATIONS ((int64_t)(sizeof migrations / sizeof migrations[0]))
@@ -153,11 +168,13 @@ enum stmt_id {
 	"r.uid, r.kind, r.unit_id, r.rev, r.deleted, r.updated_at, r.data, "       \
 	"r.attachments, (SELECT COUNT(*) FROM outbox o WHERE o.uid = r.uid AND "   \
 	"o.state = 0), r.review_status, r.review_comment, r.created_at, "          \
-	"r.reviewed_at, r.locked"
+	"r.reviewed_at, r.locked, (SELECT COUNT(*) FROM outbox o WHERE "           \
+	"o.uid = r.uid AND o.state = 1), (SELECT COUNT(*) FROM conflict c WHERE "  \
+	"c.uid = r.uid)"
 #define OP_COLS                                                                    \
 	"seq, kind, uid, base_rev, deleted, data, attachments, created_at, state, " \
-	"error_code, error_msg"
-#define CF_COLS "seq, kind, uid, mine, server_rev, theirs, created_at"
+	"error_code, error_msg, base_data, base_attachments"
+#define CF_COLS "seq, kind, uid, mine, server_rev, theirs, created_at, base"
 
 static const char *const stmt_sql[S__COUNT] = {
 	[S_BEGIN] = "BEGIN IMMEDIATE",
@@ -181,7 +198,8 @@ static const char *const stmt_sql[S__COUNT] = {
 	/* rev and kind are NULL for a record this device does not hold. */
 	[S_REC_HEAD] = "SELECT (SELECT rev FROM record WHERE uid = ?1), "
 		       "(SELECT kind FROM record WHERE uid = ?1), "
-		       "(SELECT COUNT(*) FROM outbox WHERE uid = ?1 AND state = 0)",
+		       "(SELECT COUNT(*) FROM outbox WHERE uid = ?1 AND state = 0), "
+		       "(SELECT COUNT(*) FROM outbox WHERE uid = ?1 AND state = 1)",
 	/* A local change keeps the server rev and the unit of a known record. */
 	[S_REC_LOCAL] = "INSERT INTO record(uid, kind, unit_id, rev, deleted, updated_at, data, "
 			"attachments) VALUES(?1, ?2, ?3, 0, ?4, ?5, ?6, ?7) "
@@ -190,7 +208,9 @@ static const char *const stmt_sql[S__COUNT] = {
 			"attachments = excluded.attachments",
 	[S_REC_SERVER] = "INSERT INTO record(uid, kind, unit_id, rev, deleted, updated_at, data, "
 			 "attachments, review_status, review_comment, created_at, reviewed_at, "
-			 "locked) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
+			 "locked, srv_rev, srv_deleted, srv_data, srv_attachments) "
+			 "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?4, ?5, "
+			 "?7, ?8) "
 			 "ON CONFLICT(uid) DO UPDATE SET kind = excluded.kind, "
 			 "unit_id = excluded.unit_id, rev = excluded.rev, "
 			 "deleted = excluded.deleted, updated_at = excluded.updated_at, "
@@ -198,7 +218,9 @@ static const char *const stmt_sql[S__COUNT] = {
 			 "review_status = excluded.review_status, "
 			 "review_comment = excluded.review_comment, "
 			 "created_at = excluded.created_at, reviewed_at = excluded.reviewed_at, "
-			 "locked = excluded.locked",
+			 "locked = excluded.locked, srv_rev = excluded.rev, "
+			 "srv_deleted = excluded.deleted, srv_data = excluded.data, "
+			 "srv_attachments = excluded.attachments",
 	[S_REC_RAISE] = "UPDATE record SET rev = ?2 WHERE uid = ?1 AND rev < ?2",
 	/* The server's rev and review state, local data kept; never from a
 	 * version older than the one held. */
@@ -206,8 +228,10 @@ static const char *const stmt_sql[S__COUNT] = {
 			 "created_at = ?5, reviewed_at = ?6, locked = ?7 "
 			 "WHERE uid = ?1 AND rev <= ?2",
 	[S_OP_INSERT] = "INSERT INTO outbox(seq, kind, uid, base_rev, deleted, data, attachments, "
-			"created_at, state, error_code, error_msg) "
-			"VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, 0, '')",
+			"created_at, state, error_code, error_msg, base_data, base_attachments) "
+			"VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, 0, '', "
+			"(SELECT data FROM record WHERE uid = ?3), "
+			"(SELECT attachments FROM record WHERE uid = ?3))",
 	[S_OP_ATTACH] = "INSERT OR IGNORE INTO outbox_attachment(seq, hash) VALUES(?1, ?2)",
 	[S_OP_EACH] = "SELECT " OP_COLS " FROM outbox WHERE state = 0 AND seq > ?1 "
 		      "ORDER BY seq LIMIT ?2",
@@ -220,7 +244,7 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_COUNTS] = "SELECT (SELECT COUNT(*) FROM outbox WHERE state = 0), "
 		     "(SELECT COUNT(*) FROM outbox WHERE state = 1), "
 		     "(SELECT COUNT(*) FROM conflict)",
-	[S_CF_INSERT] = "INSERT INTO conflict(" CF_COLS ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[S_CF_INSERT] = "INSERT INTO conflict(" CF_COLS ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 	[S_CF_EACH] = "SELECT " CF_COLS " FROM conflict ORDER BY seq",
 	[S_CF_GET] = "SELECT " CF_COLS " FROM conflict WHERE seq = ?1",
 	[S_CF_DELETE] = "DELETE FROM conflict WHERE seq = ?1",
@@ -560,7 +584,7 @@ static int col_text(sqlite3_stmt *st, int col, char *buf, size_t cap)
 static int read_record(sqlite3_stmt *st, struct lrecord *out)
 {
 	struct lrecord r;
-	uint64_t pending = 0;
+	uint64_t pending = 0, refused = 0, conflicted = 0;
 	int64_t status = 0;
 	int ret;
 
@@ -578,13 +602,18 @@ static int read_record(sqlite3_stmt *st, struct lrecord *out)
 	    (ret = col_text(st, 10, r.review_comment, sizeof r.review_comment)) != BS_OK ||
 	    (ret = col_i64(st, 11, &r.created_at)) != BS_OK ||
 	    (ret = col_i64(st, 12, &r.reviewed_at)) != BS_OK ||
-	    (ret = col_flag(st, 13, &r.locked)) != BS_OK)
+	    (ret = col_flag(st, 13, &r.locked)) != BS_OK ||
+	    (ret = col_u64(st, 14, &refused)) != BS_OK ||
+	    (ret = col_u64(st, 15, &conflicted)) != BS_OK)
 		goto out;
-	if (pending > UINT_MAX || status < INT_MIN || status > INT_MAX) {
+	if (pending > UINT_MAX || refused > UINT_MAX || conflicted > UINT_MAX ||
+	    status < INT_MIN || status > INT_MAX) {
 		ret = BS_E_INVAL;
 		goto out;
 	}
 	r.pending = (unsigned)pending;
+	r.refused = (unsigned)refused;
+	r.conflicted = (unsigned)conflicted;
 	r.review_status = (int)status;
 	*out = r;
 	return BS_OK;
@@ -627,6 +656,14 @@ static int read_op(sqlite3_stmt *st, struct lop *out)
 		}
 		copy_utf8(op.error_msg, sizeof op.error_msg, (const char *)msg, (size_t)n);
 	}
+	if (sqlite3_column_type(st, 11) != SQLITE_NULL) {
+		if ((ret = col_blob(st, 11, &op.base_data, &op.base_len)) != BS_OK ||
+		    (sqlite3_column_type(st, 12) != SQLITE_NULL &&
+		     (ret = col_hashes(st, 12, &op.base_attachments, &op.n_base_attachments)) !=
+			     BS_OK))
+			goto out;
+		op.has_base = 1;
+	}
 	*out = op;
 	return BS_OK;
 out:
@@ -647,10 +684,13 @@ static int read_conflict(sqlite3_stmt *st, struct lconflict *out)
 	    (ret = col_blob(st, 3, &c.mine, &c.mine_len)) != BS_OK ||
 	    (ret = col_u64(st, 4, &c.server_rev)) != BS_OK ||
 	    (ret = col_blob(st, 5, &c.theirs, &c.theirs_len)) != BS_OK ||
-	    (ret = col_i64(st, 6, &c.created_at)) != BS_OK) {
+	    (ret = col_i64(st, 6, &c.created_at)) != BS_OK ||
+	    (sqlite3_column_type(st, 7) != SQLITE_NULL &&
+	     (ret = col_blob(st, 7, &c.base, &c.base_len)) != BS_OK)) {
 		lconflict_free(&c);
 		return ret;
 	}
+	c.has_base = c.base != NULL;
 	*out = c;
 	return BS_OK;
 }
@@ -673,10 +713,17 @@ void lop_free(struct lop *op)
 		return;
 	free(op->data);
 	free(op->attachments);
+	free(op->base_data);
+	free(op->base_attachments);
 	op->data = NULL;
 	op->data_len = 0;
 	op->attachments = NULL;
 	op->n_attachments = 0;
+	op->base_data = NULL;
+	op->base_len = 0;
+	op->base_attachments = NULL;
+	op->n_base_attachments = 0;
+	op->has_base = 0;
 }
 
 void lconflict_free(struct lconflict *c)
@@ -685,6 +732,10 @@ void lconflict_free(struct lconflict *c)
 		return;
 	free(c->mine);
 	free(c->theirs);
+	free(c->base);
+	c->base = NULL;
+	c->base_len = 0;
+	c->has_base = 0;
 	c->mine = NULL;
 	c->mine_len = 0;
 	c->theirs = NULL;
@@ -1003,6 +1054,7 @@ struct rec_head {
 	uint64_t rev;
 	char kind[LDB_KIND_MAX + 1];
 	uint64_t pending;
+	uint64_t refused;
 };
 
 static int rec_head(struct localdb *db, const char *uid, struct rec_head *h)
@@ -1019,7 +1071,8 @@ static int rec_head(struct localdb *db, const char *uid, struct rec_head *h)
 		ret = ret == 0 ? BS_E_DB : ret;
 		goto out;
 	}
-	if ((ret = col_u64(st, 2, &h->pending)) != BS_OK)
+	if ((ret = col_u64(st, 2, &h->pending)) != BS_OK ||
+	    (ret = col_u64(st, 3, &h->refused)) != BS_OK)
 		goto out;
 	if (sqlite3_column_type(st, 0) != SQLITE_NULL) {
 		if ((ret = col_u64(st, 0, &h->rev)) != BS_OK ||
@@ -1128,20 +1181,8 @@ int localdb_change(struct localdb *db, const char *kind, const char *uid, int64_
 		goto out;
 	}
 
-	/* The record's new local data; its server rev and unit stay. */
-	if ((ret = stmt_get(db, S_REC_LOCAL, &st)) != BS_OK)
-		goto out;
-	bind_text(st, 1, uid, &rc);
-	bind_text(st, 2, kind, &rc);
-	bind_int(st, 3, unit_id, &rc);
-	bind_int(st, 4, deleted, &rc);
-	bind_int(st, 5, now, &rc);
-	bind_blob(st, 6, data, len, &rc);
-	bind_blob(st, 7, attachments, n_attachments * LDB_HASH_LEN, &rc);
-	if ((ret = run(db, st, rc, "record write")) != BS_OK)
-		goto out;
-
-	/* The op, and its attachments one per row. */
+	/* The op (based on the record's data as it is now), and its
+	 * attachments one per row. */
 	if ((ret = stmt_get(db, S_OP_INSERT, &st)) != BS_OK)
 		goto out;
 	bind_int(st, 1, next, &rc);
@@ -1162,6 +1203,19 @@ int localdb_change(struct localdb *db, const char *kind, const char *uid, int64_
 		if ((ret = run(db, st, rc, "outbox attachment")) != BS_OK)
 			goto out;
 	}
+
+	/* The record's new local data; its server rev and unit stay. */
+	if ((ret = stmt_get(db, S_REC_LOCAL, &st)) != BS_OK)
+		goto out;
+	bind_text(st, 1, uid, &rc);
+	bind_text(st, 2, kind, &rc);
+	bind_int(st, 3, unit_id, &rc);
+	bind_int(st, 4, deleted, &rc);
+	bind_int(st, 5, now, &rc);
+	bind_blob(st, 6, data, len, &rc);
+	bind_blob(st, 7, attachments, n_attachments * LDB_HASH_LEN, &rc);
+	if ((ret = run(db, st, rc, "record write")) != BS_OK)
+		goto out;
 	ret = localdb_meta_set_int(db, "next_seq", next + 1);
 out:
 	ret = tx_close(db, nested, ret);
@@ -1344,7 +1398,11 @@ int localdb_outbox_ack(struct localdb *db, uint64_t seq, uint64_t rev)
 	}
 	if (ret != BS_OK || (ret = op_delete(db, seq)) != BS_OK)
 		goto out;
-	ret = rec_raise(db, op.uid, rev);
+	if ((ret = rec_raise(db, op.uid, rev)) != BS_OK)
+		goto out;
+	/* What the server now holds at rev is what the op sent. */
+	ret = ldb_srv_set(db, op.uid, rev, op.deleted, op.data, op.data_len,
+			  (const uint8_t(*)[LDB_HASH_LEN])op.attachments, op.n_attachments);
 out:
 	ret = tx_close(db, nested, ret);
 	lop_free(&op);
@@ -1424,14 +1482,20 @@ int localdb_outbox_conflict(struct localdb *db, uint64_t seq, const struct lreco
 	bind_int(st, 5, (int64_t)server->rev, &rc);
 	bind_blob(st, 6, server->data, server->data_len, &rc);
 	bind_int(st, 7, now_ms(), &rc);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_null(st, 8); /* the whole record conflicts */
 	if ((ret = run(db, st, rc, "conflict insert")) != BS_OK ||
 	    (ret = op_delete(db, seq)) != BS_OK || (ret = rec_head(db, op.uid, &head)) != BS_OK)
 		goto out;
 	/* Later ops on the record carry newer local data: keep it, but take
 	 * the server's rev and review state (unless this device holds newer). */
-	if (head.pending > 0 || (head.found && head.rev > server->rev))
-		ret = rec_put_review(db, op.uid, server);
-	else
+	if (head.pending > 0 || (head.found && head.rev > server->rev)) {
+		if ((ret = rec_put_review(db, op.uid, server)) == BS_OK)
+			ret = ldb_srv_set(db, op.uid, server->rev, server->deleted, server->data,
+					  server->data_len,
+					  (const uint8_t(*)[LDB_HASH_LEN])server->attachments,
+					  server->n_attachments);
+	} else
 		ret = rec_put_server(db, op.uid, server->kind[0] ? server->kind : op.kind, server);
 out:
 	ret = tx_close(db, nested, ret);
@@ -1666,12 +1730,18 @@ int localdb_apply_remote(struct localdb *db, const struct lrecord *r)
 		goto out;
 	if (head.found && head.rev > r->rev)
 		goto out; /* newer than what the server sent */
-	/* The same revision again: its data is what this device holds, but
-	 * the review state may have moved on (returned, approved, locked). */
-	if ((head.found && head.rev == r->rev) || head.pending > 0)
-		ret = rec_put_review(db, r->uid, r);
-	else
+	/* With no change of this device waiting or refused, the device shows
+	 * what the server holds (the same revision again repairs a local copy
+	 * that differs); otherwise the local data stays, and the review state
+	 * and the server's copy are taken. */
+	if (head.pending > 0 || head.refused > 0) {
+		if ((ret = rec_put_review(db, r->uid, r)) == BS_OK)
+			ret = ldb_srv_set(db, r->uid, r->rev, r->deleted, r->data, r->data_len,
+					  (const uint8_t(*)[LDB_HASH_LEN])r->attachments,
+					  r->n_attachments);
+	} else {
 		ret = rec_put_server(db, r->uid, r->kind, r);
+	}
 out:
 	return tx_close(db, nested, ret);
 }
@@ -1790,4 +1860,103 @@ int localdb_file_each_unsent(struct localdb *db,
 	stmt_done(st);
 	db->walking[S_FILE_UNSENT] = 0;
 	return ret;
+}
+
+/* ---- for the other localdb_*.c files (localdb_int.h) ---- */
+
+sqlite3 *ldb_handle(struct localdb *db)
+{
+	return db->h;
+}
+
+int ldb_sql_error(struct localdb *db, int rc, const char *what)
+{
+	return sql_error(db, rc, what);
+}
+
+int ldb_check_name(const char *s, size_t max)
+{
+	return check_name(s, max);
+}
+
+int ldb_check_payload(const uint8_t *data, size_t len, const uint8_t (*att)[LDB_HASH_LEN],
+		      size_t n)
+{
+	return check_payload(data, len, att, n);
+}
+
+int ldb_tx_open(struct localdb *db, int *nested)
+{
+	return tx_open(db, nested);
+}
+
+int ldb_tx_close(struct localdb *db, int nested, int ret)
+{
+	return tx_close(db, nested, ret);
+}
+
+int ldb_step(struct localdb *db, sqlite3_stmt *st, int bind_rc, const char *what)
+{
+	return step(db, st, bind_rc, what);
+}
+
+void ldb_bind_text(sqlite3_stmt *st, int i, const char *s, int *rc)
+{
+	bind_text(st, i, s, rc);
+}
+
+void ldb_bind_int(sqlite3_stmt *st, int i, int64_t v, int *rc)
+{
+	bind_int(st, i, v, rc);
+}
+
+void ldb_bind_blob(sqlite3_stmt *st, int i, const void *p, size_t n, int *rc)
+{
+	bind_blob(st, i, p, n, rc);
+}
+
+int ldb_col_u64(sqlite3_stmt *st, int col, uint64_t *v)
+{
+	return col_u64(st, col, v);
+}
+
+int ldb_col_blob(sqlite3_stmt *st, int col, uint8_t **out, size_t *len)
+{
+	return col_blob(st, col, out, len);
+}
+
+int ldb_col_hashes(sqlite3_stmt *st, int col, uint8_t (**out)[LDB_HASH_LEN], size_t *count)
+{
+	return col_hashes(st, col, out, count);
+}
+
+int ldb_op_get(struct localdb *db, uint64_t seq, struct lop *op)
+{
+	return op_get(db, seq, op);
+}
+
+int ldb_op_delete(struct localdb *db, uint64_t seq)
+{
+	return op_delete(db, seq);
+}
+
+int ldb_rec_put_server(struct localdb *db, const char *uid, const char *kind,
+		       const struct lrecord *r)
+{
+	return rec_put_server(db, uid, kind, r);
+}
+
+int ldb_rec_put_review(struct localdb *db, const char *uid, const struct lrecord *r)
+{
+	return rec_put_review(db, uid, r);
+}
+
+int ldb_check_lrecord(const struct lrecord *r, int allow_empty)
+{
+	return check_lrecord(r, allow_empty);
+}
+
+int64_t ldb_now_ms(void)
+{
+	return now_ms();
 }
