@@ -40,6 +40,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "attach.h"
 #include "cliutil.h"
 #include "bs_limits.h"
 #include "cli.h"
@@ -1019,17 +1020,29 @@ static int refuse_locked(const struct lrecord *r)
 	return BS_E_INVAL;
 }
 
-/* In one transaction: remember where each file is, and queue the change. */
+/* Copy each file into this device's attachment store (attach.h), then in
+ * one transaction remember where each is kept, and queue the change. */
 static int save(struct kwork *w, const char *uid, int64_t unit_id, const uint8_t *data,
 		size_t len, const uint8_t (*att)[LDB_HASH_LEN], size_t natt, uint64_t *seq)
 {
+	static char stored[REC_ATTACH_MAX][4400];
 	struct localdb *db = w->a.db;
 	size_t i;
-	int rv = localdb_begin(db);
-	if (rv != BS_OK)
+	int rv;
+	for (i = 0; i < w->nfiles; i++) {
+		rv = attach_store(w->a.dir, w->files[i].path, w->files[i].hash, w->files[i].size,
+				  stored[i], sizeof stored[i]);
+		if (rv != BS_OK) {
+			fprintf(stderr, "baosong: 无法保存文件副本 cannot keep a copy of %s in %s/files: "
+					"%s (%s)\n", w->files[i].path, w->a.dir, bs_strerror_zh(rv),
+				bs_strerror(rv));
+			return rv;
+		}
+	}
+	if ((rv = localdb_begin(db)) != BS_OK)
 		return rv;
 	for (i = 0; i < w->nfiles && rv == BS_OK; i++)
-		rv = localdb_file_add(db, w->files[i].hash, w->files[i].path, w->files[i].size);
+		rv = localdb_file_add(db, w->files[i].hash, stored[i], w->files[i].size);
 	if (rv == BS_OK)
 		rv = localdb_change(db, w->kc->kind, uid, unit_id, data, len, att, natt, 0, w->now,
 				    seq);

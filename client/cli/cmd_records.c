@@ -37,6 +37,7 @@
 #include "table.h"
 #include "wire.h"
 #include "records_cli.h"
+#include "entry.h"
 
 
 /* ---- small helpers ------------------------------------------------------------ */
@@ -194,6 +195,22 @@ void print_rec_error(const struct rec_error *err)
 	fprintf(stderr, ": %s\n", err->msg);
 	if (strcmp(err->field, "stage") == 0)
 		fprintf(stderr, "  可用的阶段 stages: " STAGE_CHOICES "\n");
+}
+
+const char *pending_mark(const struct lrecord *r)
+{
+	if (r->refused)
+		return "被拒";
+	if (r->conflicted)
+		return "冲突";
+	return r->pending ? "*" : "";
+}
+
+void print_warnings(const struct entry_warnings *w)
+{
+	unsigned i;
+	for (i = 0; i < w->n; i++)
+		fprintf(stderr, "提醒 warning: %s\n", w->text[i]);
 }
 
 /* ---- finding records ------------------------------------------------------------- */
@@ -596,6 +613,12 @@ static int project_add(int argc, char **argv)
 	    (rv = app_open_cli(dir, &a, &srv)) != BS_OK)
 		goto out;
 	records_new_uid(uid);
+	{
+		struct entry_warnings warn;
+		memset(&warn, 0, sizeof warn);
+		if (entry_warn_project(a.db, NULL, srv.unit_id, p.name, &warn) == BS_OK)
+			print_warnings(&warn);
+	}
 	rv = queue_change(&a, REC_KIND_PROJECT, uid, srv.unit_id, data, len, NULL, 0,
 			  wire_now_ms(), &srv, &seq);
 	if (rv != BS_OK)
@@ -659,6 +682,12 @@ static int project_edit(int argc, char **argv)
 	if (len == r.data_len && (len == 0 || memcmp(data, r.data, len) == 0)) {
 		fprintf(stderr, "没有变化 nothing changed; nothing queued\n");
 		goto out;
+	}
+	if (o.name) {
+		struct entry_warnings warn;
+		memset(&warn, 0, sizeof warn);
+		if (entry_warn_project(a.db, r.uid, r.unit_id, q.name, &warn) == BS_OK)
+			print_warnings(&warn);
 	}
 	rv = queue_change(&a, REC_KIND_PROJECT, r.uid, r.unit_id, data, len,
 			  (const uint8_t(*)[LDB_HASH_LEN])r.attachments, r.n_attachments,
@@ -834,7 +863,7 @@ static int project_list_row(void *ctx, const struct lrecord *r)
 	table_cell(stdout, total, PL_MONEY_W, 1);
 	fputs("  ", stdout);
 	table_cell(stdout, annual, PL_MONEY_W, 1);
-	fputs(r->pending ? "  *\n" : "\n", stdout);
+	printf("%s%s\n", *pending_mark(r) ? "  " : "", pending_mark(r));
 out:
 	baosong__v1__project__free_unpacked(p, &a.alloc);
 	return 0;
@@ -1027,6 +1056,14 @@ static void show_project(struct localdb *db, const struct lrecord *r,
 	else
 		snprintf(buf, sizeof buf, "无 none (与服务器一致 in step with the server)");
 	show_line("待发送 pending", buf, 0);
+	if (r->refused)
+		show_line("被拒 refused", "服务器拒收了本机的修改，本机显示的不是县里的数据；"
+					  "`baosong status` 列出原因，`baosong discard SEQ` 恢复服务器版本 "
+					  "the server refused a change made here: this device does not "
+					  "show what the county holds", 1);
+	if (r->conflicted)
+		show_line("冲突 conflict", "有字段与他人的修改冲突：`baosong resolve SEQ` "
+					   "a field conflicts with someone else's change", 1);
 	fmt_local(r->updated_at, when, sizeof when);
 	show_line("最后修改 last change", when, 0);
 	if (localdb_record_each(db, REC_KIND_WEEKLY, 0, count_reports, &rs) == BS_OK) {

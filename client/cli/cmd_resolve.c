@@ -21,6 +21,7 @@
 #include "commands.h"
 #include "entry.h"
 #include "err.h"
+#include "field.h"
 #include "kinds.h"
 #include "merge.h"
 #include "money.h"
@@ -47,7 +48,8 @@ static int parse_seq(const char *cmd, int argc, char **argv, uint64_t *seq)
 	return 0;
 }
 
-/* Keep the conflicting change: queue it again on top of the server's
+/* Keep the conflicting change (a whole-record conflict: a delete, or a
+ * change kept before bases were): queue it again on top of the server's
  * revision, and drop the conflict, in one transaction. */
 static int resolve_mine(struct app *a, const struct app_server *srv, const struct lconflict *cf,
 			uint64_t *seq)
@@ -108,46 +110,107 @@ out:
 	return rv;
 }
 
+/* Whether text names field f of kind: its name, its option ("invested-ytd",
+ * "ytd"), or its Chinese label. */
+static int names_field(const char *kind, const ProtobufCFieldDescriptor *f, const char *text)
+{
+	char opt[128];
+	size_t n, k;
+	if (strcmp(text, f->name) == 0 || strcmp(text, field_zh(kind, f->name)) == 0)
+		return 1;
+	field_opt(f, opt, sizeof opt);
+	if (strcmp(text, opt) == 0)
+		return 1;
+	n = strlen(opt);
+	k = strlen(text);
+	/* the short option `report edit` takes: "ytd" for "invested-ytd" */
+	return k > 0 && k < n && opt[n - k - 1] == '-' && strcmp(opt + n - k, text) == 0;
+}
+
+/* The conflict's fields, each with its three values. */
+static void show_fields(const struct lconflict *cf, const struct merge_result *m)
+{
+	char base[512], mine[512], theirs[512], opt[128];
+	unsigned i;
+	for (i = 0; i < m->n_conflicts; i++) {
+		const ProtobufCFieldDescriptor *f = m->conflicts[i];
+		merge_field_text(cf->kind, cf->base, cf->base_len, f, base, sizeof base);
+		merge_field_text(cf->kind, cf->mine, cf->mine_len, f, mine, sizeof mine);
+		merge_field_text(cf->kind, cf->theirs, cf->theirs_len, f, theirs, sizeof theirs);
+		field_opt(f, opt, sizeof opt);
+		printf("  %s (%s):\n    本机 mine:     ", field_zh(cf->kind, f->name), opt);
+		table_text(stdout, mine[0] ? mine : "(空 empty)", 0, NULL);
+		printf("\n    服务器 theirs: ");
+		table_text(stdout, theirs[0] ? theirs : "(空 empty)", 0, NULL);
+		printf("\n    原来 base:     ");
+		table_text(stdout, base[0] ? base : "(空 empty)", 0, NULL);
+		printf("\n");
+	}
+}
+
+static void resolve_help(void)
+{
+	printf("baosong resolve SEQ [--mine | --theirs] [--pick FIELD=mine|theirs]... "
+	       "[--dir DIR]\n"
+	       "  Settle a conflict (冲突): this device and someone else changed the same "
+	       "field of\n  a record.  Fields only one side changed were merged already; "
+	       "what is left is\n  listed by `baosong resolve SEQ` with both values "
+	       "(`baosong status` lists SEQs).\n"
+	       "  --pick FIELD=mine|theirs  settle one field (repeat; FIELD as its option, "
+	       "e.g. ytd)\n"
+	       "  --mine    this device's value for every field in conflict (fields this "
+	       "device\n            did not change keep the server's values)\n"
+	       "  --theirs  the server's value for every field in conflict\n"
+	       "  With --pick, --mine or --theirs settles the fields not picked.\n"
+	       "Example:\n  baosong resolve 42 --pick ytd=mine --pick percent=theirs\n");
+}
+
 int cmd_resolve(int argc, char **argv)
 {
 	static const struct option opts[] = {{"mine", no_argument, 0, O_MINE},
 					     {"theirs", no_argument, 0, O_THEIRS},
+					     {"pick", required_argument, 0, O_PICK},
 					     {"dir", required_argument, 0, 'd'},
 					     {"help", no_argument, 0, 'h'},
 					     {0, 0, 0, 0}};
-	const char *dir = NULL;
+	const char *dir = NULL, *picks[MERGE_FIELDS_MAX];
+	const ProtobufCMessageDescriptor *d;
+	unsigned char pick[MERGE_FIELDS_MAX];
+	struct merge_result m;
 	struct app a;
 	struct app_server srv;
 	struct lconflict cf;
+	struct lrecord cur;
 	char what[400];
 	uint64_t seq = 0, newseq = 0;
-	int mine = 0, theirs = 0, have_cf = 0, c, rv;
+	size_t npicks = 0, i;
+	unsigned k, open_fields = 0;
+	int mine = 0, theirs = 0, have_cf = 0, have_cur = 0, c, rv;
 
+	memset(&m, 0, sizeof m);
+	memset(pick, 0, sizeof pick);
 	cli_name_argv(argv, "baosong resolve");
 	while ((c = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
 		switch (c) {
 		case O_MINE: mine = 1; break;
 		case O_THEIRS: theirs = 1; break;
+		case O_PICK:
+			if (npicks == MERGE_FIELDS_MAX) {
+				fprintf(stderr, "baosong resolve: too many --pick\n");
+				return EX_USAGE_;
+			}
+			picks[npicks++] = optarg;
+			break;
 		case 'd': dir = optarg; break;
-		case 'h':
-			printf("baosong resolve SEQ --mine|--theirs [--dir DIR]\n"
-			       "  Settle a conflict (冲突): someone changed the record on the "
-			       "server after you last\n  saw it, so your change #SEQ was not "
-			       "applied.  `baosong status` lists conflicts.\n"
-			       "  --theirs  keep the server's version (this device shows it "
-			       "already); drop yours\n"
-			       "  --mine    send your version again, on top of the server's; "
-			       "the next sync sends it\n"
-			       "Example:\n  baosong resolve 42 --theirs\n");
-			return 0;
+		case 'h': resolve_help(); return 0;
 		default: return EX_USAGE_;
 		}
 	}
 	if ((rv = parse_seq("resolve", argc, argv, &seq)) != 0)
 		return rv;
-	if (mine == theirs) {
-		fprintf(stderr, "baosong resolve: give exactly one of --mine (keep your version) "
-				"or --theirs (keep the server's)\n");
+	if (mine && theirs) {
+		fprintf(stderr, "baosong resolve: give --mine (keep your values) or --theirs (keep "
+				"the server's), not both\n");
 		return EX_USAGE_;
 	}
 	app_blank(&a);
@@ -162,30 +225,141 @@ int cmd_resolve(int argc, char **argv)
 	if (rv != BS_OK)
 		goto dberr;
 	have_cf = 1;
-	describe_record(a.db, cf.kind, cf.uid, mine ? cf.mine : cf.theirs,
-			mine ? cf.mine_len : cf.theirs_len, what, sizeof what);
-	if (theirs) {
-		if ((rv = localdb_conflict_delete(a.db, seq)) != BS_OK)
-			goto dberr;
-		printf("已采用服务器版本 kept the server's version (revision %llu) of ",
-		       (unsigned long long)cf.server_rev);
+	describe_record(a.db, cf.kind, cf.uid, cf.theirs, cf.theirs_len, what, sizeof what);
+
+	if (!cf.has_base) {
+		/* The whole record conflicts: one side deleted it, or the change
+		 * was kept before this version merged by field. */
+		if (npicks) {
+			fprintf(stderr, "baosong resolve: 整条记录冲突 conflict #%llu is about the "
+					"whole record, not fields: give --mine or --theirs\n",
+				(unsigned long long)seq);
+			rv = EX_USAGE_;
+			goto usage;
+		}
+		if (!mine && !theirs) {
+			printf("冲突 conflict #%llu: ", (unsigned long long)seq);
+			table_text(stdout, what, 0, NULL);
+			printf("\n  整条记录冲突 the whole record conflicts (%s); settle with --mine "
+			       "or --theirs\n",
+			       cf.mine_len == 0     ? "this device deleted it"
+			       : cf.theirs_len == 0 ? "it was deleted on the server"
+						    : "no base kept");
+			goto out;
+		}
+		if (theirs) {
+			if ((rv = localdb_conflict_delete(a.db, seq)) != BS_OK)
+				goto dberr;
+			printf("已采用服务器版本 kept the server's version (revision %llu) of ",
+			       (unsigned long long)cf.server_rev);
+			table_text(stdout, what, 0, NULL);
+			printf("; your change #%llu is dropped\n", (unsigned long long)seq);
+			goto out;
+		}
+		if ((rv = resolve_mine(&a, &srv, &cf, &newseq)) != BS_OK) {
+			if (rv == BS_E_STATE)
+				rv = BS_E_BUSY; /* 75: try again after the next sync */
+			goto out;   /* explained */
+		}
+		printf("已保留你的版本 kept your version of ");
 		table_text(stdout, what, 0, NULL);
-		printf("; your change #%llu is dropped\n", (unsigned long long)seq);
+		printf(": queued again as #%llu on top of server revision %llu; `baosong sync` "
+		       "sends it\n", (unsigned long long)newseq, (unsigned long long)cf.server_rev);
 		goto out;
 	}
-	if ((rv = resolve_mine(&a, &srv, &cf, &newseq)) != BS_OK) {
-		if (rv == BS_E_STATE)
-			rv = BS_E_BUSY; /* 75: try again after the next sync */
-		goto out; /* explained */
+
+	/* A field conflict: against the record as it stands now. */
+	if ((rv = localdb_record_get(a.db, cf.uid, &cur)) != BS_OK)
+		goto dberr;
+	have_cur = 1;
+	d = merge_desc(cf.kind);
+	rv = merge3(cf.kind, cf.base, cf.base_len, cf.mine, cf.mine_len, cf.theirs,
+		    cf.theirs_len, NULL, &m);
+	if (rv != BS_OK || !d) {
+		fprintf(stderr, "baosong: 冲突记录无法读取 conflict #%llu cannot be read (%s)\n",
+			(unsigned long long)seq, bs_strerror(rv ? rv : BS_E_UNSUPPORTED));
+		rv = rv ? rv : BS_E_UNSUPPORTED;
+		goto out;
 	}
-	printf("已保留你的版本 kept your version of ");
+	for (i = 0; i < npicks; i++) {
+		const char *eq = strchr(picks[i], '=');
+		char name[128];
+		unsigned idx;
+		int side, found = 0;
+		if (!eq || (size_t)(eq - picks[i]) >= sizeof name ||
+		    (strcmp(eq + 1, "mine") != 0 && strcmp(eq + 1, "theirs") != 0)) {
+			fprintf(stderr, "baosong resolve: --pick takes FIELD=mine or FIELD=theirs "
+					"(got %s)\n", picks[i]);
+			rv = EX_USAGE_;
+			goto usage;
+		}
+		memcpy(name, picks[i], (size_t)(eq - picks[i]));
+		name[eq - picks[i]] = '\0';
+		side = strcmp(eq + 1, "mine") == 0 ? MERGE_MINE : MERGE_THEIRS;
+		for (k = 0; k < m.n_conflicts; k++)
+			if (names_field(cf.kind, m.conflicts[k], name)) {
+				idx = (unsigned)(m.conflicts[k] - d->fields);
+				pick[idx] = (unsigned char)side;
+				found = 1;
+			}
+		if (!found) {
+			fprintf(stderr, "baosong resolve: %s 不在冲突中 is not a field in conflict #%llu; "
+					"the fields in conflict are:\n", name, (unsigned long long)seq);
+			show_fields(&cf, &m);
+			rv = EX_USAGE_;
+			goto usage;
+		}
+	}
+	for (k = 0; k < m.n_conflicts; k++) {
+		unsigned idx = (unsigned)(m.conflicts[k] - d->fields);
+		if (pick[idx] == MERGE_OPEN && (mine || theirs))
+			pick[idx] = mine ? MERGE_MINE : MERGE_THEIRS;
+		open_fields += pick[idx] == MERGE_OPEN;
+	}
+	if (open_fields) {
+		printf("冲突 conflict #%llu: ", (unsigned long long)seq);
+		table_text(stdout, what, 0, NULL);
+		printf("\n  %u 个字段双方都改了 field%s both sides changed (this device shows the "
+		       "server's value for now):\n", m.n_conflicts, m.n_conflicts == 1 ? "" : "s");
+		show_fields(&cf, &m);
+		printf("  settle with --pick FIELD=mine|theirs, or --mine / --theirs for all\n");
+		rv = (npicks || mine || theirs) ? EX_USAGE_ : BS_OK;
+		if (rv)
+			fprintf(stderr, "baosong resolve: %u field%s not picked; add --pick for %s or "
+					"--mine / --theirs\n", open_fields, open_fields == 1 ? "" : "s",
+				open_fields == 1 ? "it" : "them");
+		goto usage;
+	}
+	rv = reconcile_resolve(a.db, &cf, &cur, pick, wire_now_ms(), &newseq);
+	if (rv != BS_OK)
+		goto dberr;
+	printf("已解决冲突 settled conflict #%llu of ", (unsigned long long)seq);
 	table_text(stdout, what, 0, NULL);
-	printf(": queued again as #%llu on top of server revision %llu; `baosong sync` "
-	       "sends it\n", (unsigned long long)newseq, (unsigned long long)cf.server_rev);
+	printf(":");
+	for (k = 0; k < m.n_conflicts; k++) {
+		char opt[128];
+		unsigned idx = (unsigned)(m.conflicts[k] - d->fields);
+		field_opt(m.conflicts[k], opt, sizeof opt);
+		printf(" %s=%s", opt, pick[idx] == MERGE_MINE ? "mine" : "theirs");
+	}
+	if (newseq)
+		printf("; queued as #%llu, `baosong sync` sends it\n", (unsigned long long)newseq);
+	else
+		printf("; the server's values stand, nothing to send\n");
 	goto out;
+usage:
+	merge_result_free(&m);
+	if (have_cur)
+		lrecord_free(&cur);
+	lconflict_free(&cf);
+	app_close(&a);
+	return rv;
 dberr:
 	fprintf(stderr, "baosong: 本地数据库错误 local database: %s\n", bs_strerror(rv));
 out:
+	merge_result_free(&m);
+	if (have_cur)
+		lrecord_free(&cur);
 	if (have_cf)
 		lconflict_free(&cf);
 	app_close(&a);
@@ -230,7 +404,7 @@ int cmd_discard(int argc, char **argv)
 	struct find_op f;
 	char what[400];
 	uint64_t seq = 0;
-	int c, rv;
+	int c, rv, how = 0;
 
 	memset(&f, 0, sizeof f);
 	cli_name_argv(argv, "baosong discard");
@@ -239,10 +413,11 @@ int cmd_discard(int argc, char **argv)
 		case 'd': dir = optarg; break;
 		case 'h':
 			printf("baosong discard SEQ [--dir DIR]\n"
-			       "  Drop operation #SEQ that the server refused for good (隔离; "
-			       "`baosong status`\n  lists them with the reason).  The record "
-			       "keeps what this device shows;\n  change it again to send a "
-			       "corrected version.\n"
+			       "  Give up change #SEQ that the server refused (被拒; `baosong "
+			       "status` lists them\n  with the reason).  The record gets back the "
+			       "server's version, so this device\n  shows what the county holds "
+			       "(a record the server never had is removed).\n  To send a "
+			       "corrected version, change the record again afterwards.\n"
 			       "Example:\n  baosong discard 17\n");
 			return 0;
 		default: return EX_USAGE_;
@@ -256,7 +431,17 @@ int cmd_discard(int argc, char **argv)
 		goto out;
 	if ((rv = localdb_quarantine_each(a.db, find_quarantined, &f)) < 0)
 		goto dberr;
+	if ((rv = localdb_begin(a.db)) != BS_OK)
+		goto dberr;
 	rv = localdb_outbox_discard(a.db, seq);
+	if (rv == BS_OK && f.found)
+		rv = localdb_record_restore(a.db, f.uid, &how);
+	if (rv == BS_E_NOTFOUND && f.found) /* the record itself is gone: nothing to put back */
+		rv = BS_OK;
+	if (rv == BS_OK)
+		rv = localdb_commit(a.db);
+	else
+		localdb_rollback(a.db);
 	if (rv == BS_E_NOTFOUND) {
 		fprintf(stderr, "baosong: 没有 #%llu 号操作 no operation #%llu (`baosong status` "
 				"lists the refused ones)\n", (unsigned long long)seq,
@@ -281,6 +466,25 @@ int cmd_discard(int argc, char **argv)
 		printf("; refused: ");
 		table_text(stdout, f.msg, 0, NULL);
 		printf(" [%s])\n", bs_errname(f.code));
+		switch (how) {
+		case LDB_RESTORED:
+			printf("  已恢复服务器版本 this device shows the server's version again\n");
+			break;
+		case LDB_REMOVED:
+			printf("  服务器上没有这条记录，已从本机删除 the server never had it: removed "
+			       "from this device\n");
+			break;
+		case LDB_NEED_PULL:
+			printf("  下次同步时取回服务器版本 `baosong sync` fetches the server's "
+			       "version\n");
+			break;
+		case LDB_KEPT:
+			printf("  本机对这条记录还有其他修改 other changes of this device on the record "
+			       "remain\n");
+			break;
+		default:
+			break;
+		}
 	} else {
 		printf("已丢弃 discarded #%llu\n", (unsigned long long)seq);
 	}

@@ -26,7 +26,7 @@ enum {
 	O_ITYPE, O_LEVEL, O_TOWNSHIP, O_LEADER, O_OWNER, O_LEAD_UNIT, O_START, O_END,
 	O_CONTENTS, O_CSV, O_PROJECT, O_WEEK, O_PERIOD, O_YTD, O_PROGRESS, O_PERCENT,
 	O_PROBLEMS, O_PHOTO, O_REPLACE, O_MINE, O_THEIRS, O_OUT, O_FORCE, O_TIMEOUT,
-	O_OVERDUE, O_NO_EVIDENCE, O_LATE, O_MISSING, O_WEEKS
+	O_OVERDUE, O_NO_EVIDENCE, O_LATE, O_MISSING, O_WEEKS, O_CLEAR, O_PICK
 };
 
 /* "2026-11-23 17:03" in Shanghai time. */
@@ -57,6 +57,9 @@ int parse_money(struct rec_error *err, const char *field, const char *s, int64_t
 int queue_change(struct app *a, const char *kind, const char *uid, int64_t unit_id,
 		 const uint8_t *data, size_t len, const uint8_t (*att)[LDB_HASH_LEN],
 		 size_t n_att, int64_t now, const struct app_server *srv, uint64_t *seq);
+/* The mark of a list row: 被拒 (a change refused), 冲突 (a conflict
+ * waits), * (changes not sent yet), or "". */
+const char *pending_mark(const struct lrecord *r);
 /* Print each warning of w on stderr ("提醒 warning: ..."). */
 struct entry_warnings;
 void print_warnings(const struct entry_warnings *w);

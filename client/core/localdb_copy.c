@@ -209,14 +209,14 @@ int localdb_record_restore(struct localdb *db, const char *uid, int *how)
 		goto out;
 	ldb_bind_text(st, 1, uid, &rc);
 	ret = ldb_step(db, st, rc, "record restore");
-	if (ret == 1 && ((ret = ldb_col_u64(st, 0, &rev)) != BS_OK ||
-			 (ret = ldb_col_u64(st, 1, &srv_rev)) != BS_OK ||
-			 (ret = ldb_col_u64(st, 3, &ops)) != BS_OK))
-		ret = BS_E_INVAL;
-	else if (ret == 1)
+	if (ret == 1) {
+		if (ldb_col_u64(st, 0, &rev) != BS_OK || ldb_col_u64(st, 1, &srv_rev) != BS_OK ||
+		    ldb_col_u64(st, 3, &ops) != BS_OK)
+			ret = BS_E_INVAL;
 		have_copy = sqlite3_column_int(st, 2) != 0;
-	else if (ret == 0)
+	} else if (ret == 0) {
 		ret = BS_E_NOTFOUND;
+	}
 	sqlite3_finalize(st);
 	if (ret < 0)
 		goto out;

@@ -167,7 +167,7 @@ static void test_open_reopen(void **state)
 	localdb_close(db);
 	db = open_db();
 	localdb_close(db);
-	assert_int_equal(raw_int("PRAGMA user_version"), 2);
+	assert_int_equal(raw_int("PRAGMA user_version"), 3);
 	assert_int_equal(raw_int("SELECT COUNT(*) FROM meta WHERE key = 'next_seq'"), 1);
 	assert_int_equal(raw_int("SELECT COUNT(*) FROM sqlite_master WHERE name = 'outbox'"), 1);
 	{
@@ -575,15 +575,23 @@ static void test_apply_remote(void **state)
 	assert_int_equal(r.updated_at, 777);
 	assert_memory_equal(r.data, "s3", 2);
 	lrecord_free(&r);
-	/* older or the same: ignored */
+	/* older: ignored */
 	srv = server_rec("project", "x", 2, "s2", 0);
-	assert_int_equal(localdb_apply_remote(db, &srv), BS_OK);
-	srv = server_rec("project", "x", 3, "zz", 0);
 	assert_int_equal(localdb_apply_remote(db, &srv), BS_OK);
 	assert_int_equal(localdb_record_get(db, "x", &r), BS_OK);
 	assert_int_equal(r.rev, 3);
 	assert_memory_equal(r.data, "s3", 2);
 	lrecord_free(&r);
+	/* the same revision with other data, nothing of this device waiting:
+	 * the device shows what the server holds (a wrong local copy repaired) */
+	srv = server_rec("project", "x", 3, "zz", 0);
+	assert_int_equal(localdb_apply_remote(db, &srv), BS_OK);
+	assert_int_equal(localdb_record_get(db, "x", &r), BS_OK);
+	assert_int_equal(r.rev, 3);
+	assert_memory_equal(r.data, "zz", 2);
+	lrecord_free(&r);
+	srv = server_rec("project", "x", 3, "s3", 0);
+	assert_int_equal(localdb_apply_remote(db, &srv), BS_OK);
 	/* newer: replaces, deletes too */
 	srv = server_rec("project", "x", 4, "s4!", 1);
 	assert_int_equal(localdb_apply_remote(db, &srv), BS_OK);
@@ -603,14 +611,47 @@ static void test_apply_remote(void **state)
 	assert_int_equal(r.data_len, 5);
 	assert_memory_equal(r.data, "local", 5);
 	lrecord_free(&r);
-	/* a quarantined op is no longer pending: the server's version wins */
+	/* a refused (quarantined) op: the record stays marked with the
+	 * refused data until a person acts; the server's copy is kept */
 	assert_int_equal(localdb_outbox_quarantine(db, 1, BS_E_INVAL, "bad"), BS_OK);
 	srv = server_rec("project", "x", 7, "s7", 0);
 	assert_int_equal(localdb_apply_remote(db, &srv), BS_OK);
 	assert_int_equal(localdb_record_get(db, "x", &r), BS_OK);
 	assert_int_equal(r.rev, 7);
-	assert_memory_equal(r.data, "s7", 2);
+	assert_int_equal(r.refused, 1);
+	assert_int_equal(r.pending, 0);
+	assert_memory_equal(r.data, "local", 5);
 	lrecord_free(&r);
+	{
+		unsigned n = 9;
+		int how = 0;
+		/* a repair leaves a record with a refused change alone */
+		assert_int_equal(localdb_repair(db, &n), BS_OK);
+		assert_int_equal(n, 0);
+		/* discard: the server's version is back */
+		assert_int_equal(localdb_outbox_discard(db, 1), BS_OK);
+		assert_int_equal(localdb_record_restore(db, "x", &how), BS_OK);
+		assert_int_equal(how, LDB_RESTORED);
+		assert_int_equal(localdb_record_get(db, "x", &r), BS_OK);
+		assert_int_equal(r.refused, 0);
+		assert_int_equal(r.rev, 7);
+		assert_memory_equal(r.data, "s7", 2);
+		lrecord_free(&r);
+		/* a local copy that differs with nothing waiting is repaired */
+		raw_exec("UPDATE record SET data = x'7878' WHERE uid = 'x'");
+		assert_int_equal(localdb_repair(db, &n), BS_OK);
+		assert_int_equal(n, 1);
+		assert_int_equal(localdb_record_get(db, "x", &r), BS_OK);
+		assert_memory_equal(r.data, "s7", 2);
+		lrecord_free(&r);
+		/* a change that was created here and refused: discard removes it */
+		assert_int_equal(change(db, "project", "new", "n1", 901), 2);
+		assert_int_equal(localdb_outbox_quarantine(db, 2, BS_E_INVAL, "bad"), BS_OK);
+		assert_int_equal(localdb_outbox_discard(db, 2), BS_OK);
+		assert_int_equal(localdb_record_restore(db, "new", &how), BS_OK);
+		assert_int_equal(how, LDB_REMOVED);
+		assert_int_equal(localdb_record_get(db, "new", &r), BS_E_NOTFOUND);
+	}
 
 	srv = server_rec("project", "", 7, "s7", 0);
 	assert_int_equal(localdb_apply_remote(db, &srv), BS_E_INVAL);
@@ -680,11 +721,11 @@ static void test_review_fields(void **state)
 	change(db, "weekly_report", "local", "l1", 5);
 	assert_review(db, "local", 0, 0, "", 0, 0);
 
-	/* submitted, then returned at the same revision: data stays */
+	/* submitted, then returned at the same revision */
 	srv = reviewed_rec("w", 3, "s3", 1, "", 0);
 	assert_int_equal(localdb_apply_remote(db, &srv), BS_OK);
 	assert_review(db, "w", 3, 1, "", 1003, 0);
-	srv = reviewed_rec("w", 3, "zz", 2, "本年累计投资与上周不符，请核实", 0);
+	srv = reviewed_rec("w", 3, "s3", 2, "本年累计投资与上周不符，请核实", 0);
 	assert_int_equal(localdb_apply_remote(db, &srv), BS_OK);
 	assert_review(db, "w", 3, 2, "本年累计投资与上周不符，请核实", 1003, 0);
 	assert_int_equal(localdb_record_get(db, "w", &r), BS_OK);
@@ -775,9 +816,16 @@ static void test_migration_2(void **state)
 		 "ALTER TABLE record DROP COLUMN created_at;"
 		 "ALTER TABLE record DROP COLUMN reviewed_at;"
 		 "ALTER TABLE record DROP COLUMN locked;"
+		 "ALTER TABLE record DROP COLUMN srv_rev;"
+		 "ALTER TABLE record DROP COLUMN srv_deleted;"
+		 "ALTER TABLE record DROP COLUMN srv_data;"
+		 "ALTER TABLE record DROP COLUMN srv_attachments;"
+		 "ALTER TABLE outbox DROP COLUMN base_data;"
+		 "ALTER TABLE outbox DROP COLUMN base_attachments;"
+		 "ALTER TABLE conflict DROP COLUMN base;"
 		 "PRAGMA user_version = 1;");
 	db = open_db();
-	assert_int_equal(raw_int("PRAGMA user_version"), 2);
+	assert_int_equal(raw_int("PRAGMA user_version"), 3);
 	assert_review(db, "old", 0, 0, "", 0, 0);
 	{
 		struct lrecord r;
