@@ -803,8 +803,7 @@ int cmd_report(int argc, char **argv)
 		return report_list(argc - 1, cli_name_argv(argv + 1, "baosong report list"));
 	if (!strcmp(sub, "show"))
 		return cmd_report_show(argc - 1, cli_name_argv(argv + 1, "baosong report show"));
-	fprintf(stderr, "baosong report: unknown subcommand (add, edit, list, show)
-");
+	fprintf(stderr, "baosong report: unknown subcommand (add, edit, list, show)\n");
 	return EX_USAGE_;
 }
 
