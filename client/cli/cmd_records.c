@@ -169,6 +169,27 @@ static const struct field_label {
 	{"photo", "现场照片", "--photo"},
 };
 
+int record_field_label(const char *kind, const char *field, const char **zh, const char **opt)
+{
+	char name[64];
+	size_t i, n = strlen(field);
+	if (strcmp(kind, REC_KIND_PROJECT) != 0 && strcmp(kind, REC_KIND_WEEKLY) != 0)
+		return 0;
+	if (n > 4 && strcmp(field + n - 4, "_fen") == 0)
+		n -= 4;
+	if (n >= sizeof name)
+		return 0;
+	memcpy(name, field, n);
+	name[n] = '\0';
+	for (i = 0; i < sizeof field_labels / sizeof field_labels[0]; i++)
+		if (strcmp(field_labels[i].field, name) == 0) {
+			*zh = field_labels[i].zh;
+			*opt = field_labels[i].opt + 2; /* without "--" */
+			return 1;
+		}
+	return 0;
+}
+
 int field_error(struct rec_error *err, const char *field, const char *msg)
 {
 	snprintf(err->field, sizeof err->field, "%s", field);

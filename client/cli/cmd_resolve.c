@@ -112,11 +112,26 @@ out:
 
 /* Whether text names field f of kind: its name, its option ("invested-ytd",
  * "ytd"), or its Chinese label. */
+/* Field f of kind as people name it: its Chinese label and its option. */
+static void field_names(const char *kind, const ProtobufCFieldDescriptor *f, const char **zh,
+			char *opt, size_t cap)
+{
+	const char *o = NULL;
+	if (record_field_label(kind, f->name, zh, &o)) {
+		snprintf(opt, cap, "%s", o);
+		return;
+	}
+	*zh = field_zh(kind, f->name);
+	field_opt(f, opt, cap);
+}
+
 static int names_field(const char *kind, const ProtobufCFieldDescriptor *f, const char *text)
 {
 	char opt[128];
+	const char *zh;
 	size_t n, k;
-	if (strcmp(text, f->name) == 0 || strcmp(text, field_zh(kind, f->name)) == 0)
+	field_names(kind, f, &zh, opt, sizeof opt);
+	if (strcmp(text, f->name) == 0 || strcmp(text, zh) == 0 || strcmp(text, opt) == 0)
 		return 1;
 	field_opt(f, opt, sizeof opt);
 	if (strcmp(text, opt) == 0)
@@ -137,8 +152,9 @@ static void show_fields(const struct lconflict *cf, const struct merge_result *m
 		merge_field_text(cf->kind, cf->base, cf->base_len, f, base, sizeof base);
 		merge_field_text(cf->kind, cf->mine, cf->mine_len, f, mine, sizeof mine);
 		merge_field_text(cf->kind, cf->theirs, cf->theirs_len, f, theirs, sizeof theirs);
-		field_opt(f, opt, sizeof opt);
-		printf("  %s (%s):\n    本机 mine:     ", field_zh(cf->kind, f->name), opt);
+		const char *zh;
+		field_names(cf->kind, f, &zh, opt, sizeof opt);
+		printf("  %s (%s):\n    本机 mine:     ", zh, opt);
 		table_text(stdout, mine[0] ? mine : "(空 empty)", 0, NULL);
 		printf("\n    服务器 theirs: ");
 		table_text(stdout, theirs[0] ? theirs : "(空 empty)", 0, NULL);
@@ -322,7 +338,13 @@ int cmd_resolve(int argc, char **argv)
 		printf("\n  %u 个字段双方都改了 field%s both sides changed (this device shows the "
 		       "server's value for now):\n", m.n_conflicts, m.n_conflicts == 1 ? "" : "s");
 		show_fields(&cf, &m);
-		printf("  settle with --pick FIELD=mine|theirs, or --mine / --theirs for all\n");
+		{
+			char opt[128];
+			const char *zh;
+			field_names(cf.kind, m.conflicts[0], &zh, opt, sizeof opt);
+			printf("  逐项选择 settle each with --pick FIELD=mine|theirs (e.g. --pick "
+			       "%s=mine), or all with --mine / --theirs\n", opt);
+		}
 		rv = (npicks || mine || theirs) ? EX_USAGE_ : BS_OK;
 		if (rv)
 			fprintf(stderr, "baosong resolve: %u field%s not picked; add --pick for %s or "
@@ -338,8 +360,9 @@ int cmd_resolve(int argc, char **argv)
 	printf(":");
 	for (k = 0; k < m.n_conflicts; k++) {
 		char opt[128];
+		const char *zh;
 		unsigned idx = (unsigned)(m.conflicts[k] - d->fields);
-		field_opt(m.conflicts[k], opt, sizeof opt);
+		field_names(cf.kind, m.conflicts[k], &zh, opt, sizeof opt);
 		printf(" %s=%s", opt, pick[idx] == MERGE_MINE ? "mine" : "theirs");
 	}
 	if (newseq)
