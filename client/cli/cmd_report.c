@@ -486,7 +486,7 @@ static int refuse_locked(const struct lrecord *r)
 	fprintf(stderr, "baosong: 这份周报已锁定（已审核通过或周期已关闭） the report %.8s is locked "
 			"(approved, or its week is closed): the server would refuse the change; "
 			"ask the reviewer to reopen it first\n", r->uid);
-	return BS_E_LOCKED;
+	return BS_E_INVAL; /* 65, as for the other kinds */
 }
 
 static int report_edit(int argc, char **argv)
