@@ -121,7 +121,8 @@ client a report list | grep -q "^${R:0:8} .*被拒" && fail "still marked refuse
 # A local copy wrong behind the client's back (nothing waiting) is repaired by a sync.
 sqlite3 "$T/a/baosong.db" "UPDATE record SET data = (SELECT data FROM record WHERE uid = '$P') WHERE uid = '$R'" \
   || fail "damage"
-client a sync --quiet >/dev/null 2>&1 || fail "sync to repair"
+client a sync >"$T/out" 2>&1 || fail "sync to repair"
+grep -q '恢复 1 条本机记录为服务器版本' "$T/out" || fail "the sync does not say it repaired: $(cat "$T/out")"
 row a report "$R" | grep -q ',100.00,160.00,800.00,' || fail "the sync did not repair the local copy"
 ok "refused change marked until discard; discard shows the server's version; a sync repairs a wrong copy"
 
@@ -130,8 +131,9 @@ client b sync --quiet >/dev/null 2>&1 || fail "sync b"
 client a project edit "${P:0:8}" --leader 张三 >/dev/null 2>&1 || fail "a edit"
 client b project edit "${P:0:8}" --owner 县水务公司 >/dev/null 2>&1 || fail "b edit"
 client a sync --quiet >/dev/null 2>&1 || fail "sync a"
-client b sync --quiet >/dev/null 2>"$T/bsync"; rc=$?
+client b sync >"$T/bsync" 2>&1; rc=$?
 [ $rc -eq 0 ] || fail "b's sync exited $rc: $(cat "$T/bsync")"
+grep -q '按字段合并 merged field by field: 1 ' "$T/bsync" || fail "b's sync does not say it merged: $(cat "$T/bsync")"
 [ "$(sqlite3 "$T/b/baosong.db" 'SELECT COUNT(*) FROM conflict')" = 0 ] \
   || fail "a conflict was recorded for different fields: $(client b status 2>&1)"
 s=$(server project "$P")
