@@ -7,7 +7,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sodium.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -60,8 +62,24 @@ int attach_store(const char *dir, const char *src, const uint8_t hash[LDB_HASH_L
 	int in = -1, out = -1, rv = BS_OK;
 
 	sodium_bin2hex(hex, sizeof hex, hash, LDB_HASH_LEN);
-	if ((size_t)snprintf(files, sizeof files, "%s/files", dir) >= sizeof files ||
-	    (size_t)snprintf(tmp, sizeof tmp, "%s/.tmp-%s", files, hex) >= sizeof tmp ||
+	/* The path is kept in the local database and read by later runs from
+	 * any working directory (a nightly job): make it absolute. */
+	if (dir[0] != '/') {
+		char *abs = realpath(dir, NULL);
+		if (!abs)
+			return BS_E_NOTFOUND;
+		rv = (size_t)snprintf(files, sizeof files, "%s/files", abs) >= sizeof files
+			     ? BS_E_TOOBIG
+			     : BS_OK;
+		free(abs);
+	} else {
+		rv = (size_t)snprintf(files, sizeof files, "%s/files", dir) >= sizeof files
+			     ? BS_E_TOOBIG
+			     : BS_OK;
+	}
+	if (rv != BS_OK)
+		return rv;
+	if ((size_t)snprintf(tmp, sizeof tmp, "%s/.tmp-%s", files, hex) >= sizeof tmp ||
 	    (size_t)snprintf(stored, cap, "%s/%s", files, hex) >= cap)
 		return BS_E_TOOBIG;
 	if (mkdir(files, 0700) != 0 && errno != EEXIST)

@@ -28,7 +28,8 @@ int attach_image_type_buf(const uint8_t *p, size_t n);
  * data directory dir, checking the copy against hash (BS_E_CORRUPT if the
  * file changed meanwhile).  An already stored hash is kept.  *stored
  * receives the store path (cap bytes).  BS_E_IO, BS_E_NOSPACE, BS_E_TOOBIG
- * (path), BS_E_NOTFOUND (src gone). */
+ * (path), BS_E_NOTFOUND (src or dir gone).  The store path is absolute even
+ * when dir is relative. */
 int attach_store(const char *dir, const char *src, const uint8_t hash[LDB_HASH_LEN],
 		 uint64_t size, char *stored, size_t cap);
 

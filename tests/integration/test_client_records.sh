@@ -255,6 +255,13 @@ base_rev=$(sqlite3 "$DB" "SELECT base_rev FROM outbox WHERE uid = '$P2'")
 if [ "$base_rev" = 3 ]; then pass "re-queued on the server's revision"; else fail "re-queued on the server's revision ($base_rev)"; fi
 if [ "$(sqlite3 "$DB" 'SELECT COUNT(*) FROM conflict')" = 0 ]; then pass "conflict gone"; else fail "conflict gone"; fi
 
+# ---- a relative --dir: the stored copy is still found from anywhere ----
+jpeg "$T/site3.jpg" 1000
+(cd "$T" && env -u BAOSONG_DIR "$B" report edit --dir data "${R1:0:8}" --photo site3.jpg >"$T/out" 2>"$T/err"); rc=$?
+expect "report edit --photo with a relative --dir" 0
+rel=$(sqlite3 "$DB" "SELECT COUNT(*) FROM file WHERE path NOT LIKE '/%'")
+if [ "$rel" = 0 ]; then pass "stored copies are kept by absolute path"; else rc=0; fail "stored copies are kept by absolute path ($rel relative)"; fi
+
 # ---- usage ----
 for c in "project add" "project edit" "project list" "project show" "report add" "report edit" "report list" resolve discard fetch; do
 	# shellcheck disable=SC2086
