@@ -36,19 +36,14 @@
 #include "sync.h"
 #include "table.h"
 #include "wire.h"
+#include "records_cli.h"
+#include "entry.h"
 
-#define UID_PREFIX_MIN 6u
-#define UID_SHOW 8              /* uid characters shown in tables */
-#define DECODE_MAX (256u * 1024u) /* protobuf-c memory for one record */
-#define HASH_BUF (64u * 1024u)  /* read size when hashing a photo */
-#define FILTER_MAX 200u         /* bytes of a --township / --leader filter */
-#define FETCH_TIMEOUT_S 30u
-#define LABEL_W 30u             /* label column of `project show` */
 
 /* ---- small helpers ------------------------------------------------------------ */
 
 /* "2026-11-23 17:03" in Shanghai time. */
-static void fmt_local(int64_t ms, char *out, size_t cap)
+void fmt_local(int64_t ms, char *out, size_t cap)
 {
 	int64_t days = period_local_days(ms);
 	int64_t min = (ms + SHANGHAI_OFFSET_MS - days * DAY_MS) / 60000;
@@ -58,7 +53,7 @@ static void fmt_local(int64_t ms, char *out, size_t cap)
 }
 
 /* Pack m into a fresh buffer (the caller frees *out). */
-static int pack_msg(const ProtobufCMessage *m, uint8_t **out, size_t *len)
+int pack_msg(const ProtobufCMessage *m, uint8_t **out, size_t *len)
 {
 	size_t n = protobuf_c_message_get_packed_size(m);
 	uint8_t *buf;
@@ -74,21 +69,21 @@ static int pack_msg(const ProtobufCMessage *m, uint8_t **out, size_t *len)
 	return BS_OK;
 }
 
-static Baosong__V1__Project *project_unpack(struct wire_arena *a, const uint8_t *data,
+Baosong__V1__Project *project_unpack(struct wire_arena *a, const uint8_t *data,
 					    size_t len)
 {
 	wire_arena_init(a, DECODE_MAX);
 	return baosong__v1__project__unpack(&a->alloc, len, data);
 }
 
-static Baosong__V1__WeeklyReport *weekly_unpack(struct wire_arena *a, const uint8_t *data,
+Baosong__V1__WeeklyReport *weekly_unpack(struct wire_arena *a, const uint8_t *data,
 						size_t len)
 {
 	wire_arena_init(a, DECODE_MAX);
 	return baosong__v1__weekly_report__unpack(&a->alloc, len, data);
 }
 
-static const char *str_or_empty(const char *s)
+const char *str_or_empty(const char *s)
 {
 	return s ? s : "";
 }
@@ -174,7 +169,28 @@ static const struct field_label {
 	{"photo", "现场照片", "--photo"},
 };
 
-static int field_error(struct rec_error *err, const char *field, const char *msg)
+int record_field_label(const char *kind, const char *field, const char **zh, const char **opt)
+{
+	char name[64];
+	size_t i, n = strlen(field);
+	if (strcmp(kind, REC_KIND_PROJECT) != 0 && strcmp(kind, REC_KIND_WEEKLY) != 0)
+		return 0;
+	if (n > 4 && strcmp(field + n - 4, "_fen") == 0)
+		n -= 4;
+	if (n >= sizeof name)
+		return 0;
+	memcpy(name, field, n);
+	name[n] = '\0';
+	for (i = 0; i < sizeof field_labels / sizeof field_labels[0]; i++)
+		if (strcmp(field_labels[i].field, name) == 0) {
+			*zh = field_labels[i].zh;
+			*opt = field_labels[i].opt + 2; /* without "--" */
+			return 1;
+		}
+	return 0;
+}
+
+int field_error(struct rec_error *err, const char *field, const char *msg)
 {
 	snprintf(err->field, sizeof err->field, "%s", field);
 	snprintf(err->msg, sizeof err->msg, "%s", msg);
@@ -182,7 +198,7 @@ static int field_error(struct rec_error *err, const char *field, const char *msg
 }
 
 /* "baosong: 数据有误 invalid data: total_investment 总投资 (--total): 金额不能为负数" */
-static void print_rec_error(const struct rec_error *err)
+void print_rec_error(const struct rec_error *err)
 {
 	const struct field_label *l = NULL;
 	size_t i;
@@ -200,6 +216,22 @@ static void print_rec_error(const struct rec_error *err)
 	fprintf(stderr, ": %s\n", err->msg);
 	if (strcmp(err->field, "stage") == 0)
 		fprintf(stderr, "  可用的阶段 stages: " STAGE_CHOICES "\n");
+}
+
+const char *pending_mark(const struct lrecord *r)
+{
+	if (r->refused)
+		return "被拒";
+	if (r->conflicted)
+		return "冲突";
+	return r->pending ? "*" : "";
+}
+
+void print_warnings(const struct entry_warnings *w)
+{
+	unsigned i;
+	for (i = 0; i < w->n; i++)
+		fprintf(stderr, "提醒 warning: %s\n", w->text[i]);
 }
 
 /* ---- finding records ------------------------------------------------------------- */
@@ -241,7 +273,7 @@ static const char *kind_en(const char *kind)
  * UID_PREFIX_MIN characters that only one record of that kind has.
  * Errors are explained on stderr: BS_E_INVAL (not an id, ambiguous),
  * BS_E_NOTFOUND.  On success free *out with lrecord_free. */
-static int find_record(struct localdb *db, const char *kind, const char *arg,
+int find_record(struct localdb *db, const char *kind, const char *arg,
 		       struct lrecord *out)
 {
 	struct prefix_walk w;
@@ -318,7 +350,7 @@ static int any_record_fn(void *ctx, const struct lrecord *r)
 
 /* Who writes what, for records_validate: this device's unit and role.
  * Unit codes are checked only once the server's unit records are here. */
-static void rec_ctx_init(struct rec_ctx *c, struct rec_lookup *lk, struct localdb *db,
+void rec_ctx_init(struct rec_ctx *c, struct rec_lookup *lk, struct localdb *db,
 			 const struct app_server *srv, int64_t now)
 {
 	int have_units = 0;
@@ -336,7 +368,7 @@ static void rec_ctx_init(struct rec_ctx *c, struct rec_lookup *lk, struct locald
 }
 
 /* Name of the project uid into out ("" if unknown). */
-static void project_name(struct localdb *db, const char *uid, char *out, size_t cap)
+void project_name(struct localdb *db, const char *uid, char *out, size_t cap)
 {
 	struct lrecord r;
 	struct wire_arena a;
@@ -353,7 +385,7 @@ static void project_name(struct localdb *db, const char *uid, char *out, size_t 
 }
 
 /* "项目 project 3fa1c2d4 «name»" / "周报 weekly report 9b0e1f2a 2026-W47 «name»". */
-static void describe_record(struct localdb *db, const char *kind, const char *uid,
+void describe_record(struct localdb *db, const char *kind, const char *uid,
 			    const uint8_t *data, size_t len, char *out, size_t cap)
 {
 	struct wire_arena a;
@@ -378,13 +410,6 @@ static void describe_record(struct localdb *db, const char *kind, const char *ui
 
 /* ---- project options --------------------------------------------------------------- */
 
-enum {
-	O_NAME = 256, O_CODE, O_YEAR, O_STAGE, O_TOTAL, O_ANNUAL, O_CATEGORY, O_CHAIN,
-	O_ITYPE, O_LEVEL, O_TOWNSHIP, O_LEADER, O_OWNER, O_LEAD_UNIT, O_START, O_END,
-	O_CONTENTS, O_CSV, O_PROJECT, O_WEEK, O_PERIOD, O_YTD, O_PROGRESS, O_PERCENT,
-	O_PROBLEMS, O_PHOTO, O_REPLACE, O_MINE, O_THEIRS, O_OUT, O_FORCE, O_TIMEOUT,
-	O_OVERDUE, O_NO_EVIDENCE, O_LATE, O_MISSING, O_WEEKS
-};
 
 /* The options given (NULL: not given). */
 struct project_opts {
@@ -498,7 +523,7 @@ static int project_opts_any(const struct project_opts *o)
 	       o->owner || o->lead_unit || o->start || o->end || o->contents;
 }
 
-static int parse_money(struct rec_error *err, const char *field, const char *s, int64_t *fen)
+int parse_money(struct rec_error *err, const char *field, const char *s, int64_t *fen)
 {
 	if (money_parse_wan(s, fen) != BS_OK)
 		return field_error(err, field, "金额应为万元，最多两位小数，如 1234.56");
@@ -552,7 +577,7 @@ static int project_apply(const struct project_opts *o, Baosong__V1__Project *p,
 }
 
 /* Validate data and queue it as a change of uid.  Explains failures. */
-static int queue_change(struct app *a, const char *kind, const char *uid, int64_t unit_id,
+int queue_change(struct app *a, const char *kind, const char *uid, int64_t unit_id,
 			const uint8_t *data, size_t len, const uint8_t (*att)[LDB_HASH_LEN],
 			size_t n_att, int64_t now, const struct app_server *srv, uint64_t *seq)
 {
@@ -609,6 +634,12 @@ static int project_add(int argc, char **argv)
 	    (rv = app_open_cli(dir, &a, &srv)) != BS_OK)
 		goto out;
 	records_new_uid(uid);
+	{
+		struct entry_warnings warn;
+		memset(&warn, 0, sizeof warn);
+		if (entry_warn_project(a.db, NULL, srv.unit_id, p.name, &warn) == BS_OK)
+			print_warnings(&warn);
+	}
 	rv = queue_change(&a, REC_KIND_PROJECT, uid, srv.unit_id, data, len, NULL, 0,
 			  wire_now_ms(), &srv, &seq);
 	if (rv != BS_OK)
@@ -672,6 +703,12 @@ static int project_edit(int argc, char **argv)
 	if (len == r.data_len && (len == 0 || memcmp(data, r.data, len) == 0)) {
 		fprintf(stderr, "没有变化 nothing changed; nothing queued\n");
 		goto out;
+	}
+	if (o.name) {
+		struct entry_warnings warn;
+		memset(&warn, 0, sizeof warn);
+		if (entry_warn_project(a.db, r.uid, r.unit_id, q.name, &warn) == BS_OK)
+			print_warnings(&warn);
 	}
 	rv = queue_change(&a, REC_KIND_PROJECT, r.uid, r.unit_id, data, len,
 			  (const uint8_t(*)[LDB_HASH_LEN])r.attachments, r.n_attachments,
@@ -847,7 +884,7 @@ static int project_list_row(void *ctx, const struct lrecord *r)
 	table_cell(stdout, total, PL_MONEY_W, 1);
 	fputs("  ", stdout);
 	table_cell(stdout, annual, PL_MONEY_W, 1);
-	fputs(r->pending ? "  *\n" : "\n", stdout);
+	printf("%s%s\n", *pending_mark(r) ? "  " : "", pending_mark(r));
 out:
 	baosong__v1__project__free_unpacked(p, &a.alloc);
 	return 0;
@@ -1040,6 +1077,14 @@ static void show_project(struct localdb *db, const struct lrecord *r,
 	else
 		snprintf(buf, sizeof buf, "无 none (与服务器一致 in step with the server)");
 	show_line("待发送 pending", buf, 0);
+	if (r->refused)
+		show_line("被拒 refused", "服务器拒收了本机的修改，本机显示的不是县里的数据；"
+					  "`baosong status` 列出原因，`baosong discard SEQ` 恢复服务器版本 "
+					  "the server refused a change made here: this device does not "
+					  "show what the county holds", 1);
+	if (r->conflicted)
+		show_line("冲突 conflict", "有字段与他人的修改冲突：`baosong resolve SEQ` "
+					   "a field conflicts with someone else's change", 1);
 	fmt_local(r->updated_at, when, sizeof when);
 	show_line("最后修改 last change", when, 0);
 	if (localdb_record_each(db, REC_KIND_WEEKLY, 0, count_reports, &rs) == BS_OK) {
@@ -1140,815 +1185,3 @@ int cmd_project(int argc, char **argv)
 	return EX_USAGE_;
 }
 
-/* ---- report add -------------------------------------------------------------------- */
-
-struct photo {
-	char *path;                /* absolute, malloc'd */
-	uint64_t size;
-	uint8_t hash[LDB_HASH_LEN];
-};
-
-/* Hash the photo at arg into ph (cli_file_hash explains failures). */
-static int photo_hash(const char *arg, struct photo *ph)
-{
-	return cli_file_hash(arg, "照片", "photo", &ph->path, &ph->size, ph->hash);
-}
-
-/* An existing report of the same project and week. */
-struct same_week {
-	const char *project_uid;
-	int64_t monday;
-	const char *skip_uid;
-	char uid[LDB_UID_MAX + 1];
-};
-
-static int find_same_week(void *ctx, const struct lrecord *r)
-{
-	struct same_week *sw = ctx;
-	struct wire_arena a;
-	Baosong__V1__WeeklyReport *w = weekly_unpack(&a, r->data, r->data_len);
-	int64_t monday;
-	int found = 0;
-	if (!w)
-		return 0;
-	if (w->project_uid && strcmp(w->project_uid, sw->project_uid) == 0 && w->period &&
-	    period_parse_week(w->period, &monday) == BS_OK && monday == sw->monday) {
-		snprintf(sw->uid, sizeof sw->uid, "%s", r->uid);
-		found = 1;
-	}
-	baosong__v1__weekly_report__free_unpacked(w, &a.alloc);
-	return found;
-}
-
-/* The figures given on the command line into w. */
-static int report_figures(const char *period, const char *ytd, const char *total,
-			  const char *percent, Baosong__V1__WeeklyReport *w, struct rec_error *err)
-{
-	unsigned long long pct;
-	int rv;
-	if ((period &&
-	     (rv = parse_money(err, "invested_period", period, &w->invested_period_fen))) ||
-	    (rv = parse_money(err, "invested_ytd", ytd, &w->invested_ytd_fen)) ||
-	    (rv = parse_money(err, "invested_total", total, &w->invested_total_fen)))
-		return rv;
-	if (percent) {
-		if (cli_parse_uint(percent, 0, UINT32_MAX, &pct) != BS_OK)
-			return field_error(err, "progress_percent", "应为 0 至 100 的整数");
-		w->progress_percent = (uint32_t)pct;
-	}
-	return BS_OK;
-}
-
-/* The report's attachment list: the photos' hashes, each once; a
- * correction (old) without photos keeps the photos it had. */
-static void report_attachments(const struct photo *photos, size_t nphoto,
-			       const struct lrecord *old, uint8_t att[][LDB_HASH_LEN],
-			       size_t *natt)
-{
-	size_t i, k, n = 0;
-	for (i = 0; i < nphoto; i++) {
-		for (k = 0; k < n && memcmp(att[k], photos[i].hash, LDB_HASH_LEN) != 0; k++)
-			;
-		if (k == n)
-			memcpy(att[n++], photos[i].hash, LDB_HASH_LEN);
-	}
-	if (n == 0 && old)
-		for (k = 0; k < old->n_attachments && k < REC_ATTACH_MAX; k++)
-			memcpy(att[n++], old->attachments[k], LDB_HASH_LEN);
-	*natt = n;
-}
-
-/* In one transaction: remember where each photo is, and queue the report. */
-static int report_save(struct localdb *db, const char *uid, int64_t unit_id,
-		       const uint8_t *data, size_t len, const struct photo *photos,
-		       size_t nphoto, const uint8_t (*att)[LDB_HASH_LEN], size_t natt,
-		       int64_t now, uint64_t *seq)
-{
-	size_t i;
-	int rv = localdb_begin(db);
-	if (rv != BS_OK)
-		return rv;
-	for (i = 0; i < nphoto && rv == BS_OK; i++)
-		rv = localdb_file_add(db, photos[i].hash, photos[i].path, photos[i].size);
-	if (rv == BS_OK)
-		rv = localdb_change(db, REC_KIND_WEEKLY, uid, unit_id, data, len, att, natt, 0,
-				    now, seq);
-	if (rv == BS_OK && (rv = localdb_commit(db)) == BS_OK)
-		return BS_OK;
-	localdb_rollback(db);
-	return rv;
-}
-
-static void report_add_help(void)
-{
-	printf("baosong report add --project ID --ytd WAN --total WAN [options]\n"
-	       "  Record a weekly progress report (周报; due Fridays 12:00) for a project on "
-	       "this device;\n  the next `baosong sync` sends it with its photos.  Prints "
-	       "the report's id.\n"
-	       "  --project ID       the project (its id or first %u+ characters)\n"
-	       "  --week YYYY-Www    ISO week (default: this week, Beijing time)\n"
-	       "  --period WAN       本期完成投资 invested this week, 万元 (default 0)\n"
-	       "  --ytd WAN          本年累计完成投资 invested this year so far, 万元\n"
-	       "  --total WAN        开工累计完成投资 invested since the start, 万元\n"
-	       "  --progress TEXT    形象进度 physical progress\n"
-	       "  --percent N        形象进度百分比 0-100\n"
-	       "  --problems TEXT    存在问题 problems met\n"
-	       "  --photo FILE       现场照片 site photo (repeat, at most %u, each up to "
-	       "%llu MiB)\n"
-	       "  --replace          this project's report for the week exists already: "
-	       "send these\n                     figures as its correction (same report; "
-	       "photos given\n                     replace the earlier ones, without "
-	       "--photo they stay)\n"
-	       "  --dir DIR          data directory\n"
-	       "Example:\n"
-	       "  baosong report add --project 3fa1c2 --period 120 --ytd 860.5 --total 2300 \\\n"
-	       "      --progress '主体结构完成80%%' --percent 45 --photo site1.jpg "
-	       "--photo site2.jpg\n",
-	       UID_PREFIX_MIN, REC_ATTACH_MAX, (unsigned long long)(BS_MAX_FILE_BYTES >> 20));
-}
-
-static int report_add(int argc, char **argv)
-{
-	static const struct option opts[] = {{"project", required_argument, 0, O_PROJECT},
-					     {"week", required_argument, 0, O_WEEK},
-					     {"period", required_argument, 0, O_PERIOD},
-					     {"ytd", required_argument, 0, O_YTD},
-					     {"total", required_argument, 0, O_TOTAL},
-					     {"progress", required_argument, 0, O_PROGRESS},
-					     {"percent", required_argument, 0, O_PERCENT},
-					     {"problems", required_argument, 0, O_PROBLEMS},
-					     {"photo", required_argument, 0, O_PHOTO},
-					     {"replace", no_argument, 0, O_REPLACE},
-					     {"dir", required_argument, 0, 'd'},
-					     {"help", no_argument, 0, 'h'},
-					     {0, 0, 0, 0}};
-	const char *dir = NULL, *project = NULL, *week = NULL, *period = NULL, *ytd = NULL;
-	const char *total = NULL, *percent = NULL;
-	const char *photo_args[REC_ATTACH_MAX];
-	struct photo photos[REC_ATTACH_MAX];
-	uint8_t att[REC_ATTACH_MAX][LDB_HASH_LEN];
-	size_t nphoto = 0, natt = 0, i;
-	Baosong__V1__WeeklyReport w = BAOSONG__V1__WEEKLY_REPORT__INIT;
-	struct same_week sw;
-	struct rec_error err;
-	struct app a;
-	struct app_server srv;
-	struct lrecord proj, old;
-	int have_proj = 0, have_old = 0, replace = 0, c, rv;
-	char uid[LDB_UID_MAX + 1], weekbuf[9], hex[LDB_HASH_LEN * 2 + 1];
-	char name[REC_NAME_MAX + 1];
-	int64_t now = wire_now_ms(), monday;
-	uint8_t *data = NULL;
-	size_t len = 0;
-	uint64_t seq = 0;
-
-	memset(photos, 0, sizeof photos);
-	memset(&err, 0, sizeof err);
-	while ((c = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
-		switch (c) {
-		case O_PROJECT: project = optarg; break;
-		case O_WEEK: week = optarg; break;
-		case O_PERIOD: period = optarg; break;
-		case O_YTD: ytd = optarg; break;
-		case O_TOTAL: total = optarg; break;
-		case O_PROGRESS: w.progress = optarg; break;
-		case O_PERCENT: percent = optarg; break;
-		case O_PROBLEMS: w.problems = optarg; break;
-		case O_PHOTO:
-			if (nphoto == REC_ATTACH_MAX) {
-				fprintf(stderr, "baosong: 照片过多 at most %u photos per report\n",
-					REC_ATTACH_MAX);
-				return cli_exit_code(BS_E_TOOBIG);
-			}
-			photo_args[nphoto++] = optarg;
-			break;
-		case O_REPLACE: replace = 1; break;
-		case 'd': dir = optarg; break;
-		case 'h': report_add_help(); return 0;
-		default: return EX_USAGE_;
-		}
-	}
-	if (optind < argc) {
-		fprintf(stderr, "baosong report add: unexpected argument (values go after their "
-				"option; quote text with spaces)\n");
-		return EX_USAGE_;
-	}
-	if (!project || !ytd || !total) {
-		fprintf(stderr, "baosong report add: 缺少必填项 needs --project, --ytd and --total "
-				"(see --help)\n");
-		return EX_USAGE_;
-	}
-	if ((rv = report_figures(period, ytd, total, percent, &w, &err)) != BS_OK) {
-		print_rec_error(&err);
-		return cli_exit_code(rv);
-	}
-	/* The week, in its canonical spelling; a malformed one is left for
-	 * records_validate to name. */
-	if (!week) {
-		period_format_week(period_local_days(now), weekbuf);
-		week = weekbuf;
-	} else if (period_parse_week(week, &monday) == BS_OK) {
-		period_format_week(monday, weekbuf);
-		week = weekbuf;
-	}
-	w.period = (char *)week;
-
-	app_blank(&a);
-	if ((rv = app_open_cli(dir, &a, &srv)) != BS_OK ||
-	    (rv = find_record(a.db, REC_KIND_PROJECT, project, &proj)) != BS_OK)
-		goto out;
-	have_proj = 1;
-	w.project_uid = proj.uid;
-	if ((rv = pack_msg(&w.base, &data, &len)) != BS_OK)
-		goto out;
-	{
-		struct rec_lookup lk;
-		struct rec_ctx rc;
-		rec_ctx_init(&rc, &lk, a.db, &srv, now);
-		rv = records_validate(REC_KIND_WEEKLY, data, len, &rc, &err);
-		if (rv != BS_OK) {
-			print_rec_error(&err);
-			goto out;
-		}
-	}
-
-	/* One report per project and week: a second one is a correction. */
-	memset(&sw, 0, sizeof sw);
-	sw.project_uid = proj.uid;
-	if (period_parse_week(week, &sw.monday) != BS_OK) {
-		rv = BS_E_INVAL;
-		goto out;
-	}
-	rv = localdb_record_each(a.db, REC_KIND_WEEKLY, 0, find_same_week, &sw);
-	if (rv < 0)
-		goto dberr;
-	rv = BS_OK;
-	if (sw.uid[0] && !replace) {
-		fprintf(stderr, "baosong: 该项目 %s 周的周报已存在 this project's report for %s "
-				"exists already: %s\n  (give --replace to send these figures as "
-				"its correction)\n", week, week, sw.uid);
-		rv = BS_E_INVAL;
-		goto out;
-	}
-	if (sw.uid[0]) {
-		if ((rv = localdb_record_get(a.db, sw.uid, &old)) != BS_OK)
-			goto dberr;
-		have_old = 1;
-		snprintf(uid, sizeof uid, "%s", sw.uid);
-	} else {
-		records_new_uid(uid);
-	}
-
-	for (i = 0; i < nphoto; i++)
-		if ((rv = photo_hash(photo_args[i], &photos[i])) != BS_OK)
-			goto out;
-	report_attachments(photos, nphoto, have_old ? &old : NULL, att, &natt);
-	rv = report_save(a.db, uid, proj.unit_id, data, len, photos, nphoto,
-			 (const uint8_t(*)[LDB_HASH_LEN])att, natt, now, &seq);
-	if (rv != BS_OK)
-		goto dberr;
-	printf("%s\n", uid);
-	for (i = 0; i < nphoto; i++) {
-		sodium_bin2hex(hex, sizeof hex, photos[i].hash, LDB_HASH_LEN);
-		printf("photo %.16s ", hex);
-		table_text(stdout, photos[i].path, 0, NULL);
-		printf(" (%llu bytes)\n", (unsigned long long)photos[i].size);
-	}
-	project_name(a.db, proj.uid, name, sizeof name);
-	fprintf(stderr, "%s周报 %s report for %s «", have_old ? "已更正" : "已保存",
-		have_old ? "corrected the" : "saved the", week);
-	table_text(stderr, name, 0, NULL);
-	fprintf(stderr, "», %zu 张照片 photo%s (待发送 queued as #%llu)\n", natt,
-		natt == 1 ? "" : "s", (unsigned long long)seq);
-	goto out;
-dberr:
-	fprintf(stderr, "baosong: 保存失败 cannot save: %s\n", bs_strerror(rv));
-out:
-	for (i = 0; i < nphoto; i++)
-		free(photos[i].path);
-	if (have_old)
-		lrecord_free(&old);
-	if (have_proj)
-		lrecord_free(&proj);
-	free(data);
-	app_close(&a);
-	return cli_exit_code(rv);
-}
-
-/* ---- report list -------------------------------------------------------------------- */
-
-#define RL_NAME_W 24u
-#define RL_MONEY_W 12u
-
-struct report_list {
-	struct localdb *db;
-	const char *project_uid;   /* NULL: all */
-	int64_t monday;
-	int by_week, csv;
-	unsigned count, unreadable;
-};
-
-static void report_list_header(const struct report_list *rl)
-{
-	static const char *const csv_head[] = {
-		"周报标识", "项目标识", "项目名称", "周次", "本期完成投资(万元)",
-		"本年累计完成投资(万元)", "开工累计完成投资(万元)", "形象进度",
-		"形象进度(%)", "存在问题", "照片数", "服务器版本", "待发送修改"};
-	size_t i;
-	if (rl->csv) {
-		csv_begin(stdout);
-		for (i = 0; i < sizeof csv_head / sizeof csv_head[0]; i++)
-			csv_field(stdout, csv_head[i], i == 0, 1);
-		csv_end_row(stdout);
-		return;
-	}
-	table_cell(stdout, "标识", UID_SHOW, 0);
-	fputs("  ", stdout);
-	table_cell(stdout, "项目名称", RL_NAME_W, 0);
-	fputs("  ", stdout);
-	table_cell(stdout, "周次", 8, 0);
-	fputs("  ", stdout);
-	table_cell(stdout, "本期(万元)", RL_MONEY_W, 1);
-	fputs("  ", stdout);
-	table_cell(stdout, "本年累计", RL_MONEY_W, 1);
-	fputs("  ", stdout);
-	table_cell(stdout, "开工累计", RL_MONEY_W, 1);
-	fputs("  ", stdout);
-	table_cell(stdout, "进度", 5, 1);
-	fputs("  ", stdout);
-	table_cell(stdout, "照片", 4, 1);
-	fputs("  待发\n", stdout);
-}
-
-static int report_list_row(void *ctx, const struct lrecord *r)
-{
-	struct report_list *rl = ctx;
-	struct wire_arena a;
-	Baosong__V1__WeeklyReport *w = weekly_unpack(&a, r->data, r->data_len);
-	char name[REC_NAME_MAX + 1], m1[32], m2[32], m3[32], num[32];
-	int64_t monday;
-
-	if (!w) {
-		rl->unreadable++;
-		return 0;
-	}
-	if ((rl->project_uid && strcmp(str_or_empty(w->project_uid), rl->project_uid) != 0) ||
-	    (rl->by_week && (period_parse_week(str_or_empty(w->period), &monday) != BS_OK ||
-			     monday != rl->monday)))
-		goto out;
-	rl->count++;
-	project_name(rl->db, w->project_uid, name, sizeof name);
-	money_format_wan(w->invested_period_fen, m1, sizeof m1);
-	money_format_wan(w->invested_ytd_fen, m2, sizeof m2);
-	money_format_wan(w->invested_total_fen, m3, sizeof m3);
-	if (rl->csv) {
-		csv_field(stdout, r->uid, 1, 0);
-		csv_field(stdout, w->project_uid, 0, 1);
-		csv_field(stdout, name, 0, 1);
-		csv_field(stdout, w->period, 0, 1);
-		csv_field(stdout, m1, 0, 0);
-		csv_field(stdout, m2, 0, 0);
-		csv_field(stdout, m3, 0, 0);
-		csv_field(stdout, w->progress, 0, 1);
-		snprintf(num, sizeof num, "%u", w->progress_percent);
-		csv_field(stdout, num, 0, 0);
-		csv_field(stdout, w->problems, 0, 1);
-		snprintf(num, sizeof num, "%zu", r->n_attachments);
-		csv_field(stdout, num, 0, 0);
-		snprintf(num, sizeof num, "%llu", (unsigned long long)r->rev);
-		csv_field(stdout, num, 0, 0);
-		snprintf(num, sizeof num, "%u", r->pending);
-		csv_field(stdout, num, 0, 0);
-		csv_end_row(stdout);
-		goto out;
-	}
-	printf("%-*.*s  ", UID_SHOW, UID_SHOW, r->uid);
-	table_cell(stdout, name[0] ? name : "(未知项目 unknown)", RL_NAME_W, 0);
-	fputs("  ", stdout);
-	table_cell(stdout, w->period, 8, 0);
-	fputs("  ", stdout);
-	table_cell(stdout, m1, RL_MONEY_W, 1);
-	fputs("  ", stdout);
-	table_cell(stdout, m2, RL_MONEY_W, 1);
-	fputs("  ", stdout);
-	table_cell(stdout, m3, RL_MONEY_W, 1);
-	fputs("  ", stdout);
-	snprintf(num, sizeof num, "%u%%", w->progress_percent);
-	table_cell(stdout, num, 5, 1);
-	fputs("  ", stdout);
-	snprintf(num, sizeof num, "%zu", r->n_attachments);
-	table_cell(stdout, num, 4, 1);
-	fputs(r->pending ? "  *\n" : "\n", stdout);
-out:
-	baosong__v1__weekly_report__free_unpacked(w, &a.alloc);
-	return 0;
-}
-
-static int report_list(int argc, char **argv)
-{
-	static const struct option opts[] = {{"project", required_argument, 0, O_PROJECT},
-					     {"week", required_argument, 0, O_WEEK},
-					     {"late", no_argument, 0, O_LATE},
-					     {"missing", no_argument, 0, O_MISSING},
-					     {"weeks", required_argument, 0, O_WEEKS},
-					     {"csv", no_argument, 0, O_CSV},
-					     {"dir", required_argument, 0, 'd'},
-					     {"help", no_argument, 0, 'h'},
-					     {0, 0, 0, 0}};
-	struct report_list rl;
-	const char *dir = NULL, *project = NULL, *week = NULL;
-	struct lrecord proj;
-	struct app a;
-	unsigned long long weeks = 4;
-	int have_proj = 0, late = 0, missing = 0, weeks_given = 0, c, rv;
-
-	memset(&rl, 0, sizeof rl);
-	while ((c = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
-		switch (c) {
-		case O_PROJECT: project = optarg; break;
-		case O_WEEK: week = optarg; break;
-		case O_LATE: late = 1; break;
-		case O_MISSING: missing = 1; break;
-		case O_WEEKS:
-			if (cli_parse_uint(optarg, 1, 104, &weeks) != BS_OK) {
-				fprintf(stderr, "baosong: --weeks must be 1..104\n");
-				return EX_USAGE_;
-			}
-			weeks_given = 1;
-			break;
-		case O_CSV: rl.csv = 1; break;
-		case 'd': dir = optarg; break;
-		case 'h':
-			printf("baosong report list [--project ID] [--week YYYY-Www] [--csv] "
-			       "[--dir DIR]\n"
-			       "baosong report list --late | --missing [--weeks N] [--csv]\n"
-			       "  The weekly reports on this device: amounts in 万元, progress, "
-			       "number of photos,\n  and * for those not sent yet.  --csv writes "
-			       "UTF-8 CSV with a byte order mark\n  for Excel and WPS.\n"
-			       "  --late     reports the server received after their "
-			       "deadline (Friday 12:00,\n             Beijing time); one not sent "
-			       "yet counts as arriving now\n"
-			       "  --missing  projects in 新开工 or 续建 without a report for "
-			       "one of the last N\n             weeks whose deadline has passed "
-			       "(--weeks N, default 4): project,\n             week and "
-			       "deadline\n"
-			       "Example:\n"
-			       "  baosong report list --week 2026-W47\n"
-			       "  baosong report list --project 3fa1c2 --csv > 周报.csv\n"
-			       "  baosong report list --missing --weeks 2\n");
-			return 0;
-		default: return EX_USAGE_;
-		}
-	}
-	if (optind < argc) {
-		fprintf(stderr, "baosong report list: unexpected argument (see --help)\n");
-		return EX_USAGE_;
-	}
-	if ((late && missing) || (weeks_given && !missing) ||
-	    ((late || missing) && (project || week))) {
-		fprintf(stderr, "baosong report list: --late, --missing [--weeks N] and "
-				"--project/--week do not go together (see --help)\n");
-		return EX_USAGE_;
-	}
-	if (late || missing) {
-		app_blank(&a);
-		if ((rv = app_open_cli(dir, &a, NULL)) == BS_OK)
-			rv = kinds_report_query(a.db, REC_KIND_WEEKLY,
-						late ? KINDS_LATE : KINDS_MISSING, (unsigned)weeks,
-						rl.csv, wire_now_ms());
-		app_close(&a);
-		return cli_exit_code(rv);
-	}
-	if (week) {
-		if (period_parse_week(week, &rl.monday) != BS_OK) {
-			fprintf(stderr, "baosong: 周次格式应为 YYYY-Www --week must be an ISO week "
-					"like 2026-W47\n");
-			return cli_exit_code(BS_E_INVAL);
-		}
-		rl.by_week = 1;
-	}
-	app_blank(&a);
-	if ((rv = app_open_cli(dir, &a, NULL)) != BS_OK)
-		goto out;
-	rl.db = a.db;
-	if (project) {
-		if ((rv = find_record(a.db, REC_KIND_PROJECT, project, &proj)) != BS_OK)
-			goto out;
-		have_proj = 1;
-		rl.project_uid = proj.uid;
-	}
-	report_list_header(&rl);
-	rv = localdb_record_each(a.db, REC_KIND_WEEKLY, 0, report_list_row, &rl);
-	if (rv != BS_OK) {
-		fprintf(stderr, "baosong: 读取本地数据失败 cannot read the local database: %s\n",
-			bs_strerror(rv));
-		goto out;
-	}
-	if (!rl.csv)
-		printf("共 %u 份周报 %u report%s; * = 未发送 not sent yet\n", rl.count, rl.count,
-		       rl.count == 1 ? "" : "s");
-	if (rl.unreadable)
-		fprintf(stderr, "baosong: %u 条记录无法解析 stored records could not be read\n",
-			rl.unreadable);
-	rv = cli_write_error();
-out:
-	if (have_proj)
-		lrecord_free(&proj);
-	app_close(&a);
-	return cli_exit_code(rv);
-}
-
-static void report_usage(FILE *f)
-{
-	fprintf(f, "baosong report add|list ... [--dir DIR]\n"
-		   "  Weekly progress reports (周报), due every Friday by 12:00 Beijing time.\n"
-		   "  baosong report add --project ID --ytd WAN --total WAN [--period WAN] "
-		   "[--photo FILE]...\n"
-		   "  baosong report list [--project ID] [--week YYYY-Www] [--csv]\n"
-		   "  baosong report list --late | --missing [--weeks N]\n"
-		   "  baosong report show ID    one report, its photos by full hash\n"
-		   "  `baosong report SUBCOMMAND --help` explains each.\n");
-}
-
-int cmd_report(int argc, char **argv)
-{
-	const char *sub = argc > 1 ? argv[1] : NULL;
-	if (!sub) {
-		report_usage(stderr);
-		return EX_USAGE_;
-	}
-	if (!strcmp(sub, "--help") || !strcmp(sub, "-h") || !strcmp(sub, "help")) {
-		report_usage(stdout);
-		return 0;
-	}
-	if (!strcmp(sub, "add"))
-		return report_add(argc - 1, cli_name_argv(argv + 1, "baosong report add"));
-	if (!strcmp(sub, "list"))
-		return report_list(argc - 1, cli_name_argv(argv + 1, "baosong report list"));
-	if (!strcmp(sub, "show"))
-		return cmd_report_show(argc - 1, cli_name_argv(argv + 1, "baosong report show"));
-	fprintf(stderr, "baosong report: unknown subcommand (add, list, show)\n");
-	return EX_USAGE_;
-}
-
-/* ---- resolve, discard ---------------------------------------------------------------- */
-
-static int parse_seq(const char *cmd, int argc, char **argv, uint64_t *seq)
-{
-	unsigned long long v;
-	if (argc - optind != 1 || cli_parse_uint(argv[optind], 1, INT64_MAX, &v) != BS_OK) {
-		fprintf(stderr, "baosong %s: give the operation's number SEQ, as `baosong "
-				"status` lists it (#SEQ)\n", cmd);
-		return EX_USAGE_;
-	}
-	*seq = v;
-	return 0;
-}
-
-/* Keep the conflicting change: queue it again on top of the server's
- * revision, and drop the conflict, in one transaction. */
-static int resolve_mine(struct app *a, const struct app_server *srv, const struct lconflict *cf,
-			uint64_t *seq)
-{
-	struct lrecord r;
-	struct rec_error err;
-	struct rec_lookup lk;
-	struct rec_ctx rc;
-	const uint8_t(*att)[LDB_HASH_LEN] = NULL;
-	size_t n_att = 0;
-	int64_t unit_id = srv->unit_id, now = wire_now_ms();
-	int have_r = 0, deleted = cf->mine_len == 0, rv;
-
-	rv = localdb_record_get(a->db, cf->uid, &r);
-	if (rv == BS_OK) {
-		have_r = 1;
-		if (r.pending) {
-			fprintf(stderr, "baosong: 这条记录还有未发送的修改 %s has %u newer change%s "
-					"not sent yet; run `baosong sync` first, then resolve\n",
-				cf->uid, r.pending, r.pending == 1 ? "" : "s");
-			rv = BS_E_STATE;
-			goto out;
-		}
-		unit_id = r.unit_id;
-		att = (const uint8_t(*)[LDB_HASH_LEN])r.attachments;
-		n_att = r.n_attachments;
-	} else if (rv != BS_E_NOTFOUND) {
-		goto dberr;
-	}
-	if (!records_kind_known(cf->kind)) {
-		fprintf(stderr, "baosong: 未知的记录类型 this version does not know records of "
-				"kind %s\n", cf->kind);
-		rv = BS_E_UNSUPPORTED;
-		goto out;
-	}
-	rec_ctx_init(&rc, &lk, a->db, srv, now);
-	if (!deleted &&
-	    (rv = records_validate(cf->kind, cf->mine, cf->mine_len, &rc, &err)) != BS_OK) {
-		print_rec_error(&err);
-		fprintf(stderr, "  你的版本已不再有效 your version is no longer valid; use "
-				"--theirs and change the record again\n");
-		goto out;
-	}
-	if ((rv = localdb_begin(a->db)) != BS_OK)
-		goto dberr;
-	rv = localdb_change(a->db, cf->kind, cf->uid, unit_id, cf->mine, cf->mine_len, att,
-			    n_att, deleted, now, seq);
-	if (rv == BS_OK)
-		rv = localdb_conflict_delete(a->db, cf->seq);
-	if (rv == BS_OK && (rv = localdb_commit(a->db)) == BS_OK)
-		goto out;
-	localdb_rollback(a->db);
-dberr:
-	fprintf(stderr, "baosong: 本地数据库错误 local database: %s\n", bs_strerror(rv));
-out:
-	if (have_r)
-		lrecord_free(&r);
-	return rv;
-}
-
-int cmd_resolve(int argc, char **argv)
-{
-	static const struct option opts[] = {{"mine", no_argument, 0, O_MINE},
-					     {"theirs", no_argument, 0, O_THEIRS},
-					     {"dir", required_argument, 0, 'd'},
-					     {"help", no_argument, 0, 'h'},
-					     {0, 0, 0, 0}};
-	const char *dir = NULL;
-	struct app a;
-	struct app_server srv;
-	struct lconflict cf;
-	char what[400];
-	uint64_t seq = 0, newseq = 0;
-	int mine = 0, theirs = 0, have_cf = 0, c, rv;
-
-	cli_name_argv(argv, "baosong resolve");
-	while ((c = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
-		switch (c) {
-		case O_MINE: mine = 1; break;
-		case O_THEIRS: theirs = 1; break;
-		case 'd': dir = optarg; break;
-		case 'h':
-			printf("baosong resolve SEQ --mine|--theirs [--dir DIR]\n"
-			       "  Settle a conflict (冲突): someone changed the record on the "
-			       "server after you last\n  saw it, so your change #SEQ was not "
-			       "applied.  `baosong status` lists conflicts.\n"
-			       "  --theirs  keep the server's version (this device shows it "
-			       "already); drop yours\n"
-			       "  --mine    send your version again, on top of the server's; "
-			       "the next sync sends it\n"
-			       "Example:\n  baosong resolve 42 --theirs\n");
-			return 0;
-		default: return EX_USAGE_;
-		}
-	}
-	if ((rv = parse_seq("resolve", argc, argv, &seq)) != 0)
-		return rv;
-	if (mine == theirs) {
-		fprintf(stderr, "baosong resolve: give exactly one of --mine (keep your version) "
-				"or --theirs (keep the server's)\n");
-		return EX_USAGE_;
-	}
-	app_blank(&a);
-	if ((rv = app_open_cli(dir, &a, &srv)) != BS_OK)
-		goto out;
-	rv = localdb_conflict_get(a.db, seq, &cf);
-	if (rv == BS_E_NOTFOUND) {
-		fprintf(stderr, "baosong: 没有 #%llu 号冲突 no conflict #%llu (`baosong status` "
-				"lists them)\n", (unsigned long long)seq, (unsigned long long)seq);
-		goto out;
-	}
-	if (rv != BS_OK)
-		goto dberr;
-	have_cf = 1;
-	describe_record(a.db, cf.kind, cf.uid, mine ? cf.mine : cf.theirs,
-			mine ? cf.mine_len : cf.theirs_len, what, sizeof what);
-	if (theirs) {
-		if ((rv = localdb_conflict_delete(a.db, seq)) != BS_OK)
-			goto dberr;
-		printf("已采用服务器版本 kept the server's version (revision %llu) of ",
-		       (unsigned long long)cf.server_rev);
-		table_text(stdout, what, 0, NULL);
-		printf("; your change #%llu is dropped\n", (unsigned long long)seq);
-		goto out;
-	}
-	if ((rv = resolve_mine(&a, &srv, &cf, &newseq)) != BS_OK) {
-		if (rv == BS_E_STATE)
-			rv = BS_E_BUSY; /* 75: try again after the next sync */
-		goto out; /* explained */
-	}
-	printf("已保留你的版本 kept your version of ");
-	table_text(stdout, what, 0, NULL);
-	printf(": queued again as #%llu on top of server revision %llu; `baosong sync` "
-	       "sends it\n", (unsigned long long)newseq, (unsigned long long)cf.server_rev);
-	goto out;
-dberr:
-	fprintf(stderr, "baosong: 本地数据库错误 local database: %s\n", bs_strerror(rv));
-out:
-	if (have_cf)
-		lconflict_free(&cf);
-	app_close(&a);
-	return cli_exit_code(rv);
-}
-
-struct find_op {
-	uint64_t seq;
-	int found;
-	char kind[LDB_KIND_MAX + 1];
-	char uid[LDB_UID_MAX + 1];
-	char msg[256];
-	int code;
-	uint8_t *data;
-	size_t len;
-};
-
-static int find_quarantined(void *ctx, const struct lop *op)
-{
-	struct find_op *f = ctx;
-	if (op->seq != f->seq)
-		return 0;
-	f->found = 1;
-	snprintf(f->kind, sizeof f->kind, "%s", op->kind);
-	snprintf(f->uid, sizeof f->uid, "%s", op->uid);
-	snprintf(f->msg, sizeof f->msg, "%s", op->error_msg);
-	f->code = op->error_code;
-	if (op->data_len && (f->data = malloc(op->data_len)) != NULL) {
-		memcpy(f->data, op->data, op->data_len);
-		f->len = op->data_len;
-	}
-	return 1;
-}
-
-int cmd_discard(int argc, char **argv)
-{
-	static const struct option opts[] = {{"dir", required_argument, 0, 'd'},
-					     {"help", no_argument, 0, 'h'},
-					     {0, 0, 0, 0}};
-	const char *dir = NULL;
-	struct app a;
-	struct find_op f;
-	char what[400];
-	uint64_t seq = 0;
-	int c, rv;
-
-	memset(&f, 0, sizeof f);
-	cli_name_argv(argv, "baosong discard");
-	while ((c = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd': dir = optarg; break;
-		case 'h':
-			printf("baosong discard SEQ [--dir DIR]\n"
-			       "  Drop operation #SEQ that the server refused for good (隔离; "
-			       "`baosong status`\n  lists them with the reason).  The record "
-			       "keeps what this device shows;\n  change it again to send a "
-			       "corrected version.\n"
-			       "Example:\n  baosong discard 17\n");
-			return 0;
-		default: return EX_USAGE_;
-		}
-	}
-	if ((rv = parse_seq("discard", argc, argv, &seq)) != 0)
-		return rv;
-	f.seq = seq;
-	app_blank(&a);
-	if ((rv = app_open_cli(dir, &a, NULL)) != BS_OK)
-		goto out;
-	if ((rv = localdb_quarantine_each(a.db, find_quarantined, &f)) < 0)
-		goto dberr;
-	rv = localdb_outbox_discard(a.db, seq);
-	if (rv == BS_E_NOTFOUND) {
-		fprintf(stderr, "baosong: 没有 #%llu 号操作 no operation #%llu (`baosong status` "
-				"lists the refused ones)\n", (unsigned long long)seq,
-			(unsigned long long)seq);
-		goto out;
-	}
-	if (rv == BS_E_STATE) {
-		fprintf(stderr, "baosong: #%llu 还在等待发送 operation #%llu is still waiting to be "
-				"sent, not refused; only refused operations can be discarded\n",
-			(unsigned long long)seq, (unsigned long long)seq);
-		rv = BS_E_INVAL; /* the wrong operation was named: 65 */
-		goto out;
-	}
-	if (rv != BS_OK)
-		goto dberr;
-	if (f.found) {
-		describe_record(a.db, f.kind, f.uid, f.data, f.len, what, sizeof what);
-		printf("已丢弃 discarded #%llu: ", (unsigned long long)seq);
-		table_text(stdout, what, 0, NULL);
-		printf(" (");
-		table_text(stdout, f.uid, 0, NULL);
-		printf("; refused: ");
-		table_text(stdout, f.msg, 0, NULL);
-		printf(" [%s])\n", bs_errname(f.code));
-	} else {
-		printf("已丢弃 discarded #%llu\n", (unsigned long long)seq);
-	}
-	goto out;
-dberr:
-	fprintf(stderr, "baosong: 本地数据库错误 local database: %s\n", bs_strerror(rv));
-out:
-	free(f.data);
-	app_close(&a);
-	return cli_exit_code(rv);
-}
-
-/* fetch: client/cli/cmd_fetch.c */

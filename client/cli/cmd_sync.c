@@ -440,6 +440,12 @@ static int run_sync(int argc, char **argv, enum sync_mode mode)
 			       st.applied, st.replayed, st.conflicts, st.rejected, st.pulled,
 			       st.files_uploaded, (double)st.bytes_uploaded / 1048576.0, pend, quar,
 			       conf);
+		if (!quiet && (st.merged || st.repaired))
+			printf("  按字段合并 merged field by field: %u 项修改与他人的修改 change%s "
+			       "merged with someone else's; 恢复 %u 条本机记录为服务器版本 local "
+			       "record%s put back to the server's version\n",
+			       st.merged, st.merged == 1 ? "" : "s", st.repaired,
+			       st.repaired == 1 ? "" : "s");
 		if (st.rejected || st.conflicts) {
 			/* Never hidden, not even by --quiet: a person must act. */
 			fflush(stdout);

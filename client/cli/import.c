@@ -1055,7 +1055,7 @@ static int same_as_existing(struct import *im, const struct csv_row *row,
 		snprintf(where, sizeof where, "本机已有 exists already");
 	snprintf(msg, sizeof msg, "%s%s %.8s，「%s」不同 %s %s; %s", what, where, e->uid,
 		 diff ? diff->spec->zh : "内容", diff ? diff->spec->name : "it", "differs",
-		 im->weekly ? "correct it with `baosong report add --replace`"
+		 im->weekly ? "correct it with `baosong report edit ID`"
 			    : "change it with `baosong project edit`");
 	row_error(im, row->line, field, msg, diff);
 	return 0;

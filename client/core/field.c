@@ -160,6 +160,11 @@ static const struct summary {
 /* The review state in a word: 待审 / 退回 / 已通过 / 锁定, "" for none. */
 const char *field_review_word(const struct lrecord *r)
 {
+	/* What this device must act on comes first. */
+	if (r->refused)
+		return "被拒";
+	if (r->conflicted)
+		return "冲突";
 	if (r->review_status == BAOSONG__V1__REVIEW_STATUS__REVIEW_APPROVED)
 		return "已通过";
 	if (r->locked)

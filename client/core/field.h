@@ -63,7 +63,10 @@ const char *field_zh(const char *kind, const char *field);
 const char *field_brief(const char *kind, const char *field);
 /* "前期手续" for "approval"; "记录" for an unknown kind. */
 const char *field_kind_zh(const char *kind);
-/* The review state in a word: 待审, 退回, 已通过, 锁定, or "" for none. */
+/* The review state in a word: 待审, 退回, 已通过, 锁定, or "" for none;
+ * before it, 被拒 when a change of this device was refused (the record is
+ * not what the county holds until `baosong discard` or a new change) and
+ * 冲突 when a conflict waits for `baosong resolve`. */
 const char *field_review_word(const struct lrecord *r);
 /* An enum value's Chinese label (records_enum_label, or this file's own
  * for enums common/records.c has none for), NULL if none; and the value

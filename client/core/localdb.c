@@ -38,11 +38,9 @@
 
 #include "clock.h"
 #include "err.h"
+#include "localdb_int.h"
 #include "log.h"
 
-/* Largest record data, and largest attachment list, stored or read back. */
-#define LDB_DATA_MAX (1024u * 1024u)
-#define LDB_ATTACH_MAX (LDB_DATA_MAX / LDB_HASH_LEN)
 /* Longest meta key, meta value and attachment file path. */
 #define LDB_KEY_MAX 128u
 #define LDB_VALUE_MAX 65536u
@@ -106,6 +104,20 @@ static const char *const migrations[] = {
 	"ALTER TABLE record ADD COLUMN created_at INTEGER NOT NULL DEFAULT 0;\n"
 	"ALTER TABLE record ADD COLUMN reviewed_at INTEGER NOT NULL DEFAULT 0;\n"
 	"ALTER TABLE record ADD COLUMN locked INTEGER NOT NULL DEFAULT 0;\n",
+	/* 3: the server's copy of each record (what the county holds, so a
+	 * refused change can be put back and a wrong local copy repaired), the
+	 * data each op was based on (for the field-by-field merge), and the
+	 * base of each conflict (NULL: the whole record conflicts). */
+	"ALTER TABLE record ADD COLUMN srv_rev INTEGER NOT NULL DEFAULT 0;\n"
+	"ALTER TABLE record ADD COLUMN srv_deleted INTEGER NOT NULL DEFAULT 0;\n"
+	"ALTER TABLE record ADD COLUMN srv_data BLOB;\n"
+	"ALTER TABLE record ADD COLUMN srv_attachments BLOB;\n"
+	"UPDATE record SET srv_rev = rev, srv_deleted = deleted, srv_data = data, "
+	"srv_attachments = attachments WHERE rev > 0 AND NOT EXISTS "
+	"(SELECT 1 FROM outbox o WHERE o.uid = record.uid);\n"
+	"ALTER TABLE outbox ADD COLUMN base_data BLOB;\n"
+	"ALTER TABLE outbox ADD COLUMN base_attachments BLOB;\n"
+	"ALTER TABLE conflict ADD COLUMN base BLOB;\n",
 };
 
 #define N_MIGRATIONS ((int64_t)(sizeof migrations / sizeof migrations[0]))
@@ -142,10 +154,6 @@ enum stmt_id {
 	S_CF_EACH,
 	S_CF_GET,
 	S_CF_DELETE,
-	S_FILE_ADD,
-	S_FILE_GET,
-	S_FILE_UPLOADED,
-	S_FILE_UNSENT,
 	S__COUNT
 };
 
@@ -153,11 +161,13 @@ enum stmt_id {
 	"r.uid, r.kind, r.unit_id, r.rev, r.deleted, r.updated_at, r.data, "       \
 	"r.attachments, (SELECT COUNT(*) FROM outbox o WHERE o.uid = r.uid AND "   \
 	"o.state = 0), r.review_status, r.review_comment, r.created_at, "          \
-	"r.reviewed_at, r.locked"
+	"r.reviewed_at, r.locked, (SELECT COUNT(*) FROM outbox o WHERE "           \
+	"o.uid = r.uid AND o.state = 1), (SELECT COUNT(*) FROM conflict c WHERE "  \
+	"c.uid = r.uid)"
 #define OP_COLS                                                                    \
 	"seq, kind, uid, base_rev, deleted, data, attachments, created_at, state, " \
-	"error_code, error_msg"
-#define CF_COLS "seq, kind, uid, mine, server_rev, theirs, created_at"
+	"error_code, error_msg, base_data, base_attachments"
+#define CF_COLS "seq, kind, uid, mine, server_rev, theirs, created_at, base"
 
 static const char *const stmt_sql[S__COUNT] = {
 	[S_BEGIN] = "BEGIN IMMEDIATE",
@@ -181,7 +191,8 @@ static const char *const stmt_sql[S__COUNT] = {
 	/* rev and kind are NULL for a record this device does not hold. */
 	[S_REC_HEAD] = "SELECT (SELECT rev FROM record WHERE uid = ?1), "
 		       "(SELECT kind FROM record WHERE uid = ?1), "
-		       "(SELECT COUNT(*) FROM outbox WHERE uid = ?1 AND state = 0)",
+		       "(SELECT COUNT(*) FROM outbox WHERE uid = ?1 AND state = 0), "
+		       "(SELECT COUNT(*) FROM outbox WHERE uid = ?1 AND state = 1)",
 	/* A local change keeps the server rev and the unit of a known record. */
 	[S_REC_LOCAL] = "INSERT INTO record(uid, kind, unit_id, rev, deleted, updated_at, data, "
 			"attachments) VALUES(?1, ?2, ?3, 0, ?4, ?5, ?6, ?7) "
@@ -190,7 +201,9 @@ static const char *const stmt_sql[S__COUNT] = {
 			"attachments = excluded.attachments",
 	[S_REC_SERVER] = "INSERT INTO record(uid, kind, unit_id, rev, deleted, updated_at, data, "
 			 "attachments, review_status, review_comment, created_at, reviewed_at, "
-			 "locked) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
+			 "locked, srv_rev, srv_deleted, srv_data, srv_attachments) "
+			 "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?4, ?5, "
+			 "?7, ?8) "
 			 "ON CONFLICT(uid) DO UPDATE SET kind = excluded.kind, "
 			 "unit_id = excluded.unit_id, rev = excluded.rev, "
 			 "deleted = excluded.deleted, updated_at = excluded.updated_at, "
@@ -198,7 +211,9 @@ static const char *const stmt_sql[S__COUNT] = {
 			 "review_status = excluded.review_status, "
 			 "review_comment = excluded.review_comment, "
 			 "created_at = excluded.created_at, reviewed_at = excluded.reviewed_at, "
-			 "locked = excluded.locked",
+			 "locked = excluded.locked, srv_rev = excluded.rev, "
+			 "srv_deleted = excluded.deleted, srv_data = excluded.data, "
+			 "srv_attachments = excluded.attachments",
 	[S_REC_RAISE] = "UPDATE record SET rev = ?2 WHERE uid = ?1 AND rev < ?2",
 	/* The server's rev and review state, local data kept; never from a
 	 * version older than the one held. */
@@ -206,8 +221,10 @@ static const char *const stmt_sql[S__COUNT] = {
 			 "created_at = ?5, reviewed_at = ?6, locked = ?7 "
 			 "WHERE uid = ?1 AND rev <= ?2",
 	[S_OP_INSERT] = "INSERT INTO outbox(seq, kind, uid, base_rev, deleted, data, attachments, "
-			"created_at, state, error_code, error_msg) "
-			"VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, 0, '')",
+			"created_at, state, error_code, error_msg, base_data, base_attachments) "
+			"VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, 0, '', "
+			"(SELECT data FROM record WHERE uid = ?3), "
+			"(SELECT attachments FROM record WHERE uid = ?3))",
 	[S_OP_ATTACH] = "INSERT OR IGNORE INTO outbox_attachment(seq, hash) VALUES(?1, ?2)",
 	[S_OP_EACH] = "SELECT " OP_COLS " FROM outbox WHERE state = 0 AND seq > ?1 "
 		      "ORDER BY seq LIMIT ?2",
@@ -220,19 +237,10 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_COUNTS] = "SELECT (SELECT COUNT(*) FROM outbox WHERE state = 0), "
 		     "(SELECT COUNT(*) FROM outbox WHERE state = 1), "
 		     "(SELECT COUNT(*) FROM conflict)",
-	[S_CF_INSERT] = "INSERT INTO conflict(" CF_COLS ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[S_CF_INSERT] = "INSERT INTO conflict(" CF_COLS ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 	[S_CF_EACH] = "SELECT " CF_COLS " FROM conflict ORDER BY seq",
 	[S_CF_GET] = "SELECT " CF_COLS " FROM conflict WHERE seq = ?1",
 	[S_CF_DELETE] = "DELETE FROM conflict WHERE seq = ?1",
-	[S_FILE_ADD] = "INSERT INTO file(hash, path, size, uploaded) VALUES(?1, ?2, ?3, 0) "
-		       "ON CONFLICT(hash) DO UPDATE SET path = excluded.path, "
-		       "size = excluded.size",
-	[S_FILE_GET] = "SELECT path, size FROM file WHERE hash = ?1",
-	[S_FILE_UPLOADED] = "UPDATE file SET uploaded = 1 WHERE hash = ?1",
-	[S_FILE_UNSENT] = "SELECT f.hash, f.path, f.size FROM file f WHERE f.uploaded = 0 "
-			  "AND EXISTS (SELECT 1 FROM outbox_attachment a "
-			  "JOIN outbox o ON o.seq = a.seq "
-			  "WHERE a.hash = f.hash AND o.state = 0) ORDER BY f.hash",
 };
 
 struct localdb {
@@ -436,259 +444,6 @@ static int tx_close(struct localdb *db, int nested, int ret)
 		}
 	}
 	return ret;
-}
-
-/* ---- reading columns: checked before anything is allocated ---- */
-
-/* An integer column that must be >= 0. */
-static int col_u64(sqlite3_stmt *st, int col, uint64_t *v)
-{
-	sqlite3_int64 x;
-	if (sqlite3_column_type(st, col) != SQLITE_INTEGER)
-		return BS_E_INVAL;
-	x = sqlite3_column_int64(st, col);
-	if (x < 0)
-		return BS_E_INVAL;
-	*v = (uint64_t)x;
-	return BS_OK;
-}
-
-static int col_i64(sqlite3_stmt *st, int col, int64_t *v)
-{
-	if (sqlite3_column_type(st, col) != SQLITE_INTEGER)
-		return BS_E_INVAL;
-	*v = (int64_t)sqlite3_column_int64(st, col);
-	return BS_OK;
-}
-
-/* A text column of at most max bytes into buf (max + 1 bytes). */
-static int col_name(sqlite3_stmt *st, int col, char *buf, size_t max)
-{
-	const unsigned char *s;
-	int n;
-	if (sqlite3_column_type(st, col) != SQLITE_TEXT)
-		return BS_E_INVAL;
-	s = sqlite3_column_text(st, col);
-	n = sqlite3_column_bytes(st, col);
-	if (!s)
-		return BS_E_NOMEM;
-	if (n < 0 || (size_t)n > max)
-		return BS_E_INVAL;
-	memcpy(buf, s, (size_t)n);
-	buf[n] = '\0';
-	return BS_OK;
-}
-
-/* A BLOB column of at most LDB_DATA_MAX bytes, copied to a new buffer
- * (never NULL, even when empty). */
-static int col_blob(sqlite3_stmt *st, int col, uint8_t **out, size_t *len)
-{
-	const void *p;
-	uint8_t *buf;
-	int n;
-	if (sqlite3_column_type(st, col) != SQLITE_BLOB)
-		return BS_E_INVAL;
-	p = sqlite3_column_blob(st, col);
-	n = sqlite3_column_bytes(st, col);
-	if (n < 0 || (size_t)n > LDB_DATA_MAX)
-		return BS_E_INVAL;
-	if (n > 0 && !p)
-		return BS_E_NOMEM;
-	buf = malloc(n > 0 ? (size_t)n : 1);
-	if (!buf)
-		return BS_E_NOMEM;
-	if (n > 0)
-		memcpy(buf, p, (size_t)n);
-	*out = buf;
-	*len = (size_t)n;
-	return BS_OK;
-}
-
-/* An attachment list: a BLOB of concatenated hashes (NULL when empty). */
-static int col_hashes(sqlite3_stmt *st, int col, uint8_t (**out)[LDB_HASH_LEN], size_t *count)
-{
-	const void *p;
-	uint8_t(*arr)[LDB_HASH_LEN];
-	int n;
-	if (sqlite3_column_type(st, col) != SQLITE_BLOB)
-		return BS_E_INVAL;
-	p = sqlite3_column_blob(st, col);
-	n = sqlite3_column_bytes(st, col);
-	if (n < 0 || (size_t)n > LDB_DATA_MAX || (size_t)n % LDB_HASH_LEN != 0)
-		return BS_E_INVAL;
-	if (n == 0) {
-		*out = NULL;
-		*count = 0;
-		return BS_OK;
-	}
-	if (!p)
-		return BS_E_NOMEM;
-	arr = malloc((size_t)n);
-	if (!arr)
-		return BS_E_NOMEM;
-	memcpy(arr, p, (size_t)n);
-	*out = arr;
-	*count = (size_t)n / LDB_HASH_LEN;
-	return BS_OK;
-}
-
-static int col_flag(sqlite3_stmt *st, int col, int *v)
-{
-	int64_t x = 0;
-	int ret = col_i64(st, col, &x);
-	if (ret == BS_OK)
-		*v = x != 0;
-	return ret;
-}
-
-/* A text column into buf (cap > 0), cut at a UTF-8 boundary if longer. */
-static int col_text(sqlite3_stmt *st, int col, char *buf, size_t cap)
-{
-	const unsigned char *s;
-	int n;
-	if (sqlite3_column_type(st, col) != SQLITE_TEXT)
-		return BS_E_INVAL;
-	s = sqlite3_column_text(st, col);
-	n = sqlite3_column_bytes(st, col);
-	if (!s || n < 0)
-		return s ? BS_E_INVAL : BS_E_NOMEM;
-	copy_utf8(buf, cap, (const char *)s, (size_t)n);
-	return BS_OK;
-}
-
-/* Columns of REC_COLS into *out. */
-static int read_record(sqlite3_stmt *st, struct lrecord *out)
-{
-	struct lrecord r;
-	uint64_t pending = 0;
-	int64_t status = 0;
-	int ret;
-
-	memset(&r, 0, sizeof r);
-	if ((ret = col_name(st, 0, r.uid, LDB_UID_MAX)) != BS_OK ||
-	    (ret = col_name(st, 1, r.kind, LDB_KIND_MAX)) != BS_OK ||
-	    (ret = col_i64(st, 2, &r.unit_id)) != BS_OK ||
-	    (ret = col_u64(st, 3, &r.rev)) != BS_OK ||
-	    (ret = col_flag(st, 4, &r.deleted)) != BS_OK ||
-	    (ret = col_i64(st, 5, &r.updated_at)) != BS_OK ||
-	    (ret = col_blob(st, 6, &r.data, &r.data_len)) != BS_OK ||
-	    (ret = col_hashes(st, 7, &r.attachments, &r.n_attachments)) != BS_OK ||
-	    (ret = col_u64(st, 8, &pending)) != BS_OK ||
-	    (ret = col_i64(st, 9, &status)) != BS_OK ||
-	    (ret = col_text(st, 10, r.review_comment, sizeof r.review_comment)) != BS_OK ||
-	    (ret = col_i64(st, 11, &r.created_at)) != BS_OK ||
-	    (ret = col_i64(st, 12, &r.reviewed_at)) != BS_OK ||
-	    (ret = col_flag(st, 13, &r.locked)) != BS_OK)
-		goto out;
-	if (pending > UINT_MAX || status < INT_MIN || status > INT_MAX) {
-		ret = BS_E_INVAL;
-		goto out;
-	}
-	r.pending = (unsigned)pending;
-	r.review_status = (int)status;
-	*out = r;
-	return BS_OK;
-out:
-	lrecord_free(&r);
-	return ret;
-}
-
-/* Columns of OP_COLS into *out. */
-static int read_op(sqlite3_stmt *st, struct lop *out)
-{
-	struct lop op;
-	int64_t state = 0, code = 0;
-	int ret;
-
-	memset(&op, 0, sizeof op);
-	if ((ret = col_u64(st, 0, &op.seq)) != BS_OK ||
-	    (ret = col_name(st, 1, op.kind, LDB_KIND_MAX)) != BS_OK ||
-	    (ret = col_name(st, 2, op.uid, LDB_UID_MAX)) != BS_OK ||
-	    (ret = col_u64(st, 3, &op.base_rev)) != BS_OK ||
-	    (ret = col_flag(st, 4, &op.deleted)) != BS_OK ||
-	    (ret = col_blob(st, 5, &op.data, &op.data_len)) != BS_OK ||
-	    (ret = col_hashes(st, 6, &op.attachments, &op.n_attachments)) != BS_OK ||
-	    (ret = col_i64(st, 7, &op.created_at)) != BS_OK ||
-	    (ret = col_i64(st, 8, &state)) != BS_OK || (ret = col_i64(st, 9, &code)) != BS_OK)
-		goto out;
-	if ((state != LOP_PENDING && state != LOP_QUARANTINED) || code < INT_MIN ||
-	    code > INT_MAX || sqlite3_column_type(st, 10) != SQLITE_TEXT) {
-		ret = BS_E_INVAL;
-		goto out;
-	}
-	op.state = (int)state;
-	op.error_code = (int)code;
-	{
-		const unsigned char *msg = sqlite3_column_text(st, 10);
-		int n = sqlite3_column_bytes(st, 10);
-		if (!msg || n < 0) {
-			ret = BS_E_NOMEM;
-			goto out;
-		}
-		copy_utf8(op.error_msg, sizeof op.error_msg, (const char *)msg, (size_t)n);
-	}
-	*out = op;
-	return BS_OK;
-out:
-	lop_free(&op);
-	return ret;
-}
-
-/* Columns of CF_COLS into *out. */
-static int read_conflict(sqlite3_stmt *st, struct lconflict *out)
-{
-	struct lconflict c;
-	int ret;
-
-	memset(&c, 0, sizeof c);
-	if ((ret = col_u64(st, 0, &c.seq)) != BS_OK ||
-	    (ret = col_name(st, 1, c.kind, LDB_KIND_MAX)) != BS_OK ||
-	    (ret = col_name(st, 2, c.uid, LDB_UID_MAX)) != BS_OK ||
-	    (ret = col_blob(st, 3, &c.mine, &c.mine_len)) != BS_OK ||
-	    (ret = col_u64(st, 4, &c.server_rev)) != BS_OK ||
-	    (ret = col_blob(st, 5, &c.theirs, &c.theirs_len)) != BS_OK ||
-	    (ret = col_i64(st, 6, &c.created_at)) != BS_OK) {
-		lconflict_free(&c);
-		return ret;
-	}
-	*out = c;
-	return BS_OK;
-}
-
-void lrecord_free(struct lrecord *r)
-{
-	if (!r)
-		return;
-	free(r->data);
-	free(r->attachments);
-	r->data = NULL;
-	r->data_len = 0;
-	r->attachments = NULL;
-	r->n_attachments = 0;
-}
-
-void lop_free(struct lop *op)
-{
-	if (!op)
-		return;
-	free(op->data);
-	free(op->attachments);
-	op->data = NULL;
-	op->data_len = 0;
-	op->attachments = NULL;
-	op->n_attachments = 0;
-}
-
-void lconflict_free(struct lconflict *c)
-{
-	if (!c)
-		return;
-	free(c->mine);
-	free(c->theirs);
-	c->mine = NULL;
-	c->mine_len = 0;
-	c->theirs = NULL;
-	c->theirs_len = 0;
 }
 
 /* ---- open, close, migrations ---- */
@@ -1003,6 +758,7 @@ struct rec_head {
 	uint64_t rev;
 	char kind[LDB_KIND_MAX + 1];
 	uint64_t pending;
+	uint64_t refused;
 };
 
 static int rec_head(struct localdb *db, const char *uid, struct rec_head *h)
@@ -1019,11 +775,12 @@ static int rec_head(struct localdb *db, const char *uid, struct rec_head *h)
 		ret = ret == 0 ? BS_E_DB : ret;
 		goto out;
 	}
-	if ((ret = col_u64(st, 2, &h->pending)) != BS_OK)
+	if ((ret = ldb_col_u64(st, 2, &h->pending)) != BS_OK ||
+	    (ret = ldb_col_u64(st, 3, &h->refused)) != BS_OK)
 		goto out;
 	if (sqlite3_column_type(st, 0) != SQLITE_NULL) {
-		if ((ret = col_u64(st, 0, &h->rev)) != BS_OK ||
-		    (ret = col_name(st, 1, h->kind, LDB_KIND_MAX)) != BS_OK)
+		if ((ret = ldb_col_u64(st, 0, &h->rev)) != BS_OK ||
+		    (ret = ldb_col_name(st, 1, h->kind, LDB_KIND_MAX)) != BS_OK)
 			goto out;
 		h->found = 1;
 	}
@@ -1046,7 +803,7 @@ int localdb_record_get(struct localdb *db, const char *uid, struct lrecord *out)
 	bind_text(st, 1, uid, &rc);
 	ret = step(db, st, rc, "record get");
 	if (ret == 1)
-		ret = read_record(st, out);
+		ret = ldb_read_record(st, out);
 	else if (ret == 0)
 		ret = BS_E_NOTFOUND;
 	stmt_done(st);
@@ -1070,7 +827,7 @@ int localdb_record_each(struct localdb *db, const char *kind, int include_delete
 	bind_int(st, 2, include_deleted != 0, &rc);
 	while ((ret = step(db, st, rc, "record each")) == 1) {
 		struct lrecord r;
-		if ((ret = read_record(st, &r)) != BS_OK)
+		if ((ret = ldb_read_record(st, &r)) != BS_OK)
 			break;
 		ret = fn(ctx, &r);
 		lrecord_free(&r);
@@ -1128,20 +885,8 @@ int localdb_change(struct localdb *db, const char *kind, const char *uid, int64_
 		goto out;
 	}
 
-	/* The record's new local data; its server rev and unit stay. */
-	if ((ret = stmt_get(db, S_REC_LOCAL, &st)) != BS_OK)
-		goto out;
-	bind_text(st, 1, uid, &rc);
-	bind_text(st, 2, kind, &rc);
-	bind_int(st, 3, unit_id, &rc);
-	bind_int(st, 4, deleted, &rc);
-	bind_int(st, 5, now, &rc);
-	bind_blob(st, 6, data, len, &rc);
-	bind_blob(st, 7, attachments, n_attachments * LDB_HASH_LEN, &rc);
-	if ((ret = run(db, st, rc, "record write")) != BS_OK)
-		goto out;
-
-	/* The op, and its attachments one per row. */
+	/* The op (based on the record's data as it is now), and its
+	 * attachments one per row. */
 	if ((ret = stmt_get(db, S_OP_INSERT, &st)) != BS_OK)
 		goto out;
 	bind_int(st, 1, next, &rc);
@@ -1162,6 +907,19 @@ int localdb_change(struct localdb *db, const char *kind, const char *uid, int64_
 		if ((ret = run(db, st, rc, "outbox attachment")) != BS_OK)
 			goto out;
 	}
+
+	/* The record's new local data; its server rev and unit stay. */
+	if ((ret = stmt_get(db, S_REC_LOCAL, &st)) != BS_OK)
+		goto out;
+	bind_text(st, 1, uid, &rc);
+	bind_text(st, 2, kind, &rc);
+	bind_int(st, 3, unit_id, &rc);
+	bind_int(st, 4, deleted, &rc);
+	bind_int(st, 5, now, &rc);
+	bind_blob(st, 6, data, len, &rc);
+	bind_blob(st, 7, attachments, n_attachments * LDB_HASH_LEN, &rc);
+	if ((ret = run(db, st, rc, "record write")) != BS_OK)
+		goto out;
 	ret = localdb_meta_set_int(db, "next_seq", next + 1);
 out:
 	ret = tx_close(db, nested, ret);
@@ -1194,7 +952,7 @@ static int op_walk(struct localdb *db, enum stmt_id id, uint64_t after, unsigned
 	}
 	while ((ret = step(db, st, rc, "outbox each")) == 1) {
 		struct lop op;
-		if ((ret = read_op(st, &op)) != BS_OK)
+		if ((ret = ldb_read_op(st, &op)) != BS_OK)
 			break;
 		ret = fn(ctx, &op);
 		lop_free(&op);
@@ -1231,7 +989,7 @@ static int op_get(struct localdb *db, uint64_t seq, struct lop *op)
 	bind_int(st, 1, (int64_t)seq, &rc);
 	ret = step(db, st, rc, "outbox get");
 	if (ret == 1)
-		ret = read_op(st, op);
+		ret = ldb_read_op(st, op);
 	else if (ret == 0)
 		ret = BS_E_NOTFOUND;
 	stmt_done(st);
@@ -1344,7 +1102,11 @@ int localdb_outbox_ack(struct localdb *db, uint64_t seq, uint64_t rev)
 	}
 	if (ret != BS_OK || (ret = op_delete(db, seq)) != BS_OK)
 		goto out;
-	ret = rec_raise(db, op.uid, rev);
+	if ((ret = rec_raise(db, op.uid, rev)) != BS_OK)
+		goto out;
+	/* What the server now holds at rev is what the op sent. */
+	ret = ldb_srv_set(db, op.uid, rev, op.deleted, op.data, op.data_len,
+			  (const uint8_t(*)[LDB_HASH_LEN])op.attachments, op.n_attachments);
 out:
 	ret = tx_close(db, nested, ret);
 	lop_free(&op);
@@ -1424,14 +1186,20 @@ int localdb_outbox_conflict(struct localdb *db, uint64_t seq, const struct lreco
 	bind_int(st, 5, (int64_t)server->rev, &rc);
 	bind_blob(st, 6, server->data, server->data_len, &rc);
 	bind_int(st, 7, now_ms(), &rc);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_null(st, 8); /* the whole record conflicts */
 	if ((ret = run(db, st, rc, "conflict insert")) != BS_OK ||
 	    (ret = op_delete(db, seq)) != BS_OK || (ret = rec_head(db, op.uid, &head)) != BS_OK)
 		goto out;
 	/* Later ops on the record carry newer local data: keep it, but take
 	 * the server's rev and review state (unless this device holds newer). */
-	if (head.pending > 0 || (head.found && head.rev > server->rev))
-		ret = rec_put_review(db, op.uid, server);
-	else
+	if (head.pending > 0 || (head.found && head.rev > server->rev)) {
+		if ((ret = rec_put_review(db, op.uid, server)) == BS_OK)
+			ret = ldb_srv_set(db, op.uid, server->rev, server->deleted, server->data,
+					  server->data_len,
+					  (const uint8_t(*)[LDB_HASH_LEN])server->attachments,
+					  server->n_attachments);
+	} else
 		ret = rec_put_server(db, op.uid, server->kind[0] ? server->kind : op.kind, server);
 out:
 	ret = tx_close(db, nested, ret);
@@ -1566,7 +1334,7 @@ int localdb_counts(struct localdb *db, unsigned *pending, unsigned *quarantined,
 		goto out;
 	}
 	for (i = 0; i < 3; i++) {
-		if ((ret = col_u64(st, i, &v[i])) != BS_OK)
+		if ((ret = ldb_col_u64(st, i, &v[i])) != BS_OK)
 			goto out;
 		if (v[i] > UINT_MAX)
 			v[i] = UINT_MAX;
@@ -1599,7 +1367,7 @@ int localdb_conflict_each(struct localdb *db,
 	db->walking[S_CF_EACH] = 1;
 	while ((ret = step(db, st, SQLITE_OK, "conflict each")) == 1) {
 		struct lconflict c;
-		if ((ret = read_conflict(st, &c)) != BS_OK)
+		if ((ret = ldb_read_conflict(st, &c)) != BS_OK)
 			break;
 		ret = fn(ctx, &c);
 		lconflict_free(&c);
@@ -1625,7 +1393,7 @@ int localdb_conflict_get(struct localdb *db, uint64_t seq, struct lconflict *out
 	bind_int(st, 1, (int64_t)seq, &rc);
 	ret = step(db, st, rc, "conflict get");
 	if (ret == 1)
-		ret = read_conflict(st, out);
+		ret = ldb_read_conflict(st, out);
 	else if (ret == 0)
 		ret = BS_E_NOTFOUND;
 	stmt_done(st);
@@ -1666,128 +1434,105 @@ int localdb_apply_remote(struct localdb *db, const struct lrecord *r)
 		goto out;
 	if (head.found && head.rev > r->rev)
 		goto out; /* newer than what the server sent */
-	/* The same revision again: its data is what this device holds, but
-	 * the review state may have moved on (returned, approved, locked). */
-	if ((head.found && head.rev == r->rev) || head.pending > 0)
-		ret = rec_put_review(db, r->uid, r);
-	else
+	/* With no change of this device waiting or refused, the device shows
+	 * what the server holds (the same revision again repairs a local copy
+	 * that differs); otherwise the local data stays, and the review state
+	 * and the server's copy are taken. */
+	if (head.pending > 0 || head.refused > 0) {
+		if ((ret = rec_put_review(db, r->uid, r)) == BS_OK)
+			ret = ldb_srv_set(db, r->uid, r->rev, r->deleted, r->data, r->data_len,
+					  (const uint8_t(*)[LDB_HASH_LEN])r->attachments,
+					  r->n_attachments);
+	} else {
 		ret = rec_put_server(db, r->uid, r->kind, r);
+	}
 out:
 	return tx_close(db, nested, ret);
 }
 
-/* ---- attachment files ---- */
+/* ---- for the other localdb_*.c files (localdb_int.h) ---- */
 
-int localdb_file_add(struct localdb *db, const uint8_t hash[LDB_HASH_LEN], const char *path,
-		     uint64_t size)
+sqlite3 *ldb_handle(struct localdb *db)
 {
-	sqlite3_stmt *st = NULL;
-	int rc = SQLITE_OK, ret;
-
-	if (!db || !hash)
-		return BS_E_INVAL;
-	if ((ret = check_name(path, LDB_PATH_MAX)) != BS_OK)
-		return ret;
-	if (size > INT64_MAX)
-		return BS_E_TOOBIG;
-	if ((ret = stmt_get(db, S_FILE_ADD, &st)) != BS_OK)
-		return ret;
-	bind_blob(st, 1, hash, LDB_HASH_LEN, &rc);
-	bind_text(st, 2, path, &rc);
-	bind_int(st, 3, (int64_t)size, &rc);
-	return run(db, st, rc, "file add");
+	return db->h;
 }
 
-/* A path longer than cap - 1 bytes is BS_E_TOOBIG (never cut short). */
-int localdb_file_get(struct localdb *db, const uint8_t hash[LDB_HASH_LEN], char *path,
-		     size_t cap, uint64_t *size)
+int ldb_sql_error(struct localdb *db, int rc, const char *what)
 {
-	sqlite3_stmt *st = NULL;
-	char p[LDB_PATH_MAX + 1];
-	uint64_t sz = 0;
-	int rc = SQLITE_OK, ret;
-	size_t n;
-
-	if (!db || !hash || (path && cap == 0))
-		return BS_E_INVAL;
-	if ((ret = stmt_get(db, S_FILE_GET, &st)) != BS_OK)
-		return ret;
-	bind_blob(st, 1, hash, LDB_HASH_LEN, &rc);
-	ret = step(db, st, rc, "file get");
-	if (ret <= 0) {
-		ret = ret == 0 ? BS_E_NOTFOUND : ret;
-		goto out;
-	}
-	if ((ret = col_name(st, 0, p, LDB_PATH_MAX)) != BS_OK ||
-	    (ret = col_u64(st, 1, &sz)) != BS_OK)
-		goto out;
-	n = strlen(p);
-	if (path && n >= cap) {
-		ret = BS_E_TOOBIG;
-		goto out;
-	}
-	if (path)
-		memcpy(path, p, n + 1);
-	if (size)
-		*size = sz;
-out:
-	stmt_done(st);
-	return ret;
+	return sql_error(db, rc, what);
 }
 
-int localdb_file_set_uploaded(struct localdb *db, const uint8_t hash[LDB_HASH_LEN])
+int ldb_check_name(const char *s, size_t max)
 {
-	sqlite3_stmt *st = NULL;
-	int rc = SQLITE_OK, ret;
-
-	if (!db || !hash)
-		return BS_E_INVAL;
-	if ((ret = stmt_get(db, S_FILE_UPLOADED, &st)) != BS_OK)
-		return ret;
-	bind_blob(st, 1, hash, LDB_HASH_LEN, &rc);
-	if ((ret = run(db, st, rc, "file uploaded")) != BS_OK)
-		return ret;
-	return sqlite3_changes(db->h) > 0 ? BS_OK : BS_E_NOTFOUND;
+	return check_name(s, max);
 }
 
-/* In hash order. */
-int localdb_file_each_unsent(struct localdb *db,
-			     int (*fn)(void *ctx, const uint8_t hash[LDB_HASH_LEN],
-				       const char *path, uint64_t size),
-			     void *ctx)
+int ldb_check_payload(const uint8_t *data, size_t len, const uint8_t (*att)[LDB_HASH_LEN],
+		      size_t n)
 {
-	sqlite3_stmt *st = NULL;
-	int ret;
+	return check_payload(data, len, att, n);
+}
 
-	if (!db || !fn)
-		return BS_E_INVAL;
-	if (db->walking[S_FILE_UNSENT])
-		return BS_E_STATE;
-	if ((ret = stmt_get(db, S_FILE_UNSENT, &st)) != BS_OK)
-		return ret;
-	db->walking[S_FILE_UNSENT] = 1;
-	while ((ret = step(db, st, SQLITE_OK, "file unsent")) == 1) {
-		uint8_t hash[LDB_HASH_LEN];
-		char path[LDB_PATH_MAX + 1];
-		uint64_t size = 0;
-		const void *h;
-		if (sqlite3_column_type(st, 0) != SQLITE_BLOB) {
-			ret = BS_E_INVAL;
-			break;
-		}
-		h = sqlite3_column_blob(st, 0);
-		if (!h || sqlite3_column_bytes(st, 0) != LDB_HASH_LEN) {
-			ret = BS_E_INVAL;
-			break;
-		}
-		memcpy(hash, h, LDB_HASH_LEN);
-		if ((ret = col_name(st, 1, path, LDB_PATH_MAX)) != BS_OK ||
-		    (ret = col_u64(st, 2, &size)) != BS_OK)
-			break;
-		if ((ret = fn(ctx, hash, path, size)) != 0)
-			break;
-	}
-	stmt_done(st);
-	db->walking[S_FILE_UNSENT] = 0;
-	return ret;
+int ldb_tx_open(struct localdb *db, int *nested)
+{
+	return tx_open(db, nested);
+}
+
+int ldb_tx_close(struct localdb *db, int nested, int ret)
+{
+	return tx_close(db, nested, ret);
+}
+
+int ldb_step(struct localdb *db, sqlite3_stmt *st, int bind_rc, const char *what)
+{
+	return step(db, st, bind_rc, what);
+}
+
+void ldb_bind_text(sqlite3_stmt *st, int i, const char *s, int *rc)
+{
+	bind_text(st, i, s, rc);
+}
+
+void ldb_bind_int(sqlite3_stmt *st, int i, int64_t v, int *rc)
+{
+	bind_int(st, i, v, rc);
+}
+
+void ldb_bind_blob(sqlite3_stmt *st, int i, const void *p, size_t n, int *rc)
+{
+	bind_blob(st, i, p, n, rc);
+}
+
+
+
+
+int ldb_op_get(struct localdb *db, uint64_t seq, struct lop *op)
+{
+	return op_get(db, seq, op);
+}
+
+int ldb_op_delete(struct localdb *db, uint64_t seq)
+{
+	return op_delete(db, seq);
+}
+
+int ldb_rec_put_server(struct localdb *db, const char *uid, const char *kind,
+		       const struct lrecord *r)
+{
+	return rec_put_server(db, uid, kind, r);
+}
+
+int ldb_rec_put_review(struct localdb *db, const char *uid, const struct lrecord *r)
+{
+	return rec_put_review(db, uid, r);
+}
+
+int ldb_check_lrecord(const struct lrecord *r, int allow_empty)
+{
+	return check_lrecord(r, allow_empty);
+}
+
+int64_t ldb_now_ms(void)
+{
+	return now_ms();
 }

@@ -36,6 +36,9 @@ struct lrecord {
 	uint8_t (*attachments)[LDB_HASH_LEN];
 	size_t n_attachments;
 	unsigned pending;          /* pending (not quarantined) ops on this uid */
+	unsigned refused;          /* ops on this uid the server refused (quarantined):
+				    * the local data is not what the county holds */
+	unsigned conflicted;       /* entries in the conflict list for this uid */
 	/* From the server (kept by localdb_apply_remote and _outbox_conflict): */
 	int review_status;         /* the protocol's ReviewStatus: 0 none, 1 submitted,
 				    * 2 returned, 3 approved */
@@ -62,6 +65,14 @@ struct lop {
 	int state;                 /* enum lop_state */
 	int error_code;            /* BS_E_* for quarantined ops */
 	char error_msg[256];
+	/* The record as this device held it when the change was made (what
+	 * the change is based on): has_base is 0 for a new record or an op
+	 * queued before the base was kept. */
+	int has_base;
+	uint8_t *base_data;
+	size_t base_len;
+	uint8_t (*base_attachments)[LDB_HASH_LEN];
+	size_t n_base_attachments;
 };
 void lop_free(struct lop *op);
 
@@ -75,6 +86,13 @@ struct lconflict {
 	uint8_t *theirs;           /* the server's current data */
 	size_t theirs_len;
 	int64_t created_at;
+	/* A field conflict keeps the data both sides started from (has_base):
+	 * the fields in conflict are those base, mine and theirs all differ in
+	 * (merge.h); without it the whole record conflicts (a delete, or an
+	 * unknown kind). */
+	int has_base;
+	uint8_t *base;
+	size_t base_len;
 };
 void lconflict_free(struct lconflict *c);
 
@@ -166,6 +184,46 @@ int localdb_conflict_delete(struct localdb *db, uint64_t seq);
  * state only; a version older than the one held is ignored.  A comment
  * longer than review_comment holds is cut at a UTF-8 boundary. */
 int localdb_apply_remote(struct localdb *db, const struct lrecord *r);
+
+/* ---- the server's copy (client/core/localdb_copy.c) ---- */
+
+/* Each record keeps the last version the server confirmed (pulled, or an
+ * op of this device applied): what the county holds. */
+
+/* Op seq (pending or quarantined) into *out; BS_E_NOTFOUND. */
+int localdb_op_get(struct localdb *db, uint64_t seq, struct lop *out);
+/* Rewrite pending op seq, never sent (sync sends one op per record per
+ * round): its base revision, data, attachments and base data. */
+int localdb_op_rebase(struct localdb *db, uint64_t seq, uint64_t base_rev, const uint8_t *data,
+		      size_t len, const uint8_t (*att)[LDB_HASH_LEN], size_t n_att,
+		      const uint8_t *base, size_t base_len);
+/* Set record uid's local data (after a merge rewrote its pending ops). */
+int localdb_record_set_local(struct localdb *db, const char *uid, const uint8_t *data,
+			     size_t len, const uint8_t (*att)[LDB_HASH_LEN], size_t n_att);
+/* Store the server's version of a record whose op seq conflicted: the
+ * record and its server copy become server's, op seq leaves the outbox, and
+ * with base a field conflict (base, the op's data as mine, server's data as
+ * theirs) is added to the conflict list (mine: the data to list as mine,
+ * NULL for the op's own). */
+int localdb_outbox_merged(struct localdb *db, uint64_t seq, const struct lrecord *server,
+			  const uint8_t *base, size_t base_len, int add_conflict,
+			  const uint8_t *mine, size_t mine_len);
+
+enum ldb_restore {
+	LDB_RESTORED = 1,  /* the server's version is back on the device */
+	LDB_REMOVED = 2,   /* the server never held it: removed from the device */
+	LDB_NEED_PULL = 3, /* no server copy kept: the next sync fetches it (the
+			    * pull starts over) */
+	LDB_KEPT = 4,      /* other changes of this device on it remain */
+};
+/* After a person gave up this device's changes on uid (discard): put back
+ * what the server holds.  *how receives an enum ldb_restore. */
+int localdb_record_restore(struct localdb *db, const char *uid, int *how);
+/* Every record with no change of this device waiting, refused or in
+ * conflict whose local copy differs from the server's copy gets the
+ * server's copy back; a record the server never held with no change left
+ * is removed.  *n receives how many were repaired. */
+int localdb_repair(struct localdb *db, unsigned *n);
 
 /* ---- attachment files ---- */
 

@@ -14,6 +14,7 @@
 #include "err.h"
 #include "filehash.h"
 #include "log.h"
+#include "reconcile.h"
 #include "records.h"
 
 #define CHUNK_MAX 49152u
@@ -326,8 +327,15 @@ static int take_op(void *ctx, const struct lop *op)
 	struct batch *b = ctx;
 	size_t need = op->data_len + op->n_attachments * 34 + 64;
 	struct lop *dst;
+	size_t i;
 	if (b->n == b->cap || (b->n > 0 && b->bytes + need > PUSH_BYTES_MAX))
 		return 1;
+	/* One op per record per round: a later change on the same record is
+	 * sent only after the earlier one's receipt, so a conflict can rebase
+	 * it before the server sees it (reconcile.h). */
+	for (i = 0; i < b->n; i++)
+		if (strcmp(b->lops[i].uid, op->uid) == 0)
+			return 1;
 	dst = &b->lops[b->n];
 	*dst = *op;
 	/* Own copies: the callback's buffers do not outlive it. */
@@ -415,13 +423,18 @@ static int apply_receipts(struct localdb *db, const Baosong__V1__PushResponse *p
 		case BAOSONG__V1__OP_STATUS__OP_CONFLICT:
 			if (rc->current) {
 				struct lrecord lr;
+				struct reconcile_outcome ro;
 				record_to_lrecord(rc->current, &lr, atts);
-				rv = localdb_outbox_conflict(db, rc->seq, &lr);
+				rv = reconcile_conflict(db, rc->seq, &lr, &ro);
+				if (rv == BS_OK && ro.merged && ro.n_conflicts == 0)
+					st->merged++;
+				else
+					st->conflicts++;
 			} else {
 				rv = localdb_outbox_quarantine(db, rc->seq, BS_E_CONFLICT,
 							       "conflict");
+				st->conflicts++;
 			}
-			st->conflicts++;
 			break;
 		case BAOSONG__V1__OP_STATUS__OP_REJECTED: {
 			char msg[256];
@@ -757,8 +770,19 @@ int sync_pull(struct session *s, struct localdb *db, struct sync_stats *st)
 			cursor = (int64_t)pr->cursor;
 		more = pr->more && pr->n_records > 0;
 		wire_envelope_free(resp, &a);
-		if (rv != BS_OK || !more)
+		if (rv != BS_OK)
 			return rv;
+		if (!more) {
+			/* A local copy that differs from the server's with nothing
+			 * of this device waiting on it is put right. */
+			unsigned n = 0;
+			rv = localdb_repair(db, &n);
+			st->repaired += n;
+			if (n)
+				log_info("repaired %u record%s to the server's version", n,
+					 n == 1 ? "" : "s");
+			return rv;
+		}
 	}
 }
 

@@ -17,6 +17,8 @@
 
 struct sync_stats {
 	unsigned applied, replayed, conflicts, rejected;
+	unsigned merged;           /* conflicts merged by field without a conflict left */
+	unsigned repaired;         /* local copies put back to the server's version */
 	unsigned pulled;
 	unsigned files_uploaded;
 	uint64_t bytes_uploaded;

@@ -119,7 +119,7 @@ enrol jt jtj reporter
 enrol admin fgj admin
 
 # ---- 2. reports, targets, a weekly bulletin -------------------------------------------------
-head -c 20000 /dev/urandom > "$T/site.jpg"
+{ printf '\377\330\377\340'; head -c 20000 /dev/urandom; } > "$T/site.jpg"
 P1=$(client xz project add --name 新镇产业园 --year "$YEAR" --stage 续建 --total 900000 --annual 300000 | uid_of)
 P2=$(client dg project add --name 东关棚户区改造 --year "$YEAR" --stage 续建 --total 50000 --annual 30000 | uid_of)
 P3=$(client jt project add --name 县道X203改建 --year "$YEAR" --stage 续建 --total 26000 --annual 9000 | uid_of)

@@ -199,8 +199,10 @@ h=$(b2sum -l 256 "$T/permit.jpg" 2>/dev/null | cut -c1-16)
 if [ -z "$h" ] || grep -q "^file $h " "$T/out"; then pass "stats: file hash is BLAKE2b-256"; else fail "stats: file hash is BLAKE2b-256"; fi
 att=$(sqlite3 "$DB" "SELECT COUNT(*) FROM outbox_attachment a JOIN outbox o ON o.seq = a.seq WHERE o.uid = '$S1'")
 if [ "$att" = 2 ]; then pass "stats: the op carries the files as attachments"; else rc=0; fail "stats: attachments ($att)"; fi
-files=$(sqlite3 "$DB" "SELECT COUNT(*) FROM file WHERE path LIKE '/%permit.jpg' OR path LIKE '/%filing.pdf'")
-if [ "$files" = 2 ]; then pass "stats: files registered by absolute path"; else rc=0; fail "stats: files registered ($files)"; fi
+files=$(sqlite3 "$DB" "SELECT COUNT(*) FROM file WHERE path LIKE '$BAOSONG_DIR/files/%'")
+if [ "$files" = 2 ]; then pass "stats: files copied into the data directory's store"; else rc=0; fail "stats: files in the store ($files)"; fi
+h=$(b2sum -l 256 "$T/filing.pdf" 2>/dev/null | cut -c1-64)
+if [ -z "$h" ] || cmp -s "$T/filing.pdf" "$BAOSONG_DIR/files/$h"; then pass "stats: the stored copy is the file"; else rc=0; fail "stats: the stored copy is the file"; fi
 run stats add --project "$P2" --status 已提交佐证
 expect "stats: submitted without evidence refused, field named" 65 'evidence 佐证材料 \(--evidence\)'
 run stats add --project "$P2" --evidence "permit=$T/missing.jpg"

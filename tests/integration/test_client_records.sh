@@ -139,8 +139,13 @@ expect "too short an id refused" 65 'at least its first 6'
 expect_ops "edit queued one op, refused edits none" 3
 
 # ---- report add ----
-head -c 200000 /dev/urandom >"$T/site1.jpg"
-head -c 3000 /dev/urandom >"$T/site2.jpg"
+# jpeg FILE N: a JPEG's first bytes then N random ones (what the photo check reads).
+jpeg() { { printf '\377\330\377\340'; head -c "$2" /dev/urandom; } >"$1"; }
+jpeg "$T/site1.jpg" 200000
+{ printf '\211PNG\r\n\032\n'; head -c 3000 /dev/urandom; } >"$T/site2.jpg"
+head -c 3000 /dev/urandom >"$T/notimage.jpg"
+run report add --project "${P1:0:8}" --week 2025-W10 --ytd 1 --total 2 --photo "$T/notimage.jpg"
+expect "a photo that is not an image is refused, Chinese first" 65 '^baosong: 照片不是图片 .*not an image.*JPEG, PNG or HEIC'
 run report add --project "${P1:0:8}" --period 120 --ytd 860.5 --total 2300 \
 	--progress '主体结构完成' --percent 45 --photo "$T/site1.jpg" --photo "$T/site2.jpg"
 expect "report with two photos" 0 '^[0-9a-f]{32}$' stdout
@@ -152,8 +157,12 @@ if command -v b2sum >/dev/null; then
 fi
 att=$(sqlite3 "$DB" "SELECT COUNT(*) FROM outbox_attachment a JOIN outbox o ON o.seq = a.seq WHERE o.uid = '$R1'")
 if [ "$att" = 2 ]; then pass "the op carries two attachments"; else fail "the op carries two attachments ($att)"; fi
-files=$(sqlite3 "$DB" "SELECT COUNT(*) FROM file WHERE path LIKE '/%site_.jpg'")
-if [ "$files" = 2 ]; then pass "photo files registered by absolute path"; else fail "photo files registered ($files)"; fi
+files=$(sqlite3 "$DB" "SELECT COUNT(*) FROM file WHERE path LIKE '$BAOSONG_DIR/files/%'")
+if [ "$files" = 2 ]; then pass "photos copied into the data directory's store"; else fail "photos in the store ($files)"; fi
+if command -v b2sum >/dev/null; then
+	h=$(b2sum -l 256 "$T/site1.jpg" | cut -c1-64)
+	if cmp -s "$T/site1.jpg" "$BAOSONG_DIR/files/$h"; then pass "the stored copy is named by its hash"; else fail "the stored copy is named by its hash"; fi
+fi
 
 run report list
 expect "report list shows 2 photos and the pending mark" 0 "^${R1:0:8}  $NAME .* 2  \\*\$" stdout
@@ -187,10 +196,21 @@ truncate -s 65M "$T/huge.jpg"
 run report add --project "$P1" --week 2025-W10 --ytd 1 --total 2 --photo "$T/huge.jpg"
 expect "photo over 64 MiB refused" 65 'the limit is 64 MiB'
 run report add --project "$P1" --ytd 870 --total 2310
-expect "second report for the same week refused" 65 "$R1"
+expect "second report for the same week refused, pointing to report edit" 65 "$R1.*|report edit"
 expect_ops "refused reports queue nothing" 4
 run report add --project "$P1" --ytd 870 --total 2310 --replace
-expect "--replace corrects the same report" 0 "^$R1\$" stdout
+expect "--replace is gone and says what to use" 64 'report edit ID'
+expect_ops "--replace queued nothing" 4
+# An edit changes only what it names: the 45% progress, the text and the
+# photos stay.
+run report edit "${R1:0:8}" --ytd 870 --total 2310
+expect "report edit corrects the same report" 0 "^$R1\$" stdout
+run report list --csv
+if grep -q "^$R1,.*,120.00,870.00,2310.00,主体结构完成,45,,2," "$T/out"; then pass "the edit changed only ytd and total"; else fail "the edit changed only ytd and total"; fi
+run report edit "${R1:0:8}"
+expect "report edit without a field to change" 64 'nothing to change'
+run report edit "${R1:0:8}" --clear colour
+expect "--clear names a field it knows" 64 'period, progress, percent, problems, photos'
 run report list
 expect "the correction keeps the photos" 0 "^${R1:0:8} .*2310\\.00 .* 2  \\*\$" stdout
 expect "still one report" 0 '^共 1 份周报' stdout
@@ -205,27 +225,45 @@ expect "a pending op cannot be discarded" 65 'still waiting'
 sqlite3 "$DB" "UPDATE outbox SET state = 1, error_code = 2, error_msg = 'annual_plan: 年度计划投资不能超过总投资' WHERE seq = 2"
 run status
 expect "status lists the refused op" 0 '#2 project' stdout
+run project list
+expect "a refused change is marked on the device" 0 "^${P2:0:8} .*被拒\$" stdout
 run discard 2
 expect "discard names the record" 0 "discarded #2: 项目 project ${P2:0:8} «Road" stdout
+expect "a record the server never had is removed by discard" 0 "never had it: removed" stdout
+run project list
+if grep -q "^${P2:0:8} " "$T/out"; then fail "the discarded new project is gone"; else pass "the discarded new project is gone"; fi
 run discard 2
 expect "discarding twice exits 66" 66 'no operation #2'
 run resolve 7 --theirs
 expect "resolving an unknown conflict exits 66" 66 'no conflict #7'
-run resolve 7
-expect "resolve needs --mine or --theirs" 64 '--mine'
-# A conflict on P2 as sync would leave it: the op gone from the outbox, the
-# server's version (revision 3) in the record.
-sqlite3 "$DB" "UPDATE record SET rev = 3 WHERE uid = '$P2';
+run resolve 7 --mine --theirs
+expect "resolve takes --mine or --theirs, not both" 64 '--mine'
+# A whole-record conflict as sync leaves it (no base kept): the op gone from
+# the outbox, the server's version (revision 3) in the record.
+P2=0123456789abcdef0123456789abcdef
+sqlite3 "$DB" "INSERT INTO record(uid, kind, unit_id, rev, deleted, updated_at, data, attachments)
+  SELECT '$P2', kind, unit_id, 3, 0, 0, data, x'' FROM record WHERE uid = '$P1';
   INSERT INTO conflict(seq, kind, uid, mine, server_rev, theirs, created_at)
   SELECT 2, kind, uid, data, 3, data, 0 FROM record WHERE uid = '$P2';"
+run resolve 2
+expect "resolve SEQ alone shows the conflict" 0 'whole record conflicts' stdout
+run resolve 2 --pick name=mine
+expect "--pick needs a field conflict" 64 'whole record'
 run resolve 2 --mine
 expect "resolve --mine queues the change again" 0 'queued again as #[0-9]+ on top of server revision 3' stdout
 base_rev=$(sqlite3 "$DB" "SELECT base_rev FROM outbox WHERE uid = '$P2'")
 if [ "$base_rev" = 3 ]; then pass "re-queued on the server's revision"; else fail "re-queued on the server's revision ($base_rev)"; fi
 if [ "$(sqlite3 "$DB" 'SELECT COUNT(*) FROM conflict')" = 0 ]; then pass "conflict gone"; else fail "conflict gone"; fi
 
+# ---- a relative --dir: the stored copy is still found from anywhere ----
+jpeg "$T/site3.jpg" 1000
+(cd "$T" && env -u BAOSONG_DIR "$B" report edit --dir data "${R1:0:8}" --photo site3.jpg >"$T/out" 2>"$T/err"); rc=$?
+expect "report edit --photo with a relative --dir" 0
+rel=$(sqlite3 "$DB" "SELECT COUNT(*) FROM file WHERE path NOT LIKE '/%'")
+if [ "$rel" = 0 ]; then pass "stored copies are kept by absolute path"; else rc=0; fail "stored copies are kept by absolute path ($rel relative)"; fi
+
 # ---- usage ----
-for c in "project add" "project edit" "project list" "project show" "report add" "report list" resolve discard fetch; do
+for c in "project add" "project edit" "project list" "project show" "report add" "report edit" "report list" resolve discard fetch; do
 	# shellcheck disable=SC2086
 	run $c --help
 	expect "$c --help" 0 'Example' stdout

@@ -72,8 +72,8 @@ P0=$(client town project add --name 新镇产业园标准化厂房 --year 2026 -
 [ -n "$P0" ] || fail "project add"
 MONTH=$(bj %Y-%m)
 WEEK=$(bj %G-W%V)
-head -c 30000 /dev/urandom > "$T/permit.jpg"
-head -c 30000 /dev/urandom > "$T/site.jpg"
+{ printf '\377\330\377\340'; head -c 30000 /dev/urandom; } > "$T/permit.jpg"
+{ printf '\377\330\377\340'; head -c 30000 /dev/urandom; } > "$T/site.jpg"
 client town report add --project "$P0" --week "$WEEK" --period 300 --ytd 1200 --total 1200 \
   --progress 基础施工 --percent 15 --photo "$T/site.jpg" >/dev/null || fail "weekly"
 client town monthly add --project "$P0" --period "$MONTH" --invested-period 800 --invested-ytd 1200 \
@@ -124,21 +124,19 @@ client reviewer review return "$R" --comment "本年累计完成投资与统计�
   || fail "return"
 client town sync --quiet || fail "town sync after return"
 client town status | grep -q "本年累计完成投资与统计局数据不一致" || fail "the returned report and its comment do not show in status"
-client town report add --project "$P" --week "$WEEK" --period 150 --ytd 2000 --total 5100 \
-  --progress 二沉池主体完工 --percent 60 --replace >/dev/null || fail "resubmit"
+client town report edit "$R" --period 150 --ytd 2000 --total 5100 \
+  --progress 二沉池主体完工 --percent 60 >/dev/null 2>&1 || fail "resubmit"
 client town sync --quiet || fail "resubmit sync"
 [ "$(q "SELECT review_status FROM record_meta WHERE uid = '$R'")" = 1 ] || fail "not resubmitted"
 client reviewer sync --quiet && client reviewer review approve "$R" >/dev/null || fail "approve"
 [ "$(q "SELECT locked FROM record_meta WHERE uid = '$R'")" = 1 ] || fail "approval did not lock"
 client town sync --quiet
-client town report add --project "$P" --week "$WEEK" --period 1 --ytd 2001 --total 5101 \
-  --replace >/dev/null 2>&1
-client town sync --quiet >/dev/null 2>&1
-client town status | grep -q "BS_E_RECORD_LOCKED" || fail "an approved report was edited"
+client town report edit "$R" --period 1 --ytd 2001 --total 5101 >/dev/null 2>&1 \
+  && fail "an approved report was edited"
 client reviewer sync --quiet && client reviewer review reopen "$R" --comment 补充材料 >/dev/null || fail "reopen"
 client town sync --quiet
-client town report add --project "$P" --week "$WEEK" --period 1 --ytd 2001 --total 5101 \
-  --replace >/dev/null || fail "edit after reopen"
+client town report edit "$R" --period 1 --ytd 2001 --total 5101 >/dev/null 2>&1 \
+  || fail "edit after reopen"
 client town sync --quiet || fail "sync after reopen"
 client town report list --csv | grep -q "2001.00" || fail "the edit after reopening did not apply"
 client town review return "$R" --comment x >/dev/null 2>&1 && fail "a reporter could review"

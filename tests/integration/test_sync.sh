@@ -226,7 +226,9 @@ client xinzhen-old status | grep -q "pending: 1" || fail "the change on the rest
 ok "a restored old copy of an office PC refuses to push and keeps its change"
 
 # ---- 5. resumable upload ---------------------------------------------------------------------
-head -c 1500000 /dev/urandom > "$T/photo1.jpg"
+# jpeg FILE SIZE: a JPEG's magic number, then random bytes (a photo must be an image).
+jpeg() { { printf '\377\330\377\340'; head -c $(($2 - 4)) /dev/urandom; } > "$1"; }
+jpeg "$T/photo1.jpg" 1500000
 PUID=$(client hezhen project list --csv | sed -n 2p | cut -d, -f1 | tr -d '"\r')
 WEEK=$(bj %G-W%V)
 client hezhen report add --project "$PUID" --week "$WEEK" --period 10 --ytd 100 --total 200 \
@@ -256,11 +258,13 @@ client laozhen fetch "$HASH" --out "$T/stolen.jpg" >/dev/null 2>&1 \
 client leader fetch "$HASH" --out "$T/leader.jpg" >/dev/null 2>&1 || fail "the leader cannot fetch"
 ok "attachments: the owner and county roles can fetch, another township cannot"
 
-head -c 100000 /dev/urandom > "$T/photo2.jpg"
+jpeg "$T/photo2.jpg" 100000
 WEEK2=$(bj %G-W%V -604800)
 client hezhen report add --project "$PUID" --week "$WEEK2" --period 1 --ytd 101 --total 201 \
-  --photo "$T/photo2.jpg" >/dev/null || fail "report add 2"
-head -c 100000 /dev/urandom > "$T/photo2.jpg"   # same size, other bytes
+  --photo "$T/photo2.jpg" >/dev/null 2>&1 || fail "report add 2"
+H2=$(b2sum -l 256 "$T/photo2.jpg" | cut -c1-64)
+[ -f "$T/hezhen/files/$H2" ] || fail "the photo was not copied into the client's store"
+jpeg "$T/hezhen/files/$H2" 100000   # the stored copy damaged: same size, other bytes
 # The server verifies the whole file before accepting it (the client's own
 # check is switched off here so the server sees the changed bytes).
 BAOSONG_TEST_NO_PRECHECK=1 client hezhen sync --quiet >/dev/null 2>&1
@@ -269,19 +273,36 @@ n=$(q "SELECT count(*) FROM blob WHERE size = 100000")
 [ "$(q "SELECT count(*) FROM upload")" = 0 ] || fail "the refused upload's progress was kept"
 client hezhen status | grep -q "BS_E_CORRUPT" || fail "the refused report is not set aside"
 ok "a file whose bytes do not match its hash is refused by the server and set aside"
-# The client checks too: a vanished photo sets its report aside, the rest syncs.
-head -c 5000 /dev/urandom > "$T/photo3.jpg"
+# A photo belongs to its report once attached: the original deleted (a
+# download folder emptied, a USB stick removed), the sync still uploads it.
+jpeg "$T/photo3.jpg" 5000
+H3=$(b2sum -l 256 "$T/photo3.jpg" | cut -c1-64)
 client hezhen report add --project "$PUID" --week "$(bj %G-W%V -1209600)" \
-  --period 1 --ytd 102 --total 202 --photo "$T/photo3.jpg" >/dev/null || fail "report add 3"
+  --period 1 --ytd 102 --total 202 --photo "$T/photo3.jpg" >/dev/null 2>&1 || fail "report add 3"
 rm "$T/photo3.jpg"
-client hezhen project add --name 照片丢失后仍可同步 --year 2026 --stage 前期 --total 10 >/dev/null
+# (79 here says the report set aside above, withdrawn on the server in this run.)
+client hezhen sync >"$T/s3.log" 2>&1
+rc=$?
+[ $rc = 0 ] || [ $rc = 79 ] || fail "sync after the photo file was deleted (exit $rc): $(cat "$T/s3.log")"
+[ "$(q "SELECT count(*) FROM blob WHERE lower(hex(hash)) = '$H3' AND size = 5000")" = 1 ] \
+  || fail "the deleted photo did not reach the server"
+client hezhen fetch "$H3" --out "$T/back3.jpg" >/dev/null 2>&1 || fail "fetch photo 3"
+ok "a photo deleted after it was attached still reaches the server (the client keeps a copy)"
+# The client checks its store too: a stored copy lost sets its report aside,
+# the rest syncs.
+jpeg "$T/photo4.jpg" 6000
+H4=$(b2sum -l 256 "$T/photo4.jpg" | cut -c1-64)
+client hezhen report add --project "$PUID" --week "$(bj %G-W%V -1814400)" \
+  --period 1 --ytd 103 --total 203 --photo "$T/photo4.jpg" >/dev/null 2>&1 || fail "report add 4"
+rm "$T/hezhen/files/$H4"
+client hezhen project add --name 照片丢失后仍可同步 --year 2026 --stage 前期 --total 10 >/dev/null 2>&1
 # The report set aside is said (exit 79, docs/OPERATIONS.md 9.3); the rest went.
 client hezhen sync --quiet >/dev/null 2>&1
 [ $? = 79 ] || fail "a missing photo blocked the sync, or its report was set aside silently"
 client hezhen status | grep -q "附件文件已丢失" || fail "the missing photo is not reported"
 [ "$(q "SELECT count(*) FROM record WHERE instr(data, CAST('照片丢失后仍可同步' AS BLOB)) > 0")" = 1 ] \
   || fail "the other change did not reach the server"
-ok "a missing photo sets its report aside and everything else still syncs"
+ok "a lost stored copy sets its report aside and everything else still syncs"
 
 # ---- online backup -----------------------------------------------------------------------------
 "$BD" backup --db "$SRV/baosong.db" "$T/backup.db" >/dev/null || fail "backup while serving"

@@ -55,7 +55,7 @@ as baosong-client env BAOSONG_DIR=/var/lib/baosong-client \
 	fail "project add"
 # A weekly report with a site photo: the upload writes under /var/lib/baosong/blobs.
 mkdir -p /var/lib/baosong-client/photos
-head -c 300000 /dev/urandom >/var/lib/baosong-client/photos/site.jpg
+{ printf '\377\330\377\340'; head -c 300000 /dev/urandom; } >/var/lib/baosong-client/photos/site.jpg # a JPEG
 chown -R baosong-client:baosong-client /var/lib/baosong-client/photos
 puid=$(as baosong-client env BAOSONG_DIR=/var/lib/baosong-client baosong project list --csv |
 	sed -n 2p | cut -d, -f1 | tr -d '"\r')

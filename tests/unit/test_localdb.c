@@ -2,7 +2,9 @@
  * outbox numbering and base revisions, acknowledgements, quarantine,
  * conflicts, pulled records, attachment files, checks on what is read
  * back, and a kill -9 at a random moment never leaving a record without
- * its op or a gap in the op numbers. */
+ * its op or a gap in the op numbers.  And what rests on them: the server's
+ * copy (restore, repair) and conflicts merged by field (merge.h,
+ * reconcile.h). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,9 +23,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "baosong.pb-c.h"
 #include "err.h"
 #include "localdb.h"
 #include "log.h"
+#include "merge.h"
+#include "reconcile.h"
 
 static char dir[64];
 static char path[128];
@@ -167,7 +172,7 @@ static void test_open_reopen(void **state)
 	localdb_close(db);
 	db = open_db();
 	localdb_close(db);
-	assert_int_equal(raw_int("PRAGMA user_version"), 2);
+	assert_int_equal(raw_int("PRAGMA user_version"), 3);
 	assert_int_equal(raw_int("SELECT COUNT(*) FROM meta WHERE key = 'next_seq'"), 1);
 	assert_int_equal(raw_int("SELECT COUNT(*) FROM sqlite_master WHERE name = 'outbox'"), 1);
 	{
@@ -575,15 +580,23 @@ static void test_apply_remote(void **state)
 	assert_int_equal(r.updated_at, 777);
 	assert_memory_equal(r.data, "s3", 2);
 	lrecord_free(&r);
-	/* older or the same: ignored */
+	/* older: ignored */
 	srv = server_rec("project", "x", 2, "s2", 0);
-	assert_int_equal(localdb_apply_remote(db, &srv), BS_OK);
-	srv = server_rec("project", "x", 3, "zz", 0);
 	assert_int_equal(localdb_apply_remote(db, &srv), BS_OK);
 	assert_int_equal(localdb_record_get(db, "x", &r), BS_OK);
 	assert_int_equal(r.rev, 3);
 	assert_memory_equal(r.data, "s3", 2);
 	lrecord_free(&r);
+	/* the same revision with other data, nothing of this device waiting:
+	 * the device shows what the server holds (a wrong local copy repaired) */
+	srv = server_rec("project", "x", 3, "zz", 0);
+	assert_int_equal(localdb_apply_remote(db, &srv), BS_OK);
+	assert_int_equal(localdb_record_get(db, "x", &r), BS_OK);
+	assert_int_equal(r.rev, 3);
+	assert_memory_equal(r.data, "zz", 2);
+	lrecord_free(&r);
+	srv = server_rec("project", "x", 3, "s3", 0);
+	assert_int_equal(localdb_apply_remote(db, &srv), BS_OK);
 	/* newer: replaces, deletes too */
 	srv = server_rec("project", "x", 4, "s4!", 1);
 	assert_int_equal(localdb_apply_remote(db, &srv), BS_OK);
@@ -603,14 +616,47 @@ static void test_apply_remote(void **state)
 	assert_int_equal(r.data_len, 5);
 	assert_memory_equal(r.data, "local", 5);
 	lrecord_free(&r);
-	/* a quarantined op is no longer pending: the server's version wins */
+	/* a refused (quarantined) op: the record stays marked with the
+	 * refused data until a person acts; the server's copy is kept */
 	assert_int_equal(localdb_outbox_quarantine(db, 1, BS_E_INVAL, "bad"), BS_OK);
 	srv = server_rec("project", "x", 7, "s7", 0);
 	assert_int_equal(localdb_apply_remote(db, &srv), BS_OK);
 	assert_int_equal(localdb_record_get(db, "x", &r), BS_OK);
 	assert_int_equal(r.rev, 7);
-	assert_memory_equal(r.data, "s7", 2);
+	assert_int_equal(r.refused, 1);
+	assert_int_equal(r.pending, 0);
+	assert_memory_equal(r.data, "local", 5);
 	lrecord_free(&r);
+	{
+		unsigned n = 9;
+		int how = 0;
+		/* a repair leaves a record with a refused change alone */
+		assert_int_equal(localdb_repair(db, &n), BS_OK);
+		assert_int_equal(n, 0);
+		/* discard: the server's version is back */
+		assert_int_equal(localdb_outbox_discard(db, 1), BS_OK);
+		assert_int_equal(localdb_record_restore(db, "x", &how), BS_OK);
+		assert_int_equal(how, LDB_RESTORED);
+		assert_int_equal(localdb_record_get(db, "x", &r), BS_OK);
+		assert_int_equal(r.refused, 0);
+		assert_int_equal(r.rev, 7);
+		assert_memory_equal(r.data, "s7", 2);
+		lrecord_free(&r);
+		/* a local copy that differs with nothing waiting is repaired */
+		raw_exec("UPDATE record SET data = x'7878' WHERE uid = 'x'");
+		assert_int_equal(localdb_repair(db, &n), BS_OK);
+		assert_int_equal(n, 1);
+		assert_int_equal(localdb_record_get(db, "x", &r), BS_OK);
+		assert_memory_equal(r.data, "s7", 2);
+		lrecord_free(&r);
+		/* a change that was created here and refused: discard removes it */
+		assert_int_equal(change(db, "project", "new", "n1", 901), 2);
+		assert_int_equal(localdb_outbox_quarantine(db, 2, BS_E_INVAL, "bad"), BS_OK);
+		assert_int_equal(localdb_outbox_discard(db, 2), BS_OK);
+		assert_int_equal(localdb_record_restore(db, "new", &how), BS_OK);
+		assert_int_equal(how, LDB_REMOVED);
+		assert_int_equal(localdb_record_get(db, "new", &r), BS_E_NOTFOUND);
+	}
 
 	srv = server_rec("project", "", 7, "s7", 0);
 	assert_int_equal(localdb_apply_remote(db, &srv), BS_E_INVAL);
@@ -680,11 +726,11 @@ static void test_review_fields(void **state)
 	change(db, "weekly_report", "local", "l1", 5);
 	assert_review(db, "local", 0, 0, "", 0, 0);
 
-	/* submitted, then returned at the same revision: data stays */
+	/* submitted, then returned at the same revision */
 	srv = reviewed_rec("w", 3, "s3", 1, "", 0);
 	assert_int_equal(localdb_apply_remote(db, &srv), BS_OK);
 	assert_review(db, "w", 3, 1, "", 1003, 0);
-	srv = reviewed_rec("w", 3, "zz", 2, "本年累计投资与上周不符，请核实", 0);
+	srv = reviewed_rec("w", 3, "s3", 2, "本年累计投资与上周不符，请核实", 0);
 	assert_int_equal(localdb_apply_remote(db, &srv), BS_OK);
 	assert_review(db, "w", 3, 2, "本年累计投资与上周不符，请核实", 1003, 0);
 	assert_int_equal(localdb_record_get(db, "w", &r), BS_OK);
@@ -775,9 +821,16 @@ static void test_migration_2(void **state)
 		 "ALTER TABLE record DROP COLUMN created_at;"
 		 "ALTER TABLE record DROP COLUMN reviewed_at;"
 		 "ALTER TABLE record DROP COLUMN locked;"
+		 "ALTER TABLE record DROP COLUMN srv_rev;"
+		 "ALTER TABLE record DROP COLUMN srv_deleted;"
+		 "ALTER TABLE record DROP COLUMN srv_data;"
+		 "ALTER TABLE record DROP COLUMN srv_attachments;"
+		 "ALTER TABLE outbox DROP COLUMN base_data;"
+		 "ALTER TABLE outbox DROP COLUMN base_attachments;"
+		 "ALTER TABLE conflict DROP COLUMN base;"
 		 "PRAGMA user_version = 1;");
 	db = open_db();
-	assert_int_equal(raw_int("PRAGMA user_version"), 2);
+	assert_int_equal(raw_int("PRAGMA user_version"), 3);
 	assert_review(db, "old", 0, 0, "", 0, 0);
 	{
 		struct lrecord r;
@@ -1189,6 +1242,244 @@ static void test_crash_kill9(void **state)
 	assert_true(total >= 6);
 }
 
+
+/* ---- conflicts merged by field ---- */
+
+/* A packed Project (name, leader, annual plan); the caller frees it. */
+static uint8_t *proj(const char *name, const char *leader, int64_t annual, size_t *len)
+{
+	Baosong__V1__Project p = BAOSONG__V1__PROJECT__INIT;
+	uint8_t *buf;
+	p.name = (char *)name;
+	p.leader = (char *)leader;
+	p.annual_plan_fen = annual;
+	*len = baosong__v1__project__get_packed_size(&p);
+	buf = malloc(*len ? *len : 1);
+	assert_non_null(buf);
+	baosong__v1__project__pack(&p, buf);
+	return buf;
+}
+
+static Baosong__V1__Project *unproj(const uint8_t *data, size_t len)
+{
+	Baosong__V1__Project *p = baosong__v1__project__unpack(NULL, len, data);
+	assert_non_null(p);
+	return p;
+}
+
+static void test_merge3(void **state)
+{
+	size_t lb, lm, lt;
+	uint8_t *b = proj("厂房", "王五", 100, &lb);
+	uint8_t *m = proj("厂房", "张三", 100, &lm);  /* mine: the leader */
+	uint8_t *t = proj("厂房", "王五", 200, &lt);  /* theirs: the annual plan */
+	uint8_t *t2 = proj("厂房", "李四", 300, &lt); /* theirs: both */
+	unsigned char pick[MERGE_FIELDS_MAX];
+	struct merge_result r;
+	Baosong__V1__Project *p;
+	(void)state;
+
+	/* different fields: both kept, no conflict */
+	free(t);
+	t = proj("厂房", "王五", 200, &lt);
+	assert_int_equal(merge3("project", b, lb, m, lm, t, lt, NULL, &r), BS_OK);
+	assert_int_equal(r.n_conflicts, 0);
+	assert_int_equal(r.n_mine, 1);
+	p = unproj(r.data, r.len);
+	assert_string_equal(p->leader, "张三");
+	assert_int_equal(p->annual_plan_fen, 200);
+	assert_string_equal(p->name, "厂房");
+	baosong__v1__project__free_unpacked(p, NULL);
+	merge_result_free(&r);
+
+	/* the same field: a conflict, theirs shown until picked */
+	{
+		size_t l2;
+		uint8_t *m2 = proj("厂房", "张三", 150, &l2);
+		size_t lt2 = 0;
+		free(t2);
+		t2 = proj("厂房", "王五", 300, &lt2);
+		assert_int_equal(merge3("project", b, lb, m2, l2, t2, lt2, NULL, &r), BS_OK);
+		assert_int_equal(r.n_conflicts, 1);
+		assert_string_equal(r.conflicts[0]->name, "annual_plan_fen");
+		p = unproj(r.data, r.len);
+		assert_string_equal(p->leader, "张三");         /* only mine changed it */
+		assert_int_equal(p->annual_plan_fen, 300);     /* open: theirs */
+		baosong__v1__project__free_unpacked(p, NULL);
+		merge_result_free(&r);
+		memset(pick, 0, sizeof pick);
+		pick[r.conflicts[0] - baosong__v1__project__descriptor.fields] = MERGE_MINE;
+		assert_int_equal(merge3("project", b, lb, m2, l2, t2, lt2, pick, &r), BS_OK);
+		assert_int_equal(r.n_conflicts, 1);
+		p = unproj(r.data, r.len);
+		assert_int_equal(p->annual_plan_fen, 150);
+		assert_string_equal(p->leader, "张三");
+		baosong__v1__project__free_unpacked(p, NULL);
+		merge_result_free(&r);
+		/* both changed it to the same value: no conflict */
+		assert_int_equal(merge3("project", b, lb, t2, lt2, t2, lt2, NULL, &r), BS_OK);
+		assert_int_equal(r.n_conflicts, 0);
+		merge_result_free(&r);
+		free(m2);
+	}
+	/* an unknown kind, unreadable data */
+	assert_int_equal(merge3("no_such_kind", b, lb, m, lm, t, lt, NULL, &r), BS_E_UNSUPPORTED);
+	assert_int_equal(merge3("project", b, lb, (const uint8_t *)"\xff\xff", 2, t, lt, NULL, &r),
+			 BS_E_INVAL);
+	free(b);
+	free(m);
+	free(t);
+	free(t2);
+}
+
+static void test_merge_attachments(void **state)
+{
+	uint8_t base[2][LDB_HASH_LEN], mine[3][LDB_HASH_LEN], theirs[1][LDB_HASH_LEN];
+	uint8_t out[8][LDB_HASH_LEN];
+	size_t n = 0;
+	(void)state;
+	memset(base, 1, sizeof base);
+	memset(mine, 1, sizeof mine);
+	memset(mine[2], 7, LDB_HASH_LEN);  /* added by the change */
+	memset(theirs, 9, sizeof theirs);  /* the server replaced the photos */
+	merge_attachments((const uint8_t(*)[LDB_HASH_LEN])base, 2,
+			  (const uint8_t(*)[LDB_HASH_LEN])mine, 3,
+			  (const uint8_t(*)[LDB_HASH_LEN])theirs, 1, out, 8, &n);
+	assert_int_equal(n, 2);
+	assert_memory_equal(out[0], theirs[0], LDB_HASH_LEN);
+	assert_memory_equal(out[1], mine[2], LDB_HASH_LEN);
+}
+
+static size_t field_index(const char *name)
+{
+	const ProtobufCFieldDescriptor *f =
+		protobuf_c_message_descriptor_get_field_by_name(&baosong__v1__project__descriptor, name);
+	assert_non_null(f);
+	return (size_t)(f - baosong__v1__project__descriptor.fields);
+}
+
+/* The server's version of "p" at rev with data. */
+static struct lrecord srv_proj(uint64_t rev, uint8_t *data, size_t len)
+{
+	struct lrecord r;
+	memset(&r, 0, sizeof r);
+	strcpy(r.kind, "project");
+	strcpy(r.uid, "p");
+	r.unit_id = 7;
+	r.rev = rev;
+	r.data = data;
+	r.data_len = len;
+	return r;
+}
+
+static void test_reconcile(void **state)
+{
+	struct localdb *db = open_db();
+	struct reconcile_outcome ro;
+	struct lrecord srv, r;
+	struct ops o;
+	size_t l0, l1, l2, l3;
+	uint8_t *v0 = proj("厂房", "王五", 100, &l0);
+	uint8_t *mine = proj("厂房", "张三", 100, &l1);
+	uint8_t *theirs = proj("厂房", "王五", 200, &l2);
+	uint64_t seq = 0;
+	Baosong__V1__Project *p;
+	(void)state;
+
+	/* the record as pulled (rev 1), then changed here: the op keeps its base */
+	srv = srv_proj(1, v0, l0);
+	assert_int_equal(localdb_apply_remote(db, &srv), BS_OK);
+	assert_int_equal(localdb_change(db, "project", "p", 7, mine, l1, NULL, 0, 0, 5, &seq), BS_OK);
+	{
+		struct lop op;
+		assert_int_equal(localdb_op_get(db, seq, &op), BS_OK);
+		assert_int_equal(op.has_base, 1);
+		assert_int_equal(op.base_len, l0);
+		assert_memory_equal(op.base_data, v0, l0);
+		assert_int_equal(op.base_rev, 1);
+		lop_free(&op);
+	}
+	/* the server moved on (another device changed the annual plan) */
+	srv = srv_proj(2, theirs, l2);
+	assert_int_equal(localdb_begin(db), BS_OK);
+	assert_int_equal(reconcile_conflict(db, seq, &srv, &ro), BS_OK);
+	assert_int_equal(localdb_commit(db), BS_OK);
+	assert_int_equal(ro.merged, 1);
+	assert_int_equal(ro.n_conflicts, 0);
+	assert_true(ro.requeued > seq);
+	memset(&o, 0, sizeof o);
+	assert_int_equal(localdb_outbox_each(db, 0, 100, collect_op, &o), BS_OK);
+	assert_int_equal(o.n, 1);
+	assert_int_equal(o.seq[0], ro.requeued);
+	assert_int_equal(o.base_rev[0], 2);       /* on top of the server's revision */
+	assert_int_equal(localdb_record_get(db, "p", &r), BS_OK);
+	p = unproj(r.data, r.data_len);
+	assert_string_equal(p->leader, "张三");
+	assert_int_equal(p->annual_plan_fen, 200);
+	baosong__v1__project__free_unpacked(p, NULL);
+	assert_int_equal(r.conflicted, 0);
+	lrecord_free(&r);
+	assert_int_equal(localdb_outbox_ack(db, ro.requeued, 3), BS_OK);
+
+	/* the same field on both sides, and two changes of this device waiting:
+	 * the conflict is listed; the later change is rebased, never sent stale */
+	{
+		uint8_t *c1 = proj("厂房", "张三", 300, &l1);   /* annual: conflicts */
+		uint8_t *c2 = proj("厂房二期", "张三", 300, &l3); /* then the name */
+		uint8_t *t3 = proj("厂房", "赵六", 400, &l2);   /* theirs: leader, annual */
+		uint64_t s1 = 0, s2 = 0;
+		struct lconflict cf;
+		struct lrecord cur;
+		unsigned char pick[MERGE_FIELDS_MAX];
+		uint64_t s3 = 0;
+		assert_int_equal(localdb_change(db, "project", "p", 7, c1, l1, NULL, 0, 0, 6, &s1), BS_OK);
+		assert_int_equal(localdb_change(db, "project", "p", 7, c2, l3, NULL, 0, 0, 7, &s2), BS_OK);
+		srv = srv_proj(4, t3, l2);
+		assert_int_equal(localdb_begin(db), BS_OK);
+		assert_int_equal(reconcile_conflict(db, s1, &srv, &ro), BS_OK);
+		assert_int_equal(localdb_commit(db), BS_OK);
+		assert_int_equal(ro.merged, 1);
+		assert_int_equal(ro.n_conflicts, 1);
+		assert_int_equal(ro.requeued, s2);
+		memset(&o, 0, sizeof o);
+		assert_int_equal(localdb_outbox_each(db, 0, 100, collect_op, &o), BS_OK);
+		assert_int_equal(o.n, 1);
+		assert_int_equal(o.seq[0], s2);
+		assert_int_equal(o.base_rev[0], 4);
+		assert_int_equal(localdb_record_get(db, "p", &cur), BS_OK);
+		p = unproj(cur.data, cur.data_len);
+		assert_string_equal(p->name, "厂房二期"); /* mine alone changed it */
+		assert_string_equal(p->leader, "赵六");   /* theirs alone */
+		assert_int_equal(p->annual_plan_fen, 400); /* in conflict: theirs for now */
+		baosong__v1__project__free_unpacked(p, NULL);
+		assert_int_equal(cur.conflicted, 1);
+		assert_int_equal(localdb_conflict_get(db, s1, &cf), BS_OK);
+		assert_int_equal(cf.has_base, 1);
+		/* resolve: mine for the field in conflict, nothing else reverted */
+		memset(pick, 0, sizeof pick);
+		pick[field_index("annual_plan_fen")] = MERGE_MINE;
+		assert_int_equal(reconcile_resolve(db, &cf, &cur, pick, 8, &s3), BS_OK);
+		assert_true(s3 > s2);
+		lrecord_free(&cur);
+		lconflict_free(&cf);
+		assert_int_equal(localdb_conflict_get(db, s1, &cf), BS_E_NOTFOUND);
+		assert_int_equal(localdb_record_get(db, "p", &cur), BS_OK);
+		p = unproj(cur.data, cur.data_len);
+		assert_int_equal(p->annual_plan_fen, 300);
+		assert_string_equal(p->leader, "赵六");
+		assert_string_equal(p->name, "厂房二期");
+		baosong__v1__project__free_unpacked(p, NULL);
+		lrecord_free(&cur);
+		free(c1);
+		free(c2);
+		free(t3);
+	}
+	free(v0);
+	free(mine);
+	free(theirs);
+	localdb_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1207,6 +1498,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_corrupt_readback, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_crash_kill9, setup, teardown),
+		cmocka_unit_test(test_merge3),
+		cmocka_unit_test(test_merge_attachments),
+		cmocka_unit_test_setup_teardown(test_reconcile, setup, teardown),
 	};
 	log_setup("test_localdb", LOG_ERROR);
 	return cmocka_run_group_tests(tests, NULL, NULL);
