@@ -757,6 +757,63 @@ static int validate_unit(const ProtobufCMessage *m, const struct vctx *v)
 	return BS_OK;
 }
 
+/* ---- bonus and deduction items (加分项 / 扣分项) ---- */
+
+/* "YYYY", "YYYY-Qn" or "YYYY-MM". */
+static int adjustment_period_ok(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	int y, m;
+	if (target_period_ok(s))
+		return 1;
+	return n == 7 && all_digits(s, 4, &y) && y >= YEAR_MIN && y <= YEAR_MAX && s[4] == '-' &&
+	       all_digits(s + 5, 2, &m) && m >= 1 && m <= 12;
+}
+
+static int item_code_ok(const char *s)
+{
+	size_t i, n = s ? strlen(s) : 0;
+	if (n < 1 || n > 32)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+			return 0;
+	return 1;
+}
+
+static int validate_adjustment(const ProtobufCMessage *m, const struct vctx *v)
+{
+	const Baosong__V1__Adjustment *a = (const Baosong__V1__Adjustment *)m;
+	struct rec_error *err = v->err;
+	size_t i;
+	int rv;
+
+	if ((rv = check_unit_ref(v, "unit_code", a->unit_code, 1)) != BS_OK)
+		return rv;
+	if (!adjustment_period_ok(a->period))
+		return fail(err, "period", "期间格式应为 YYYY、YYYY-Q1 至 YYYY-Q4 或 YYYY-MM");
+	if (!item_code_ok(a->item))
+		return fail(err, "item", "须填写考核方案中加分项或扣分项的代码（小写字母、数字或_）");
+	if (a->count > 1000)
+		return fail(err, "count", "次数至多 1000");
+	if ((rv = check_text(err, "reason", a->reason, REC_TEXT_MAX, 1, 1)) != BS_OK)
+		return rv;
+	if (a->n_evidence == 0)
+		return fail(err, "evidence", "至少需要一份佐证材料（文件、通报等）");
+	for (i = 0; i < a->n_evidence; i++) {
+		const Baosong__V1__Evidence *e = a->evidence[i];
+		const char *msg;
+		if (!protobuf_c_enum_descriptor_get_value(&baosong__v1__evidence_kind__descriptor,
+							  (int)e->kind) || e->kind == 0)
+			return failf(err, "evidence", "第 %zu 份佐证：佐证类型无效", i + 1);
+		if (e->hash.len != EVIDENCE_HASH_LEN)
+			return failf(err, "evidence", "第 %zu 份佐证：文件摘要应为 32 字节", i + 1);
+		if ((msg = text_problem(e->name, REC_NAME_MAX, 0, 0)) != NULL)
+			return failf(err, "evidence", "第 %zu 份佐证的文件名：%s", i + 1, msg);
+	}
+	return BS_OK;
+}
+
 /* ---- acceptance checks and publications ---- */
 
 static int validate_acceptance(const ProtobufCMessage *m, const struct vctx *v)
@@ -840,6 +897,7 @@ static const struct rec_kind kinds[] = {
 	{REC_KIND_ACCEPTANCE, "考核验收", &baosong__v1__acceptance__descriptor,
 	 W(REVIEWER) | W(ADMIN), 0, 0, NULL},
 	{REC_KIND_PUBLICATION, "考核结果", &baosong__v1__publication__descriptor, 0, 1, 0, NULL},
+	{REC_KIND_ADJUSTMENT, "加减分", &baosong__v1__adjustment__descriptor, W(ADMIN), 0, 0, NULL},
 };
 #define N_KINDS (sizeof kinds / sizeof kinds[0])
 
@@ -848,7 +906,7 @@ static const validate_fn validators[] = {
 	validate_project, validate_approval, validate_weekly, validate_monthly,
 	validate_stats,   validate_deal,     validate_funding, validate_problem,
 	validate_target,  validate_leader,   validate_unit,   validate_acceptance,
-	validate_publication,
+	validate_publication, validate_adjustment,
 };
 _Static_assert(sizeof validators / sizeof validators[0] == N_KINDS, "a validator per kind");
 
@@ -1001,7 +1059,7 @@ static const char *const stage_zh[] = {"未指定", "谋划储备", "前期", "�
 static const char *const approval_level_zh[] = {"未指定", "县级", "市级", "省级", "国家级"};
 static const char *const item_status_zh[] = {"未指定", "未启动", "办理中", "已办结"};
 static const char *const evidence_zh[] = {"未指定",   "备案文件",   "概算表",
-					  "施工合同", "施工许可证", "现场照片"};
+					  "施工合同", "施工许可证", "现场照片", "文件"};
 static const char *const stats_status_zh[] = {"未指定", "未入库", "已提交佐证", "已入库",
 					      "退回补正"};
 static const char *const deal_stage_zh[] = {"未指定", "意向", "签约", "开工", "投产"};

@@ -27,6 +27,7 @@
 #define REC_KIND_UNIT "unit"
 #define REC_KIND_ACCEPTANCE "acceptance"     /* 考核验收, by the bureau */
 #define REC_KIND_PUBLICATION "publication"   /* published assessment, by the server */
+#define REC_KIND_ADJUSTMENT "adjustment"     /* 加分项 / 扣分项 for a unit, by the bureau */
 #define REC_UID_LEN 32
 #define REC_DATA_MAX (16u * 1024u)   /* encoded record data */
 #define REC_PUB_DATA_MAX (48u * 1024u) /* a publication (server-written; fits a pull page) */

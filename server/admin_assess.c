@@ -43,12 +43,15 @@ static void usage(FILE *f)
 		"  baosongd scheme list [--db FILE]\n"
 		"  baosongd assess compute --scope S --period P [--version V] [--as-of T]\n"
 		"                          [--csv] [--db FILE]\n"
-		"      Compute every ranked unit's numbers without publishing.\n"
+		"      Compute every ranked unit's numbers without publishing.  The scheme\n"
+		"      is the version in force at the period's start (施行日期; --version V\n"
+		"      chooses another); which one is said on stderr.\n"
 		"      S: week|month|quarter|year (周|月|季|年); P: 2026-W14, 2026-04,\n"
 		"      2026-Q1, 2026.  T: \"YYYY-MM-DD HH:MM\" Asia/Shanghai (default now):\n"
 		"      report deadlines after T have not passed yet.\n"
 		"  baosongd assess publish --scope S --period P [--title TEXT] [--as-of T]\n"
-		"                          [--allow-empty] [--db FILE]\n"
+		"                          [--version V] [--allow-empty] [--db FILE]
+"
 		"      Compute and publish: the inputs, scheme version and results are\n"
 		"      stored, chained into the audit trail (assess.publish) and sent to\n"
 		"      every device as a record of kind publication.  Prints its number.\n"
@@ -160,6 +163,68 @@ static int load_scheme(struct store *st, int year, uint32_t version, Scheme **ou
 		}
 	}
 	return BS_OK;
+}
+
+struct versions {
+	int year;
+	Scheme **v;
+	size_t n;
+	int bad;
+};
+
+static int collect_version(void *ctx, int year, uint32_t version, int64_t at, const uint8_t *d,
+			   size_t n)
+{
+	struct versions *vs = ctx;
+	Scheme *s, **nv;
+	(void)version;
+	(void)at;
+	if (year != vs->year)
+		return 0;
+	if (!(s = unpack(&baosong__v1__scheme__descriptor, d, n))) {
+		vs->bad = 1;
+		return 0;
+	}
+	if (!(nv = realloc(vs->v, (vs->n + 1) * sizeof *nv))) {
+		msg_free(s);
+		return BS_E_NOMEM;
+	}
+	vs->v = nv;
+	vs->v[vs->n++] = s;
+	return 0;
+}
+
+/* The version of year's scheme in force on day (assess_scheme_in_force),
+ * loaded and checked; *why says how it was chosen. */
+static int load_scheme_in_force(struct store *st, int year, int64_t day, Scheme **out,
+				char *why, size_t cap)
+{
+	struct versions vs = {year, NULL, 0, 0};
+	size_t i, k;
+	uint32_t version;
+	int64_t eff;
+	char d1[16], d2[16];
+	int rv = store_scheme_each(st, collect_version, &vs);
+	if (rv == BS_OK && !vs.n)
+		rv = BS_E_NOTFOUND;
+	if (rv != BS_OK) {
+		for (i = 0; i < vs.n; i++)
+			msg_free(vs.v[i]);
+		free(vs.v);
+		return rv;
+	}
+	k = assess_scheme_in_force((const Scheme *const *)vs.v, vs.n, day);
+	version = vs.v[k]->version;
+	eff = assess_scheme_effective_day(vs.v[k]);
+	period_format_date(eff, d1);
+	period_format_date(day, d2);
+	snprintf(why, cap, "考核方案 %d 版本 %u（施行日期 %s%s；期初 %s%s）", year, version, d1,
+		 vs.v[k]->effective_date && *vs.v[k]->effective_date ? "" : "，未写明",
+		 d2, eff > day ? "，该日尚无施行的版本，用最早施行的版本" : "");
+	for (i = 0; i < vs.n; i++)
+		msg_free(vs.v[i]);
+	free(vs.v);
+	return load_scheme(st, year, version, out);
 }
 
 static void scheme_subject(int year, uint32_t version, char out[SUBJECT_LEN])
@@ -371,7 +436,13 @@ static int print_scheme(void *ctx, int year, uint32_t version, int64_t at, const
 	size_t i;
 	(void)ctx;
 	admin_format_local(at, 0, when);
-	printf("%d  v%-3u  %s  %s", year, version, when, s ? s->name : "(unreadable)");
+	{
+		char eff[16] = "?";
+		if (s)
+			period_format_date(assess_scheme_effective_day(s), eff);
+		printf("%d  v%-3u  %s  施行 %s  %s", year, version, when, eff,
+		       s ? s->name : "(unreadable)");
+	}
 	for (i = 0; s && i < s->n_indicators; i++)
 		printf("%s%s %u", i ? ", " : "  [", s->indicators[i]->label,
 		       s->indicators[i]->weight);
@@ -589,9 +660,8 @@ static int parse_calc(int argc, char **argv, struct calc *k, int publish)
 		return admin_usage_error("unexpected argument '%s'", argv[optind]);
 	if ((c = scope_period(k->scope_s, k->period, &k->scope, &k->sp)) != 0)
 		return c;
-	if (publish && (k->version || k->csv))
-		return admin_usage_error("publish always uses the newest scheme version and prints "
-					 "a summary; use assess show --csv afterwards");
+	if (publish && k->csv)
+		return admin_usage_error("publish prints a summary; use assess show --csv afterwards");
 	if (k->title && (!*k->title || strlen(k->title) > REC_NAME_MAX))
 		return admin_usage_error("--title must be 1 to %u bytes", REC_NAME_MAX);
 	k->as_of = admin_now_ms();
@@ -604,7 +674,16 @@ static int parse_calc(int argc, char **argv, struct calc *k, int publish)
 static int calculate(struct store *st, const struct calc *k, Scheme **s, AssessInputs **in,
 		     Publication **p)
 {
-	int rv = load_scheme(st, k->sp.year, k->version, s);
+	char why[256];
+	int rv;
+	if (k->version) {
+		rv = load_scheme(st, k->sp.year, k->version, s);
+		snprintf(why, sizeof why, "考核方案 %d 版本 %u（--version）", k->sp.year, k->version);
+	} else {
+		rv = load_scheme_in_force(st, k->sp.year, k->sp.first_day, s, why, sizeof why);
+	}
+	if (rv == BS_OK)
+		fprintf(stderr, "baosongd: 使用 uses %s\n", why);
 	if (rv == BS_E_NOTFOUND) {
 		fprintf(stderr, "baosongd: 没有 %d 年的考核方案 no assessment scheme for %d%s: "
 			"baosongd scheme example > scheme.ini; edit it; baosongd scheme set "
@@ -1071,7 +1150,7 @@ static int verify_one(void *ctx, const struct publication_row *row)
 	}
 	/* Computed by other rules: the digest still binds scheme, inputs and
 	 * results; recomputing needs the baosongd of that engine version. */
-	if (p->engine != ASSESS_ENGINE) {
+	if (p->engine < 1 || p->engine > ASSESS_ENGINE) {
 		if (assess_digest(s, in, p, digest) != BS_OK)
 			goto out;
 		if (sodium_memcmp(digest, row->digest, sizeof digest) != 0 ||
@@ -1085,7 +1164,7 @@ static int verify_one(void *ctx, const struct publication_row *row)
 		goto audit;
 	}
 	/* Recompute from the stored inputs under the stored scheme version. */
-	if (assess_compute(s, in, &again) != BS_OK) {
+	if (assess_compute_engine(s, in, p->engine, &again) != BS_OK) {
 		vbad(v, "publication %lld: its stored inputs do not compute", (long long)row->number);
 		goto out;
 	}

@@ -30,7 +30,9 @@
  * computed it.  A change of any rule must raise it (and keep the old rules
  * computable, or verification reports the old publications as not
  * recomputable by this version). */
-#define ASSESS_ENGINE 1u
+#define ASSESS_ENGINE 2u
+#define ASSESS_ADJUST_MAX 16u       /* bonus and deduction items of a scheme */
+#define ASSESS_BOTTOM_MAX 8u        /* bottom-flag rules of a scheme */
 
 /* Consequence and information flags of a UnitResult (bit values are part of
  * the protocol: docs/ASSESSMENT.md). */
@@ -43,8 +45,13 @@ enum assess_flag {
 	ASSESS_FLAG_NO_TARGET = 1u << 5,         /* 未下达投资目标 */
 	ASSESS_FLAG_MISSING_REPORTS = 1u << 6,   /* 有缺报 */
 	ASSESS_FLAG_LATE_REPORTS = 1u << 7,      /* 有迟报 */
+	ASSESS_FLAG_BOTTOM = 1u << 8,            /* 末位 of a week or year by a bottom rule */
 };
-#define ASSESS_FLAG_COUNT 8u
+#define ASSESS_FLAG_COUNT 9u
+/* The flags that carry a consequence (shown next to the rank). */
+#define ASSESS_FLAGS_CONSEQUENCE                                                          \
+	(ASSESS_FLAG_LAST_MONTH | ASSESS_FLAG_LAST_QUARTER | ASSESS_FLAG_ANNUAL_FAIR |       \
+	 ASSESS_FLAG_ANNUAL_POOR | ASSESS_FLAG_ACCEPTANCE_FAILED | ASSESS_FLAG_BOTTOM)
 
 /* The label (Chinese, with the consequence) of flag bit i (0-based), or NULL. */
 const char *assess_flag_label(unsigned bit);
@@ -98,6 +105,22 @@ const char *assess_scheme_example(void);
  * 0, BS_E_INVAL (inputs that break the engine's limits) or BS_E_NOMEM. */
 int assess_compute(const Baosong__V1__Scheme *s, const Baosong__V1__AssessInputs *in,
 		   Baosong__V1__Publication **out);
+/* The same under the rules of engine version engine (1 .. ASSESS_ENGINE),
+ * so that a publication made by an older baosongd still recomputes:
+ * engine 1 ranked a unit without an FAI target by its total in a quarter
+ * and a year, named units by code in explanations, had fixed bottom flags
+ * and no bonus or deduction items.  BS_E_UNSUPPORTED for another engine. */
+int assess_compute_engine(const Baosong__V1__Scheme *s, const Baosong__V1__AssessInputs *in,
+			  uint32_t engine, Baosong__V1__Publication **out);
+
+/* The day (Shanghai day number) scheme version s takes effect: its
+ * effective_date (施行日期) when set; otherwise 1 January of its year for
+ * version 1 and the day it was stored (created_at_ms) for a later one. */
+int64_t assess_scheme_effective_day(const Baosong__V1__Scheme *s);
+/* Of n versions of one year's scheme, the index of the one in force on day
+ * (the latest 施行日期 on or before it; equal dates: the higher version);
+ * when none has taken effect by then, the one taking effect first.  n > 0. */
+size_t assess_scheme_in_force(const Baosong__V1__Scheme *const *v, size_t n, int64_t day);
 
 /* The digest that binds a publication: BLAKE2b-256 of
  * "baosong-assess-v1" || u32be(len) || scheme || u32be(len) || inputs ||

@@ -467,6 +467,15 @@ static int on_deal(void *ctx, const struct record *r, const struct review_state 
 			u->in->attraction_fen = sat_add(u->in->attraction_fen,
 							m->funds[i]->amount_fen);
 	}
+	/* The same months of last year (同比). */
+	snprintf(lo, sizeof lo, "%04d-01", (g->sp.year - 1) % 10000);
+	snprintf(hi, sizeof hi, "%04d-%02u", (ey - 1) % 10000, em % 100u);
+	for (i = 0; i < m->n_funds; i++) {
+		const char *mo = m->funds[i]->month;
+		if (mo && strlen(mo) == 7 && strcmp(mo, lo) >= 0 && strcmp(mo, hi) <= 0)
+			u->in->attraction_base_fen = sat_add(u->in->attraction_base_fen,
+							     m->funds[i]->amount_fen);
+	}
 	protobuf_c_message_free_unpacked(&m->base, &a.alloc);
 	return 0;
 }
@@ -559,6 +568,69 @@ static int on_target(void *ctx, const struct record *r, const struct review_stat
 	}
 	protobuf_c_message_free_unpacked(&m->base, &a.alloc);
 	return 0;
+}
+
+/* Bonus and deduction items: an adjustment record whose period lies inside
+ * the span (a month, quarter or year of it), by the unit it names, for an
+ * item of the scheme. */
+static int on_adjustment(void *ctx, const struct record *r, const struct review_state *rs)
+{
+	struct gather *g = ctx;
+	struct wire_arena a;
+	Baosong__V1__Adjustment *m;
+	struct assess_span ap;
+	size_t i, j;
+	int scope = 0, known = 0;
+	(void)rs;
+
+	if (r->deleted ||
+	    !(m = (Baosong__V1__Adjustment *)unpack(&baosong__v1__adjustment__descriptor, r, &a)))
+		return 0;
+	if (m->period && strlen(m->period) == 4)
+		scope = BAOSONG__V1__ASSESS_SCOPE__ASSESS_YEAR;
+	else if (m->period && strlen(m->period) == 7 && m->period[5] == 'Q')
+		scope = BAOSONG__V1__ASSESS_SCOPE__ASSESS_QUARTER;
+	else if (m->period && strlen(m->period) == 7)
+		scope = BAOSONG__V1__ASSESS_SCOPE__ASSESS_MONTH;
+	for (i = 0; m->item && i < g->s->n_adjust_items; i++)
+		known |= !strcmp(g->s->adjust_items[i]->code, m->item);
+	if (known && scope && m->unit_code && assess_span_parse(scope, m->period, &ap) == BS_OK &&
+	    g->sp.scope != BAOSONG__V1__ASSESS_SCOPE__ASSESS_WEEK &&
+	    ap.first_day >= g->sp.first_day && ap.last_day <= g->sp.last_day) {
+		for (i = 0; i < g->n_units; i++) {
+			UnitInput *in = g->units[i].in;
+			Baosong__V1__AdjustCount *c = NULL, **nc;
+			if (strcmp(in->unit_code, m->unit_code) != 0)
+				continue;
+			digest_add(&g->units[i], r);
+			for (j = 0; j < in->n_adjustments; j++)
+				if (!strcmp(in->adjustments[j]->item, m->item))
+					c = in->adjustments[j];
+			if (!c) {
+				if (in->n_adjustments >= ASSESS_ADJUST_MAX ||
+				    !(c = malloc(sizeof *c)))
+					break;
+				baosong__v1__adjust_count__init(c);
+				if (!(c->item = strdup(m->item)) ||
+				    !(nc = realloc(in->adjustments,
+						   (in->n_adjustments + 1) * sizeof *nc))) {
+					free(c->item == protobuf_c_empty_string ? NULL : c->item);
+					free(c);
+					g->rv = BS_E_NOMEM;
+					break;
+				}
+				in->adjustments = nc;
+				in->adjustments[in->n_adjustments++] = c;
+			}
+			{
+				uint64_t n = (uint64_t)c->count + (m->count ? m->count : 1);
+				c->count = n > 10000 ? 10000 : (uint32_t)n;
+			}
+			break;
+		}
+	}
+	protobuf_c_message_free_unpacked(&m->base, &a.alloc);
+	return g->rv;
 }
 
 static void apply_targets(struct gather *g, const struct gtarget *t, UnitInput *in)
@@ -710,7 +782,9 @@ int assess_gather(struct store *st, const Baosong__V1__Scheme *s, int scope, con
 		rv = BS_E_NOMEM;
 		goto out;
 	}
-	if ((rv = store_record_scan(st, REC_KIND_TARGET, on_target, &tc)) != BS_OK)
+	if ((rv = store_record_scan(st, REC_KIND_TARGET, on_target, &tc)) != BS_OK ||
+	    (s->n_adjust_items &&
+	     (rv = store_record_scan(st, REC_KIND_ADJUSTMENT, on_adjustment, &g)) != BS_OK))
 		goto out;
 
 	/* Per project: figures and reports into its unit. */

@@ -83,6 +83,9 @@ static const struct kcol unit_cols[] = {
 	{"code", 14}, {"name", 28}, {"type", 8}, {"region", 6}, {NULL, 0}};
 static const struct kcol acceptance_cols[] = {
 	{"@project", 22}, {"year", 4}, {"result", 6}, {"date", 10}, {"note", 24}, {NULL, 0}};
+static const struct kcol adjustment_cols[] = {
+	{"unit_code", 12}, {"period", 7}, {"item", 14}, {"count", 4}, {"reason", 30},
+	{"evidence", 4}, {NULL, 0}};
 static const struct kcol publication_cols[] = {
 	{"number", 4}, {"scope", 6}, {"period", 8}, {"title", 30}, {"results", 6},
 	{"published_at_ms", 16}, {NULL, 0}};
@@ -151,6 +154,13 @@ const struct kcmd kcmds[] = {
 			   "考核结果: the bulletins, rankings and assessments the bureau "
 			   "published\n  (`baosong ranking` shows them as tables)",
 			   publication_cols, NULL, NULL, 1, "baosongd assess publish"},
+	[K_ADJUSTMENT] = {"adjustment", REC_KIND_ADJUSTMENT, "bonus or deduction",
+			  "加分项/扣分项: an item of the year's scheme for a unit in a period, with "
+			  "the reason\n  and the document as evidence (administrator only)",
+			  adjustment_cols, NULL,
+			  "baosong adjustment add --unit-code xinzhen --period 2026-Q2 --item "
+			  "central_budget \\\n      --reason 争取中央预算内资金1.2亿元 --evidence "
+			  "文件=下达文件.pdf", 0, NULL},
 };
 
 /* ---- small helpers --------------------------------------------------------------- */
@@ -1299,6 +1309,7 @@ int cmd_target(int argc, char **argv) { return kind_main(&kcmds[K_TARGET], argc,
 int cmd_leader(int argc, char **argv) { return kind_main(&kcmds[K_LEADER], argc, argv); }
 int cmd_unit(int argc, char **argv) { return kind_main(&kcmds[K_UNIT], argc, argv); }
 int cmd_acceptance(int argc, char **argv) { return kind_main(&kcmds[K_ACCEPTANCE], argc, argv); }
+int cmd_adjustment(int argc, char **argv) { return kind_main(&kcmds[K_ADJUSTMENT], argc, argv); }
 int cmd_publication(int argc, char **argv)
 {
 	return kind_main(&kcmds[K_PUBLICATION], argc, argv);

@@ -56,6 +56,7 @@ int kinds_print_ranking(struct localdb *db);
  * commands.h): acceptance checks and the published results as records
  * (client/cli/cmd_kinds.c), and the results as rankings (client/cli/cmd_rank.c). */
 int cmd_acceptance(int argc, char **argv);
+int cmd_adjustment(int argc, char **argv);
 int cmd_publication(int argc, char **argv);
 int cmd_ranking(int argc, char **argv);
 

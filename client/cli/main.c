@@ -46,6 +46,8 @@ static void usage(FILE *f)
 		"  baosong problem add|edit|list|show ...     问题清单 problems\n"
 		"  baosong target add|edit|list|show ...      目标任务 targets (admin)\n"
 		"  baosong leader add|edit|list|show ...      包抓领导 leaders (admin)\n"
+		"  baosong adjustment add|edit|delete|list|show ...\n"
+		"                                             加分项/扣分项 bonus and deduction items\n"
 		"  baosong acceptance add|edit|delete|list|show ...\n"
 		"                                             考核验收 acceptance checks "
 		"(reviewer, admin)\n"
@@ -415,6 +417,8 @@ int main(int argc, char **argv)
 		return cmd_acceptance(argc, argv);
 	if (!strcmp(cmd, "publication"))
 		return cmd_publication(argc, argv);
+	if (!strcmp(cmd, "adjustment"))
+		return cmd_adjustment(argc, argv);
 	if (!strcmp(cmd, "ranking"))
 		return cmd_ranking(argc, argv);
 	if (!strcmp(cmd, "import"))

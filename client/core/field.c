@@ -80,6 +80,11 @@ static const struct flabel {
 	{REC_KIND_ACCEPTANCE, "year", "考核年度", "年度"},
 	{REC_KIND_ACCEPTANCE, "result", "验收结果", "结果"},
 	{REC_KIND_ACCEPTANCE, "date", "验收日期", "验收日期"},
+	{REC_KIND_ADJUSTMENT, "period", "考核期间", "期间"},
+	{REC_KIND_ADJUSTMENT, "item", "加减分项", "项目"},
+	{REC_KIND_ADJUSTMENT, "count", "次数", "次数"},
+	{REC_KIND_ADJUSTMENT, "reason", "事由", "事由"},
+	{REC_KIND_ADJUSTMENT, "evidence", "佐证材料", "佐证"},
 	{REC_KIND_PUBLICATION, "scope", "考核类别", "类别"},
 	{REC_KIND_PUBLICATION, "period", "考核期间", "期间"},
 	{REC_KIND_PUBLICATION, "title", "标题", "标题"},
@@ -155,6 +160,7 @@ static const struct summary {
 	{REC_KIND_UNIT, {"name", NULL, NULL}},
 	{REC_KIND_ACCEPTANCE, {"year", "result", "@project"}},
 	{REC_KIND_PUBLICATION, {"title", "period", NULL}},
+	{REC_KIND_ADJUSTMENT, {"unit_code", "period", "item"}},
 };
 
 /* The review state in a word: 待审 / 退回 / 已通过 / 锁定, "" for none. */

@@ -855,8 +855,10 @@ static void test_no_target_quarter(void **state)
 	struct fx f;
 	const UnitResult *r;
 	(void)state;
-	fx_init(&f, QUARTER, "2026-Q2", 2, "nt", "wt");
+	fx_init(&f, QUARTER, "2026-Q2", 3, "nt", "wt", "lo");
 	unit_full(&f.u[1]); /* wt: 10000 */
+	/* lo: a target, 10% done, nothing else: 40 * 0.1 = 4.00 of 40 -> 10.00 */
+	unit_fai(&f.u[2], YI(1), YI(10));
 	UnitInput *u = &f.u[0];
 	u->fai_ytd_fen = YI(50); /* no FAI target */
 	/* growth (50 - 40) / 40 = 2500 bp against 50%: 2500 * 10000 / 5000 = 5000 bp
@@ -896,17 +898,47 @@ static void test_no_target_quarter(void **state)
 	assert_true(r->has_growth);
 	assert_int_equal(r->growth_bp, 2500);
 	assert_false(r->has_completion);
-	/* ranked by total in a quarter (10000 > 6638): second and last */
-	assert_int_equal(r->rank, 2);
-	assert_int_equal(r->flags, ASSESS_FLAG_NO_TARGET | ASSESS_FLAG_MISSING_REPORTS |
-					   ASSESS_FLAG_LAST_QUARTER);
-	assert_non_null(strstr(r->explain, "不计分：fai（无目标）"));
-	assert_non_null(strstr(r->explain, "季度末位"));
+	/* Never ranked without a target, listed after the ranked units with
+	 * why; the bottom flag goes to the last ranked unit. */
+	assert_int_equal(r->rank, 0);
+	assert_int_equal(r->flags, ASSESS_FLAG_NO_TARGET | ASSESS_FLAG_MISSING_REPORTS);
+	assert_non_null(strstr(r->explain, "不计分：固定资产投资完成率（无目标）"));
+	assert_non_null(strstr(r->explain, "未下达投资目标，不参与排名"));
+	assert_null(strstr(r->explain, "末位"));
+	assert_string_equal(p->results[2]->unit_code, "nt");
 	r = res(p, "wt");
 	assert_int_equal(r->rank, 1);
 	assert_int_equal(r->total_c, 10000);
 	assert_string_equal(r->grade, "优秀");
 	assert_int_equal(r->flags, 0);
+	r = res(p, "lo");
+	assert_int_equal(r->rank, 2);
+	assert_int_equal(r->total_c, 1000);
+	assert_int_equal(r->flags, ASSESS_FLAG_LAST_QUARTER);
+	assert_non_null(strstr(r->explain, "季度末位：约谈"));
+	assert_string_equal(r->bottom, "季度末位：约谈");
+	pub_free(p);
+
+	/* Engine 1 (publications made before) ranked it by total: 2nd of 3. */
+	assert_int_equal(assess_compute_engine(s, &f.in, 1, &p), BS_OK);
+	assert_int_equal(p->engine, 1);
+	assert_int_equal(res(p, "nt")->rank, 2);
+	assert_int_equal(res(p, "lo")->rank, 3);
+	assert_int_equal(res(p, "lo")->flags, ASSESS_FLAG_LAST_QUARTER);
+	assert_string_equal(res(p, "lo")->bottom, "");
+	assert_non_null(strstr(res(p, "nt")->explain, "不计分：fai（无目标）"));
+	pub_free(p);
+	assert_int_equal(assess_compute_engine(s, &f.in, ASSESS_ENGINE + 1, &p), BS_E_UNSUPPORTED);
+
+	/* The year: the same (a grade still follows from the total). */
+	f.in.scope = YEAR;
+	snprintf(f.period, sizeof f.period, "2026");
+	p = compute_ok(s, &f.in);
+	assert_int_equal(res(p, "nt")->rank, 0);
+	assert_non_null(strstr(res(p, "nt")->explain, "未下达投资目标，不参与排名"));
+	assert_int_equal(res(p, "wt")->rank, 1);
+	assert_int_equal(res(p, "lo")->rank, 2);
+	assert_string_equal(p->results[2]->unit_code, "nt");
 	pub_free(p);
 	scheme_free(s);
 }
@@ -1025,7 +1057,7 @@ static void test_nothing_applies(void **state)
 	assert_string_equal(r->grade, "");
 	/* no annual grade flag without a grade; NO_TARGET only */
 	assert_int_equal(r->flags, ASSESS_FLAG_NO_TARGET);
-	assert_non_null(strstr(r->explain, "无可计分指标"));
+	assert_non_null(strstr(r->explain, "未下达投资目标，不参与排名"));
 	assert_string_equal(p->results[1]->unit_code, "bureau");
 	/* one ranked unit: first, not last */
 	assert_int_equal(res(p, "town")->rank, 1);
@@ -1047,8 +1079,10 @@ static void test_explain_long(void **state)
 	/* two departments with nothing but reports (13 of 13 on time): 7 of the
 	 * 8 indicators do not apply; both total 1000 * 100 / 10 = 10000, tied */
 	fx_init(&f, QUARTER, "2026-Q1", 2, "fgj", "tjj");
-	for (i = 0; i < 2; i++)
+	for (i = 0; i < 2; i++) {
 		f.u[i].reports_due = 13, f.u[i].reports_on_time = 13;
+		unit_fai(&f.u[i], YI(1), YI(1)); /* 40 + 10 of 50 points: 10000 */
+	}
 	p = compute_ok(s, &f.in);
 	for (i = 0; i < 2; i++) {
 		r = p->results[i];
@@ -1067,13 +1101,14 @@ static void test_explain_long(void **state)
 	/* Five indicators, none applicable: the explanation stays whole UTF-8
 	 * and ends by saying the unit is not ranked. */
 	s = scheme_ok("[scheme]\nyear = 2026\nname = x\n"
-		      "[indicator fai]\nlabel = 1号完成率\nmetric = fai_completion\nweight = 40\n"
+		      "[indicator fai]\nlabel = 1号手续\nmetric = approvals\nweight = 40\n"
 		      "[indicator growth]\nlabel = 2号增速\nmetric = fai_growth\nweight = 20\n"
 		      "[indicator starts]\nlabel = 3号新开工\nmetric = new_starts\nweight = 20\n"
 		      "[indicator attraction]\nlabel = 4号招商\nmetric = attraction\nweight = 10\n"
 		      "[indicator upward]\nlabel = 5号争取\nmetric = upward\nweight = 10\n"
 		      "[grades]\n合格 = 60\n不合格 = 0\n");
 	fx_init(&f, QUARTER, "2026-Q1", 1, "fgj");
+	unit_fai(&f.u[0], YI(1), YI(1)); /* a target, but no indicator measures it */
 	p = compute_ok(s, &f.in);
 	r = p->results[0];
 	assert_false(r->has_total);

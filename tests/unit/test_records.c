@@ -353,6 +353,32 @@ static void acceptance_init(void)
 	acceptance = a;
 }
 
+static Baosong__V1__Adjustment adjustment;
+static Baosong__V1__Evidence adj_ev;
+static Baosong__V1__Evidence *adj_evs[1];
+static uint8_t adj_hash[32];
+
+static void adjustment_init(void)
+{
+	Baosong__V1__Adjustment a = BAOSONG__V1__ADJUSTMENT__INIT;
+	Baosong__V1__Evidence e = BAOSONG__V1__EVIDENCE__INIT;
+	memset(adj_hash, 0xab, sizeof adj_hash);
+	e.kind = BAOSONG__V1__EVIDENCE_KIND__EVIDENCE_DOCUMENT;
+	e.hash.data = adj_hash;
+	e.hash.len = sizeof adj_hash;
+	e.name = "下达文件.pdf";
+	adj_ev = e;
+	adj_evs[0] = &adj_ev;
+	a.unit_code = "chengguan";
+	a.period = "2026-Q2";
+	a.item = "central_budget";
+	a.count = 1;
+	a.reason = "争取中央预算内资金1.2亿元";
+	a.n_evidence = 1;
+	a.evidence = adj_evs;
+	adjustment = a;
+}
+
 static Baosong__V1__UnitResult pub_result;
 static Baosong__V1__UnitResult *pub_results[1];
 static Baosong__V1__Indicator pub_ind;
@@ -391,6 +417,7 @@ static void publication_init(void)
 static int setup(void **state)
 {
 	acceptance_init();
+	adjustment_init();
 	publication_init();
 	reset(state);
 	project_init();
@@ -420,7 +447,7 @@ static const ProtobufCMessage *valid(const char *kind)
 		{REC_KIND_FUNDING, &funding.base}, {REC_KIND_PROBLEM, &problem.base},
 		{REC_KIND_TARGET, &target.base},   {REC_KIND_LEADER, &leader.base},
 		{REC_KIND_UNIT, &unit.base},       {REC_KIND_ACCEPTANCE, &acceptance.base},
-		{REC_KIND_PUBLICATION, &publication.base},
+		{REC_KIND_PUBLICATION, &publication.base}, {REC_KIND_ADJUSTMENT, &adjustment.base},
 	};
 	size_t i;
 	for (i = 0; i < sizeof all / sizeof all[0]; i++)
@@ -464,6 +491,7 @@ static void test_kinds(void **state)
 		{"acceptance", "考核验收", &baosong__v1__acceptance__descriptor,
 		 R(REVIEWER) | R(ADMIN), 0, 0, NULL},
 		{"publication", "考核结果", &baosong__v1__publication__descriptor, 0, 1, 0, NULL},
+		{"adjustment", "加减分", &baosong__v1__adjustment__descriptor, R(ADMIN), 0, 0, NULL},
 #undef R
 	};
 	const struct rec_kind *kinds;
@@ -1142,7 +1170,7 @@ static void test_stats(void **state)
 	/* Each item: a kind and a 32-byte hash. */
 	evid[2].kind = BAOSONG__V1__EVIDENCE_KIND__EVIDENCE_KIND_UNSPECIFIED;
 	REFUSE(REC_KIND_STATS, stats, "evidence");
-	evid[2].kind = (Baosong__V1__EvidenceKind)6;
+	evid[2].kind = (Baosong__V1__EvidenceKind)99;
 	REFUSE(REC_KIND_STATS, stats, "evidence");
 	stats_init();
 	evid[4].hash.len = 31;
