@@ -23,6 +23,7 @@
 
 #include "assess.h"
 #include "err.h"
+#include "period.h"
 
 typedef Baosong__V1__Scheme Scheme;
 typedef Baosong__V1__AssessInputs AssessInputs;
@@ -1855,6 +1856,247 @@ static void test_names(void **state)
 	assert_non_null(strstr(assess_flag_label(1), "约谈"));
 }
 
+/* ---- 加分项 / 扣分项, bottom rules, growth "full at", 施行日期 (engine 2) ---- */
+
+static const char fai_adjust[] =
+	"[scheme]\nyear = 2026\nname = 加减分考核\neffective = 2026-01-01\n"
+	"[indicator fai]\nlabel = 完成率\nmetric = fai_completion\nweight = 100\n"
+	"[adjust central_budget]\nlabel = 争取中央预算内资金\npoints = 2\ncap = 4\n"
+	"[adjust criticized]\nlabel = 通报批评\npoints = -3\ncap = 5\n"
+	"[grades]\n优秀 = 90\n良好 = 80\n一般 = 60\n较差 = 0\n";
+
+static Baosong__V1__AdjustCount adj_store[8];
+static Baosong__V1__AdjustCount *adj_ptr[NU_MAX][4];
+
+static void give(struct fx *f, size_t u, size_t slot, const char *item, uint32_t count)
+{
+	static size_t used;
+	Baosong__V1__AdjustCount *c = &adj_store[used++ % 8];
+	baosong__v1__adjust_count__init(c);
+	c->item = (char *)item;
+	c->count = count;
+	adj_ptr[u][slot] = c;
+	f->u[u].adjustments = adj_ptr[u];
+	f->u[u].n_adjustments = slot + 1;
+}
+
+/* +2 each up to 4, -3 each up to 5: counted into the total, held within
+ * the caps, said in the explanation; a quarterly ranking ranks by it. */
+static void test_adjustments_capped(void **state)
+{
+	Scheme *s = scheme_ok(fai_adjust);
+	Publication *p;
+	struct fx f;
+	const UnitResult *r;
+	(void)state;
+	fx_init(&f, QUARTER, "2026-Q2", 3, "aa", "bb", "cc");
+	unit_fai(&f.u[0], YI(80), YI(100)); /* 80.00 */
+	unit_fai(&f.u[1], YI(80), YI(100)); /* 80.00 + 3 x 2 = +6 capped at +4 -> 84.00 */
+	unit_fai(&f.u[2], YI(90), YI(100)); /* 90.00 - 2 x 3 = -6 capped at -5 -> 85.00, +2 -> 87 */
+	give(&f, 1, 0, "central_budget", 3);
+	give(&f, 2, 0, "criticized", 2);
+	give(&f, 2, 1, "central_budget", 0); /* 0 counts as one occurrence */
+	p = compute_ok(s, &f.in);
+	r = res(p, "bb");
+	assert_int_equal(r->adjust_c, 400);
+	assert_int_equal(r->total_c, 8400);
+	assert_non_null(strstr(r->explain, "加分：争取中央预算内资金 3 次 +4.00 分（封顶 4.00 分）"));
+	r = res(p, "cc");
+	assert_int_equal(r->adjust_c, -300);
+	assert_int_equal(r->total_c, 8700);
+	assert_non_null(strstr(r->explain, "扣分：通报批评 2 次 -5.00 分（封顶 5.00 分）"));
+	assert_non_null(strstr(r->explain, "加分：争取中央预算内资金 1 次 +2.00 分"));
+	assert_int_equal(r->rank, 1);
+	assert_int_equal(res(p, "bb")->rank, 2);
+	r = res(p, "aa");
+	assert_int_equal(r->adjust_c, 0);
+	assert_int_equal(r->total_c, 8000);
+	assert_int_equal(r->rank, 3);
+	/* the items travel with the publication */
+	assert_int_equal(p->n_adjust_items, 2);
+	assert_string_equal(p->adjust_items[1]->label, "通报批评");
+	pub_free(p);
+	/* an item the scheme does not have counts nothing */
+	give(&f, 0, 0, "unknown_item", 5);
+	p = compute_ok(s, &f.in);
+	assert_int_equal(res(p, "aa")->total_c, 8000);
+	pub_free(p);
+	scheme_free(s);
+
+	/* a cap must be given and positive, points not 0 */
+	{
+		char err[256];
+		scheme_bad("[scheme]\nyear = 2026\nname = x\n[indicator fai]\nlabel = 完成率\n"
+			   "metric = fai_completion\nweight = 100\n[adjust a]\nlabel = 加\npoints = 2\n"
+			   "[grades]\n合格 = 0\n", err, sizeof err);
+		assert_non_null(strstr(err, "cap"));
+		scheme_bad("[scheme]\nyear = 2026\nname = x\n[indicator fai]\nlabel = 完成率\n"
+			   "metric = fai_completion\nweight = 100\n[adjust a]\nlabel = 加\npoints = 0\n"
+			   "cap = 2\n[grades]\n合格 = 0\n", err, sizeof err);
+		assert_non_null(strstr(err, "points"));
+	}
+}
+
+/* Bottom rules from the scheme: the last 2 of a quarter, anyone below 60
+ * in a year, per scope, with the consequence text; none for the month
+ * once the scheme has rules of its own. */
+static void test_bottom_rules(void **state)
+{
+	Scheme *s = scheme_ok("[scheme]\nyear = 2026\nname = 末位规则\n"
+			      "[indicator fai]\nlabel = 完成率\nmetric = fai_completion\nweight = 100\n"
+			      "[bottom quarter]\nlast = 2\nconsequence = 约谈\n"
+			      "[bottom year]\nbelow = 60\nconsequence = 诫勉谈话\n"
+			      "[grades]\n优秀 = 90\n良好 = 80\n一般 = 60\n较差 = 0\n");
+	Publication *p;
+	struct fx f;
+	(void)state;
+	assert_int_equal(s->n_bottom_rules, 2);
+	fx_init(&f, QUARTER, "2026-Q2", 5, "a1", "a2", "a3", "a4", "nt");
+	unit_fai(&f.u[0], YI(95), YI(100));
+	unit_fai(&f.u[1], YI(70), YI(100));
+	unit_fai(&f.u[2], YI(50), YI(100));
+	unit_fai(&f.u[3], YI(50), YI(100)); /* ties a3: both in the last two */
+	f.u[4].fai_ytd_fen = YI(1);         /* no target: never flagged */
+	p = compute_ok(s, &f.in);
+	assert_int_equal(res(p, "a1")->flags, 0);
+	assert_int_equal(res(p, "a2")->flags, 0);
+	assert_int_equal(res(p, "a3")->flags, ASSESS_FLAG_LAST_QUARTER);
+	assert_int_equal(res(p, "a4")->flags, ASSESS_FLAG_LAST_QUARTER);
+	assert_string_equal(res(p, "a3")->bottom, "约谈");
+	assert_non_null(strstr(res(p, "a4")->explain, "季评比末位：约谈"));
+	assert_int_equal(res(p, "nt")->flags & ASSESS_FLAG_LAST_QUARTER, 0);
+	pub_free(p);
+	/* without the tie: the last two are a2 (70) and a3 (50)... a4 better */
+	unit_fai(&f.u[3], YI(99), YI(100));
+	p = compute_ok(s, &f.in);
+	assert_int_equal(res(p, "a2")->flags, ASSESS_FLAG_LAST_QUARTER);
+	assert_int_equal(res(p, "a3")->flags, ASSESS_FLAG_LAST_QUARTER);
+	assert_int_equal(res(p, "a1")->flags, 0);
+	pub_free(p);
+	/* the year: below 60 (a3 at 50) */
+	f.in.scope = YEAR;
+	snprintf(f.period, sizeof f.period, "2026");
+	p = compute_ok(s, &f.in);
+	assert_int_equal(res(p, "a3")->flags, ASSESS_FLAG_BOTTOM | ASSESS_FLAG_ANNUAL_POOR);
+	assert_string_equal(res(p, "a3")->bottom, "诫勉谈话");
+	assert_int_equal(res(p, "a2")->flags & ASSESS_FLAG_BOTTOM, 0);
+	pub_free(p);
+	/* the month: the scheme has rules, none for months: nobody */
+	f.in.scope = MONTH;
+	snprintf(f.period, sizeof f.period, "2026-04");
+	p = compute_ok(s, &f.in);
+	assert_int_equal(res(p, "a3")->flags & ASSESS_FLAG_LAST_MONTH, 0);
+	pub_free(p);
+	round_trip("[scheme]\nyear = 2026\nname = 末位规则\neffective = 2026-07-01\n"
+		   "[indicator fai]\nlabel = 完成率\nmetric = fai_completion\nweight = 50\n"
+		   "[indicator growth]\nlabel = 增速\nmetric = fai_growth\nweight = 50\n"
+		   "growth_full = 15%\n"
+		   "[adjust central_budget]\nlabel = 争取中央预算内资金\npoints = 2\ncap = 4\n"
+		   "[adjust criticized]\nlabel = 通报批评\npoints = -3.5\ncap = 7\n"
+		   "[bottom quarter]\nlast = 1\nconsequence = 约谈\n"
+		   "[bottom year]\nlast = 0\nbelow = 60.5\nconsequence = 诫勉谈话\n"
+		   "[grades]\n优秀 = 90\n较差 = 0\n");
+	scheme_free(s);
+}
+
+/* Growth against a county-wide "full at 15%" when a unit has no growth
+ * target; a unit's own target wins. */
+static void test_growth_full(void **state)
+{
+	Scheme *s = scheme_ok("[scheme]\nyear = 2026\nname = 增速\n"
+			      "[indicator growth]\nlabel = 同比增速\nmetric = fai_growth\n"
+			      "weight = 100\ngrowth_full = 15%\n[grades]\n合格 = 0\n");
+	Publication *p;
+	struct fx f;
+	(void)state;
+	fx_init(&f, QUARTER, "2026-Q2", 2, "a", "b");
+	/* a: growth (115 - 100) / 100 = 15% of 15% -> 100.00 */
+	unit_fai(&f.u[0], YI(115), YI(200));
+	f.u[0].fai_base_fen = YI(100), f.u[0].has_base = 1;
+	/* b: 7.5% of its own 30% -> 25.00 */
+	unit_fai(&f.u[1], INT64_C(1075000000000), YI(200));
+	f.u[1].fai_base_fen = YI(100), f.u[1].has_base = 1;
+	f.u[1].growth_target_bp = 3000, f.u[1].has_growth_target = 1;
+	p = compute_ok(s, &f.in);
+	assert_int_equal(res(p, "a")->total_c, 10000);
+	assert_int_equal(res(p, "b")->total_c, 2500);
+	pub_free(p);
+	scheme_free(s);
+}
+
+/* Attraction funds: completion rate and year on year. */
+static void test_attraction_rates(void **state)
+{
+	Scheme *s = scheme_ok(assess_scheme_example());
+	Publication *p;
+	struct fx f;
+	const UnitResult *r;
+	(void)state;
+	fx_init(&f, QUARTER, "2026-Q2", 1, "a");
+	unit_full(&f.u[0]);
+	f.u[0].attraction_fen = INT64_C(6000000000);      /* 0.6亿 of 1亿 */
+	f.u[0].attraction_base_fen = INT64_C(4000000000); /* 0.4亿 last year: +50% */
+	p = compute_ok(s, &f.in);
+	r = res(p, "a");
+	assert_true(r->has_attraction);
+	assert_int_equal(r->attraction_bp, 6000);
+	assert_true(r->has_attraction_growth);
+	assert_int_equal(r->attraction_growth_bp, 5000);
+	pub_free(p);
+	scheme_free(s);
+}
+
+static Scheme *version(const char *eff, uint32_t v, int64_t created_ms)
+{
+	char text[1024];
+	Scheme *s;
+	snprintf(text, sizeof text, "[scheme]\nyear = 2026\nname = v\n%s%s%s"
+		 "[indicator fai]\nlabel = 完成率\nmetric = fai_completion\nweight = 100\n"
+		 "[grades]\n合格 = 0\n", eff ? "effective = " : "", eff ? eff : "", eff ? "\n" : "");
+	s = scheme_ok(text);
+	s->version = v;
+	s->created_at_ms = created_ms;
+	return s;
+}
+
+/* Which version is in force on a day. */
+static void test_scheme_in_force(void **state)
+{
+	/* v1 (no date: 1 January), v2 from 2026-07-01, v3 stored 2026-05-20
+	 * 10:00 Beijing without a date (in force from that day), v4 again
+	 * from 2026-07-01 (a correction of v2). */
+	Scheme *v[4];
+	int64_t d;
+	(void)state;
+	v[0] = version(NULL, 1, 0);
+	v[1] = version("2026-07-01", 2, INT64_C(1778000000000));
+	v[2] = version(NULL, 3, INT64_C(1779242400000)); /* 2026-05-20T02:00:00Z */
+	v[3] = version("2026-07-01", 4, INT64_C(1779300000000));
+	assert_int_equal(period_parse_date("2026-04-01", &d), BS_OK);
+	assert_int_equal(assess_scheme_in_force((const Scheme *const *)v, 4, d), 0);
+	assert_int_equal(period_parse_date("2026-05-20", &d), BS_OK);
+	assert_int_equal(assess_scheme_in_force((const Scheme *const *)v, 4, d), 2);
+	assert_int_equal(period_parse_date("2026-07-01", &d), BS_OK);
+	assert_int_equal(assess_scheme_in_force((const Scheme *const *)v, 4, d), 3);
+	assert_int_equal(assess_scheme_in_force((const Scheme *const *)v, 2, d), 1);
+	/* before every version took effect: the first to take effect */
+	assert_int_equal(period_parse_date("2026-01-01", &d), BS_OK);
+	assert_int_equal(assess_scheme_in_force((const Scheme *const *)&v[1], 3, d), 1);
+	for (d = 0; d < 4; d++)
+		scheme_free(v[d]);
+	{
+		char err[256];
+		scheme_bad("[scheme]\nyear = 2026\nname = x\neffective = 2027-01-01\n"
+			   "[indicator fai]\nlabel = 完成率\nmetric = fai_completion\nweight = 100\n"
+			   "[grades]\n合格 = 0\n", err, sizeof err);
+		assert_non_null(strstr(err, "施行日期"));
+		scheme_bad("[scheme]\nyear = 2026\nname = x\neffective = 7月1日\n"
+			   "[indicator fai]\nlabel = 完成率\nmetric = fai_completion\nweight = 100\n"
+			   "[grades]\n合格 = 0\n", err, sizeof err);
+		assert_non_null(strstr(err, "effective"));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1886,6 +2128,11 @@ int main(void)
 		cmocka_unit_test(test_scheme_long_line),
 		cmocka_unit_test(test_span),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_adjustments_capped),
+		cmocka_unit_test(test_bottom_rules),
+		cmocka_unit_test(test_growth_full),
+		cmocka_unit_test(test_attraction_rates),
+		cmocka_unit_test(test_scheme_in_force),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
