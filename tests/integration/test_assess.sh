@@ -182,20 +182,43 @@ echo "$out" | grep -q "jtj" || fail "the unit whose records changed is not named
 cmp -s "$T/show1.before" "$T/show1.after" || fail "the published result changed"
 ok "a publication recomputes from its stored inputs; a later change is reported by unit, the result stays"
 
-# ---- 5. weights changed between two periods ---------------------------------------------------
+# ---- 5. weights changed: the version in force at the period's start ---------------------------
+# Publish this quarter under v1, then raise the timeliness weight in v2, in
+# force from the day after the quarter began (施行日期): the quarter keeps v1
+# unless --version says otherwise, and a republication reproduces it.
+QN=$(( (10#$(bj %m) + 2) / 3 ))   # the quarter of the Wednesday
+QSTART=$(printf '%s-%02d-01' "$YEAR" $(( QN * 3 - 2 )))
+EFF=$(date -u -d "$QSTART +1 day" +%Y-%m-%d)
 before=$("$BD" assess compute --db "$DB" --scope week --period "$WEEK" --as-of "$FRIDAY 13:00" --csv)
-scheme "$YEAR" 40 60 > "$T/v2.ini"
+out=$("$BD" assess publish --db "$DB" --scope quarter --period "$YEAR-Q$QN" --as-of "$FRIDAY 13:00" 2>&1) \
+  || fail "publish the quarter: $out"
+QPUB=$(echo "$out" | grep -oE '已发布 published [0-9]+' | grep -oE '[0-9]+$')
+echo "$out" | grep -q "考核方案 $YEAR 版本 1" || fail "publish does not say which version: $out"
+scheme "$YEAR" 40 60 | sed "s/^\[scheme\]/[scheme]\neffective = $EFF/" > "$T/v2.ini"
 "$BD" scheme set --db "$DB" "$T/v2.ini" --note "常态化督导权重由40%提高到60%" >/dev/null || fail "scheme v2"
-after=$("$BD" assess compute --db "$DB" --scope week --period "$WEEK" --as-of "$FRIDAY 13:00" --csv)
+after=$("$BD" assess compute --db "$DB" --scope week --period "$WEEK" --as-of "$FRIDAY 13:00" --version 2 --csv)
 # xinzhen: v1 0.6*24.04 + 40 = 54.42 (2404 bp -> 60*2404/10000 = 14.424 -> 14.42; +40.00)
 #          v2 0.4*24.04 + 60 = 69.62 (40*2404/10000 = 9.616 -> 9.62; +60.00)
 echo "$before" | grep ",xinzhen," | grep -q "54.42" || fail "v1 total: $(echo "$before" | grep xinzhen)"
 echo "$after" | grep ",xinzhen," | grep -q "69.62" || fail "v2 total: $(echo "$after" | grep xinzhen)"
 "$BD" assess show --db "$DB" 1 > "$T/show1.v2" || fail "show"
 cmp -s "$T/show1.before" "$T/show1.v2" || fail "a new scheme version changed a published result"
-"$BD" scheme list --db "$DB" | grep -q "v2" || fail "scheme list"
+"$BD" scheme list --db "$DB" | grep "v2" | grep -q "施行 $EFF" || fail "scheme list: $("$BD" scheme list --db "$DB")"
 "$BD" audit list --db "$DB" | grep -q "scheme.set" || fail "the scheme change is not in the audit trail"
-ok "weights changed in a new scheme version change the next result (54.42 -> 69.62), not the published one"
+ok "weights changed in a new scheme version change a result computed with it (54.42 -> 69.62), not the published one"
+
+out=$("$BD" assess compute --db "$DB" --scope quarter --period "$YEAR-Q$QN" --as-of "$FRIDAY 13:00" 2>&1 >/dev/null)
+echo "$out" | grep -q "版本 1" || fail "compute of the quarter does not use v1 (in force at $QSTART): $out"
+out=$("$BD" assess publish --db "$DB" --scope quarter --period "$YEAR-Q$QN" --as-of "$FRIDAY 13:00" 2>&1) \
+  || fail "republish the quarter: $out"
+QPUB2=$(echo "$out" | grep -oE '已发布 published [0-9]+' | grep -oE '[0-9]+$')
+[ "$QPUB2" -gt "$QPUB" ] || fail "republish: $out"
+"$BD" assess show --db "$DB" "$QPUB" --csv > "$T/q1.csv" || fail "show $QPUB"
+"$BD" assess show --db "$DB" "$QPUB2" --csv > "$T/q2.csv" || fail "show $QPUB2"
+cmp -s "$T/q1.csv" "$T/q2.csv" || fail "the republished quarter differs: $(diff "$T/q1.csv" "$T/q2.csv")"
+v2q=$("$BD" assess compute --db "$DB" --scope quarter --period "$YEAR-Q$QN" --as-of "$FRIDAY 13:00" --version 2 --csv 2>/dev/null)
+[ "$v2q" != "$(cat "$T/q1.csv")" ] || fail "--version 2 gave the v1 numbers"
+ok "republishing $YEAR-Q$QN after the weight change (v2 in force from $EFF) reproduces the original numbers; --version 2 gives others"
 
 # A quarter is measured against its year's quarterly targets up to it (when all are set).
 Q=$(( ($(date -u -d "$FRIDAY" +%-m) + 2) / 3 ))
