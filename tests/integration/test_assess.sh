@@ -220,6 +220,34 @@ v2q=$("$BD" assess compute --db "$DB" --scope quarter --period "$YEAR-Q$QN" --as
 [ "$v2q" != "$(cat "$T/q1.csv")" ] || fail "--version 2 gave the v1 numbers"
 ok "republishing $YEAR-Q$QN after the weight change (v2 in force from $EFF) reproduces the original numbers; --version 2 gives others"
 
+# Bonus and deduction items (v3, chosen with --version): +2 each up to
+# 4 for central budget funds won, entered by the bureau with a reason and
+# the document; three occurrences add 4.00 to the total, not 6.
+{ scheme "$YEAR" 60 40 | sed "s/^\[scheme\]/[scheme]\neffective = $EFF/" | sed '/^\[grades\]/,$d'
+  printf '[adjust central_budget]\nlabel = 争取中央预算内资金\npoints = 2\ncap = 4\n\n'
+  printf '[adjust criticized]\nlabel = 通报批评\npoints = -3\ncap = 5\n\n'
+  printf '[grades]\n优秀 = 90\n良好 = 80\n一般 = 60\n较差 = 0\n'; } > "$T/v3.ini"
+"$BD" scheme set --db "$DB" "$T/v3.ini" >/dev/null || fail "scheme v3: $("$BD" scheme set --db "$DB" "$T/v3.ini" 2>&1)"
+printf '%%PDF-1.4 下达文件\n' > "$T/doc.pdf"
+client admin adjustment add --unit-code xinzhen --period "$YEAR-Q$QN" --item central_budget \
+  --count 3 --reason "争取中央预算内资金1.2亿元" >/dev/null 2>&1 \
+  && fail "an adjustment without evidence was accepted"
+client admin adjustment add --unit-code xinzhen --period "$YEAR-Q$QN" --item central_budget \
+  --count 3 --reason "争取中央预算内资金1.2亿元" --evidence "文件=$T/doc.pdf" >/dev/null \
+  || fail "adjustment add: $(client admin adjustment add --unit-code xinzhen --period "$YEAR-Q$QN" \
+     --item central_budget --count 3 --reason x --evidence "文件=$T/doc.pdf" 2>&1)"
+client xz adjustment add --unit-code xinzhen --period "$YEAR-Q$QN" --item central_budget \
+  --reason "自报" --evidence "文件=$T/doc.pdf" >/dev/null 2>&1 && fail "a township wrote its own bonus"
+client admin sync --quiet || fail "admin sync (adjustment)"
+total_of() { awk -F, -v u="$2" 'index($0, ","u",") {print $4}' "$1"; }
+"$BD" assess compute --db "$DB" --scope quarter --period "$YEAR-Q$QN" --as-of "$FRIDAY 13:00" --version 3 --csv > "$T/q3.csv" 2>"$T/q3.err" \
+  || fail "compute with v3"
+grep -q "版本 3" "$T/q3.err" || fail "v3 is not said: $(cat "$T/q3.err")"
+t1=$(total_of "$T/q1.csv" xinzhen); t3=$(total_of "$T/q3.csv" xinzhen)
+[ "$(awk -v a="$t1" 'BEGIN { printf "%.2f", a + 4 }')" = "$t3" ] || fail "the bonus is not +4.00 (capped): $t1 -> $t3"
+grep xinzhen "$T/q3.csv" | grep -q "封顶 4.00 分" || fail "the cap is not explained: $(grep xinzhen "$T/q3.csv")"
+ok "a bonus item entered by the bureau with evidence adds 3 x 2 capped at 4 points ($t1 -> $t3); a township cannot write one"
+
 # A quarter is measured against its year's quarterly targets up to it (when all are set).
 Q=$(( ($(date -u -d "$FRIDAY" +%-m) + 2) / 3 ))
 for i in $(seq 1 "$Q"); do
