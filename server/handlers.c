@@ -172,6 +172,7 @@ static int copy_record_out(Record *out, const struct record *r, ProtobufCBinaryD
 		out->review_status = (Baosong__V1__ReviewStatus)rs->status;
 		out->created_at_ms = rs->created_at;
 		out->reviewed_at_ms = rs->reviewed_at;
+		out->complete_at_ms = rs->complete_at;
 		out->locked = rs->locked != 0;
 		if (rs->comment[0]) {
 			out->review_comment = strdup(rs->comment);

@@ -38,6 +38,23 @@ static void fmt_duration(int64_t ms, char *out, size_t cap)
 		snprintf(out, cap, "%lld分钟", (long long)(m > 0 ? m : 1));
 }
 
+/* Whole minutes late, rounded up: what the table and the CSV both show. */
+static int64_t late_minutes(int64_t ms)
+{
+	return ms <= 0 ? 0 : (ms + 59999) / 60000;
+}
+
+/* When the server first held report r complete (with its photo): the
+ * assessment's on-time rule (docs/ASSESSMENT.md).  0: never complete, or
+ * not on the server.  A record pulled before the server said so counts
+ * from its arrival when it has attachments. */
+static int64_t complete_time(const struct lrecord *r)
+{
+	if (r->complete_at > 0)
+		return r->complete_at;
+	return r->created_at > 0 && r->n_attachments ? r->created_at : 0;
+}
+
 /* ---- facts about projects (kinds.h) ------------------------------------------------------ */
 
 struct uid_flag {
@@ -284,7 +301,10 @@ static int late_row(void *ctx, const struct lrecord *r)
 	if (period_key(&q->p, field_text(m, q->p.pf), &key) != BS_OK)
 		goto out;
 	deadline = period_deadline(&q->p, key);
-	received = r->created_at > 0 ? r->created_at : q->now;
+	/* On the server but never complete: missing (the missing list), not late. */
+	if (r->created_at > 0 && !complete_time(r))
+		goto out;
+	received = r->created_at > 0 ? complete_time(r) : q->now;
 	if (received <= deadline)
 		goto out;
 	q->count++;
@@ -292,7 +312,7 @@ static int late_row(void *ctx, const struct lrecord *r)
 	period_text(&q->p, key, per);
 	field_format_time(deadline, dl, sizeof dl);
 	if (r->created_at > 0)
-		field_format_time(r->created_at, got, sizeof got);
+		field_format_time(received, got, sizeof got);
 	else
 		snprintf(got, sizeof got, "未送达 not sent");
 	if (q->csv) {
@@ -302,12 +322,12 @@ static int late_row(void *ctx, const struct lrecord *r)
 		csv_field(stdout, per, 0, 1);
 		csv_field(stdout, dl, 0, 0);
 		csv_field(stdout, r->created_at > 0 ? got : "", 0, 0);
-		snprintf(late, sizeof late, "%lld", (long long)((received - deadline) / 60000));
+		snprintf(late, sizeof late, "%lld", (long long)late_minutes(received - deadline));
 		csv_field(stdout, late, 0, 0);
 		csv_end_row(stdout);
 		goto out;
 	}
-	fmt_duration(received - deadline, late, sizeof late);
+	fmt_duration(late_minutes(received - deadline) * 60000, late, sizeof late);
 	printf("%-*.*s", UID_SHOW, UID_SHOW, r->uid);
 	sep();
 	table_cell(stdout, name[0] ? name : "(未知项目 unknown)", 24, 0);
@@ -335,6 +355,9 @@ static int collect_key(void *ctx, const struct lrecord *r)
 		q->unreadable++;
 		return 0;
 	}
+	/* A report the server holds but never complete (no photo) is missing. */
+	if (r->created_at > 0 && !complete_time(r))
+		goto out;
 	if (period_key(&q->p, field_text(m, q->p.pf), &key) == BS_OK &&
 	    strlen(field_text(m, q->p.uf)) <= REC_UID_LEN) {
 		if (q->nkeys == q->capkeys) {

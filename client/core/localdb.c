@@ -118,6 +118,9 @@ static const char *const migrations[] = {
 	"ALTER TABLE outbox ADD COLUMN base_data BLOB;\n"
 	"ALTER TABLE outbox ADD COLUMN base_attachments BLOB;\n"
 	"ALTER TABLE conflict ADD COLUMN base BLOB;\n",
+	/* 4: when the server first held a report complete (the assessment's
+	 * on-time rule). */
+	"ALTER TABLE record ADD COLUMN complete_at INTEGER NOT NULL DEFAULT 0;\n",
 };
 
 #define N_MIGRATIONS ((int64_t)(sizeof migrations / sizeof migrations[0]))
@@ -163,7 +166,7 @@ enum stmt_id {
 	"o.state = 0), r.review_status, r.review_comment, r.created_at, "          \
 	"r.reviewed_at, r.locked, (SELECT COUNT(*) FROM outbox o WHERE "           \
 	"o.uid = r.uid AND o.state = 1), (SELECT COUNT(*) FROM conflict c WHERE "  \
-	"c.uid = r.uid)"
+	"c.uid = r.uid), r.complete_at"
 #define OP_COLS                                                                    \
 	"seq, kind, uid, base_rev, deleted, data, attachments, created_at, state, " \
 	"error_code, error_msg, base_data, base_attachments"
@@ -201,9 +204,9 @@ static const char *const stmt_sql[S__COUNT] = {
 			"attachments = excluded.attachments",
 	[S_REC_SERVER] = "INSERT INTO record(uid, kind, unit_id, rev, deleted, updated_at, data, "
 			 "attachments, review_status, review_comment, created_at, reviewed_at, "
-			 "locked, srv_rev, srv_deleted, srv_data, srv_attachments) "
+			 "locked, srv_rev, srv_deleted, srv_data, srv_attachments, complete_at) "
 			 "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?4, ?5, "
-			 "?7, ?8) "
+			 "?7, ?8, ?14) "
 			 "ON CONFLICT(uid) DO UPDATE SET kind = excluded.kind, "
 			 "unit_id = excluded.unit_id, rev = excluded.rev, "
 			 "deleted = excluded.deleted, updated_at = excluded.updated_at, "
@@ -213,12 +216,12 @@ static const char *const stmt_sql[S__COUNT] = {
 			 "created_at = excluded.created_at, reviewed_at = excluded.reviewed_at, "
 			 "locked = excluded.locked, srv_rev = excluded.rev, "
 			 "srv_deleted = excluded.deleted, srv_data = excluded.data, "
-			 "srv_attachments = excluded.attachments",
+			 "srv_attachments = excluded.attachments, complete_at = excluded.complete_at",
 	[S_REC_RAISE] = "UPDATE record SET rev = ?2 WHERE uid = ?1 AND rev < ?2",
 	/* The server's rev and review state, local data kept; never from a
 	 * version older than the one held. */
 	[S_REC_REVIEW] = "UPDATE record SET rev = ?2, review_status = ?3, review_comment = ?4, "
-			 "created_at = ?5, reviewed_at = ?6, locked = ?7 "
+			 "created_at = ?5, reviewed_at = ?6, locked = ?7, complete_at = ?8 "
 			 "WHERE uid = ?1 AND rev <= ?2",
 	[S_OP_INSERT] = "INSERT INTO outbox(seq, kind, uid, base_rev, deleted, data, attachments, "
 			"created_at, state, error_code, error_msg, base_data, base_attachments) "
@@ -1043,6 +1046,7 @@ static int rec_put_server(struct localdb *db, const char *uid, const char *kind,
 	bind_int(st, 11, r->created_at, &rc);
 	bind_int(st, 12, r->reviewed_at, &rc);
 	bind_int(st, 13, r->locked != 0, &rc);
+	bind_int(st, 14, r->complete_at, &rc);
 	return run(db, st, rc, "record put");
 }
 
@@ -1063,6 +1067,7 @@ static int rec_put_review(struct localdb *db, const char *uid, const struct lrec
 	bind_int(st, 5, r->created_at, &rc);
 	bind_int(st, 6, r->reviewed_at, &rc);
 	bind_int(st, 7, r->locked != 0, &rc);
+	bind_int(st, 8, r->complete_at, &rc);
 	return run(db, st, rc, "record review");
 }
 

@@ -46,6 +46,8 @@ struct lrecord {
 	int64_t created_at;        /* when the server first received it (ms), 0 unknown */
 	int64_t reviewed_at;
 	int locked;                /* approved or period closed: edits are refused */
+	int64_t complete_at;       /* reports: when the server first held it complete
+				    * (with a photo), 0 never or unknown */
 };
 void lrecord_free(struct lrecord *r);
 

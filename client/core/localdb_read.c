@@ -166,7 +166,8 @@ int ldb_read_record(sqlite3_stmt *st, struct lrecord *out)
 	    (ret = ldb_col_i64(st, 12, &r.reviewed_at)) != BS_OK ||
 	    (ret = ldb_col_flag(st, 13, &r.locked)) != BS_OK ||
 	    (ret = ldb_col_u64(st, 14, &refused)) != BS_OK ||
-	    (ret = ldb_col_u64(st, 15, &conflicted)) != BS_OK)
+	    (ret = ldb_col_u64(st, 15, &conflicted)) != BS_OK ||
+	    (ret = ldb_col_i64(st, 16, &r.complete_at)) != BS_OK)
 		goto out;
 	if (pending > UINT_MAX || refused > UINT_MAX || conflicted > UINT_MAX ||
 	    status < INT_MIN || status > INT_MAX) {

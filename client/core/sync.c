@@ -392,6 +392,7 @@ static void record_to_lrecord(const Baosong__V1__Record *r, struct lrecord *out,
 		 r->review_comment ? r->review_comment : "");
 	out->created_at = r->created_at_ms;
 	out->reviewed_at = r->reviewed_at_ms;
+	out->complete_at = r->complete_at_ms;
 	out->locked = r->locked;
 	for (i = 0; i < r->n_attachments && i < REC_ATTACH_MAX; i++) {
 		if (r->attachments[i].len != LDB_HASH_LEN)

@@ -414,10 +414,37 @@ expect "weekly report for 2025-W10" 0 '^[0-9a-f]{32}$' stdout
 R10=$(head -n 1 "$T/out")
 run report add --project "$P1" --week 2025-W11 --ytd 55 --total 65
 R11=$(head -n 1 "$T/out")
-# As the server would have sent them: W10 received a day after its
-# deadline (Friday 2025-03-07 12:00), W11 before its own.
-sqlite3 "$DB" "UPDATE record SET rev = 1, created_at = $(ms '2025-03-08 09:30 +0800') WHERE uid = '$R10';
-  UPDATE record SET rev = 1, created_at = $(ms '2025-03-14 11:00 +0800') WHERE uid = '$R11';"
+run report add --project "$P1" --week 2025-W12 --ytd 60 --total 70
+R12=$(head -n 1 "$T/out")
+run report add --project "$P1" --week "$W2" --ytd 65 --total 75
+R13=$(head -n 1 "$T/out")
+run report add --project "$P1" --week 2025-W14 --ytd 70 --total 80
+R14=$(head -n 1 "$T/out")
+# As the server would have sent them (complete_at: first held complete,
+# with the photo -- the assessment's on-time rule): W10 received a day
+# after its deadline (Friday 2025-03-07 12:00), W11 before its own, W12
+# before its deadline but its photo only after it (late, as in the
+# ranking), the one for $W2 never complete (missing, not late), W14 complete 30
+# seconds late (1 minute in the table and the CSV alike).
+sqlite3 "$DB" "UPDATE record SET rev = 1, created_at = $(ms '2025-03-08 09:30 +0800'),
+    complete_at = $(ms '2025-03-08 09:30 +0800') WHERE uid = '$R10';
+  UPDATE record SET rev = 1, created_at = $(ms '2025-03-14 11:00 +0800'),
+    complete_at = $(ms '2025-03-14 11:00 +0800') WHERE uid = '$R11';
+  UPDATE record SET rev = 1, created_at = $(ms '2025-03-21 10:00 +0800'),
+    complete_at = $(ms '2025-03-21 15:00 +0800') WHERE uid = '$R12';
+  UPDATE record SET rev = 1, created_at = $(ms '2025-03-28 10:00 +0800') WHERE uid = '$R13';
+  UPDATE record SET rev = 1, created_at = $(ms '2025-04-04 11:00 +0800'),
+    complete_at = $(( $(ms '2025-04-04 12:00 +0800') + 30000 )) WHERE uid = '$R14';
+  DELETE FROM outbox WHERE uid IN ('$R12', '$R13', '$R14');"
+run report list --late
+expect "report --late: a photo after the deadline is late" 0 "^${R12:0:8} .*2025-W12 +2025-03-21 12:00 +2025-03-21 15:00 +迟 3小时0分" stdout
+expect_not "report --late: a report never complete is not late" "${R13:0:8}"
+expect "report --late: 30 seconds late is 1 minute" 0 "^${R14:0:8} .*2025-W14 .*迟 1分钟" stdout
+run report list --missing --weeks 2
+expect "report --missing: a report never complete is missing" 0 "^${P1:0:8} .*新开工 +$W2 " stdout
+expect_not "report --missing: a complete one is not" "^${P1:0:8} .*$W1"
+run report list --late --csv
+expect "report --late CSV: the same minutes as the table" 0 "^$R14,.*,2025-W14,2025-04-04 12:00,2025-04-04 12:00,1"$'\r'"?\$" stdout
 run report list --late
 expect "report --late: the late report with its deadline" 0 "^${R10:0:8} .*2025-W10 +2025-03-07 12:00 +2025-03-08 09:30 +迟 21小时30分" stdout
 expect_not "report --late: not the one on time" "${R11:0:8}"
@@ -432,8 +459,10 @@ run monthly list --missing --months 2
 expect "monthly --missing: project 2's earlier month" 0 "^${P2:0:8} .*续建 +$MO2 +[0-9-]{10} 12:00" stdout
 expect_not "monthly --missing: not the month reported" "^${P2:0:8} .*续建 +$MO1 "
 expect "monthly --missing: project 1" 0 "^${P1:0:8} .*$MO1" stdout
-sqlite3 "$DB" "UPDATE record SET rev = 1, created_at = $(ms '2025-11-06 10:00 +0800') WHERE uid = '$M1';
-  UPDATE record SET rev = 1, created_at = $(ms '2025-10-04 18:00 +0800') WHERE uid = '$M2';"
+sqlite3 "$DB" "UPDATE record SET rev = 1, created_at = $(ms '2025-11-06 10:00 +0800'),
+    complete_at = $(ms '2025-11-06 10:00 +0800') WHERE uid = '$M1';
+  UPDATE record SET rev = 1, created_at = $(ms '2025-10-04 18:00 +0800'),
+    complete_at = $(ms '2025-10-04 18:00 +0800') WHERE uid = '$M2';"
 run monthly list --late
 expect "monthly --late: due 12:00 on the 5th" 0 "^${M1:0:8} .*2025-10 +2025-11-05 12:00 +2025-11-06 10:00 +迟 22小时0分" stdout
 expect_not "monthly --late: not the one on time" "${M2:0:8}"

@@ -172,7 +172,7 @@ static void test_open_reopen(void **state)
 	localdb_close(db);
 	db = open_db();
 	localdb_close(db);
-	assert_int_equal(raw_int("PRAGMA user_version"), 3);
+	assert_int_equal(raw_int("PRAGMA user_version"), 4);
 	assert_int_equal(raw_int("SELECT COUNT(*) FROM meta WHERE key = 'next_seq'"), 1);
 	assert_int_equal(raw_int("SELECT COUNT(*) FROM sqlite_master WHERE name = 'outbox'"), 1);
 	{
@@ -828,9 +828,10 @@ static void test_migration_2(void **state)
 		 "ALTER TABLE outbox DROP COLUMN base_data;"
 		 "ALTER TABLE outbox DROP COLUMN base_attachments;"
 		 "ALTER TABLE conflict DROP COLUMN base;"
+		 "ALTER TABLE record DROP COLUMN complete_at;"
 		 "PRAGMA user_version = 1;");
 	db = open_db();
-	assert_int_equal(raw_int("PRAGMA user_version"), 3);
+	assert_int_equal(raw_int("PRAGMA user_version"), 4);
 	assert_review(db, "old", 0, 0, "", 0, 0);
 	{
 		struct lrecord r;
