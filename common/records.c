@@ -414,7 +414,9 @@ static int validate_project(const ProtobufCMessage *m, const struct vctx *v)
 	    (rv = check_text(err, "township", p->township, REC_NAME_MAX, 0, 0)) ||
 	    (rv = check_text(err, "leader", p->leader, 100, 0, 0)) ||
 	    (rv = check_text(err, "owner", p->owner, REC_NAME_MAX, 0, 0)) ||
-	    (rv = check_text(err, "contents", p->contents, REC_TEXT_MAX, 0, 1)))
+	    (rv = check_text(err, "contents", p->contents, REC_TEXT_MAX, 0, 1)) ||
+	    (rv = check_text(err, "nature", p->nature, 64, 0, 0)) ||
+	    (rv = check_text(err, "location", p->location, REC_NAME_MAX, 0, 0)))
 		return rv;
 	if (is_set(p->code) && !project_code_ok(p->code))
 		return fail(err, "code", "项目代码只能由字母、数字和“-”组成，最长 64 个字符");

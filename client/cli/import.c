@@ -30,6 +30,7 @@
 #include "cells.h"
 #include "cli.h"
 #include "commands.h"
+#include "import.h"
 #include "csv.h"
 #include "err.h"
 #include "period.h"
@@ -45,8 +46,8 @@
 
 /* ---- options ------------------------------------------------------------------- */
 
-enum encoding { ENC_AUTO, ENC_UTF8, ENC_GB18030 };
-enum kind_opt { KIND_DETECT, KIND_PROJECT, KIND_WEEKLY };
+enum kind_opt { KIND_DETECT, KIND_PROJECT, KIND_WEEKLY, KIND_TARGET };
+enum { IM_PROJECT, IM_WEEKLY, IM_TARGET };
 
 /* ---- columns ------------------------------------------------------------------- */
 
@@ -62,7 +63,14 @@ enum vtype {
 	V_PERCENT,     /* 0..100, with or without % */
 	V_PROJ_CODE,   /* weekly: which project, by 项目代码 */
 	V_PROJ_NAME,   /* weekly: by exact name */
-	V_PROJ_UID     /* weekly: by id (as `baosong report list --csv` writes it) */
+	V_PROJ_UID,    /* weekly: by id (as `baosong report list --csv` writes it) */
+	V_UNIT,        /* a unit by code, name, alias or leniently; stored as its code
+			* (牵头单位/责任单位: the first the lead, the others responsible) */
+	V_UNITS,       /* units, separated by 、，,;/ : responsible units */
+	V_NOTE,        /* recognised, not a field of this kind (said once) */
+	V_TPERIOD,     /* a target's year or quarter: 2026, 2026年, 2026-Q2, 2026年第二季度 */
+	V_GROWTH,      /* a percentage as basis points: 15, 15%, 7.5% */
+	V_UINT         /* a whole number */
 };
 
 /* A field a column can fill.  Aliases are normalised header texts (see
@@ -84,30 +92,62 @@ static const struct spec project_specs[] = {
 	{"plan_year", "plan_year", V_YEAR, 1, 0, "计划年度",
 	 "计划年度|年度|计划年份|plan_year|year"},
 	{"category", "category", V_TEXT, 0, 0, "项目类别",
-	 "项目类别|类别|建设性质|项目类型|category"},
+	 "项目类别|类别|项目类型|项目分类|category"},
+	{"nature", "nature", V_TEXT, 0, 0, "建设性质", "建设性质|性质|建设类型|nature"},
 	{"industry_chain", "industry_chain", V_TEXT, 0, 0, "产业链",
 	 "产业链|所属产业链|industry_chain|chain"},
 	{"investment_type", "investment_type", V_TEXT, 0, 0, "投资类型",
 	 "投资类型|投资主体|investment_type"},
 	{"level", "level", V_TEXT, 0, 0, "重点级别", "重点级别|级别|项目级别|level"},
 	{"township", "township", V_TEXT, 0, 0, "所在乡镇",
-	 "所在乡镇|乡镇|所在乡镇(街道)|乡镇(街道)|建设地点|项目地点|township"},
+	 "所在乡镇|乡镇|所在乡镇(街道)|乡镇(街道)|township"},
+	{"location", "location", V_TEXT, 0, 0, "建设地点",
+	 "建设地点|项目地点|建设地址|项目建设地点|location"},
 	{"leader", "leader", V_TEXT, 0, 0, "包抓领导",
-	 "包抓领导|包抓县级领导|县级包抓领导|包抓县领导|leader"},
+	 "包抓领导|包抓县级领导|县级包抓领导|包抓县领导|责任领导|县级责任领导|包抓责任领导|"
+	 "leader"},
 	{"owner", "owner", V_TEXT, 0, 0, "业主单位", "业主单位|业主|项目业主|建设单位|owner"},
-	{"lead_unit", "lead_unit", V_TEXT, 0, 0, "牵头单位", "牵头单位|lead_unit"},
+	{"lead_unit", "lead_unit", V_UNIT, 0, 0, "牵头单位",
+	 "牵头单位|牵头部门|牵头单位/责任单位|牵头单位(责任单位)|牵头责任单位|lead_unit"},
+	{"responsible_units", "responsible_units", V_UNITS, 0, 0, "责任单位",
+	 "责任单位|配合单位|责任部门|协办单位|responsible_units"},
 	{"total_investment", "total_investment_fen", V_MONEY, 1, 0, "总投资",
 	 "总投资|项目总投资|计划总投资|total|total_investment"},
 	{"annual_plan", "annual_plan_fen", V_MONEY, 0, 0, "年度计划投资",
 	 "年度计划投资|年度投资|年度计划|计划投资|本年计划投资|annual|annual_plan"},
 	{"start_date", "start_date", V_DATE, 0, 0, "计划开工时间",
-	 "计划开工时间|开工时间|计划开工|计划开工日期|开工日期|start|start_date"},
+	 "计划开工时间|开工时间|计划开工|计划开工日期|开工日期|计划开工年月|开工年月|"
+	 "start|start_date"},
 	{"end_date", "end_date", V_DATE, 0, 0, "计划竣工时间",
-	 "计划竣工时间|竣工时间|计划竣工|计划竣工日期|竣工日期|end|end_date"},
+	 "计划竣工时间|竣工时间|计划竣工|计划竣工日期|竣工日期|计划竣工年月|竣工年月|"
+	 "end|end_date"},
 	{"stage", "stage", V_STAGE, 1, 0, "项目阶段", "项目阶段|建设阶段|阶段|stage"},
 	{"contents", "contents", V_MTEXT, 0, 0, "建设内容",
-	 "建设内容|建设规模及内容|建设内容及规模|主要建设内容|contents"},
+	 "建设内容|建设规模及内容|建设内容及规模|主要建设内容|建设规模及主要内容|"
+	 "建设规模及主要建设内容|主要建设内容及规模|建设规模|contents"},
+	/* "1-10月完成投资": year-to-date progress, which is a report's, not a
+	 * project's (recognised by its shape in spec_exact). */
+	{"ytd_months", NULL, V_NOTE, 0, 0, "1-N月完成投资", "ytd_months"},
 };
+
+static const struct spec target_specs[] = {
+	{"unit_code", "unit_code", V_UNIT, 1, 0, "单位",
+	 "单位|单位名称|单位代码|责任单位|乡镇|乡镇(部门)|乡镇部门|乡镇(街道)|unit|unit_code"},
+	{"period", "period", V_TPERIOD, 1, 0, "考核期间",
+	 "期间|考核期间|年度|考核年度|目标年度|时间|period|year"},
+	{"fai_fen", "fai_fen", V_MONEY, 0, 1, "固定资产投资任务",
+	 "固定资产投资任务|固投任务|固定资产投资目标|固定资产投资目标任务|投资任务|年度投资任务|"
+	 "fai"},
+	{"growth_bp", "growth_bp", V_GROWTH, 0, 1, "同比增长目标",
+	 "同比增长目标|同比增速目标|增速目标|固定资产投资增速|growth|growth_bp"},
+	{"new_starts", "new_starts", V_UINT, 0, 1, "新开工项目数",
+	 "新开工项目数|新开工项目|新开工项目个数|新开工|new_starts"},
+	{"attraction_fen", "attraction_fen", V_MONEY, 0, 1, "招商引资到位资金",
+	 "招商引资到位资金|招商引资|招商到位资金|招商引资任务|attraction"},
+	{"upward_fen", "upward_fen", V_MONEY, 0, 1, "向上争取资金",
+	 "向上争取资金|向上争取|争取资金|向上争取资金任务|upward"},
+};
+#define N_TARGET_SPECS (sizeof target_specs / sizeof target_specs[0])
 
 static const struct spec weekly_specs[] = {
 	{"project_code", NULL, V_PROJ_CODE, 0, 0, "项目代码",
@@ -141,6 +181,7 @@ struct column {
 	const ProtobufCFieldDescriptor *fd;
 	char scratch[16];          /* a date or week in canonical form */
 	const char *value;         /* this row's cell, trimmed */
+	int warned;                /* V_NOTE: said once */
 };
 
 /* ---- the index of records on this device ---------------------------------------- */
@@ -165,12 +206,18 @@ struct ix {
 
 struct import {
 	const char *path;
-	enum encoding enc;
+	int enc;                   /* IMPORT_ENC_* */
 	int partial, dry_run;
 	const char *enc_used;
 
 	int weekly;
-	const char *kind;          /* REC_KIND_PROJECT or REC_KIND_WEEKLY */
+	int what;                  /* IM_* */
+	const char *kind;          /* REC_KIND_PROJECT, REC_KIND_WEEKLY or REC_KIND_TARGET */
+	const char *aliases;       /* --aliases, else the data directory's unit_aliases.csv */
+	struct unit_names *unames;
+	const char *resp[REC_ATTACH_MAX];  /* this row's responsible units */
+	size_t nresp;
+	unsigned last_bad_line, msgs, updated;
 	const ProtobufCMessageDescriptor *desc;
 	struct column *cols;
 	size_t ncols;
@@ -181,219 +228,13 @@ struct import {
 	struct rec_lookup lk;
 	struct rec_ctx rc;
 	int64_t now;
-	struct ix projects, reports, units;
+	struct ix projects, reports, units, targets;
 	int have_units;            /* the server's unit records are here */
 	struct ix_entry by_uid;    /* the project a row names by id */
 
 	unsigned read, good, skipped, bad;
 	uint8_t pack[REC_DATA_MAX];
 };
-
-/* ---- reading the file ----------------------------------------------------------- */
-
-/* The whole of path into a malloc'd buffer (NUL-terminated), at most
- * BS_IMPORT_FILE_MAX bytes.  Explains failures. */
-static int read_whole(const char *path, char **out, size_t *len)
-{
-	struct stat st;
-	size_t cap, n = 0;
-	char *buf = NULL, *nb;
-	ssize_t got;
-	int fd, ret;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0) {
-		fprintf(stderr, "baosong: 无法打开文件 cannot open %s: %s\n", path, strerror(errno));
-		return errno == ENOENT || errno == ENOTDIR ? BS_E_NOTFOUND : BS_E_IO;
-	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		fprintf(stderr, "baosong: %s 不是普通文件 is not a regular file\n", path);
-		ret = BS_E_INVAL;
-		goto out;
-	}
-	if ((unsigned long long)st.st_size > BS_IMPORT_FILE_MAX)
-		goto toobig;
-	/* Room for one byte more than the size: it tells if the file grew. */
-	cap = (size_t)st.st_size + 2;
-	if (cap < 4096)
-		cap = 4096;
-	for (;;) {
-		if (!buf || n == cap - 1) {
-			if (buf)
-				cap = cap > BS_IMPORT_FILE_MAX / 2 ? BS_IMPORT_FILE_MAX + 2u
-								    : cap * 2;
-			if (!(nb = realloc(buf, cap))) {
-				ret = BS_E_NOMEM;
-				goto out;
-			}
-			buf = nb;
-		}
-		got = read(fd, buf + n, cap - 1 - n);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			fprintf(stderr, "baosong: 读取失败 cannot read %s: %s\n", path,
-				strerror(errno));
-			ret = BS_E_IO;
-			goto out;
-		}
-		if (got == 0)
-			break;
-		n += (size_t)got;
-		if (n > BS_IMPORT_FILE_MAX)
-			goto toobig;
-	}
-	buf[n] = '\0';
-	*out = buf;
-	*len = n;
-	buf = NULL;
-	ret = BS_OK;
-	goto out;
-toobig:
-	fprintf(stderr, "baosong: 文件过大 %s is larger than %u MiB; split it into several "
-			"files\n", path, BS_IMPORT_FILE_MAX >> 20);
-	ret = BS_E_TOOBIG;
-out:
-	free(buf);
-	close(fd);
-	return ret;
-}
-
-/* The physical line of byte pos: 1 + the line breaks before it (CRLF, LF
- * or a lone CR, as the CSV reader counts them).  In GB18030 neither CR nor
- * LF ever occurs inside a multi-byte character, so this works on the raw
- * bytes too. */
-static unsigned line_at(const char *s, size_t pos)
-{
-	unsigned line = 1;
-	size_t i;
-	for (i = 0; i < pos; i++)
-		if (s[i] == '\n' || (s[i] == '\r' && (i + 1 >= pos || s[i + 1] != '\n')))
-			line++;
-	return line;
-}
-
-/* Whether s[0..n) is UTF-8; if not, *bad is the first bad byte. */
-static int utf8_valid(const char *s, size_t n, size_t *bad)
-{
-	size_t i = 0, k;
-	uint32_t cp;
-	while (i < n) {
-		if ((unsigned char)s[i] < 0x80) {
-			i++;
-			continue;
-		}
-		if ((k = table_utf8_decode(s + i, n - i, &cp)) == 0) {
-			*bad = i;
-			return 0;
-		}
-		i += k;
-	}
-	return 1;
-}
-
-/* GB18030 (and so GBK and GB2312) to UTF-8 with iconv.  BS_E_INVAL with
- * *bad at the first byte that is not GB18030; BS_E_UNSUPPORTED if this
- * system's iconv lacks the converter. */
-static int gb18030_to_utf8(const char *in, size_t n, char **out, size_t *olen, size_t *bad)
-{
-	iconv_t cd = iconv_open("UTF-8", "GB18030");
-	size_t cap = n + n / 2 + 16, il = n, ol;
-	char *buf, *nb, *ip = (char *)in, *op;
-	int ret = BS_OK;
-
-	if (cd == (iconv_t)-1)
-		return BS_E_UNSUPPORTED;
-	if (!(buf = malloc(cap))) {
-		iconv_close(cd);
-		return BS_E_NOMEM;
-	}
-	op = buf;
-	ol = cap - 1;
-	while (il > 0) {
-		if (iconv(cd, &ip, &il, &op, &ol) != (size_t)-1)
-			break;
-		if (errno == E2BIG) {
-			size_t used = (size_t)(op - buf);
-			if (!(nb = realloc(buf, cap * 2))) {
-				ret = BS_E_NOMEM;
-				break;
-			}
-			buf = nb;
-			cap *= 2;
-			op = buf + used;
-			ol = cap - 1 - used;
-			continue;
-		}
-		*bad = (size_t)(ip - in); /* EILSEQ, or EINVAL: cut at the end */
-		ret = BS_E_INVAL;
-		break;
-	}
-	iconv_close(cd);
-	if (ret != BS_OK) {
-		free(buf);
-		return ret;
-	}
-	*op = '\0';
-	*out = buf;
-	*olen = (size_t)(op - buf);
-	return BS_OK;
-}
-
-/* raw (n bytes, owned) as UTF-8 text in *text (owned by the caller
- * afterwards; raw is consumed either way).  Explains failures. */
-static int decode(struct import *im, char *raw, size_t n, char **text, size_t *tlen)
-{
-	const unsigned char *u = (const unsigned char *)raw;
-	int bom = n >= 3 && u[0] == 0xef && u[1] == 0xbb && u[2] == 0xbf;
-	size_t bad = 0, bad_utf8 = 0;
-	int rv;
-
-	if (n >= 2 && ((u[0] == 0xff && u[1] == 0xfe) || (u[0] == 0xfe && u[1] == 0xff))) {
-		fprintf(stderr, "baosong: %s 是 UTF-16 文本 is UTF-16 text (Excel's \"Unicode "
-				"text\"); save it as \"CSV UTF-8\" or \"CSV (逗号分隔)\"\n", im->path);
-		free(raw);
-		return BS_E_INVAL;
-	}
-	if (im->enc == ENC_UTF8 ||
-	    (im->enc == ENC_AUTO && (bom || utf8_valid(raw, n, &bad_utf8)))) {
-		if (!utf8_valid(raw, n, &bad)) {
-			unsigned line = line_at(raw, bad);
-			fprintf(stderr, "baosong: 第 %u 行 line %u: 不是有效的 UTF-8 文本 is not valid "
-					"UTF-8%s\n", line, line,
-				bom ? " (though the file starts with a UTF-8 byte order mark)"
-				    : "; if the file is GB18030/GBK, give --encoding gb18030 "
-				      "(or leave --encoding auto)");
-			free(raw);
-			return BS_E_INVAL;
-		}
-		im->enc_used = bom ? "UTF-8 (BOM)" : "UTF-8";
-		*text = raw;
-		*tlen = n;
-		return BS_OK;
-	}
-	rv = gb18030_to_utf8(raw, n, text, tlen, &bad);
-	if (rv == BS_E_INVAL && im->enc == ENC_AUTO) {
-		unsigned l8 = line_at(raw, bad_utf8), lgb = line_at(raw, bad);
-		fprintf(stderr, "baosong: 既不是有效的 UTF-8（第 %u 行）也不是有效的 GB18030（第 "
-				"%u 行） the file is neither valid UTF-8 (line %u) nor GB18030/GBK "
-				"(line %u); save it as \"CSV UTF-8\" and import that\n",
-			l8, lgb, l8, lgb);
-	} else if (rv == BS_E_INVAL) {
-		unsigned line = line_at(raw, bad);
-		fprintf(stderr, "baosong: 第 %u 行 line %u: 不是有效的 GB18030 文本 is not valid "
-				"GB18030/GBK text; save the file as \"CSV UTF-8\" and import that\n",
-			line, line);
-	} else if (rv == BS_E_UNSUPPORTED) {
-		fprintf(stderr, "baosong: 本机 iconv 不支持 GB18030 this system's iconv cannot "
-				"convert GB18030 (glibc's gconv modules missing?); save the file as "
-				"\"CSV UTF-8\"\n");
-	}
-	free(raw);
-	if (rv == BS_OK)
-		im->enc_used = "GB18030";
-	return rv;
-}
 
 /* ---- columns by header ------------------------------------------------------ */
 
@@ -420,6 +261,25 @@ static const struct spec *spec_exact(const struct spec *specs, size_t n, const c
 	for (i = 0; i < n; i++)
 		if (alias_has(specs[i].aliases, word))
 			return &specs[i];
+	/* "1-10月完成投资", "1～9月累计完成投资" (cell_norm made '-' '_'). */
+	if (word[0] == '1') {
+		static const char *const seps[] = {"_", "~", "～", "—", "至", "－"};
+		const char *w = word + 1;
+		size_t k;
+		for (k = 0; k < sizeof seps / sizeof seps[0]; k++)
+			if (!strncmp(w, seps[k], strlen(seps[k]))) {
+				w += strlen(seps[k]);
+				break;
+			}
+		if (k < sizeof seps / sizeof seps[0] && *w >= '0' && *w <= '9') {
+			while (*w >= '0' && *w <= '9')
+				w++;
+			if (!strncmp(w, "月", 3) && strstr(w, "完成投资"))
+				for (i = 0; i < n; i++)
+					if (specs[i].type == V_NOTE)
+						return &specs[i];
+		}
+	}
 	/* "2026年计划投资", "2026年度计划投资": the year is the table's. */
 	if (word[0] >= '0' && word[0] <= '9' && strlen(word) > 4 && word[1] >= '0' &&
 	    word[1] <= '9' && word[2] >= '0' && word[2] <= '9' && word[3] >= '0' &&
@@ -490,7 +350,12 @@ static void show_value(FILE *f, const char *s)
 static void row_error(struct import *im, unsigned line, const char *field, const char *msg,
 		      const struct column *col)
 {
-	if (++im->bad > ERRORS_SHOWN)
+	/* Rows are counted, not messages: a row may have several. */
+	if (line != im->last_bad_line) {
+		im->bad++;
+		im->last_bad_line = line;
+	}
+	if (++im->msgs > ERRORS_SHOWN)
 		return;
 	fprintf(stderr, "第 %u 行 line %u: %s: ", line, line, field);
 	table_text(stderr, msg, 0, NULL);
@@ -679,11 +544,29 @@ static int load_unit(void *ctx, const struct lrecord *r)
 	if (!(u = baosong__v1__unit_info__unpack(&a.alloc, r->data_len, r->data)))
 		return 0;
 	if (u->code && *u->code && strlen(u->code) <= REC_UID_LEN) {
-		rv = ix_add2(&im->units, "c", u->code, u->code, r->unit_id, 0);
+		rv = unit_names_add(im->unames, u->code, u->name ? u->name : "");
+		if (rv == BS_OK)
+			rv = ix_add2(&im->units, "c", u->code, u->code, r->unit_id, 0);
 		if (rv == BS_OK && u->name && *u->name)
 			rv = ix_add2(&im->units, "n", u->name, u->code, r->unit_id, 0);
 	}
 	baosong__v1__unit_info__free_unpacked(u, &a.alloc);
+	return rv;
+}
+
+/* Targets on this device by unit and period: one record per pair. */
+static int load_target(void *ctx, const struct lrecord *r)
+{
+	struct import *im = ctx;
+	struct wire_arena a;
+	Baosong__V1__Target *t;
+	int rv = BS_OK;
+	wire_arena_init(&a, DECODE_MAX);
+	if (!(t = baosong__v1__target__unpack(&a.alloc, r->data_len, r->data)))
+		return 0;
+	if (t->unit_code && t->period)
+		rv = ix_add2(&im->targets, t->unit_code, t->period, r->uid, r->unit_id, 0);
+	baosong__v1__target__free_unpacked(t, &a.alloc);
 	return rv;
 }
 
@@ -734,7 +617,29 @@ static int row_is_title(const struct csv_row *row)
 		return 0;
 	cell_norm(row->cells[at], norm, sizeof norm);
 	return !spec_match(project_specs, N_PROJECT_SPECS, norm, unit, sizeof unit) &&
-	       !spec_match(weekly_specs, N_WEEKLY_SPECS, norm, unit, sizeof unit);
+	       !spec_match(weekly_specs, N_WEEKLY_SPECS, norm, unit, sizeof unit) &&
+	       !spec_match(target_specs, N_TARGET_SPECS, norm, unit, sizeof unit);
+}
+
+/* Whether a header is a target table (目标责任书): a unit column and a
+ * task column (固定资产投资任务, 新开工项目数 ...), and no project name. */
+static int header_is_target(const struct csv_row *row)
+{
+	char norm[HEADER_NORM_MAX], unit[64];
+	const struct spec *s;
+	size_t i;
+	int task = 0, who = 0;
+	for (i = 0; i < row->n; i++) {
+		cell_norm(row->cells[i], norm, sizeof norm);
+		if (spec_match(project_specs, N_PROJECT_SPECS, norm, unit, sizeof unit) ==
+		    &project_specs[0])
+			return 0;
+		if (!(s = spec_match(target_specs, N_TARGET_SPECS, norm, unit, sizeof unit)))
+			continue;
+		task |= s->weekly_mark;
+		who |= s->type == V_UNIT;
+	}
+	return task && who;
 }
 
 /* Which kind a header is: weekly if it has a column only weekly reports
@@ -756,8 +661,13 @@ static int header_is_weekly(const struct csv_row *row)
 /* Map the header row to fields.  Explains a header that cannot work. */
 static int map_header(struct import *im, const struct csv_row *row)
 {
-	const struct spec *specs = im->weekly ? weekly_specs : project_specs;
-	size_t nspecs = im->weekly ? N_WEEKLY_SPECS : N_PROJECT_SPECS, i, k;
+	const struct spec *specs = im->what == IM_WEEKLY   ? weekly_specs
+				   : im->what == IM_TARGET ? target_specs
+							   : project_specs;
+	size_t nspecs = im->what == IM_WEEKLY   ? N_WEEKLY_SPECS
+			: im->what == IM_TARGET ? N_TARGET_SPECS
+						: N_PROJECT_SPECS,
+	       i, k;
 	char norm[HEADER_NORM_MAX], unit[64];
 	int missing = 0;
 
@@ -781,14 +691,18 @@ static int map_header(struct import *im, const struct csv_row *row)
 				i + 1);
 			return BS_E_INVAL;
 		}
-		for (k = 0; k < i; k++) {
-			if (im->cols[k].spec == s) {
-				fprintf(stderr, "baosong: 第 %u 行 line %u: 第 %zu 列和第 %zu 列都是"
-						"「%s」 columns %zu and %zu both give %s\n",
-					row->line, row->line, k + 1, i + 1, s->zh, k + 1, i + 1,
-					s->name);
-				return BS_E_INVAL;
-			}
+		/* Two columns for one field (计划投资 and 2026年计划投资): the first
+		 * is used and the choice said, never the whole file refused. */
+		for (k = 0; k < i && im->cols[k].spec != s; k++)
+			;
+		if (k < i) {
+			fprintf(stderr, "baosong: 注意 note: 「%s」用第 %zu 列「", s->zh, k + 1);
+			table_text(stderr, im->cols[k].title, 0, NULL);
+			fprintf(stderr, "」，不用第 %zu 列「", i + 1);
+			table_text(stderr, c->title, 0, NULL);
+			fprintf(stderr, "」 %s: column %zu is used, column %zu is not\n", s->name, k + 1,
+				i + 1);
+			continue;
 		}
 		c->spec = s;
 		if (s->proto &&
@@ -815,6 +729,14 @@ static int map_header(struct import *im, const struct csv_row *row)
 			missing = 1;
 		}
 	}
+	for (i = 0, k = 0; i < im->ncols; i++) {
+		if (im->cols[i].spec || !im->cols[i].title[0])
+			continue;
+		fputs(k++ ? "」「" : "baosong: 注意 note: 忽略的列 ignored columns: 「", stderr);
+		table_text(stderr, im->cols[i].title, 0, NULL);
+	}
+	if (k)
+		fputs("」\n", stderr);
 	if (im->weekly && !im->proj_code && !im->proj_name && !im->proj_uid) {
 		fprintf(stderr, "baosong: 第 %u 行 line %u: 缺少「项目代码」或「项目名称」列 no "
 				"column naming the project (项目代码 or 项目名称)\n",
@@ -825,7 +747,8 @@ static int map_header(struct import *im, const struct csv_row *row)
 		fprintf(stderr, "  表头 the header (line %u) is the first row with more than one "
 				"cell, read as %s (--kind chooses); `baosong import --help` lists "
 				"the columns\n", row->line,
-			im->weekly ? "weekly reports" : "projects");
+			im->what == IM_WEEKLY ? "weekly reports"
+			: im->what == IM_TARGET ? "targets" : "projects");
 		return BS_E_INVAL;
 	}
 	return BS_OK;
@@ -838,6 +761,125 @@ static void *field_ptr(ProtobufCMessage *m, const ProtobufCFieldDescriptor *fd)
 	return (char *)m + fd->offset;
 }
 
+/* Units named in cell v (one or several, separated by 、，,;/ or a line
+ * break) by code, name, alias or leniently (import_units.c): the first into
+ * *lead when lead is given, the rest (or all) into im->resp.  NULL, or what
+ * is wrong.  Without the server's unit records on this device the text is
+ * kept as it is (validation cannot check units then). */
+static const char *unit_cells(struct import *im, struct column *c, char *v, const char **lead)
+{
+	static const char *const seps[] = {"、", "，", "；", "／"};
+	static char why[600];
+	char *save = NULL, *tok, *r = v, *w = v;
+	/* The wide separators become ',' (in place: never longer). */
+	while (*r) {
+		size_t k;
+		for (k = 0; k < sizeof seps / sizeof seps[0]; k++)
+			if (!strncmp(r, seps[k], strlen(seps[k])))
+				break;
+		if (k < sizeof seps / sizeof seps[0]) {
+			*w++ = ',';
+			r += strlen(seps[k]);
+		} else {
+			*w++ = *r++;
+		}
+	}
+	*w = '\0';
+	for (tok = strtok_r(v, ",;/\r\n", &save); tok; tok = strtok_r(NULL, ",;/\r\n", &save)) {
+		const char *code = NULL;
+		int amb = 0;
+		tok = cell_trim(tok);
+		if (!*tok)
+			continue;
+		if (unit_names_count(im->unames) && !(code = unit_names_find(im->unames, tok, &amb))) {
+			snprintf(why, sizeof why, "%s单位「%.120s」%s；在单位别名表 unit_aliases.csv 中"
+				 "加一行“%.120s,单位代码” %s; add it to the alias table",
+				 amb ? "有多个单位像" : "找不到", tok, amb ? "" : "", tok,
+				 amb ? "several units match" : "no such unit");
+			return why;
+		}
+		if (!code)
+			code = tok;
+		if (lead && (!*lead || !**lead)) {
+			*lead = code;
+			continue;
+		}
+		if (lead && !strcmp(*lead, code))
+			continue;
+		if (im->nresp >= sizeof im->resp / sizeof im->resp[0])
+			return "责任单位过多 too many units";
+		im->resp[im->nresp++] = code;
+	}
+	(void)c;
+	return NULL;
+}
+
+/* "2026", "2026年", "2026年度" -> "2026"; "2026-Q2", "2026Q2", "2026年第二季度",
+ * "2026年2季度" -> "2026-Q2" (cell_norm's spelling: '-' is '_'). */
+static int cell_tperiod(const char *v, char out[16])
+{
+	static const char *const cn[] = {"一", "二", "三", "四"};
+	char norm[64];
+	const char *p;
+	int y = 0, i, q = 0;
+	cell_norm(v, norm, sizeof norm);
+	for (i = 0; i < 4; i++) {
+		if (norm[i] < '0' || norm[i] > '9')
+			return BS_E_INVAL;
+		y = y * 10 + (norm[i] - '0');
+	}
+	p = norm + 4;
+	if (!strncmp(p, "年", 3))
+		p += 3;
+	if (!strcmp(p, "") || !strcmp(p, "度")) {
+		snprintf(out, 16, "%04d", y % 10000);
+		return BS_OK;
+	}
+	if (*p == '_')
+		p++;
+	if (!strncmp(p, "第", 3))
+		p += 3;
+	if (*p == 'q' && p[1] >= '1' && p[1] <= '4' && !p[2]) {
+		q = p[1] - '0';
+	} else if (*p >= '1' && *p <= '4' && (!strcmp(p + 1, "季度") || !strcmp(p + 1, "季"))) {
+		q = *p - '0';
+	} else {
+		for (i = 0; i < 4; i++)
+			if (!strncmp(p, cn[i], 3) && (!strcmp(p + 3, "季度") || !strcmp(p + 3, "季")))
+				q = i + 1;
+	}
+	if (!q)
+		return BS_E_INVAL;
+	snprintf(out, 16, "%04d-Q%c", y % 10000, (char)('0' + q));
+	return BS_OK;
+}
+
+/* "15", "15%", "7.5%", "-3%" as basis points (1500, 750, -300). */
+static int cell_growth(const char *v, int32_t *bp)
+{
+	int64_t whole = 0, frac = 0;
+	int neg = 0, nd = 0, nf = 0;
+	while (*v == ' ')
+		v++;
+	if (*v == '-')
+		neg = 1, v++;
+	for (; *v >= '0' && *v <= '9' && nd < 5; v++, nd++)
+		whole = whole * 10 + (*v - '0');
+	if (!nd)
+		return BS_E_INVAL;
+	if (*v == '.')
+		for (v++; *v >= '0' && *v <= '9' && nf < 2; v++, nf++)
+			frac = frac * 10 + (*v - '0');
+	if (nf == 1)
+		frac *= 10;
+	if (!strcmp(v, "%") || !strcmp(v, "％"))
+		v += strlen(v);
+	if (*v)
+		return BS_E_INVAL;
+	*bp = (int32_t)((neg ? -1 : 1) * (whole * 100 + frac));
+	return BS_OK;
+}
+
 /* Put each cell of row into m (and the project columns aside).  Every
  * bad cell is reported; BS_E_INVAL if there was one. */
 static int fill_cells(struct import *im, const struct csv_row *row, ProtobufCMessage *m)
@@ -847,6 +889,7 @@ static int fill_cells(struct import *im, const struct csv_row *row, ProtobufCMes
 
 	for (i = 0; i < im->ncols; i++)
 		im->cols[i].value = "";
+	im->nresp = 0;
 	for (i = 0; i < im->ncols; i++) {
 		struct column *c = &im->cols[i];
 		const struct spec *s = c->spec;
@@ -859,6 +902,8 @@ static int fill_cells(struct import *im, const struct csv_row *row, ProtobufCMes
 		if (!s)
 			continue;
 		v = i < row->n ? cell_trim(row->cells[i]) : NULL;
+		if (s->type == V_NOTE && (!v || !*v))
+			continue;
 		c->value = v ? v : "";
 		if (!v || !*v) {
 			if (s->required) {
@@ -931,6 +976,41 @@ static int fill_cells(struct import *im, const struct csv_row *row, ProtobufCMes
 		case V_PERCENT:
 			if (cell_uint(v, &u) != BS_OK) {
 				msg = "应为 0 至 100 的整数 a whole number from 0 to 100";
+				break;
+			}
+			*(uint32_t *)field_ptr(m, c->fd) = u;
+			break;
+		case V_UNIT:
+		case V_UNITS:
+			msg = unit_cells(im, c, v, s->type == V_UNIT ? (const char **)field_ptr(m, c->fd)
+								     : NULL);
+			break;
+		case V_NOTE:
+			if (!c->warned++)
+				fprintf(stderr, "baosong: 注意 note: 「%s」是进度数据，计划表导入不使用；"
+						"请用月报、周报报送 column «%s» is progress (reports), "
+						"not part of a project: not imported\n", c->title,
+					c->title);
+			break;
+		case V_TPERIOD:
+			if (cell_tperiod(v, c->scratch) != BS_OK) {
+				msg = "期间应为 2026、2026年 或 2026-Q2、2026年第二季度 a year or a quarter";
+				break;
+			}
+			*(const char **)field_ptr(m, c->fd) = c->scratch;
+			break;
+		case V_GROWTH: {
+			int32_t bp;
+			if (cell_growth(v, &bp) != BS_OK) {
+				msg = "应为百分数，如 15% 或 7.5 a percentage, e.g. 15% or 7.5";
+				break;
+			}
+			*(int32_t *)field_ptr(m, c->fd) = bp;
+			break;
+		}
+		case V_UINT:
+			if (cell_uint(v, &u) != BS_OK) {
+				msg = "应为整数 a whole number";
 				break;
 			}
 			*(uint32_t *)field_ptr(m, c->fd) = u;
@@ -1083,11 +1163,9 @@ static int project_row(struct import *im, const struct csv_row *row)
 
 	if (fill_cells(im, row, &p.base) != BS_OK)
 		return BS_OK;
-	/* 牵头单位 is a unit code; the plan table gives the unit's name. */
-	if (im->have_units && p.lead_unit && *p.lead_unit &&
-	    !ix_find2(&im->units, "c", p.lead_unit) &&
-	    (e = ix_find2(&im->units, "n", p.lead_unit)) != NULL && e->count == 1)
-		p.lead_unit = (char *)e->uid;
+	/* 牵头单位 and 责任单位 are unit codes (fill_cells found them by name). */
+	p.responsible_units = (char **)im->resp;
+	p.n_responsible_units = im->nresp;
 	if ((rv = pack_validate(im, row, &p.base, &len)) != BS_OK)
 		return rv == BS_E_INVAL ? BS_OK : rv;
 	by_code = p.code && *p.code;
@@ -1195,6 +1273,54 @@ static int weekly_row(struct import *im, const struct csv_row *row)
 	return BS_OK;
 }
 
+/* One row of a target table (目标责任书): a unit's tasks for a year or a
+ * quarter.  One already here for the unit and period is replaced (the
+ * table is the bureau's latest word) unless it says the same. */
+static int target_row(struct import *im, const struct csv_row *row)
+{
+	Baosong__V1__Target t = BAOSONG__V1__TARGET__INIT;
+	const struct ix_entry *e;
+	char uid[REC_UID_LEN + 1];
+	size_t len;
+	int rv;
+
+	if (fill_cells(im, row, &t.base) != BS_OK)
+		return BS_OK;
+	if ((rv = pack_validate(im, row, &t.base, &len)) != BS_OK)
+		return rv == BS_E_INVAL ? BS_OK : rv;
+	if ((e = ix_find2(&im->targets, t.unit_code, t.period)) != NULL) {
+		struct lrecord r;
+		if (e->line) {
+			char msg[200];
+			snprintf(msg, sizeof msg, "与第 %u 行重复 same unit and period as line %u",
+				 e->line, e->line);
+			row_error(im, row->line, "period", msg, column_of(im, "period"));
+			return BS_OK;
+		}
+		if ((rv = localdb_record_get(im->a.db, e->uid, &r)) != BS_OK)
+			return rv;
+		rv = r.data_len == len && !memcmp(r.data, im->pack, len);
+		lrecord_free(&r);
+		if (rv) {
+			im->skipped++;
+			return BS_OK;
+		}
+		snprintf(uid, sizeof uid, "%s", e->uid);
+		if ((rv = queue(im, uid, e->unit_id, len)) != BS_OK)
+			return rv;
+		im->updated++;
+		im->good++;
+		return BS_OK;
+	}
+	records_new_uid(uid);
+	if ((rv = queue(im, uid, im->srv.unit_id, len)) != BS_OK ||
+	    (rv = ix_add2(&im->targets, t.unit_code, t.period, uid, im->srv.unit_id, row->line)) !=
+		    BS_OK)
+		return rv;
+	im->good++;
+	return BS_OK;
+}
+
 /* ---- the command ------------------------------------------------------------------ */
 
 static void import_help(void)
@@ -1244,6 +1370,7 @@ static int parse_args(int argc, char **argv, struct import *im, enum kind_opt *k
 					     {"partial", no_argument, 0, 'p'},
 					     {"dry-run", no_argument, 0, 'n'},
 					     {"dir", required_argument, 0, 'd'},
+					     {"aliases", required_argument, 0, 'a'},
 					     {"help", no_argument, 0, 'h'},
 					     {0, 0, 0, 0}};
 	int c;
@@ -1256,19 +1383,23 @@ static int parse_args(int argc, char **argv, struct import *im, enum kind_opt *k
 			} else if (!strcmp(optarg, REC_KIND_WEEKLY) || !strcmp(optarg, "weekly") ||
 				   !strcmp(optarg, "周报")) {
 				*kind = KIND_WEEKLY;
+			} else if (!strcmp(optarg, REC_KIND_TARGET) || !strcmp(optarg, "目标") ||
+				   !strcmp(optarg, "目标责任书")) {
+				*kind = KIND_TARGET;
 			} else {
-				fprintf(stderr, "baosong import: --kind is project or weekly_report\n");
+				fprintf(stderr, "baosong import: --kind is project, weekly_report or "
+						"target\n");
 				return EX_USAGE_;
 			}
 			break;
 		case 'e':
 			if (!strcasecmp(optarg, "auto")) {
-				im->enc = ENC_AUTO;
+				im->enc = IMPORT_ENC_AUTO;
 			} else if (!strcasecmp(optarg, "utf-8") || !strcasecmp(optarg, "utf8")) {
-				im->enc = ENC_UTF8;
+				im->enc = IMPORT_ENC_UTF8;
 			} else if (!strcasecmp(optarg, "gb18030") || !strcasecmp(optarg, "gbk") ||
 				   !strcasecmp(optarg, "gb2312")) {
-				im->enc = ENC_GB18030;
+				im->enc = IMPORT_ENC_GB18030;
 			} else {
 				fprintf(stderr, "baosong import: --encoding is auto, utf-8 or "
 						"gb18030\n");
@@ -1278,6 +1409,7 @@ static int parse_args(int argc, char **argv, struct import *im, enum kind_opt *k
 		case 'p': im->partial = 1; break;
 		case 'n': im->dry_run = 1; break;
 		case 'd': *dir = optarg; break;
+		case 'a': im->aliases = optarg; break;
 		case 'h': import_help(); return 0;
 		default: return EX_USAGE_;
 		}
@@ -1326,7 +1458,9 @@ static void print_summary(const struct import *im, int committed)
 {
 	size_t i;
 	int any = 0;
-	printf("%s «", im->weekly ? "周报 weekly reports" : "项目 projects");
+	printf("%s «", im->what == IM_WEEKLY   ? "周报 weekly reports"
+		       : im->what == IM_TARGET ? "目标任务 targets"
+					       : "项目 projects");
 	table_text(stdout, im->path, 0, NULL);
 	printf("» (%s): 读取 read %u, 入队 queued %u, 跳过 skipped %u, 拒绝 refused %u\n",
 	       im->enc_used ? im->enc_used : "?", im->read, committed ? im->good : 0, im->skipped,
@@ -1340,6 +1474,9 @@ static void print_summary(const struct import *im, int committed)
 	}
 	if (any)
 		fputc('\n', stdout);
+	if (im->updated)
+		printf("其中 %u 个目标更新了本机已有的同单位同期间目标 %u replace targets already "
+		       "here for the same unit and period\n", im->updated, im->updated);
 	if (im->skipped)
 		printf("跳过的行与本机已有记录相同 skipped rows match records already on this "
 		       "device\n");
@@ -1368,7 +1505,7 @@ int cmd_import(int argc, char **argv)
 	enum kind_opt kind = KIND_DETECT;
 	const char *dir = NULL;
 	char *raw = NULL, *text = NULL;
-	size_t rawlen = 0, tlen = 0, i;
+	size_t tlen = 0, i;
 	unsigned titles = 0;
 	int in_tx = 0, committed = 0, have_header = 0, rv, r;
 
@@ -1383,10 +1520,7 @@ int cmd_import(int argc, char **argv)
 		free(im);
 		return rv;
 	}
-	if ((rv = read_whole(im->path, &raw, &rawlen)) != BS_OK)
-		goto out;
-	rv = decode(im, raw, rawlen, &text, &tlen);
-	raw = NULL;
+	rv = import_read_file(im->path, im->enc, &text, &tlen, &im->enc_used);
 	if (rv != BS_OK || (rv = csv_reader_new(text, tlen, &lim, &rd)) != BS_OK)
 		goto out;
 
@@ -1413,9 +1547,18 @@ int cmd_import(int argc, char **argv)
 		have_header = 1;
 	}
 	im->weekly = kind == KIND_WEEKLY || (kind == KIND_DETECT && header_is_weekly(&row));
-	im->kind = im->weekly ? REC_KIND_WEEKLY : REC_KIND_PROJECT;
-	im->desc = im->weekly ? &baosong__v1__weekly_report__descriptor
-			      : &baosong__v1__project__descriptor;
+	im->what = im->weekly ? IM_WEEKLY
+		   : kind == KIND_TARGET || (kind == KIND_DETECT && header_is_target(&row))
+			   ? IM_TARGET
+			   : IM_PROJECT;
+	im->kind = im->what == IM_WEEKLY   ? REC_KIND_WEEKLY
+		   : im->what == IM_TARGET ? REC_KIND_TARGET
+					   : REC_KIND_PROJECT;
+	im->desc = records_kind(im->kind)->desc;
+	if (!(im->unames = unit_names_new())) {
+		rv = BS_E_NOMEM;
+		goto out;
+	}
 	if ((rv = map_header(im, &row)) != BS_OK)
 		goto out;
 
@@ -1429,7 +1572,16 @@ int cmd_import(int argc, char **argv)
 		goto out;
 	}
 	in_tx = 1;
+	{
+		char def[4200 + 32];
+		snprintf(def, sizeof def, "%s/unit_aliases.csv", im->a.dir);
+		if ((rv = unit_names_aliases(im->unames, im->aliases ? im->aliases : def,
+					     !im->aliases)) != BS_OK)
+			goto out;
+	}
 	if ((rv = localdb_record_each(im->a.db, REC_KIND_PROJECT, 0, load_project, im)) < 0 ||
+	    (im->what == IM_TARGET &&
+	     (rv = localdb_record_each(im->a.db, REC_KIND_TARGET, 0, load_target, im)) < 0) ||
 	    (rv = localdb_record_each(im->a.db, REC_KIND_UNIT, 0, load_unit, im)) < 0 ||
 	    (im->weekly &&
 	     (rv = localdb_record_each(im->a.db, REC_KIND_WEEKLY, 0, load_report, im)) < 0)) {
@@ -1456,7 +1608,9 @@ int cmd_import(int argc, char **argv)
 		if (row_blank(&row))
 			continue;
 		im->read++;
-		rv = im->weekly ? weekly_row(im, &row) : project_row(im, &row);
+		rv = im->what == IM_WEEKLY   ? weekly_row(im, &row)
+		     : im->what == IM_TARGET ? target_row(im, &row)
+					     : project_row(im, &row);
 		if (rv != BS_OK)
 			goto stopped;
 	}
@@ -1488,6 +1642,8 @@ out:
 	ix_free(&im->projects);
 	ix_free(&im->reports);
 	ix_free(&im->units);
+	ix_free(&im->targets);
+	unit_names_free(im->unames);
 	app_close(&im->a);
 	free(im);
 	return cli_exit_code(rv);

@@ -80,6 +80,8 @@ static const struct flabel {
 	{REC_KIND_ACCEPTANCE, "year", "考核年度", "年度"},
 	{REC_KIND_ACCEPTANCE, "result", "验收结果", "结果"},
 	{REC_KIND_ACCEPTANCE, "date", "验收日期", "验收日期"},
+	{REC_KIND_PROJECT, "nature", "建设性质", "性质"},
+	{REC_KIND_PROJECT, "location", "建设地点", "地点"},
 	{REC_KIND_ADJUSTMENT, "period", "考核期间", "期间"},
 	{REC_KIND_ADJUSTMENT, "item", "加减分项", "项目"},
 	{REC_KIND_ADJUSTMENT, "count", "次数", "次数"},

@@ -9,8 +9,9 @@
 # GB18030 files from the UTF-8 ones); exit 77, skipped, without them.
 set -u
 
-B=${1:?usage: test_import.sh PATH/TO/baosong DATA_DIR}
-DATA=${2:?usage: test_import.sh PATH/TO/baosong DATA_DIR}
+B=${1:?usage: test_import.sh PATH/TO/baosong DATA_DIR [PATH/TO/xlsx_fixture]}
+DATA=${2:?usage: test_import.sh PATH/TO/baosong DATA_DIR [PATH/TO/xlsx_fixture]}
+XF=${3:-}
 command -v sqlite3 >/dev/null || { echo "SKIP: sqlite3 command-line tool not found"; exit 77; }
 command -v iconv >/dev/null || { echo "SKIP: iconv not found"; exit 77; }
 
@@ -231,11 +232,102 @@ unit sw 县水务局 7
 unit gx 县工信局 8
 printf '项目名称,计划年度,项目阶段,总投资,牵头单位\nA,2025,前期,1,县水务局\nB,2025,前期,1,gx\nC,2025,前期,1,县不存在局\n' >"$T/units.csv"
 run import "$T/units.csv" --partial
-expect "an unknown lead unit is refused" 65 '^第 4 行 line 4: lead_unit: 单位不存在'
+expect "an unknown lead unit is refused" 65 '^第 4 行 line 4: lead_unit: 找不到单位「县不存在局」'
 expect "... the others queued" 65 '入队 queued 2' stdout
 run project list --csv
 expect "a lead unit's name becomes its code" 0 '^[0-9a-f]{32},A,.*,sw,' stdout
 expect "a lead unit's code is kept" 0 '^[0-9a-f]{32},B,.*,gx,' stdout
+
+
+# ---- a plan table as counties keep it: 建设性质 (its own field), 建设地点,
+# 建设规模及主要内容, YYYY年计划投资 next to 计划投资 (the first used, said),
+# 1-N月完成投资 (recognised, not a project's), 责任领导, 牵头单位/责任单位 by
+# name, leniently (交通运输局 = 县交通运输局, 城关镇 = 城关镇人民政府) or through
+# the bureau's alias table (县发改局) -- in UTF-8, GB18030 and XLSX ----
+REAL=$DATA/import_plan_real.csv
+iconv -f UTF-8 -t GB18030 "$REAL" >"$T/real_gb.csv"
+realunits() {
+	unit jtj 县交通运输局 11
+	unit cg 城关镇人民政府 12
+	unit fgj 县发展和改革局 13
+	unit xz 新镇 14
+}
+# field 20 (建设性质) and 21 (建设地点) of a stored project, as hex
+tagged() { printf '%s%02x%s' "$1" $(( $(printf '%s' "$2" | wc -c) )) "$(hex "$2")" | tr a-f A-F; }
+real_checks() { # WHAT
+	local db=$BAOSONG_DIR/baosong.db
+	expect "$1: both rows queued" 0 '读取 read 2, 入队 queued 2' stdout
+	expect "$1: the duplicate plan column is named, not refused" 0 \
+		'「年度计划投资」用第 7 列「2026年计划投资（万元）」，不用第 8 列「计划投资」'
+	expect "$1: ignored columns named" 0 '忽略的列 ignored columns: 「序号」「计划投资」「资金来源」「备注」'
+	expect "$1: 1-N月完成投资 recognised" 0 '「1-10月完成投资（万元）」是进度数据'
+	check "$1: 建设性质 is its own field (20), not 项目类别" \
+		test "$(sqlite3 "$db" "SELECT COUNT(*) FROM record WHERE kind = 'project' AND
+		  instr(hex(data), '$(tagged A201 改建)') > 0")" = 1
+	check "$1: 建设地点 is its own field (21)" \
+		test "$(sqlite3 "$db" "SELECT COUNT(*) FROM record WHERE kind = 'project' AND
+		  instr(hex(data), '$(tagged AA01 城关镇东关街)') > 0")" = 1
+	run project list --csv
+	expect "$1: 牵头单位 by a lenient name (交通运输局 -> jtj)" 0 '县城供水管网改造工程,.*,jtj,' stdout
+	expect "$1: 牵头单位 through the alias table (县发改局 -> fgj)" 0 '现代农业产业园,.*,fgj,' stdout
+	expect "$1: 2026年计划投资 and the dates read" 0 \
+		'县城供水管网改造工程,.*12500\.00,4000\.50,.*,2026-03-01,2027-06-30' stdout
+	expect "$1: 责任领导 read as 包抓领导" 0 '县城供水管网改造工程,.*张伟' stdout
+	check "$1: 责任单位 after the lead unit (城关镇 -> cg)" \
+		test "$(sqlite3 "$db" "SELECT COUNT(*) FROM record WHERE kind = 'project' AND
+		  instr(hex(data), '$(tagged 9201 cg)') > 0")" = 1
+}
+device real_utf8
+realunits
+printf '别名,单位代码\n县发改局,fgj\n' >"$BAOSONG_DIR/unit_aliases.csv"
+run import "$REAL"
+real_checks "UTF-8 CSV"
+device real_gb
+realunits
+printf '县发改局,fgj\n' >"$T/aliases.csv"
+run import "$T/real_gb.csv" --aliases "$T/aliases.csv"
+expect "GB18030 CSV read as GB18030" 0 '\(GB18030\)' stdout
+real_checks "GB18030 CSV (--aliases)"
+if [ -n "$XF" ]; then
+	"$XF" "$T/real.xlsx" || fail "xlsx_fixture"
+	device real_xlsx
+	realunits
+	printf '县发改局,fgj\n' >"$BAOSONG_DIR/unit_aliases.csv"
+	run import "$T/real.xlsx"
+	expect "XLSX read directly" 0 '\(XLSX\)' stdout
+	real_checks "XLSX"
+	# a damaged workbook: a message, not a crash
+	head -c 2000 "$T/real.xlsx" >"$T/cut.xlsx"
+	run import "$T/cut.xlsx"
+	expect "a damaged .xlsx is refused with why" 65 'xlsx|工作簿'
+fi
+# Without the alias line, 县发改局 is not found; the message says how to fix it.
+device real_noalias
+realunits
+run import "$REAL" --partial
+expect "an unknown unit name: the alias table is named" 65 '找不到单位「县发改局」.*unit_aliases.csv'
+expect "... the refused count counts rows" 65 '拒绝 refused 1$' stdout
+# Two bad cells in one row: one refused row.
+printf '项目名称,计划年度,项目阶段,总投资\nA,20x5,前期,abc\nB,2025,前期,1\n' >"$T/twobad.csv"
+run import "$T/twobad.csv" --partial
+expect "two bad cells of one row count one refused row" 65 '读取 read 2, 入队 queued 1, 跳过 skipped 0, 拒绝 refused 1$' stdout
+
+# ---- targets (目标责任书) from CSV: units by name, 2026年第二季度, 15%; a second
+# import of the same unit and period replaces the target ----
+device targets
+realunits
+sqlite3 "$BAOSONG_DIR/baosong.db" "UPDATE meta SET value = '5' WHERE key = 'role'"
+printf '目标责任书,,,,\n单位,考核期间,固定资产投资任务（万元）,同比增长目标,新开工项目数\n县交通运输局,2026,"29,100",15%%,6\n城关镇,2026年第二季度,8450,7.5,2\n' >"$T/targets.csv"
+run import "$T/targets.csv"
+expect "targets import (detected from the header)" 0 '目标任务 targets .*读取 read 2, 入队 queued 2' stdout
+run target list --csv
+expect "a target by unit name, year, 万元 and %" 0 'jtj,2026,29100\.00,15' stdout
+expect "a quarter written in Chinese" 0 'cg,2026-Q2,8450\.00,7\.5' stdout
+printf '单位,考核期间,固定资产投资任务\njtj,2026,30000\n' >"$T/targets2.csv"
+run import "$T/targets2.csv" --kind target
+expect "a second target for the same unit and period replaces it" 0 '更新了本机已有' stdout
+run target list --csv
+expect "... with the new figure" 0 'jtj,2026,30000\.00' stdout
 
 # ---- malformed files ----
 device malformed
@@ -256,7 +348,7 @@ run import "$T/yi.csv"
 expect "money in 亿元 refused at the header" 65 'must be in 万元'
 printf 'name,total,year,stage,total_investment\nx,1,2025,reserve,1\n' >"$T/dup.csv"
 run import "$T/dup.csv"
-expect "two columns for one field refused" 65 'columns 2 and 5 both give total_investment'
+expect "two columns for one field: the first used, the choice said" 0 'total_investment: column 2 is used, column 5 is not'
 # English headers, a blank row, a short row.
 printf 'Name,Year,Stage,Total,Annual,Start\r\nRoad A,2025,new_start,"1,000",100,2025-01-01\r\n,,,,,\r\nRoad B,2025,reserve,5\r\n' >"$T/en.csv"
 run import "$T/en.csv"
