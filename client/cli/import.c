@@ -814,72 +814,6 @@ static const char *unit_cells(struct import *im, struct column *c, char *v, cons
 	return NULL;
 }
 
-/* "2026", "2026年", "2026年度" -> "2026"; "2026-Q2", "2026Q2", "2026年第二季度",
- * "2026年2季度" -> "2026-Q2" (cell_norm's spelling: '-' is '_'). */
-static int cell_tperiod(const char *v, char out[16])
-{
-	static const char *const cn[] = {"一", "二", "三", "四"};
-	char norm[64];
-	const char *p;
-	int y = 0, i, q = 0;
-	cell_norm(v, norm, sizeof norm);
-	for (i = 0; i < 4; i++) {
-		if (norm[i] < '0' || norm[i] > '9')
-			return BS_E_INVAL;
-		y = y * 10 + (norm[i] - '0');
-	}
-	p = norm + 4;
-	if (!strncmp(p, "年", 3))
-		p += 3;
-	if (!strcmp(p, "") || !strcmp(p, "度")) {
-		snprintf(out, 16, "%04d", y % 10000);
-		return BS_OK;
-	}
-	if (*p == '_')
-		p++;
-	if (!strncmp(p, "第", 3))
-		p += 3;
-	if (*p == 'q' && p[1] >= '1' && p[1] <= '4' && !p[2]) {
-		q = p[1] - '0';
-	} else if (*p >= '1' && *p <= '4' && (!strcmp(p + 1, "季度") || !strcmp(p + 1, "季"))) {
-		q = *p - '0';
-	} else {
-		for (i = 0; i < 4; i++)
-			if (!strncmp(p, cn[i], 3) && (!strcmp(p + 3, "季度") || !strcmp(p + 3, "季")))
-				q = i + 1;
-	}
-	if (!q)
-		return BS_E_INVAL;
-	snprintf(out, 16, "%04d-Q%c", y % 10000, (char)('0' + q));
-	return BS_OK;
-}
-
-/* "15", "15%", "7.5%", "-3%" as basis points (1500, 750, -300). */
-static int cell_growth(const char *v, int32_t *bp)
-{
-	int64_t whole = 0, frac = 0;
-	int neg = 0, nd = 0, nf = 0;
-	while (*v == ' ')
-		v++;
-	if (*v == '-')
-		neg = 1, v++;
-	for (; *v >= '0' && *v <= '9' && nd < 5; v++, nd++)
-		whole = whole * 10 + (*v - '0');
-	if (!nd)
-		return BS_E_INVAL;
-	if (*v == '.')
-		for (v++; *v >= '0' && *v <= '9' && nf < 2; v++, nf++)
-			frac = frac * 10 + (*v - '0');
-	if (nf == 1)
-		frac *= 10;
-	if (!strcmp(v, "%") || !strcmp(v, "％"))
-		v += strlen(v);
-	if (*v)
-		return BS_E_INVAL;
-	*bp = (int32_t)((neg ? -1 : 1) * (whole * 100 + frac));
-	return BS_OK;
-}
-
 /* Put each cell of row into m (and the project columns aside).  Every
  * bad cell is reported; BS_E_INVAL if there was one. */
 static int fill_cells(struct import *im, const struct csv_row *row, ProtobufCMessage *m)
@@ -993,7 +927,7 @@ static int fill_cells(struct import *im, const struct csv_row *row, ProtobufCMes
 					c->title);
 			break;
 		case V_TPERIOD:
-			if (cell_tperiod(v, c->scratch) != BS_OK) {
+			if (import_cell_tperiod(v, c->scratch) != BS_OK) {
 				msg = "期间应为 2026、2026年 或 2026-Q2、2026年第二季度 a year or a quarter";
 				break;
 			}
@@ -1001,7 +935,7 @@ static int fill_cells(struct import *im, const struct csv_row *row, ProtobufCMes
 			break;
 		case V_GROWTH: {
 			int32_t bp;
-			if (cell_growth(v, &bp) != BS_OK) {
+			if (import_cell_growth(v, &bp) != BS_OK) {
 				msg = "应为百分数，如 15% 或 7.5 a percentage, e.g. 15% or 7.5";
 				break;
 			}
@@ -1322,45 +1256,6 @@ static int target_row(struct import *im, const struct csv_row *row)
 }
 
 /* ---- the command ------------------------------------------------------------------ */
-
-static void import_help(void)
-{
-	printf("baosong import FILE.csv [--kind project|weekly_report] "
-	       "[--encoding auto|utf-8|gb18030]\n"
-	       "               [--partial] [--dry-run] [--dir DIR]\n"
-	       "  Read a spreadsheet saved as CSV (Excel/WPS: 另存为 CSV) and queue its rows "
-	       "as projects\n  (the plan table 重点建设项目计划表) or weekly reports; the next "
-	       "`baosong sync` sends them.\n"
-	       "  Every row is checked as `project add` / `report add` check it; bad rows are "
-	       "listed\n  with their line in the file.  Without --partial nothing is queued "
-	       "if any row is bad.\n"
-	       "  A project already on this device (same 项目代码, or same name without one) "
-	       "is skipped\n  if the file says the same about it, else refused; likewise a "
-	       "project's report\n  for a week it has one.\n"
-	       "Options:\n"
-	       "  --kind K          project or weekly_report (default: weekly_report if the "
-	       "header has\n                    周次 / 本期完成投资 / 本年累计完成投资, "
-	       "else project)\n"
-	       "  --encoding E      auto (default: UTF-8 with or without BOM, else GB18030), "
-	       "utf-8,\n                    or gb18030 (also reads GBK and GB2312)\n"
-	       "  --partial         queue the good rows even if some are bad\n"
-	       "  --dry-run         check everything, queue nothing\n"
-	       "Columns (the header is the first row with more than one cell; spaces, "
-	       "（）and\n(万元) are allowed in it; 序号 and other columns are ignored):\n"
-	       "  projects: 项目名称* 项目代码 计划年度* 项目类别 产业链 投资类型 重点级别 "
-	       "所在乡镇\n    包抓领导 业主单位 牵头单位 总投资(万元)* 年度计划投资(万元) "
-	       "计划开工时间\n    计划竣工时间 项目阶段* 建设内容\n"
-	       "  weekly reports: 项目代码 or 项目名称* 周次* 本期完成投资 本年累计完成投资* "
-	       "\n    开工累计完成投资* 形象进度 进度百分比 存在问题\n"
-	       "  (* required; English names work too: name, code, year, stage, total, "
-	       "annual ...)\n"
-	       "  Money in 万元 (12,500.00 and 12500万元 are fine); dates as 2026-03-01, "
-	       "2026/3/1,\n  2026.3.1, 2026年3月1日 or 2026-03; weeks as 2026-W47 or a date "
-	       "in the week.\n"
-	       "Example:\n"
-	       "  baosong import 2026年重点项目计划表.csv --dry-run\n"
-	       "  baosong import 周报-第47周.csv --partial\n");
-}
 
 static int parse_args(int argc, char **argv, struct import *im, enum kind_opt *kind,
 		      const char **dir)

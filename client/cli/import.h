@@ -15,6 +15,17 @@ enum { IMPORT_ENC_AUTO, IMPORT_ENC_UTF8, IMPORT_ENC_GB18030 };
 int import_read_file(const char *path, int enc, char **text, size_t *tlen,
 		     const char **enc_used);
 
+/* ---- values (import_values.c) ---- */
+
+/* A target's period: "2026", "2026年", "2026年度" -> "2026"; "2026-Q2",
+ * "2026Q2", "2026年第二季度", "2026年2季度" -> "2026-Q2".  0 or BS_E_INVAL. */
+int import_cell_tperiod(const char *v, char out[16]);
+/* "15", "15%", "7.5%", "-3%" as basis points (1500, 750, -300).  0 or
+ * BS_E_INVAL. */
+int import_cell_growth(const char *v, int32_t *bp);
+/* `baosong import --help`. */
+void import_help(void);
+
 /* ---- unit names (import_units.c) ---- */
 
 struct unit_names;
