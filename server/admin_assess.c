@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "admin.h"
+#include "admin_assess_int.h"
 #include "assess.h"
 #include "cli.h"
 #include "err.h"
@@ -22,14 +23,10 @@
 #include "report_out.h"
 #include "store.h"
 
-#define DEFAULT_DB "baosong.db"
 #define SUBJECT_LEN 48
 
-typedef Baosong__V1__Scheme Scheme;
-typedef Baosong__V1__AssessInputs AssessInputs;
-typedef Baosong__V1__Publication Publication;
 
-static void usage(FILE *f)
+void aa_usage(FILE *f)
 {
 	fprintf(f,
 		"usage:\n"
@@ -77,7 +74,7 @@ static void usage(FILE *f)
 /* ---- small helpers ---- */
 
 /* A whole number in [lo, hi], or -1. */
-static long arg_num(const char *s, long lo, long hi)
+long aa_arg_num(const char *s, long lo, long hi)
 {
 	char *end;
 	long v;
@@ -125,12 +122,12 @@ static uint8_t *pack(const ProtobufCMessage *m, size_t *len)
 	return b;
 }
 
-static void *unpack(const ProtobufCMessageDescriptor *d, const uint8_t *b, size_t n)
+void *aa_unpack(const ProtobufCMessageDescriptor *d, const uint8_t *b, size_t n)
 {
 	return protobuf_c_message_unpack(d, NULL, n, b);
 }
 
-static void msg_free(void *m)
+void aa_msg_free(void *m)
 {
 	if (m)
 		protobuf_c_message_free_unpacked(m, NULL);
@@ -144,7 +141,7 @@ static int load_scheme(struct store *st, int year, uint32_t version, Scheme **ou
 	int rv = store_scheme_get(st, year, version, &data, &len, &v);
 	if (rv != BS_OK)
 		return rv;
-	*out = unpack(&baosong__v1__scheme__descriptor, data, len);
+	*out = aa_unpack(&baosong__v1__scheme__descriptor, data, len);
 	free(data);
 	if (!*out)
 		return BS_E_DB;
@@ -157,7 +154,7 @@ static int load_scheme(struct store *st, int year, uint32_t version, Scheme **ou
 				(*out)->version != v || (int)(*out)->year != year
 					? "its year or version differs from its row"
 					: err);
-			msg_free(*out);
+			aa_msg_free(*out);
 			*out = NULL;
 			return BS_E_DB;
 		}
@@ -181,12 +178,12 @@ static int collect_version(void *ctx, int year, uint32_t version, int64_t at, co
 	(void)at;
 	if (year != vs->year)
 		return 0;
-	if (!(s = unpack(&baosong__v1__scheme__descriptor, d, n))) {
+	if (!(s = aa_unpack(&baosong__v1__scheme__descriptor, d, n))) {
 		vs->bad = 1;
 		return 0;
 	}
 	if (!(nv = realloc(vs->v, (vs->n + 1) * sizeof *nv))) {
-		msg_free(s);
+		aa_msg_free(s);
 		return BS_E_NOMEM;
 	}
 	vs->v = nv;
@@ -209,7 +206,7 @@ static int load_scheme_in_force(struct store *st, int year, int64_t day, Scheme 
 		rv = BS_E_NOTFOUND;
 	if (rv != BS_OK) {
 		for (i = 0; i < vs.n; i++)
-			msg_free(vs.v[i]);
+			aa_msg_free(vs.v[i]);
 		free(vs.v);
 		return rv;
 	}
@@ -222,7 +219,7 @@ static int load_scheme_in_force(struct store *st, int year, int64_t day, Scheme 
 		 vs.v[k]->effective_date && *vs.v[k]->effective_date ? "" : "，未写明",
 		 d2, eff > day ? "，该日尚无施行的版本，用最早施行的版本" : "");
 	for (i = 0; i < vs.n; i++)
-		msg_free(vs.v[i]);
+		aa_msg_free(vs.v[i]);
 	free(vs.v);
 	return load_scheme(st, year, version, out);
 }
@@ -294,8 +291,8 @@ static int cmd_scheme_set(int argc, char **argv)
 		switch (c) {
 		case 'd': db = optarg; break;
 		case 'n': note = optarg; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return EX_USAGE_;
+		case 'h': aa_usage(stdout); return 0;
+		default: aa_usage(stderr); return EX_USAGE_;
 		}
 	}
 	if (optind + 1 != argc)
@@ -314,13 +311,13 @@ static int cmd_scheme_set(int argc, char **argv)
 			free(s->note);
 		s->note = strdup(note);
 		if (!s->note || assess_scheme_check(s, err, sizeof err) != BS_OK) {
-			msg_free(s);
+			aa_msg_free(s);
 			return admin_usage_error("--note: one line of at most 180 bytes (about 60 "
 						 "Chinese characters)");
 		}
 	}
 	if ((ex = admin_open_db(db, 0, &st)) != 0) {
-		msg_free(s);
+		aa_msg_free(s);
 		return ex;
 	}
 	if ((rv = store_begin(st)) != BS_OK)
@@ -368,8 +365,8 @@ fail:
 out:
 	free(data);
 	free(before);
-	msg_free(prev);
-	msg_free(s);
+	aa_msg_free(prev);
+	aa_msg_free(s);
 	store_close(st);
 	return ex;
 }
@@ -392,18 +389,18 @@ static int cmd_scheme_show(int argc, char **argv)
 		switch (c) {
 		case 'd': db = optarg; break;
 		case 'y':
-			if ((year = (int)arg_num(optarg, 2000, 2200)) < 0)
+			if ((year = (int)aa_arg_num(optarg, 2000, 2200)) < 0)
 				return admin_usage_error("--year must be a year 2000..2200, got '%s'",
 							 optarg);
 			break;
 		case 'v':
-			if (arg_num(optarg, 1, 1000000) < 0)
+			if (aa_arg_num(optarg, 1, 1000000) < 0)
 				return admin_usage_error("--version must be a number from 1, got '%s'",
 							 optarg);
-			version = (unsigned)arg_num(optarg, 1, 1000000);
+			version = (unsigned)aa_arg_num(optarg, 1, 1000000);
 			break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return EX_USAGE_;
+		case 'h': aa_usage(stdout); return 0;
+		default: aa_usage(stderr); return EX_USAGE_;
 		}
 	}
 	if (!year) {
@@ -424,14 +421,14 @@ static int cmd_scheme_show(int argc, char **argv)
 	text = assess_scheme_format(s);
 	printf("; version %u\n%s", s->version, text ? text : "");
 	free(text);
-	msg_free(s);
+	aa_msg_free(s);
 	return 0;
 }
 
 static int print_scheme(void *ctx, int year, uint32_t version, int64_t at, const uint8_t *d,
 			size_t n)
 {
-	Scheme *s = unpack(&baosong__v1__scheme__descriptor, d, n);
+	Scheme *s = aa_unpack(&baosong__v1__scheme__descriptor, d, n);
 	char when[ADMIN_WHEN_LEN];
 	size_t i;
 	(void)ctx;
@@ -448,7 +445,7 @@ static int print_scheme(void *ctx, int year, uint32_t version, int64_t at, const
 		       s->indicators[i]->weight);
 	printf("%s%s%s\n", s && s->n_indicators ? "]" : "", s && s->note && *s->note ? "  " : "",
 	       s && s->note ? s->note : "");
-	msg_free(s);
+	aa_msg_free(s);
 	return 0;
 }
 
@@ -463,8 +460,8 @@ static int cmd_scheme_list(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': db = optarg; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return EX_USAGE_;
+		case 'h': aa_usage(stdout); return 0;
+		default: aa_usage(stderr); return EX_USAGE_;
 		}
 	}
 	if ((ex = admin_open_db(db, 1, &st)) != 0)
@@ -641,10 +638,10 @@ static int parse_calc(int argc, char **argv, struct calc *k, int publish)
 		case 't': k->title = optarg; break;
 		case 'a': k->as_of_s = optarg; break;
 		case 'v':
-			if (arg_num(optarg, 1, 1000000) < 0)
+			if (aa_arg_num(optarg, 1, 1000000) < 0)
 				return admin_usage_error("--version must be a number from 1, got '%s'",
 							 optarg);
-			k->version = (unsigned)arg_num(optarg, 1, 1000000);
+			k->version = (unsigned)aa_arg_num(optarg, 1, 1000000);
 			break;
 		case 'c': k->csv = 1; break;
 		case 'E':
@@ -652,8 +649,8 @@ static int parse_calc(int argc, char **argv, struct calc *k, int publish)
 				return admin_usage_error("--allow-empty is for assess publish");
 			k->allow_empty = 1;
 			break;
-		case 'h': usage(stdout); return -1;
-		default: usage(stderr); return EX_USAGE_;
+		case 'h': aa_usage(stdout); return -1;
+		default: aa_usage(stderr); return EX_USAGE_;
 		}
 	}
 	if (optind != argc)
@@ -725,9 +722,9 @@ static int cmd_assess_compute(int argc, char **argv)
 	} else {
 		ex = 66;
 	}
-	msg_free(p);
-	msg_free(in);
-	msg_free(s);
+	aa_msg_free(p);
+	aa_msg_free(in);
+	aa_msg_free(s);
 	store_close(st);
 	return ex;
 }
@@ -897,9 +894,9 @@ fail:
 out:
 	free(data);
 	free(inputs);
-	msg_free(p);
-	msg_free(in);
-	msg_free(s);
+	aa_msg_free(p);
+	aa_msg_free(in);
+	aa_msg_free(s);
 	store_close(st);
 	return ex;
 }
@@ -908,7 +905,7 @@ out:
 
 static int print_pub_line(void *ctx, const struct publication_row *row)
 {
-	Publication *p = unpack(&baosong__v1__publication__descriptor, row->results,
+	Publication *p = aa_unpack(&baosong__v1__publication__descriptor, row->results,
 				row->results_len);
 	char when[ADMIN_WHEN_LEN];
 	(void)ctx;
@@ -916,7 +913,7 @@ static int print_pub_line(void *ctx, const struct publication_row *row)
 	printf("%4lld  %-6s  %-8s  %s  v%-3u  %3zu  %s\n", (long long)row->number,
 	       assess_scope_label(row->scope), row->period, when, row->scheme_version,
 	       p ? p->n_results : 0, p && p->title ? p->title : "(unreadable)");
-	msg_free(p);
+	aa_msg_free(p);
 	return 0;
 }
 
@@ -941,8 +938,8 @@ static int simple_opts(int argc, char **argv, const char **db, int *csv, int *fo
 				return admin_usage_error("--force is not an option here");
 			*force = 1;
 			break;
-		case 'h': usage(stdout); return -1;
-		default: usage(stderr); return EX_USAGE_;
+		case 'h': aa_usage(stdout); return -1;
+		default: aa_usage(stderr); return EX_USAGE_;
 		}
 	}
 	return 0;
@@ -965,7 +962,7 @@ static int cmd_assess_list(int argc, char **argv)
 	return rv == BS_OK ? 0 : admin_fail(rv, "cannot list publications");
 }
 
-static int parse_number(const char *s, int64_t *n)
+int aa_parse_number(const char *s, int64_t *n)
 {
 	char *end;
 	long long v = strtoll(s, &end, 10);
@@ -976,7 +973,7 @@ static int parse_number(const char *s, int64_t *n)
 	return 0;
 }
 
-static int load_pub(struct store *st, int64_t number, Publication **p, AssessInputs **in)
+int aa_load_pub(struct store *st, int64_t number, Publication **p, AssessInputs **in)
 {
 	struct publication_row row;
 	int rv = store_publication_get(st, number, &row);
@@ -987,12 +984,12 @@ static int load_pub(struct store *st, int64_t number, Publication **p, AssessInp
 	}
 	if (rv != BS_OK)
 		return rv;
-	*p = unpack(&baosong__v1__publication__descriptor, row.results, row.results_len);
-	*in = unpack(&baosong__v1__assess_inputs__descriptor, row.inputs, row.inputs_len);
+	*p = aa_unpack(&baosong__v1__publication__descriptor, row.results, row.results_len);
+	*in = aa_unpack(&baosong__v1__assess_inputs__descriptor, row.inputs, row.inputs_len);
 	store_publication_free(&row);
 	if (!*p || !*in) {
-		msg_free(*p);
-		msg_free(*in);
+		aa_msg_free(*p);
+		aa_msg_free(*in);
 		*p = NULL;
 		*in = NULL;
 		return BS_E_DB;
@@ -1013,11 +1010,11 @@ static int cmd_assess_show(int argc, char **argv)
 		return ex < 0 ? 0 : ex;
 	if (optind + 1 != argc)
 		return admin_usage_error("assess show needs one publication number");
-	if ((ex = parse_number(argv[optind], &number)) != 0)
+	if ((ex = aa_parse_number(argv[optind], &number)) != 0)
 		return ex;
 	if ((ex = admin_open_db(db, 1, &st)) != 0)
 		return ex;
-	rv = load_pub(st, number, &p, &in);
+	rv = aa_load_pub(st, number, &p, &in);
 	store_close(st);
 	if (rv == BS_E_NOTFOUND)
 		return 66;
@@ -1027,8 +1024,8 @@ static int cmd_assess_show(int argc, char **argv)
 		rv = report_csv(stdout, p, in);
 	else
 		print_table(p, in);
-	msg_free(p);
-	msg_free(in);
+	aa_msg_free(p);
+	aa_msg_free(in);
 	return rv == BS_OK ? 0 : admin_fail(rv, "cannot write the CSV");
 }
 
@@ -1128,8 +1125,8 @@ static int verify_one(void *ctx, const struct publication_row *row)
 	if (v->only && row->number != v->only)
 		return 0;
 	v->checked++;
-	p = unpack(&baosong__v1__publication__descriptor, row->results, row->results_len);
-	in = unpack(&baosong__v1__assess_inputs__descriptor, row->inputs, row->inputs_len);
+	p = aa_unpack(&baosong__v1__publication__descriptor, row->results, row->results_len);
+	in = aa_unpack(&baosong__v1__assess_inputs__descriptor, row->inputs, row->inputs_len);
 	if (!p || !in) {
 		vbad(v, "publication %lld: stored results or inputs cannot be read",
 		     (long long)row->number);
@@ -1175,7 +1172,7 @@ static int verify_one(void *ctx, const struct publication_row *row)
 	again->number = p->number;
 	if (!again->title || assess_digest(s, in, again, digest) != BS_OK) {
 		rv = BS_E_NOMEM;
-		msg_free(again);
+		aa_msg_free(again);
 		again = NULL;
 		goto out;
 	}
@@ -1250,11 +1247,11 @@ audit:
 	}
 out:
 	free(re);
-	msg_free(again);
-	msg_free(now_in);
-	msg_free(p);
-	msg_free(in);
-	msg_free(s);
+	aa_msg_free(again);
+	aa_msg_free(now_in);
+	aa_msg_free(p);
+	aa_msg_free(in);
+	aa_msg_free(s);
 	return 0;
 }
 
@@ -1348,7 +1345,7 @@ static int cmd_assess_verify(int argc, char **argv)
 		return ex < 0 ? 0 : ex;
 	memset(&v, 0, sizeof v);
 	if (optind + 1 == argc) {
-		if ((ex = parse_number(argv[optind], &v.only)) != 0)
+		if ((ex = aa_parse_number(argv[optind], &v.only)) != 0)
 			return ex;
 	} else if (optind != argc) {
 		return admin_usage_error("assess verify takes at most one publication number");
@@ -1385,374 +1382,6 @@ static int cmd_assess_verify(int argc, char **argv)
 	return 0;
 }
 
-/* ---- export ---- */
-
-/* The plan table: the year's projects with their unit's name and the
- * year-to-date figure of their latest report. */
-struct plan_item {
-	Baosong__V1__Project *msg;
-	char *uid;
-	const char *unit_name;     /* in plan.units */
-	int64_t ytd_key, ytd_fen;  /* the latest report's end (day * 2 + monthly), -1: none */
-	char ytd_period[12];
-};
-
-struct plan {
-	int year;
-	struct plan_item *items;   /* in uid order (the scan's) */
-	struct plan_row *rows;     /* what report_xlsx takes, made at the end */
-	size_t n, cap;
-	struct unit *units;        /* every unit, by id: read once, not per project */
-	size_t n_units, cap_units;
-};
-
-static int plan_unit(void *ctx, const struct unit *u)
-{
-	struct plan *pl = ctx;
-	if (pl->n_units == pl->cap_units) {
-		size_t nc = pl->cap_units ? pl->cap_units * 2 : 64;
-		struct unit *nu = realloc(pl->units, nc * sizeof *nu);
-		if (!nu)
-			return BS_E_NOMEM;
-		pl->units = nu;
-		pl->cap_units = nc;
-	}
-	pl->units[pl->n_units++] = *u;
-	return 0;
-}
-
-static int unit_id_cmp(const void *a, const void *b)
-{
-	const struct unit *x = a, *y = b;
-	return (x->id > y->id) - (x->id < y->id);
-}
-
-static int plan_project(void *ctx, const struct record *r, const struct review_state *rs)
-{
-	struct plan *pl = ctx;
-	struct plan_item *it;
-	Baosong__V1__Project *m;
-	struct unit key;
-	const struct unit *u;
-	(void)rs;
-	if (r->deleted)
-		return 0;
-	m = unpack(&baosong__v1__project__descriptor, r->data, r->data_len);
-	if (!m)
-		return 0;
-	if ((int)m->plan_year != pl->year) {
-		msg_free(m);
-		return 0;
-	}
-	if (pl->n == pl->cap) {
-		size_t nc = pl->cap ? pl->cap * 2 : 256;
-		struct plan_item *ni = realloc(pl->items, nc * sizeof *ni);
-		if (!ni) {
-			msg_free(m);
-			return BS_E_NOMEM;
-		}
-		pl->items = ni;
-		pl->cap = nc;
-	}
-	it = &pl->items[pl->n++];
-	memset(it, 0, sizeof *it);
-	it->msg = m;
-	it->uid = strdup(r->uid);
-	key.id = r->unit_id;
-	u = pl->n_units ? bsearch(&key, pl->units, pl->n_units, sizeof key, unit_id_cmp) : NULL;
-	it->unit_name = u ? u->name : "";
-	it->ytd_key = -1;
-	return it->uid ? 0 : BS_E_NOMEM;
-}
-
-static struct plan_item *plan_find(const struct plan *pl, const char *uid)
-{
-	size_t lo = 0, hi = pl->n;
-	while (uid && lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = strcmp(pl->items[mid].uid, uid);
-		if (!c)
-			return &pl->items[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
-
-/* The year-to-date figure of the plan's projects from their latest report. */
-static int plan_report(struct plan *pl, const struct record *r, int monthly)
-{
-	ProtobufCMessage *m;
-	struct plan_item *it;
-	const char *period, *uid;
-	int64_t ytd, key, first;
-	if (r->deleted)
-		return 0;
-	m = unpack(monthly ? &baosong__v1__monthly_report__descriptor
-			   : &baosong__v1__weekly_report__descriptor, r->data, r->data_len);
-	if (!m)
-		return 0;
-	if (monthly) {
-		Baosong__V1__MonthlyReport *x = (Baosong__V1__MonthlyReport *)m;
-		period = x->period, uid = x->project_uid, ytd = x->invested_ytd_fen;
-	} else {
-		Baosong__V1__WeeklyReport *x = (Baosong__V1__WeeklyReport *)m;
-		period = x->period, uid = x->project_uid, ytd = x->invested_ytd_fen;
-	}
-	it = plan_find(pl, uid);
-	if (it && period && strlen(period) >= 7 && atoi(period) == pl->year) {
-		if (monthly) {
-			int mo = atoi(period + 5);
-			key = (mo >= 1 && mo <= 12 ? period_days_from_civil(pl->year, (unsigned)mo, 28)
-						   : -1) * 2 + 1;
-		} else {
-			key = period_parse_week(period, &first) == BS_OK ? (first + 6) * 2 : -1;
-		}
-		if (key > it->ytd_key) {
-			it->ytd_key = key;
-			it->ytd_fen = ytd;
-			snprintf(it->ytd_period, sizeof it->ytd_period, "%s", period);
-		}
-	}
-	msg_free(m);
-	return 0;
-}
-
-static int plan_weekly(void *ctx, const struct record *r, const struct review_state *rs)
-{
-	(void)rs;
-	return plan_report(ctx, r, 0);
-}
-
-static int plan_monthly(void *ctx, const struct record *r, const struct review_state *rs)
-{
-	(void)rs;
-	return plan_report(ctx, r, 1);
-}
-
-static void plan_free(struct plan *pl)
-{
-	size_t i;
-	for (i = 0; i < pl->n; i++) {
-		msg_free(pl->items[i].msg);
-		free(pl->items[i].uid);
-	}
-	free(pl->items);
-	free(pl->rows);
-	free(pl->units);
-}
-
-static int plan_load(struct store *st, int year, struct plan *pl)
-{
-	size_t i;
-	int rv;
-	memset(pl, 0, sizeof *pl);
-	pl->year = year;
-	if ((rv = store_unit_each(st, plan_unit, pl)) != BS_OK)
-		return rv;
-	if (pl->n_units)
-		qsort(pl->units, pl->n_units, sizeof *pl->units, unit_id_cmp);
-	if ((rv = store_record_scan(st, REC_KIND_PROJECT, plan_project, pl)) != BS_OK ||
-	    (rv = store_record_scan(st, REC_KIND_WEEKLY, plan_weekly, pl)) != BS_OK ||
-	    (rv = store_record_scan(st, REC_KIND_MONTHLY, plan_monthly, pl)) != BS_OK)
-		return rv;
-	if (!(pl->rows = calloc(pl->n + 1, sizeof *pl->rows)))
-		return BS_E_NOMEM;
-	for (i = 0; i < pl->n; i++) {
-		const struct plan_item *it = &pl->items[i];
-		pl->rows[i].p = it->msg;
-		pl->rows[i].uid = it->uid;
-		pl->rows[i].unit_name = it->unit_name;
-		pl->rows[i].ytd_fen = it->ytd_key >= 0 ? it->ytd_fen : -1;
-		pl->rows[i].ytd_period = it->ytd_key >= 0 ? it->ytd_period : NULL;
-	}
-	return BS_OK;
-}
-
-static int write_fail(int rv, const char *path)
-{
-	if (rv == BS_E_CONFLICT)
-		return admin_fail(rv, "%s exists; choose another name or add --force", path);
-	return admin_fail(rv, "cannot write %s", path);
-}
-
-static int cmd_assess_export(int argc, char **argv)
-{
-	static const struct option opts[] = {{"db", required_argument, 0, 'd'},
-					     {"html", required_argument, 0, 'H'},
-					     {"xlsx", required_argument, 0, 'x'},
-					     {"csv", required_argument, 0, 'c'},
-					     {"plan", no_argument, 0, 'p'},
-					     {"force", no_argument, 0, 'f'},
-					     {"help", no_argument, 0, 'h'},
-					     {0, 0, 0, 0}};
-	const char *db = DEFAULT_DB, *html = NULL, *xlsx = NULL, *csv = NULL;
-	struct store *st = NULL;
-	Publication **pubs = NULL;
-	AssessInputs **ins = NULL;
-	struct plan pl;
-	size_t n = 0, i;
-	int plan = 0, force = 0, c, rv = BS_OK, ex = 0;
-
-	memset(&pl, 0, sizeof pl);
-	while ((c = getopt_long(argc, argv, "d:H:x:c:pfh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd': db = optarg; break;
-		case 'H': html = optarg; break;
-		case 'x': xlsx = optarg; break;
-		case 'c': csv = optarg; break;
-		case 'p': plan = 1; break;
-		case 'f': force = 1; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return EX_USAGE_;
-		}
-	}
-	if (optind == argc)
-		return admin_usage_error("assess export needs publication numbers (baosongd assess "
-					 "list)");
-	if (!html && !xlsx && !csv)
-		return admin_usage_error("assess export needs --html, --xlsx and/or --csv");
-	if (csv && argc - optind != 1)
-		return admin_usage_error("--csv writes one publication; give one number");
-	if (plan && !xlsx)
-		return admin_usage_error("--plan adds the plan table to the --xlsx workbook");
-	if (argc - optind > 64)
-		return admin_usage_error("at most 64 publications at once");
-	n = (size_t)(argc - optind);
-	pubs = calloc(n, sizeof *pubs);
-	ins = calloc(n, sizeof *ins);
-	if (!pubs || !ins) {
-		free(pubs);
-		free(ins);
-		return admin_fail(BS_E_NOMEM, "export");
-	}
-	for (i = 0; i < n; i++) {
-		int64_t num = 0;
-		if ((ex = parse_number(argv[optind + (int)i], &num)) != 0)
-			goto out;
-		if (i == 0 && (ex = admin_open_db(db, 1, &st)) != 0)
-			goto out;
-		if ((rv = load_pub(st, num, &pubs[i], &ins[i])) != BS_OK) {
-			ex = rv == BS_E_NOTFOUND ? 66 : admin_fail(rv, "cannot read publication");
-			goto out;
-		}
-	}
-	if (plan && (rv = store_begin(st)) == BS_OK) {
-		rv = plan_load(st, (int)pubs[0]->scheme_year, &pl);
-		store_rollback(st);
-	}
-	if (rv != BS_OK) {
-		ex = admin_fail(rv, "cannot read the projects for the plan table");
-		goto out;
-	}
-	if (csv) {
-		FILE *f;
-		struct stat sb;
-		if (!force && stat(csv, &sb) == 0) {
-			ex = write_fail(BS_E_CONFLICT, csv);
-			goto out;
-		}
-		if (!(f = fopen(csv, "wb"))) {
-			ex = write_fail(BS_E_IO, csv);
-			goto out;
-		}
-		rv = report_csv(f, pubs[0], ins[0]);
-		if (fclose(f) != 0 && rv == BS_OK)
-			rv = BS_E_IO;
-		if (rv != BS_OK) {
-			ex = write_fail(rv, csv);
-			goto out;
-		}
-		printf("CSV:  %s\n", csv);
-	}
-	if (xlsx) {
-		rv = report_xlsx(xlsx, force, (const Publication *const *)pubs,
-				 (const AssessInputs *const *)ins, n, plan ? pl.rows : NULL, pl.n,
-				 (int)pubs[0]->scheme_year);
-		if (rv != BS_OK) {
-			ex = write_fail(rv, xlsx);
-			goto out;
-		}
-		printf("XLSX: %s%s\n", xlsx, plan ? "（含重点建设项目计划表 with the plan table）" : "");
-	}
-	if (html) {
-		rv = report_html(html, force, (const Publication *const *)pubs,
-				 (const AssessInputs *const *)ins, n, NULL);
-		if (rv != BS_OK) {
-			ex = write_fail(rv, html);
-			goto out;
-		}
-		printf("HTML: %s\n", html);
-	}
-out:
-	for (i = 0; i < n; i++) {
-		msg_free(pubs[i]);
-		msg_free(ins[i]);
-	}
-	free(pubs);
-	free(ins);
-	plan_free(&pl);
-	store_close(st);
-	return ex;
-}
-
-static int cmd_export_plan(int argc, char **argv)
-{
-	static const struct option opts[] = {{"db", required_argument, 0, 'd'},
-					     {"xlsx", required_argument, 0, 'x'},
-					     {"year", required_argument, 0, 'y'},
-					     {"force", no_argument, 0, 'f'},
-					     {"help", no_argument, 0, 'h'},
-					     {0, 0, 0, 0}};
-	const char *db = DEFAULT_DB, *xlsx = NULL;
-	struct store *st = NULL;
-	struct plan pl;
-	int year = 0, force = 0, c, rv, ex;
-
-	while ((c = getopt_long(argc, argv, "d:x:y:fh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd': db = optarg; break;
-		case 'x': xlsx = optarg; break;
-		case 'y':
-			if ((year = (int)arg_num(optarg, 2000, 2200)) < 0)
-				return admin_usage_error("--year must be a year 2000..2200, got '%s'",
-							 optarg);
-			break;
-		case 'f': force = 1; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return EX_USAGE_;
-		}
-	}
-	if (!xlsx || optind != argc)
-		return admin_usage_error("export plan --xlsx FILE [--year Y]");
-	if (!year) {
-		unsigned m, d;
-		period_civil_from_days(period_local_days(admin_now_ms()), &year, &m, &d);
-	}
-	if (year < 2000 || year > 2200)
-		return admin_usage_error("--year must be 2000..2200");
-	if ((ex = admin_open_db(db, 1, &st)) != 0)
-		return ex;
-	rv = store_begin(st);
-	if (rv == BS_OK) {
-		rv = plan_load(st, year, &pl);
-		store_rollback(st);
-	} else {
-		memset(&pl, 0, sizeof pl);
-	}
-	if (rv == BS_OK)
-		rv = report_xlsx(xlsx, force, NULL, NULL, 0, pl.rows, pl.n, year);
-	if (rv == BS_OK)
-		printf("XLSX: %s（%d年重点建设项目计划表，%zu 个项目）\n", xlsx, year, pl.n);
-	else
-		ex = write_fail(rv, xlsx);
-	plan_free(&pl);
-	store_close(st);
-	return ex;
-}
-
 /* ---- dispatch ---- */
 
 int admin_assess_main(int argc, char **argv)
@@ -1765,11 +1394,12 @@ int admin_assess_main(int argc, char **argv)
 		{"scheme", "list", cmd_scheme_list},    {"assess", "compute", cmd_assess_compute},
 		{"assess", "publish", cmd_assess_publish}, {"assess", "list", cmd_assess_list},
 		{"assess", "show", cmd_assess_show},    {"assess", "verify", cmd_assess_verify},
-		{"assess", "export", cmd_assess_export}, {"export", "plan", cmd_export_plan},
+		{"assess", "export", admin_cmd_assess_export},
+		{"export", "plan", admin_cmd_export_plan},
 	};
 	size_t i;
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		usage(argc < 2 ? stderr : stdout);
+		aa_usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? EX_USAGE_ : 0;
 	}
 	if (!strcmp(argv[0], "scheme") && !strcmp(argv[1], "example")) {
@@ -1779,6 +1409,6 @@ int admin_assess_main(int argc, char **argv)
 	for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
 		if (!strcmp(argv[0], cmds[i].group) && !strcmp(argv[1], cmds[i].name))
 			return cmds[i].run(argc - 1, argv + 1);
-	usage(stderr);
+	aa_usage(stderr);
 	return admin_usage_error("unknown command '%s %s'", argv[0], argv[1]);
 }
