@@ -24,6 +24,7 @@ struct plan_item {
 	Baosong__V1__Project *msg;
 	char *uid;
 	const char *unit_name;     /* in plan.units */
+	const char *lead_name;     /* the lead unit's name (in plan.units), or NULL */
 	int64_t ytd_key, ytd_fen;  /* the latest report's end (day * 2 + monthly), -1: none */
 	char ytd_period[12];
 };
@@ -92,6 +93,11 @@ static int plan_project(void *ctx, const struct record *r, const struct review_s
 	key.id = r->unit_id;
 	u = pl->n_units ? bsearch(&key, pl->units, pl->n_units, sizeof key, unit_id_cmp) : NULL;
 	it->unit_name = u ? u->name : "";
+	/* 牵头单位: the project's lead unit by its code (a few hundred units). */
+	it->lead_name = NULL;
+	for (size_t k = 0; m->lead_unit && *m->lead_unit && k < pl->n_units; k++)
+		if (!strcmp(pl->units[k].code, m->lead_unit))
+			it->lead_name = pl->units[k].name;
 	it->ytd_key = -1;
 	return it->uid ? 0 : BS_E_NOMEM;
 }
@@ -196,6 +202,7 @@ static int plan_load(struct store *st, int year, struct plan *pl)
 		pl->rows[i].p = it->msg;
 		pl->rows[i].uid = it->uid;
 		pl->rows[i].unit_name = it->unit_name;
+		pl->rows[i].lead_name = it->lead_name;
 		pl->rows[i].ytd_fen = it->ytd_key >= 0 ? it->ytd_fen : -1;
 		pl->rows[i].ytd_period = it->ytd_key >= 0 ? it->ytd_period : NULL;
 	}

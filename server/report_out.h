@@ -20,7 +20,8 @@
 struct plan_row {
 	const Baosong__V1__Project *p;
 	const char *uid;
-	const char *unit_name;     /* the owning unit (牵头单位) */
+	const char *unit_name;     /* the owning unit (the one that reports it) */
+	const char *lead_name;     /* the project's 牵头单位 (lead_unit) by name, NULL: as coded */
 	int64_t ytd_fen;           /* 本年累计完成投资 from the latest report, or -1 */
 	const char *ytd_period;    /* the report's period, or NULL */
 };
@@ -36,9 +37,13 @@ int report_csv(FILE *f, const Baosong__V1__Publication *p, const Baosong__V1__As
 
 /* An .xlsx at path (refuses to overwrite unless overwrite) with one sheet
  * per publication ("2026年4月通报", "2026年第1季度评比"; a repeated name gets
- * "（2）") and, when plan is not NULL or n is 0, the plan table
- * "重点建设项目计划表" of plan_year with a totals row.  Numbers are numbers
- * (万元 "0.00", rates "0.00%").  Written to a temporary file in the same
+ * "（2）"), each with a 全县 row of SUM formulas (completion = the sums'
+ * ratio), and, when plan is not NULL or n is 0, the plan table
+ * "重点建设项目计划表" of plan_year in a stable order (reporting unit, then
+ * project code, name, id) with 牵头单位 from the project's lead unit, dates
+ * as date cells and a totals row of SUM formulas.  Numbers are numbers
+ * (万元 "0.00", rates "0.00%"); a number that does not apply is a blank
+ * cell, never text.  Written to a temporary file in the same
  * directory and renamed into place: a failure leaves nothing behind.  0,
  * BS_E_INVAL, BS_E_CONFLICT (path exists and overwrite is 0), BS_E_NOMEM or
  * BS_E_IO (any other libxlsxwriter or file system failure). */

@@ -23,7 +23,8 @@
 
 struct xfmt {
 	lxw_format *title, *sub, *head, *text, *wrap, *center, *num2, *pct, *count, *rank,
-		*rank_tied, *note, *tot_label, *tot_num2, *tot_count, *tot_blank;
+		*rank_tied, *note, *tot_label, *tot_num2, *tot_count, *tot_blank, *date, *tot_pct,
+		*tot_int;
 };
 
 struct xw {
@@ -72,6 +73,54 @@ static void xnum(struct xw *x, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, doub
 {
 	if (xw_ok(x))
 		xcheck(x, worksheet_write_number(ws, r, c, d, f));
+}
+
+/* A number that does not apply: an empty cell (with the column's border). */
+static void xblank(struct xw *x, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, lxw_format *f)
+{
+	if (xw_ok(x))
+		xcheck(x, worksheet_write_blank(ws, r, c, f));
+}
+
+/* A formula with its value, so that readers that do not calculate see it. */
+static void xformula(struct xw *x, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
+		     const char *formula, double value, lxw_format *f)
+{
+	if (xw_ok(x))
+		xcheck(x, worksheet_write_formula_num(ws, r, c, formula, f, value));
+}
+
+/* "=SUM(G4:G103)" for column c, rows first..last (0-based, inclusive). */
+static void sum_of(char *out, size_t cap, lxw_col_t c, lxw_row_t first, lxw_row_t last)
+{
+	char a[16], b[16];
+	lxw_rowcol_to_cell(a, first, c);
+	lxw_rowcol_to_cell(b, last, c);
+	snprintf(out, cap, "=SUM(%s:%s)", a, b);
+}
+
+/* A YYYY-MM-DD date as a date cell; other text as it is. */
+static void xdate(struct xw *x, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const char *d,
+		  lxw_format *date, lxw_format *text)
+{
+	int64_t days;
+	int y;
+	unsigned m, dd;
+	if (d && *d && period_parse_date(d, &days) == BS_OK) {
+		lxw_datetime dt;
+		period_civil_from_days(days, &y, &m, &dd);
+		memset(&dt, 0, sizeof dt);
+		dt.year = y;
+		dt.month = (uint8_t)m;
+		dt.day = (uint8_t)dd;
+		if (xw_ok(x))
+			xcheck(x, worksheet_write_datetime(ws, r, c, &dt, date));
+		return;
+	}
+	if (d && *d)
+		xstr(x, ws, r, c, d, text);
+	else
+		xblank(x, ws, r, c, text);
 }
 
 static void xmerge(struct xw *x, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c1, lxw_col_t c2,
@@ -166,6 +215,9 @@ static void xformats(struct xw *x)
 	f->tot_num2 = xformat(x, XF_BOLD | B | XF_FILL, 0, "0.00", 0);
 	f->tot_count = xformat(x, XF_BOLD | B | XF_CENTER | XF_FILL, 0, "0\"个\"", 0);
 	f->tot_blank = xformat(x, B | XF_FILL, 0, NULL, 0);
+	f->date = xformat(x, B | XF_CENTER, 0, "yyyy-mm-dd", 0);
+	f->tot_pct = xformat(x, XF_BOLD | B | XF_FILL, 0, "0.00%", 0);
+	f->tot_int = xformat(x, XF_BOLD | B | XF_CENTER | XF_FILL, 0, "0", 0);
 }
 
 /* base without the characters Excel refuses in a sheet name ([]:*?/\ and
@@ -243,6 +295,73 @@ static const double col_widths[] = {
 
 /* A ranking sheet: title, a line about the publication, the header (frozen
  * with the unit's rank, code and name), a row per unit, a note. */
+/* The 全县 row under a ranking's units (rows 3 .. row-1): SUM formulas for
+ * the money and report counts, the completion as their ratio. */
+static void xlsx_county_row(struct xw *x, lxw_worksheet *ws, const struct view *v,
+			    lxw_row_t row)
+{
+	const Publication *p = v->p;
+	struct xfmt *f = &x->f;
+	size_t ncol = ro_col_count(p), c, ind, i;
+	lxw_col_t ytd_col = 0, target_col = 0;
+	char fm[64], a[16], b[16];
+	i128 ytd = 0, target = 0;
+	uint64_t due = 0, late = 0, missing = 0;
+
+	for (i = 0; i < p->n_results; i++) {
+		const UnitResult *r = p->results[i];
+		if (!r)
+			continue;
+		ytd += r->fai_ytd_fen;
+		if (ro_view_has_target(v, r))
+			target += r->fai_target_fen;
+		due += r->reports_due;
+		late += r->reports_late;
+		missing += r->reports_missing;
+	}
+	for (c = 0; c < ncol; c++) {
+		lxw_col_t cc = (lxw_col_t)c;
+		switch (ro_col_kind(p, c, &ind)) {
+		case COL_YTD:
+			ytd_col = cc;
+			sum_of(fm, sizeof fm, cc, 3, row - 1);
+			xformula(x, ws, row, cc, fm, (double)ytd / (double)FEN_PER_WAN, f->tot_num2);
+			break;
+		case COL_TARGET:
+			target_col = cc;
+			sum_of(fm, sizeof fm, cc, 3, row - 1);
+			xformula(x, ws, row, cc, fm, (double)target / (double)FEN_PER_WAN, f->tot_num2);
+			break;
+		case COL_DUE:
+		case COL_LATE:
+		case COL_MISSING: {
+			enum col k = ro_col_kind(p, c, &ind);
+			sum_of(fm, sizeof fm, cc, 3, row - 1);
+			xformula(x, ws, row, cc, fm,
+				 (double)(k == COL_DUE ? due : k == COL_LATE ? late : missing),
+				 f->tot_int);
+			break;
+		}
+		case COL_NAME:
+			xstr(x, ws, row, cc, "全县", f->tot_label);
+			break;
+		default:
+			xblank(x, ws, row, cc, f->tot_blank);
+			break;
+		}
+	}
+	/* The completion of the county: its sums' ratio (blank without targets). */
+	for (c = 0; c < ncol; c++) {
+		if (ro_col_kind(p, c, &ind) != COL_COMPLETION || !target_col)
+			continue;
+		lxw_rowcol_to_cell(a, row, ytd_col);
+		lxw_rowcol_to_cell(b, row, target_col);
+		snprintf(fm, sizeof fm, "=IF(%s>0,%s/%s,\"\")", b, a, b);
+		xformula(x, ws, row, (lxw_col_t)c, fm,
+			 target > 0 ? (double)ytd / (double)target : 0, f->tot_pct);
+	}
+}
+
 static void xlsx_pub(struct xw *x, const Publication *p, const AssessInputs *in)
 {
 	struct xfmt *f = &x->f;
@@ -302,13 +421,13 @@ static void xlsx_pub(struct xw *x, const Publication *p, const AssessInputs *in)
 				if (r->has_total)
 					xnum(x, ws, row, cc, c2_to_num(r->total_c), f->num2);
 				else
-					xstr(x, ws, row, cc, NA, f->center);
+					xblank(x, ws, row, cc, f->num2);
 				break;
 			case COL_COMPLETION:
 				if (r->has_completion)
 					xnum(x, ws, row, cc, bp_to_ratio(r->completion_bp), f->pct);
 				else
-					xstr(x, ws, row, cc, NA, f->center);
+					xblank(x, ws, row, cc, f->pct);
 				break;
 			case COL_YTD:
 				xnum(x, ws, row, cc, fen_to_wan(r->fai_ytd_fen), f->num2);
@@ -317,19 +436,19 @@ static void xlsx_pub(struct xw *x, const Publication *p, const AssessInputs *in)
 				if (ro_view_has_target(&v, r))
 					xnum(x, ws, row, cc, fen_to_wan(r->fai_target_fen), f->num2);
 				else
-					xstr(x, ws, row, cc, NO_TARGET, f->center);
+					xblank(x, ws, row, cc, f->num2);
 				break;
 			case COL_GROWTH:
 				if (r->has_growth)
 					xnum(x, ws, row, cc, bp_to_ratio(r->growth_bp), f->pct);
 				else
-					xstr(x, ws, row, cc, NA, f->center);
+					xblank(x, ws, row, cc, f->pct);
 				break;
 			case COL_SCORE:
 				if (ind < r->n_scores_c && r->scores_c[ind] >= 0)
 					xnum(x, ws, row, cc, c2_to_num(r->scores_c[ind]), f->num2);
 				else
-					xstr(x, ws, row, cc, NA, f->center);
+					xblank(x, ws, row, cc, f->num2);
 				break;
 			case COL_DUE:
 				xnum(x, ws, row, cc, (double)r->reports_due, f->count);
@@ -354,12 +473,15 @@ static void xlsx_pub(struct xw *x, const Publication *p, const AssessInputs *in)
 		}
 		row++;
 	}
+	if (row > 3)
+		xlsx_county_row(x, ws, &v, row);
 	t1[0] = '\0';
 	if (v.elapsed_bp >= 0)
 		ro_fmt_pct(v.elapsed_bp, t1, sizeof t1);
 	snprintf(buf, sizeof buf,
-		 "注：“%s”表示不适用；“并列”为名次相同；投资完成率 = 本年累计完成投资 ÷ "
-		 "年度投资目标%s%s。", NA, t1[0] ? "；时序进度 " : "", t1);
+		 "注：空白表示不适用（目标未下达、无可计分指标等）；“并列”为名次相同；投资完成率 = "
+		 "本年累计完成投资 ÷ 年度投资目标；全县合计为公式（SUM）%s%s。",
+		 t1[0] ? "；时序进度 " : "", t1);
 	xmerge(x, ws, row + 1, 0, last, buf, f->note);
 	if (xw_ok(x)) {
 		worksheet_freeze_panes(ws, 3, 3);
@@ -370,6 +492,19 @@ static void xlsx_pub(struct xw *x, const Publication *p, const AssessInputs *in)
 	}
 out:
 	ro_view_free(&v);
+}
+
+/* Plan rows in a stable order: reporting unit, project code, name, id. */
+static int plan_cmp(const void *a, const void *b)
+{
+	const struct plan_row *x = *(const struct plan_row *const *)a;
+	const struct plan_row *y = *(const struct plan_row *const *)b;
+	int c = strcmp(S(x->unit_name), S(y->unit_name));
+	if (!c && x->p && y->p)
+		c = strcmp(S(x->p->code), S(y->p->code));
+	if (!c && x->p && y->p)
+		c = strcmp(S(x->p->name), S(y->p->name));
+	return c ? c : strcmp(S(x->uid), S(y->uid));
 }
 
 /* The plan table 《重点建设项目计划表》 with a totals row (sums in fen). */
@@ -392,6 +527,8 @@ static void xlsx_plan(struct xw *x, const struct plan_row *plan, size_t n_plan, 
 	lxw_row_t row;
 	size_t i;
 	lxw_col_t c;
+	const struct plan_row **order;
+	char fm[64];
 
 	if (n_plan > LXW_ROW_MAX - 8) {
 		xcheck(x, LXW_ERROR_PARAMETER_VALIDATION);
@@ -405,21 +542,30 @@ static void xlsx_plan(struct xw *x, const struct plan_row *plan, size_t n_plan, 
 	xmerge(x, ws, 0, 0, LAST, buf, f->title);
 	xheight(x, ws, 0, 30);
 	xmerge(x, ws, 1, 0, LAST,
-	       "单位：万元。本年累计完成取各项目最近一期报送的数据；“—”为尚无报送。", f->sub);
+	       "单位：万元。本年累计完成取各项目最近一期报送的数据，空白为尚无报送；合计为公式（SUM）。",
+	       f->sub);
 	for (c = 0; c < NCOL; c++)
 		xstr(x, ws, 2, c, heads[c], f->head);
 	xheight(x, ws, 2, 32);
 
+	if (!(order = calloc(n_plan + 1, sizeof *order))) {
+		x->nomem = 1;
+		return;
+	}
+	for (i = 0; i < n_plan; i++)
+		order[i] = &plan[i];
+	qsort(order, n_plan, sizeof *order, plan_cmp);
 	row = 3;
 	for (i = 0; i < n_plan; i++) {
-		const Project *p = plan[i].p;
+		const struct plan_row *pr = order[i];
+		const Project *p = pr->p;
 		const char *stage, *lead;
 		int big500, big_yi;
 		if (!p)
 			continue;
 		stage = records_enum_label(&baosong__v1__project_stage__descriptor, (int)p->stage);
-		lead = plan[i].unit_name && *plan[i].unit_name ? plan[i].unit_name
-				: S(p->lead_unit);
+		/* 牵头单位 is the project's lead unit, not the unit reporting it. */
+		lead = pr->lead_name && *pr->lead_name ? pr->lead_name : S(p->lead_unit);
 		big500 = p->total_investment_fen >= FEN_500WAN;
 		big_yi = p->total_investment_fen >= FEN_PER_YI;
 		xnum(x, ws, row, 0, (double)++k, f->rank);
@@ -435,28 +581,38 @@ static void xlsx_plan(struct xw *x, const struct plan_row *plan, size_t n_plan, 
 		xstr(x, ws, row, 10, S(p->owner), f->wrap);
 		xnum(x, ws, row, 11, fen_to_wan(p->total_investment_fen), f->num2);
 		xnum(x, ws, row, 12, fen_to_wan(p->annual_plan_fen), f->num2);
-		if (plan[i].ytd_fen >= 0)
-			xnum(x, ws, row, 13, fen_to_wan(plan[i].ytd_fen), f->num2);
+		if (pr->ytd_fen >= 0)
+			xnum(x, ws, row, 13, fen_to_wan(pr->ytd_fen), f->num2);
 		else
-			xstr(x, ws, row, 13, NA, f->center);
-		xstr(x, ws, row, 14, S(p->start_date), f->center);
-		xstr(x, ws, row, 15, S(p->end_date), f->center);
+			xblank(x, ws, row, 13, f->num2);
+		xdate(x, ws, row, 14, p->start_date, f->date, f->center);
+		xdate(x, ws, row, 15, p->end_date, f->date, f->center);
 		xstr(x, ws, row, 16, stage ? stage : "", f->center);
 		xstr(x, ws, row, 17, big500 ? "是" : "否", f->center);
 		xstr(x, ws, row, 18, big_yi ? "是" : "否", f->center);
 		total += p->total_investment_fen;
 		annual += p->annual_plan_fen;
-		if (plan[i].ytd_fen >= 0)
-			ytd += plan[i].ytd_fen;
+		if (pr->ytd_fen >= 0)
+			ytd += pr->ytd_fen;
 		over500 += (unsigned)big500;
 		over_yi += (unsigned)big_yi;
 		row++;
 	}
+	free(order);
 	snprintf(buf, sizeof buf, "合计（%u 个项目）", k);
 	xmerge(x, ws, row, 0, 10, buf, f->tot_label);
-	xnum(x, ws, row, 11, (double)total / (double)FEN_PER_WAN, f->tot_num2);
-	xnum(x, ws, row, 12, (double)annual / (double)FEN_PER_WAN, f->tot_num2);
-	xnum(x, ws, row, 13, (double)ytd / (double)FEN_PER_WAN, f->tot_num2);
+	if (row > 3) {
+		sum_of(fm, sizeof fm, 11, 3, row - 1);
+		xformula(x, ws, row, 11, fm, (double)total / (double)FEN_PER_WAN, f->tot_num2);
+		sum_of(fm, sizeof fm, 12, 3, row - 1);
+		xformula(x, ws, row, 12, fm, (double)annual / (double)FEN_PER_WAN, f->tot_num2);
+		sum_of(fm, sizeof fm, 13, 3, row - 1);
+		xformula(x, ws, row, 13, fm, (double)ytd / (double)FEN_PER_WAN, f->tot_num2);
+	} else {
+		xnum(x, ws, row, 11, 0, f->tot_num2);
+		xnum(x, ws, row, 12, 0, f->tot_num2);
+		xnum(x, ws, row, 13, 0, f->tot_num2);
+	}
 	xmerge(x, ws, row, 14, 16, "", f->tot_blank);
 	xnum(x, ws, row, 17, (double)over500, f->tot_count);
 	xnum(x, ws, row, 18, (double)over_yi, f->tot_count);

@@ -333,6 +333,8 @@ int main(int argc, char **argv)
 		plan[i].p = &pr[i];
 		plan[i].uid = month.codes[i];
 		plan[i].unit_name = month.names[i];
+		/* 牵头单位: the lead unit by name (project 0), else the code as stored */
+		plan[i].lead_name = i == 0 ? "县水务局" : NULL;
 		plan[i].ytd_fen = projects[i].ytd_wan < 0 ? -1 : projects[i].ytd_wan * WAN;
 		plan[i].ytd_period = projects[i].ytd_wan < 0 ? NULL : "2026-W16";
 	}

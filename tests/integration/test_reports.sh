@@ -66,9 +66,10 @@ EOF
 echo "ok - CSV: BOM, header, CRLF, $UNITS rows, ties, quoting"
 
 # --- XLSX: a zip with the sheets and the shared strings ---
-python3 - "$OUT/report.xlsx" <<'EOF' >"$T/log" 2>&1 || fail "XLSX check: $(tail -n 1 "$T/log")"
+python3 - "$OUT/report.xlsx" "$UNITS" <<'EOF' >"$T/log" 2>&1 || fail "XLSX check: $(tail -n 1 "$T/log")"
 import re, sys, zipfile
 z = zipfile.ZipFile(sys.argv[1])
+units = int(sys.argv[2])
 bad = z.testzip()
 assert bad is None, 'corrupt member ' + str(bad)
 names = z.namelist()
@@ -94,9 +95,31 @@ assert 'formatCode="0.00%"' in styles and 'formatCode="0.00"' in styles, 'number
 month = z.read('xl/worksheets/sheet1.xml').decode('utf-8')
 assert 'state="frozen"' in month, 'header not frozen'
 assert '<mergeCell ref="A1:' in month, 'title not merged'
+# the 全县 row: SUM formulas with their values; the completion their ratio
+assert '全县' in ss, 'no 全县 row'
+sums = re.findall(r'<f>SUM\(([A-Z]+)4:\1(\d+)\)</f><v>([^<]*)</v>', month)
+assert len(sums) >= 5, 'ranking totals are not SUM formulas: %r' % sums[:3]
+assert all(int(last) == 3 + units for _, last, _ in sums), 'SUM ranges: %r' % sums
+assert re.search(r'<f>IF\([A-Z]+\d+&gt;0,[A-Z]+\d+/[A-Z]+\d+,""\)</f>', month), 'no ratio'
+# numbers that do not apply are blank cells, never the text "—"
+sis = re.findall(r'<si>(.*?)</si>', ss, re.S)
+dash = [str(i) for i, t in enumerate(sis) if re.sub(r'<[^>]+>', '', t) == '—']
+for sheet in (month, plan):
+    cols = re.findall(r'<c r="([A-Z]+)\d+"[^>]*t="s"[^>]*><v>(\d+)</v>', sheet)
+    bad = [c for c, v in cols if v in dash and c != 'E']   # E: 等级 (text) of a monthly bulletin
+    assert not bad, '"—" written as text in columns %r' % sorted(set(bad))
+# the plan: SUM totals, dates as date cells (a date format, serial numbers)
+assert re.search(r'<f>SUM\(L4:L\d+\)</f><v>79225</v>', plan), 'plan total not a SUM'
+fmts = dict(re.findall(r'<numFmt numFmtId="(\d+)" formatCode="([^"]*)"', styles))
+xfs = re.findall(r'<xf [^>]*numFmtId="(\d+)"', styles.split('<cellXfs')[1])
+date_styles = {str(i) for i, f in enumerate(xfs) if 'yy' in fmts.get(f, '')}
+dates = re.findall(r'<c r="O\d+" s="(\d+)"><v>(\d+)</v>', plan)
+assert dates and all(s in date_styles for s, _ in dates), 'start dates are not date cells'
+assert all(v == '46082' for _, v in dates), 'start date serials: %r' % dates[:3]   # 2026-03-01
+assert '县水务局' in ss, '牵头单位 is not the lead unit'
 print('xlsx ok')
 EOF
-echo "ok - XLSX: sheets, shared strings, totals, number formats, frozen header"
+echo "ok - XLSX: sheets, shared strings, 全县 and plan totals as SUM formulas, blanks, date cells"
 
 # --- HTML as written: self-contained ---
 if grep -q -i -e '<script' -e 'http://' -e 'https://' -e 'url(' -e '@import' -e '<link' \
