@@ -44,10 +44,10 @@ struct view {
 
 enum col {
 	COL_RANK, COL_CODE, COL_NAME, COL_TOTAL, COL_GRADE, COL_COMPLETION, COL_YTD,
-	COL_TARGET, COL_GROWTH, COL_SCORE, COL_DUE, COL_LATE, COL_MISSING, COL_FLAGS,
+	COL_TARGET, COL_GROWTH, COL_ATTR, COL_ATTR_GROWTH, COL_ADJUST, COL_SCORE, COL_DUE, COL_LATE, COL_MISSING, COL_FLAGS,
 	COL_EXPLAIN
 };
-#define COLS_BEFORE 9u          /* columns before the scores of the indicators */
+#define COLS_BEFORE 12u          /* columns before the scores of the indicators */
 #define COLS_AFTER 5u
 
 struct out {
@@ -83,5 +83,9 @@ void ro_out_fmt(struct out *o, const char *fmt, ...) __attribute__((format(print
 int ro_tmp_open(const char *path, int overwrite, char **tmp_out, int *fd_out);
 int ro_tmp_commit(const char *tmp, const char *path, int overwrite);
 int ro_file_sync(const char *name);
+
+/* The flags of r in Chinese, "；" between them; a bottom rule's consequence
+ * (UnitResult.bottom) stands for the bottom flag's label. */
+void ro_fmt_flags(const UnitResult *r, char *out, size_t cap);
 
 #endif

@@ -220,10 +220,12 @@ void ro_fmt_digest(const ProtobufCBinaryData *d, int full, char *out, size_t cap
 }
 
 /* The flags as their labels joined by "；", "" for none. */
-static void fmt_flags(uint32_t flags, char *out, size_t cap)
+void ro_fmt_flags(const UnitResult *r, char *out, size_t cap)
 {
+	uint32_t flags = r->flags;
 	size_t o = 0;
 	unsigned bit;
+	char bottom[300];
 
 	out[0] = '\0';
 	for (bit = 0; bit < 32; bit++) {
@@ -235,6 +237,13 @@ static void fmt_flags(uint32_t flags, char *out, size_t cap)
 		if (!(l = assess_flag_label(bit))) {
 			snprintf(unknown, sizeof unknown, "标记%u", bit);
 			l = unknown;
+		}
+		/* A bottom rule's own consequence (engine 2) instead of the label. */
+		if ((1u << bit) & (ASSESS_FLAG_LAST_MONTH | ASSESS_FLAG_LAST_QUARTER |
+				   ASSESS_FLAG_BOTTOM) && r->bottom && *r->bottom) {
+			snprintf(bottom, sizeof bottom, "%s%.250s", strstr(r->bottom, "末位") ? "" : "末位：",
+				 r->bottom);
+			l = bottom;
 		}
 		need = (o ? strlen("；") : 0) + strlen(l);
 		if (o + need >= cap)
@@ -377,7 +386,8 @@ const char *ro_view_title(const struct view *v)
 
 static const char *const heads_before[COLS_BEFORE] = {
 	"排名", "单位代码", "单位名称", "总分", "等级", "投资完成率",
-	"本年累计完成投资(万元)", "目标(万元)", "同比增速",
+	"本年累计完成投资(万元)", "目标(万元)", "同比增速", "招商引资完成率", "招商引资同比",
+	"加减分",
 };
 static const char *const heads_after[COLS_AFTER] = {"应报", "迟报", "缺报", "标记", "说明"};
 
@@ -405,6 +415,7 @@ int ro_col_numeric(const Publication *p, size_t c)
 	size_t ind;
 	switch (ro_col_kind(p, c, &ind)) {
 	case COL_TOTAL: case COL_COMPLETION: case COL_YTD: case COL_TARGET: case COL_GROWTH:
+	case COL_ATTR: case COL_ATTR_GROWTH: case COL_ADJUST:
 	case COL_SCORE: case COL_DUE: case COL_LATE: case COL_MISSING:
 		return 1;
 	default:
@@ -468,6 +479,21 @@ const char *ro_cell_text(const struct view *v, const UnitResult *r, size_t c, ch
 			return NA;
 		ro_fmt_pct(r->growth_bp, buf, cap);
 		break;
+	case COL_ATTR:
+		if (!r->has_attraction)
+			return NA;
+		ro_fmt_pct(r->attraction_bp, buf, cap);
+		break;
+	case COL_ATTR_GROWTH:
+		if (!r->has_attraction_growth)
+			return NA;
+		ro_fmt_pct(r->attraction_growth_bp, buf, cap);
+		break;
+	case COL_ADJUST:
+		if (!r->adjust_c)
+			return NA;
+		ro_fmt_c2(r->adjust_c, buf, cap);
+		break;
 	case COL_SCORE:
 		if (ind >= r->n_scores_c || r->scores_c[ind] < 0)
 			return NA;
@@ -483,7 +509,7 @@ const char *ro_cell_text(const struct view *v, const UnitResult *r, size_t c, ch
 		snprintf(buf, cap, "%u", r->reports_missing);
 		break;
 	case COL_FLAGS:
-		fmt_flags(r->flags, buf, cap);
+		ro_fmt_flags(r, buf, cap);
 		break;
 	case COL_EXPLAIN:
 		return S(r->explain);

@@ -289,6 +289,7 @@ static lxw_worksheet *xsheet(struct xw *x, const char *base)
 static const double col_widths[] = {
 	[COL_RANK] = 11, [COL_CODE] = 12, [COL_NAME] = 18, [COL_TOTAL] = 9, [COL_GRADE] = 8,
 	[COL_COMPLETION] = 11, [COL_YTD] = 14, [COL_TARGET] = 13, [COL_GROWTH] = 10,
+	[COL_ATTR] = 11, [COL_ATTR_GROWTH] = 11, [COL_ADJUST] = 9,
 	[COL_SCORE] = 12, [COL_DUE] = 7, [COL_LATE] = 7, [COL_MISSING] = 7, [COL_FLAGS] = 30,
 	[COL_EXPLAIN] = 48,
 };
@@ -443,6 +444,24 @@ static void xlsx_pub(struct xw *x, const Publication *p, const AssessInputs *in)
 					xnum(x, ws, row, cc, bp_to_ratio(r->growth_bp), f->pct);
 				else
 					xblank(x, ws, row, cc, f->pct);
+				break;
+			case COL_ATTR:
+				if (r->has_attraction)
+					xnum(x, ws, row, cc, bp_to_ratio(r->attraction_bp), f->pct);
+				else
+					xblank(x, ws, row, cc, f->pct);
+				break;
+			case COL_ATTR_GROWTH:
+				if (r->has_attraction_growth)
+					xnum(x, ws, row, cc, bp_to_ratio(r->attraction_growth_bp), f->pct);
+				else
+					xblank(x, ws, row, cc, f->pct);
+				break;
+			case COL_ADJUST:
+				if (r->adjust_c)
+					xnum(x, ws, row, cc, c2_to_num(r->adjust_c), f->num2);
+				else
+					xblank(x, ws, row, cc, f->num2);
 				break;
 			case COL_SCORE:
 				if (ind < r->n_scores_c && r->scores_c[ind] >= 0)

@@ -244,25 +244,25 @@ static void test_csv(void **state)
 	assert_true(len > 3);
 	assert_memory_equal(csv, "\xEF\xBB\xBF", 3);
 	has_line(csv + 3, "排名,单位代码,单位名称,总分,等级,投资完成率,本年累计完成投资(万元),"
-		 "目标(万元),同比增速,固定资产投资完成率得分,按时报送率得分,应报,迟报,缺报,标记,"
+		 "目标(万元),同比增速,招商引资完成率,招商引资同比,加减分,固定资产投资完成率得分,按时报送率得分,应报,迟报,缺报,标记,"
 		 "说明\r\n");
 	assert_memory_equal(csv + 3, "排名,", strlen("排名,"));
 	/* a negative percentage is a number: no apostrophe */
-	has_line(csv, "1,xinzhen,新镇,95.20,优秀,24.04%,1202.00,5000.00,-12.50%,70.00,25.20,12,0,"
+	has_line(csv, "1,xinzhen,新镇,95.20,优秀,24.04%,1202.00,5000.00,-12.50%,—,—,—,70.00,25.20,12,0,"
 		 "0,,\r\n");
 	snprintf(line, sizeof line, "2（并列）,dongxiang,东乡,80.00,良好,18.00%%,900.00,5000.00,"
-		 "—,50.00,30.00,12,3,0,%s,\r\n", assess_flag_label(7));
+		 "—,—,—,—,50.00,30.00,12,3,0,%s,\r\n", assess_flag_label(7));
 	has_line(csv, line);
 	/* formula injection: apostrophe first, quoted for the comma; quotes
 	 * doubled */
-	has_line(csv, "2（并列）,evil,\"'=SUM(1,2)\",80.00,良好,18.00%,540.00,3000.00,—,50.00,"
+	has_line(csv, "2（并列）,evil,\"'=SUM(1,2)\",80.00,良好,18.00%,540.00,3000.00,—,—,—,—,50.00,"
 		 "30.00,12,0,0,,\"与东乡并列, 按\"\"单位代码\"\"排序\"\r\n");
 	/* money that was not entered in 万元 rounds to the hundredth */
-	has_line(csv, "4,nanguan,\"南关<街道>&\"\"社区'\",60.50,一般,10.00%,123.46,1234.57,—,"
+	has_line(csv, "4,nanguan,\"南关<街道>&\"\"社区'\",60.50,一般,10.00%,123.46,1234.57,—,—,—,—,"
 		 "30.50,30.00,12,0,0,,\r\n");
 	/* not ranked, no target, scores not applicable, two flags */
 	snprintf(flags, sizeof flags, "%s；%s", assess_flag_label(5), assess_flag_label(6));
-	snprintf(line, sizeof line, "不参与排名,zhujian,县住建局,—,—,—,35.00,未下达,—,—,30.00,12,"
+	snprintf(line, sizeof line, "不参与排名,zhujian,县住建局,—,—,—,35.00,未下达,—,—,—,—,—,30.00,12,"
 		 "0,2,%s,\r\n", flags);
 	has_line(csv, line);
 	/* CRLF only: every LF follows a CR */
@@ -274,7 +274,7 @@ static void test_csv(void **state)
 
 	/* without inputs: names fall back to the codes */
 	csv = csv_of(&s.pub, NULL, &len);
-	has_line(csv, "1,xinzhen,xinzhen,95.20,优秀,24.04%,1202.00,5000.00,-12.50%,70.00,25.20,"
+	has_line(csv, "1,xinzhen,xinzhen,95.20,优秀,24.04%,1202.00,5000.00,-12.50%,—,—,—,70.00,25.20,"
 		 "12,0,0,,\r\n");
 	free(csv);
 }
