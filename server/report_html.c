@@ -98,8 +98,24 @@ static const char html_style[] =
 	"svg.chart .missing{fill:#c62828}\n"
 	"footer{margin-top:40px;font-size:12px;color:#777;border-top:1px solid #ddd;"
 	"padding-top:8px}\n"
-	"@media print{section.publication{break-before:page}.table-wrap{overflow:visible}"
-	"table.ranking th{position:static}}\n";
+	"table.compact td.name,table.compact td.flags{white-space:nowrap}\n"
+	"table.compact{margin:8px 0 16px}\n"
+	"table.detail{font-size:12px}\n"
+	"h4{font-size:14px;margin:16px 0 4px}\n"
+	".summary{font-size:14px}\n"
+	".bureau-text{border:1px dashed #b0b0b0;background:#fffdf3;padding:2px 10px;margin:8px 0;"
+	"font-size:13px;color:#555;min-height:2.2em}\n"
+	"ul.problems,ol.next{font-size:14px}\n"
+	"@page{size:A4;margin:12mm 10mm}\n"
+	"@media print{body{max-width:none;margin:0;padding:0;font-size:11px}"
+	"nav{display:none}section.publication~section.publication,section.trend{break-before:page}"
+	".table-wrap{overflow:visible}table.ranking th{position:static}"
+	"table.compact{font-size:11px;width:100%}"
+	"table.detail{font-size:7px;width:100%;table-layout:auto}"
+	"table.detail th,table.detail td{white-space:normal;padding:1px 2px}"
+	"table.detail td.wide{min-width:0;max-width:none}"
+	"figure.chart-box{break-inside:avoid}svg.chart{width:100%;height:auto}"
+	"tr{break-inside:avoid}.bureau-text{background:none}}\n";
 
 /* The geometry of a chart of horizontal bars, one row per unit. */
 struct chart {
@@ -558,11 +574,253 @@ static void html_meta(struct out *o, const char *term, const char *value)
 	ro_out_str(o, "</dd></div>");
 }
 
+/* A list of unit names (at most 30, then "等 N 个") into o, escaped. */
+struct namelist {
+	struct out *o;
+	unsigned n;
+};
+
+static void names_add(struct namelist *l, const char *name, const char *extra)
+{
+	if (l->n < 30) {
+		ro_out_str(l->o, l->n ? "、" : "");
+		esc(l->o, name);
+		if (extra && *extra) {
+			ro_out_str(l->o, "（");
+			esc(l->o, extra);
+			ro_out_str(l->o, "）");
+		}
+	} else if (l->n == 30) {
+		ro_out_str(l->o, " 等");
+	}
+	l->n++;
+}
+
+/* A place for the bureau's own words in a section of the 通报. */
+static void bureau_text(struct out *o, const char *what, int n)
+{
+	ro_out_fmt(o, "<div class=\"bureau-text\" id=\"bureau-%s-%d\" contenteditable=\"true\">"
+		      "<p>（", what, n);
+	esc(o, "此处由发改局填写：");
+	esc(o, what[0] == 's' ? "总体情况的补充说明" : what[0] == 'p' ? "其他存在问题（问题清单、督查发现等）"
+							 : "下步工作安排");
+	ro_out_str(o, "）</p></div>\n");
+}
+
+/* 一、总体情况: what the numbers say about the county, from the results. */
+static void html_summary(struct out *o, const struct view *v, int n)
+{
+	const Publication *p = v->p;
+	size_t i, ranked = 0, targeted = 0;
+	i128 ytd = 0, target = 0, ytd_t = 0;
+	uint64_t due = 0, late = 0, missing = 0;
+	char a[64], b[64], c[64];
+
+	for (i = 0; i < p->n_results; i++) {
+		const UnitResult *r = p->results[i];
+		if (!r)
+			continue;
+		ranked += r->rank != 0;
+		ytd += r->fai_ytd_fen;
+		if (ro_view_has_target(v, r) && r->fai_target_fen > 0) {
+			targeted++;
+			target += r->fai_target_fen;
+			ytd_t += r->fai_ytd_fen;
+		}
+		due += r->reports_due;
+		late += r->reports_late;
+		missing += r->reports_missing;
+	}
+	ro_out_fmt(o, "<h3 id=\"summary-%d\">一、总体情况</h3>\n<p class=\"summary\">", n);
+	ro_out_fmt(o, "本期参加考核单位 %zu 个，参与排名 %zu 个", p->n_results, ranked);
+	if (p->n_results > ranked)
+		ro_out_fmt(o, "（%zu 个单位未下达投资目标或无可计分指标，列于排名之后，不参与排名）",
+			   p->n_results - ranked);
+	money_format_wan((int64_t)ytd, a, sizeof a);
+	ro_out_fmt(o, "。全县本年累计完成固定资产投资 %s 万元", a);
+	if (targeted && target > 0) {
+		money_format_wan((int64_t)target, b, sizeof b);
+		ro_fmt_pct(assess_ratio_bp((int64_t)ytd_t, (int64_t)target), c, sizeof c);
+		ro_out_fmt(o, "，下达目标的 %zu 个单位目标合计 %s 万元，完成 %s", targeted, b, c);
+		if (v->elapsed_bp >= 0) {
+			ro_fmt_pct(v->elapsed_bp, a, sizeof a);
+			ro_out_fmt(o, "（时序进度 %s）", a);
+		}
+	}
+	ro_out_fmt(o, "。应报进度报告 %llu 份，迟报 %llu 份，缺报 %llu 份。</p>\n",
+		   (unsigned long long)due, (unsigned long long)late, (unsigned long long)missing);
+	bureau_text(o, "summary", n);
+}
+
+/* 二、排名: rank, unit, total, grade and the 末位 flag side by side (fits an
+ * A4 page), then the wide detail with every indicator in a second table. */
+static void html_ranking(struct out *o, const struct view *v, int n)
+{
+	static const enum col order[] = {COL_RANK,  COL_NAME,  COL_TOTAL,
+					 COL_GRADE, COL_FLAGS, COL_COMPLETION};
+	const Publication *p = v->p;
+	size_t ncol = ro_col_count(p), i, c;
+	char buf[CELL_MAX];
+
+	ro_out_fmt(o, "<h3 id=\"ranking-%d\">二、排名</h3>\n", n);
+	ro_out_fmt(o, "<table class=\"ranking compact\" id=\"table-%d\"><caption>", n);
+	esc(o, v->name);
+	ro_out_str(o, "排名表</caption>\n<thead><tr><th scope=\"col\">排名</th>"
+		      "<th scope=\"col\">单位</th><th scope=\"col\">总分</th><th scope=\"col\">等级</th>"
+		      "<th scope=\"col\">末位及标记</th><th scope=\"col\">投资完成率</th></tr></thead>\n"
+		      "<tbody>\n");
+	for (i = 0; i < p->n_results; i++) {
+		const UnitResult *r = p->results[i];
+		if (!r)
+			continue;
+		ro_out_fmt(o, "<tr class=\"unit%s%s%s\">", r->rank == 0 ? " unranked" : "",
+			   r->tied > 1 ? " tied" : "", r->flags ? " flagged" : "");
+		/* rank, unit, total, grade and the 末位 flag side by side */
+		for (c = 0; c < sizeof order / sizeof order[0]; c++) {
+			enum col k = order[c];
+			size_t at = k < COLS_BEFORE ? (size_t)k : ncol - 2; /* COL_FLAGS */
+			const char *cls = k == COL_RANK ? "rank" : k == COL_NAME ? "name"
+					  : k == COL_FLAGS ? "flags" : k == COL_GRADE ? "text" : "num";
+			ro_out_fmt(o, "<td class=\"%s\">", cls);
+			if (k == COL_FLAGS) {
+				/* the consequences only: the report counts are in the detail */
+				UnitResult shown = *r;
+				shown.flags &= ASSESS_FLAGS_CONSEQUENCE | ASSESS_FLAG_NO_TARGET;
+				ro_fmt_flags(&shown, buf, sizeof buf);
+				esc(o, buf);
+			} else {
+				esc(o, ro_cell_text(v, r, at, buf, sizeof buf));
+			}
+			ro_out_str(o, "</td>");
+		}
+		ro_out_str(o, "</tr>\n");
+	}
+	ro_out_str(o, "</tbody></table>\n");
+
+	ro_out_fmt(o, "<h4>各项指标明细</h4>\n<div class=\"table-wrap\"><table class=\"ranking detail\" "
+		      "id=\"detail-%d\"><caption>", n);
+	esc(o, v->name);
+	ro_out_str(o, "指标明细</caption>\n<thead><tr>");
+	for (c = 0; c < ncol; c++) {
+		size_t ind;
+		if (ro_col_kind(p, c, &ind) == COL_CODE)
+			continue;
+		ro_out_str(o, "<th scope=\"col\">");
+		esc(o, ro_col_head(p, c, buf, sizeof buf));
+		ro_out_str(o, "</th>");
+	}
+	ro_out_str(o, "</tr></thead>\n<tbody>\n");
+	for (i = 0; i < p->n_results; i++) {
+		const UnitResult *r = p->results[i];
+		if (!r)
+			continue;
+		ro_out_fmt(o, "<tr class=\"unit%s%s%s\">", r->rank == 0 ? " unranked" : "",
+			   r->tied > 1 ? " tied" : "", r->flags ? " flagged" : "");
+		for (c = 0; c < ncol; c++) {
+			size_t ind;
+			enum col k = ro_col_kind(p, c, &ind);
+			const char *cls = k == COL_RANK ? "rank" : k == COL_NAME ? "name"
+					: k == COL_FLAGS ? "wide flags" : k == COL_EXPLAIN ? "wide"
+					: ro_col_numeric(p, c) ? "num" : "text";
+			if (k == COL_CODE)
+				continue;
+			ro_out_fmt(o, "<td class=\"%s\">", cls);
+			esc(o, ro_cell_text(v, r, c, buf, sizeof buf));
+			ro_out_str(o, "</td>");
+		}
+		ro_out_str(o, "</tr>\n");
+	}
+	ro_out_str(o, "</tbody></table></div>\n");
+}
+
+/* 三、存在问题 and 四、下步工作, from the results (and the inputs when there). */
+static void html_problems(struct out *o, const struct view *v, int n)
+{
+	const Publication *p = v->p;
+	struct namelist late = {o, 0}, missing = {o, 0}, notarget = {o, 0}, bottom = {o, 0};
+	struct namelist appr = {o, 0}, failed = {o, 0};
+	size_t i;
+	char x[64];
+	int any = 0;
+
+	ro_out_fmt(o, "<h3 id=\"problems-%d\">三、存在问题</h3>\n<ul class=\"problems\">\n", n);
+	ro_out_str(o, "<li>迟报：");
+	for (i = 0; i < p->n_results; i++)
+		if (p->results[i] && p->results[i]->reports_late) {
+			snprintf(x, sizeof x, "%u 份", p->results[i]->reports_late);
+			names_add(&late, ro_view_name(v, p->results[i]), x);
+		}
+	ro_out_str(o, late.n ? "</li>\n<li>缺报：" : "无</li>\n<li>缺报：");
+	for (i = 0; i < p->n_results; i++)
+		if (p->results[i] && p->results[i]->reports_missing) {
+			snprintf(x, sizeof x, "%u 份", p->results[i]->reports_missing);
+			names_add(&missing, ro_view_name(v, p->results[i]), x);
+		}
+	ro_out_str(o, missing.n ? "</li>\n" : "无</li>\n");
+	if (v->in) {
+		ro_out_str(o, "<li>前期手续逾期未办结：");
+		for (i = 0; i < p->n_results; i++) {
+			const UnitInput *u = p->results[i] ? ro_view_input(v, p->results[i]) : NULL;
+			if (u && u->approvals_due > u->approvals_on_time) {
+				snprintf(x, sizeof x, "%u 项", u->approvals_due - u->approvals_on_time);
+				names_add(&appr, ro_view_name(v, p->results[i]), x);
+			}
+		}
+		ro_out_str(o, appr.n ? "</li>\n" : "无</li>\n");
+	}
+	for (i = 0; i < p->n_results; i++)
+		if (p->results[i] && !ro_view_has_target(v, p->results[i]))
+			any = 1;
+	if (any) {
+		ro_out_str(o, "<li>未下达投资目标（不参与排名）：");
+		for (i = 0; i < p->n_results; i++)
+			if (p->results[i] && !ro_view_has_target(v, p->results[i]))
+				names_add(&notarget, ro_view_name(v, p->results[i]), NULL);
+		ro_out_str(o, "</li>\n");
+	}
+	ro_out_str(o, "<li>排名末位：");
+	for (i = 0; i < p->n_results; i++) {
+		const UnitResult *r = p->results[i];
+		if (r && (r->flags & (ASSESS_FLAG_LAST_MONTH | ASSESS_FLAG_LAST_QUARTER |
+				      ASSESS_FLAG_BOTTOM))) {
+			char f[300];
+			UnitResult shown = *r;
+			shown.flags &= ASSESS_FLAG_LAST_MONTH | ASSESS_FLAG_LAST_QUARTER |
+				       ASSESS_FLAG_BOTTOM;
+			ro_fmt_flags(&shown, f, sizeof f);
+			names_add(&bottom, ro_view_name(v, r), f);
+		}
+	}
+	ro_out_str(o, bottom.n ? "</li>\n" : "无</li>\n");
+	for (i = 0; i < p->n_results; i++)
+		if (p->results[i] && (p->results[i]->flags & ASSESS_FLAG_ACCEPTANCE_FAILED)) {
+			if (!failed.n)
+				ro_out_str(o, "<li>项目考核验收未通过：");
+			names_add(&failed, ro_view_name(v, p->results[i]), NULL);
+		}
+	if (failed.n)
+		ro_out_str(o, "</li>\n");
+	ro_out_str(o, "</ul>\n");
+	bureau_text(o, "problems", n);
+
+	ro_out_fmt(o, "<h3 id=\"next-%d\">四、下步工作</h3>\n<ol class=\"next\">\n", n);
+	if (bottom.n)
+		ro_out_str(o, "<li>对排名末位的单位，按考核办法落实约谈、表态发言等措施，限期整改。</li>\n");
+	if (late.n || missing.n)
+		ro_out_str(o, "<li>迟报、缺报单位严格落实每周五12:00前报送（附现场照片），"
+			      "缺报的本周内补报。</li>\n");
+	if (appr.n)
+		ro_out_str(o, "<li>前期手续逾期的单位加快办理，逐项明确办结时限。</li>\n");
+	if (notarget.n)
+		ro_out_str(o, "<li>尚未下达投资目标的单位，尽快下达目标责任书，纳入排名。</li>\n");
+	ro_out_str(o, "<li>各单位对照目标任务和时序进度，查找差距，加快项目建设。</li>\n</ol>\n");
+	bureau_text(o, "next", n);
+}
+
 static void html_pub(struct out *o, const Publication *p, const AssessInputs *in, int n)
 {
 	struct view v;
 	char buf[CELL_MAX], t[64];
-	size_t ncol = ro_col_count(p), i, c;
 
 	if (ro_view_init(&v, p, in) != BS_OK) {
 		ro_out_fail(o, BS_E_NOMEM);
@@ -594,35 +852,8 @@ static void html_pub(struct out *o, const Publication *p, const AssessInputs *in
 	esc(o, t[0] ? t : NA);
 	ro_out_str(o, "</code></dd></div></dl>\n");
 
-	ro_out_fmt(o, "<div class=\"table-wrap\"><table class=\"ranking\" id=\"table-%d\">"
-		"<caption>", n);
-	esc(o, v.name);
-	ro_out_str(o, "排名表</caption>\n<thead><tr>");
-	for (c = 0; c < ncol; c++) {
-		ro_out_str(o, "<th scope=\"col\">");
-		esc(o, ro_col_head(p, c, buf, sizeof buf));
-		ro_out_str(o, "</th>");
-	}
-	ro_out_str(o, "</tr></thead>\n<tbody>\n");
-	for (i = 0; i < p->n_results; i++) {
-		const UnitResult *r = p->results[i];
-		if (!r)
-			continue;
-		ro_out_fmt(o, "<tr class=\"unit%s%s%s\">", r->rank == 0 ? " unranked" : "",
-			r->tied > 1 ? " tied" : "", r->flags ? " flagged" : "");
-		for (c = 0; c < ncol; c++) {
-			size_t ind;
-			enum col k = ro_col_kind(p, c, &ind);
-			const char *cls = k == COL_RANK ? "rank" : k == COL_NAME ? "name"
-					: k == COL_FLAGS ? "wide flags" : k == COL_EXPLAIN ? "wide"
-					: ro_col_numeric(p, c) ? "num" : "text";
-			ro_out_fmt(o, "<td class=\"%s\">", cls);
-			esc(o, ro_cell_text(&v, r, c, buf, sizeof buf));
-			ro_out_str(o, "</td>");
-		}
-		ro_out_str(o, "</tr>\n");
-	}
-	ro_out_str(o, "</tbody></table></div>\n");
+	html_summary(o, &v, n);
+	html_ranking(o, &v, n);
 	if (v.elapsed_bp >= 0)
 		ro_fmt_pct(v.elapsed_bp, t, sizeof t);
 	ro_out_str(o, "<p class=\"note\">注：“" NA "”表示不适用；“并列”为名次相同；"
@@ -631,16 +862,167 @@ static void html_pub(struct out *o, const Publication *p, const AssessInputs *in
 		ro_out_fmt(o, "；时序进度 %s", t);
 	ro_out_str(o, "。</p>\n");
 
-	ro_out_str(o, "<h3>图表</h3>\n");
+	ro_out_str(o, "<h4>图表</h4>\n");
 	chart_completion(o, &v, n);
 	chart_ranking(o, &v, n);
 	if (in)
 		chart_reports(o, &v, n);
 	else
 		ro_out_str(o, "<p class=\"note\">（无考核输入数据，未绘制迟报、缺报图。）</p>\n");
+	html_problems(o, &v, n);
 	ro_out_str(o, "</section>\n");
 out:
 	ro_view_free(&v);
+}
+
+/* ---- the month-by-month trend ---- */
+
+struct trend_pt {
+	const Publication *p;
+	int year, month;
+};
+
+static int cmp_trend(const void *a, const void *b)
+{
+	const struct trend_pt *x = a, *y = b;
+	if (x->year != y->year)
+		return x->year - y->year;
+	if (x->month != y->month)
+		return x->month - y->month;
+	return (x->p->number > y->p->number) - (x->p->number < y->p->number);
+}
+
+/* The county's completion (sum of year-to-date over the sum of targets of
+ * the units with one) in a publication, bp; -1 without targets. */
+static int64_t county_bp(const Publication *p)
+{
+	i128 ytd = 0, target = 0;
+	size_t i;
+	for (i = 0; i < p->n_results; i++) {
+		const UnitResult *r = p->results[i];
+		if (r && r->has_completion && r->fai_target_fen > 0) {
+			ytd += r->fai_ytd_fen;
+			target += r->fai_target_fen;
+		}
+	}
+	return target > 0 ? assess_ratio_bp((int64_t)ytd, (int64_t)target) : -1;
+}
+
+/* A line chart of completion by month (id "chart-trend") when the page has
+ * monthly bulletins of at least two months: the county in red, every unit
+ * in grey (its name in the line's title).  A month published twice (a
+ * correction) counts with its later publication. */
+static void html_trend(struct out *o, const Publication *const *pubs, size_t n)
+{
+	struct trend_pt *pt;
+	size_t i, k = 0, m, j;
+	int64_t axis = BP_FULL, step;
+	const int W = CHART_W, H = 360, L = 60, R = 20, T = 40, B = 40;
+
+	if (!(pt = calloc(n + 1, sizeof *pt))) {
+		ro_out_fail(o, BS_E_NOMEM);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		struct assess_span sp;
+		if (pubs[i]->scope != BAOSONG__V1__ASSESS_SCOPE__ASSESS_MONTH ||
+		    assess_span_parse(BAOSONG__V1__ASSESS_SCOPE__ASSESS_MONTH, pubs[i]->period, &sp))
+			continue;
+		pt[k].p = pubs[i];
+		pt[k].year = sp.year;
+		pt[k].month = sp.month;
+		k++;
+	}
+	qsort(pt, k, sizeof *pt, cmp_trend);
+	/* one point a month: the last publication of it */
+	for (i = 0, m = 0; i < k; i++) {
+		if (m && pt[m - 1].year == pt[i].year && pt[m - 1].month == pt[i].month)
+			pt[m - 1] = pt[i];
+		else
+			pt[m++] = pt[i];
+	}
+	if (m < 2)
+		goto out;
+	for (i = 0; i < m; i++)
+		for (j = 0; j < pt[i].p->n_results; j++) {
+			const UnitResult *r = pt[i].p->results[j];
+			if (r && r->has_completion && r->completion_bp > axis)
+				axis = r->completion_bp;
+		}
+	if (axis > 3 * BP_FULL)
+		axis = 3 * BP_FULL;
+	step = nice_step(axis, 1000, &axis);
+	ro_out_str(o, "<section class=\"trend\" id=\"trend\">\n<h2>月度趋势</h2>\n"
+		      "<figure class=\"chart-box\">\n");
+	ro_out_fmt(o, "<svg id=\"chart-trend\" class=\"chart chart-trend\" role=\"img\" "
+		      "aria-label=\"投资完成率逐月走势\" viewBox=\"0 0 %d %d\" width=\"%d\" "
+		      "height=\"%d\" preserveAspectRatio=\"xMinYMin meet\">\n<title>投资完成率逐月"
+		      "走势</title>\n<text class=\"heading\" x=\"8\" y=\"20\">投资完成率逐月走势"
+		      "（红线为全县）</text>\n", W, H, W, H);
+	for (int64_t t = 0; t <= axis; t += step) {
+		int y = T + (int)((axis - t) * (H - T - B) / axis);
+		ro_out_fmt(o, "<line class=\"%s\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>"
+			      "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%lld%%</text>\n",
+			   t ? "grid" : "axis", L, y, W - R, y, L - 6, y + 4, (long long)(t / 100));
+	}
+	for (i = 0; i < m; i++) {
+		int x = L + (int)((W - L - R) * (int64_t)i / (int64_t)(m - 1));
+		ro_out_fmt(o, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%d年%d月</text>\n", x,
+			   H - B + 18, pt[i].year, pt[i].month);
+	}
+	/* every unit of the last month, grey */
+	for (j = 0; j < pt[m - 1].p->n_results; j++) {
+		const UnitResult *last = pt[m - 1].p->results[j];
+		int started = 0;
+		if (!last)
+			continue;
+		ro_out_str(o, "<polyline class=\"unit-line\" fill=\"none\" stroke=\"#b0b0b0\" "
+			      "stroke-width=\"1\" points=\"");
+		for (i = 0; i < m; i++) {
+			size_t q;
+			for (q = 0; q < pt[i].p->n_results; q++) {
+				const UnitResult *r = pt[i].p->results[q];
+				if (r && r->has_completion && !strcmp(S(r->unit_code), S(last->unit_code))) {
+					int64_t bp = r->completion_bp < 0 ? 0 : r->completion_bp > axis ? axis
+												   : r->completion_bp;
+					ro_out_fmt(o, "%s%d,%d", started++ ? " " : "",
+						   L + (int)((W - L - R) * (int64_t)i / (int64_t)(m - 1)),
+						   T + (int)((axis - bp) * (H - T - B) / axis));
+				}
+			}
+		}
+		ro_out_str(o, "\"><title>");
+		esc(o, S(last->unit_code));
+		ro_out_str(o, "</title></polyline>\n");
+	}
+	ro_out_str(o, "<polyline class=\"county-line\" fill=\"none\" stroke=\"#c62828\" "
+		      "stroke-width=\"3\" points=\"");
+	for (i = 0, j = 0; i < m; i++) {
+		int64_t bp = county_bp(pt[i].p);
+		if (bp < 0)
+			continue;
+		if (bp > axis)
+			bp = axis;
+		ro_out_fmt(o, "%s%d,%d", j++ ? " " : "",
+			   L + (int)((W - L - R) * (int64_t)i / (int64_t)(m - 1)),
+			   T + (int)((axis - bp) * (H - T - B) / axis));
+	}
+	ro_out_str(o, "\"><title>全县</title></polyline>\n");
+	for (i = 0; i < m; i++) {
+		int64_t bp = county_bp(pt[i].p);
+		char t[32];
+		if (bp < 0)
+			continue;
+		ro_fmt_pct(bp, t, sizeof t);
+		ro_out_fmt(o, "<text class=\"county-value\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">"
+			      "%s</text>\n",
+			   L + (int)((W - L - R) * (int64_t)i / (int64_t)(m - 1)),
+			   T + (int)((axis - (bp > axis ? axis : bp)) * (H - T - B) / axis) - 8, t);
+	}
+	ro_out_str(o, "</svg>\n<figcaption>各月通报的投资完成率；同一月份发布多次的，取最后一次。"
+		      "</figcaption>\n</figure>\n</section>\n");
+out:
+	free(pt);
 }
 
 static void html_page(struct out *o, const Publication *const *pubs,
@@ -679,6 +1061,8 @@ static void html_page(struct out *o, const Publication *const *pubs,
 		ro_out_str(o, "<p>（没有通报。）</p>\n");
 	for (i = 0; i < n && !o->err; i++)
 		html_pub(o, pubs[i], ins ? ins[i] : NULL, (int)(i + 1));
+	if (n > 1 && !o->err)
+		html_trend(o, pubs, n);
 	ro_out_str(o, "</main>\n<footer>本页由 baosong 生成，数据以各期通报的校验码为准。</footer>\n"
 		"</body>\n</html>\n");
 }

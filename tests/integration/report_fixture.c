@@ -305,6 +305,18 @@ int main(int argc, char **argv)
 		fprintf(stderr, "report_fixture: out of memory\n");
 		goto out;
 	}
+	/* The quarter's last rank: 季度末位, with its consequence (engine 2). */
+	{
+		uint32_t last = 0;
+		for (i = 0; i < quarter.n; i++)
+			if (quarter.res[i].rank > last)
+				last = quarter.res[i].rank;
+		for (i = 0; i < quarter.n; i++)
+			if (last > 1 && quarter.res[i].rank == last) {
+				quarter.res[i].flags |= ASSESS_FLAG_LAST_QUARTER;
+				quarter.res[i].bottom = "约谈";
+			}
+	}
 	pubs[0] = &month.pub;
 	pubs[1] = &quarter.pub;
 	pubs[2] = &again.pub;
@@ -362,6 +374,24 @@ int main(int argc, char **argv)
 	}
 	snprintf(path, sizeof path, "%s/report.html", argv[1]);
 	if ((rv = report_html(path, 0, pubs, ins, 3, "示例县")) != BS_OK) {
+		ret = fail("cannot write", path, rv);
+		goto out;
+	}
+	/* The quarterly ranking alone, to print, and its CSV to check it by. */
+	snprintf(path, sizeof path, "%s/quarter.html", argv[1]);
+	if ((rv = report_html(path, 0, &pubs[1], &ins[1], 1, "示例县")) != BS_OK) {
+		ret = fail("cannot write", path, rv);
+		goto out;
+	}
+	snprintf(path, sizeof path, "%s/quarter.csv", argv[1]);
+	if (!(f = fopen(path, "wb"))) {
+		perror(path);
+		goto out;
+	}
+	rv = report_csv(f, &quarter.pub, &quarter.in);
+	if (fclose(f) != 0 && rv == BS_OK)
+		rv = BS_E_IO;
+	if (rv != BS_OK) {
 		ret = fail("cannot write", path, rv);
 		goto out;
 	}

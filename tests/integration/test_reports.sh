@@ -211,4 +211,47 @@ assert len(shot) > 40000 and len(shot) > 5 * len(blank), \
 print('png ok %d bytes, blank %d' % (len(shot), len(blank)))
 EOF
 echo "ok - screenshot 1200x2000, $(stat -c %s "$T/shot.png") bytes"
+# --- the bulletin printed on A4 (Chromium to PDF): every unit's rank, total,
+# grade and 末位 flag on one line of the 排名 table, none cut off ---
+command -v pdftotext >/dev/null 2>&1 || fail "pdftotext is missing: scripts/setup installs poppler-utils"
+browse --print-to-pdf="$T/page.pdf" --no-pdf-header-footer "file://$OUT/quarter.html" \
+	>"$T/log" 2>&1 || fail "$BROWSER --print-to-pdf failed"
+[ "$(head -c 5 "$T/page.pdf")" = "%PDF-" ] || fail "no PDF printed"
+pdftotext -layout "$T/page.pdf" "$T/page.txt" || fail "pdftotext failed"
+python3 - "$T/page.pdf" "$T/page.txt" "$OUT/quarter.csv" <<'EOF' >"$T/log" 2>&1 || fail "printed page check: $(tail -n 1 "$T/log")"
+import csv, re, sys
+pdf = open(sys.argv[1], 'rb').read()
+# A4: 595 x 842 points, every page
+boxes = re.findall(rb'/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]', pdf)
+assert boxes, 'no page sizes'
+for w, h in boxes:
+    assert abs(float(w) - 595) < 2 and abs(float(h) - 842) < 2, 'not A4: %s x %s' % (w, h)
+text = open(sys.argv[2], encoding='utf-8').read()
+lines = [re.sub(r'\s+', ' ', l).strip() for l in text.splitlines()]
+rows = list(csv.reader(open(sys.argv[3], encoding='utf-8-sig')))
+head, rows = rows[0], rows[1:]
+col = {h: i for i, h in enumerate(head)}
+seen = 0
+for r in rows:
+    rank, name, total, grade, flags = (r[col['排名']], r[col['单位名称']], r[col['总分']],
+                                       r[col['等级']], r[col['标记']])
+    consequence = [f for f in flags.split('；') if '末位' in f or '谈话' in f]
+    # rank, unit, total, grade, the 末位 flag next to each other, then the rate
+    want = [rank, name, total, grade] + consequence + [r[col['投资完成率']]]
+    # the compact table's row: all of them on one printed line, in order
+    hit = [l for l in lines if l.startswith(rank + ' ') and all(w in l for w in want)]
+    if not hit:
+        near = [l for l in lines if name in l][:3]
+        raise AssertionError('printed page lacks %r together; lines with the unit: %r' % (want, near))
+    l = hit[0]
+    pos = [l.index(w) for w in want]
+    assert pos == sorted(pos), 'columns out of order on %r' % l
+    seen += 1
+assert seen == len(rows) and seen >= 10, 'units checked: %d' % seen
+assert any('末位：约谈' in l for l in lines), 'no 末位 flag printed'
+for h in ('一、总体情况', '二、排名', '三、存在问题', '四、下步工作', '此处由发改局填写'):
+    assert h in text, 'the printed page lacks ' + h
+print('pdf ok: %d units, %d pages' % (seen, len(boxes)))
+EOF
+echo "ok - printed on A4: $(tail -n 1 "$T/log")"
 echo "all report checks passed"
