@@ -355,8 +355,15 @@ static int cmd_scheme_set(int argc, char **argv)
 	rv = admin_finish(st, BS_OK);
 	if (rv != BS_OK)
 		goto fail;
-	printf("已保存考核方案 saved scheme %u version %u: %s (%zu indicators)\n", s->year, version,
-	       s->name, s->n_indicators);
+	{
+		char eff[11];
+		period_format_date(assess_scheme_effective_day(s), eff);
+		printf("已保存考核方案 saved scheme %u version %u: %s (%zu indicators), 施行日期 in "
+		       "force from %s%s\n", s->year, version, s->name, s->n_indicators, eff,
+		       s->effective_date && *s->effective_date ? ""
+		       : version == 1 ? " (version 1 without effective =: from 1 January)"
+				      : " (without effective =: from the day it was stored)");
+	}
 	goto out;
 rollback:
 	admin_finish(st, rv);
@@ -537,8 +544,21 @@ static void print_table(const Publication *p, const AssessInputs *in)
 	cell("完成率", 8, 1);
 	cell("累计(万元)", 14, 1);
 	cell("同比", 8, 1);
-	for (j = 0; j < p->n_indicators; j++)
-		cell(p->indicators[j]->code, 8, 1);
+	for (j = 0; j < p->n_indicators; j++) {
+		/* the indicator's name (first four characters), not its code */
+		char lab[16];
+		const char *l = p->indicators[j]->label ? p->indicators[j]->label : "";
+		size_t k = 0, chars = 0;
+		while (l[k] && chars < 4 && k + 4 < sizeof lab) {
+			k++;
+			while (((unsigned char)l[k] & 0xC0) == 0x80)
+				k++;
+			chars++;
+		}
+		memcpy(lab, l, k);
+		lab[k] = '\0';
+		cell(*lab ? lab : p->indicators[j]->code, 8, 1);
+	}
 	cell("迟报", 4, 1);
 	cell("缺报", 4, 1);
 	puts("标记");
@@ -584,14 +604,26 @@ static void print_table(const Publication *p, const AssessInputs *in)
 		snprintf(b, sizeof b, "%u", r->reports_missing);
 		cell(b, 4, 1);
 		for (j = 0; j < ASSESS_FLAG_COUNT; j++)
-			if (r->flags & (1u << j) && j < 5)
-				printf("%s ", assess_flag_label((unsigned)j));
+			if (r->flags & (1u << j) & ASSESS_FLAGS_CONSEQUENCE) {
+				if (r->bottom && *r->bottom &&
+				    ((1u << j) & (ASSESS_FLAG_LAST_MONTH | ASSESS_FLAG_LAST_QUARTER |
+						  ASSESS_FLAG_BOTTOM)))
+					printf("末位：%s ", r->bottom);
+				else
+					printf("%s ", assess_flag_label((unsigned)j));
+			}
 		putchar('\n');
 	}
 	printf("指标: ");
 	for (j = 0; j < p->n_indicators; j++)
-		printf("%s%s=%s(%u分)", j ? ", " : "", p->indicators[j]->code, p->indicators[j]->label,
-		       p->indicators[j]->weight);
+		printf("%s%s(%u分)", j ? "，" : "", p->indicators[j]->label, p->indicators[j]->weight);
+	for (j = 0; j < p->n_adjust_items; j++)
+		printf("%s%s(%s%lld.%02lld分/次，封顶%lld.%02lld)", j ? "，" : "；加减分: ",
+		       p->adjust_items[j]->label, p->adjust_items[j]->points_c > 0 ? "+" : "-",
+		       (long long)(llabs(p->adjust_items[j]->points_c) / 100),
+		       (long long)(llabs(p->adjust_items[j]->points_c) % 100),
+		       (long long)(p->adjust_items[j]->cap_c / 100),
+		       (long long)(p->adjust_items[j]->cap_c % 100));
 	printf("\n");
 	for (i = 0; i < p->n_results; i++)
 		if (p->results[i]->explain && *p->results[i]->explain)
