@@ -474,6 +474,48 @@ static void test_html_scale(void **state)
 	free(html);
 }
 
+/* Monthly bulletins of two months: the trend chart, the county's line at
+ * each month's completion (sums of year-to-date over sums of targets),
+ * the later of two publications of a month; one month: no chart.  And the
+ * 通报 sections with places for the bureau's text. */
+static void test_html_trend(void **state)
+{
+	struct sample a, b, c;
+	const Publication *pubs[3];
+	char path[128], *html;
+	(void)state;
+
+	sample(&a);
+	sample(&b);
+	sample(&c);
+	b.pub.period = "2026-05";
+	b.pub.number = 9;
+	c.pub.period = "2026-05";
+	c.pub.number = 10;
+	pubs[0] = &c.pub;
+	pubs[1] = &a.pub;
+	pubs[2] = &b.pub;
+	snprintf(path, sizeof path, "%s/trend.html", dir);
+	assert_int_equal(report_html(path, 0, pubs, NULL, 3, NULL), BS_OK);
+	html = slurp(path, NULL);
+	assert_non_null(strstr(html, "id=\"chart-trend\""));
+	assert_non_null(strstr(html, "2026年4月</text>"));
+	assert_non_null(strstr(html, "2026年5月</text>"));
+	assert_null(strstr(html, "2026年6月</text>"));
+	assert_non_null(strstr(html, "<title>全县</title>"));
+	for (const char *h = "一、总体情况\0二、排名\0三、存在问题\0四、下步工作\0"; *h; h += strlen(h) + 1)
+		assert_non_null(strstr(html, h));
+	assert_non_null(strstr(html, "id=\"bureau-summary-1\" contenteditable=\"true\""));
+	assert_non_null(strstr(html, "id=\"bureau-next-3\""));
+	assert_non_null(strstr(html, "id=\"detail-1\""));
+	free(html);
+	snprintf(path, sizeof path, "%s/one-month.html", dir);
+	assert_int_equal(report_html(path, 0, pubs, NULL, 1, NULL), BS_OK);
+	html = slurp(path, NULL);
+	assert_null(strstr(html, "chart-trend"));
+	free(html);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -482,6 +524,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_xlsx, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_html, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_html_scale, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_html_trend, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
