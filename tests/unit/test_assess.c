@@ -2097,6 +2097,31 @@ static void test_scheme_in_force(void **state)
 	}
 }
 
+/* Explanations name units by their names (engine 2), by code only when a
+ * unit has no name; engine 1 named them by code. */
+static void test_explain_names(void **state)
+{
+	Scheme *s = scheme_ok(fai_only);
+	Publication *p;
+	struct fx f;
+	(void)state;
+	fx_init(&f, QUARTER, "2026-Q2", 3, "xinzhen", "dongguan", "jtj");
+	unit_fai(&f.u[0], YI(50), YI(100));
+	unit_fai(&f.u[1], YI(50), YI(100));
+	unit_fai(&f.u[2], YI(50), YI(100));
+	f.u[0].unit_name = "新镇";
+	f.u[1].unit_name = "东关街道";
+	p = compute_ok(s, &f.in);
+	assert_non_null(strstr(res(p, "xinzhen")->explain, "与 东关街道、jtj 并列第 1 名"));
+	assert_non_null(strstr(res(p, "jtj")->explain, "与 东关街道、新镇 并列第 1 名"));
+	assert_null(strstr(res(p, "jtj")->explain, "xinzhen"));
+	pub_free(p);
+	assert_int_equal(assess_compute_engine(s, &f.in, 1, &p), BS_OK);
+	assert_non_null(strstr(res(p, "xinzhen")->explain, "与 dongguan、jtj 并列第 1 名"));
+	pub_free(p);
+	scheme_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2133,6 +2158,7 @@ int main(void)
 		cmocka_unit_test(test_growth_full),
 		cmocka_unit_test(test_attraction_rates),
 		cmocka_unit_test(test_scheme_in_force),
+		cmocka_unit_test(test_explain_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
