@@ -608,7 +608,8 @@ static void print_table(const Publication *p, const AssessInputs *in)
 				if (r->bottom && *r->bottom &&
 				    ((1u << j) & (ASSESS_FLAG_LAST_MONTH | ASSESS_FLAG_LAST_QUARTER |
 						  ASSESS_FLAG_BOTTOM)))
-					printf("末位：%s ", r->bottom);
+					printf("%s%s ", strstr(r->bottom, "末位") ? "" : "末位：",
+					       r->bottom);
 				else
 					printf("%s ", assess_flag_label((unsigned)j));
 			}
@@ -1137,6 +1138,8 @@ static void input_diff(const Baosong__V1__UnitInput *a, const Baosong__V1__UnitI
 	D(attraction_fen, "招商到位(分)");
 	D(upward_fen, "向上争取(分)");
 	D(acceptance_failed, "验收未通过");
+	D(attraction_base_fen, "招商上年同期(分)");
+	D(n_adjustments, "加减分项");
 #undef D
 	if (!*out)
 		snprintf(out, cap, "记录有改动，数字未变 records changed, numbers did not");
@@ -1244,6 +1247,9 @@ audit:
 		vbad(v, "publication %lld: cannot gather its inputs again", (long long)row->number);
 		goto out;
 	}
+	/* Engine 1 gathered no attraction base (engine 2 does): not a change. */
+	for (i = 0; p->engine < 2 && i < now_in->n_units; i++)
+		now_in->units[i]->attraction_base_fen = 0;
 	{
 		unsigned changed = 0;
 		for (i = 0; i < in->n_units || i < now_in->n_units; i++) {

@@ -112,7 +112,7 @@ static const char html_style[] =
 	".table-wrap{overflow:visible}table.ranking th{position:static}"
 	"table.compact{font-size:11px;width:100%}"
 	"table.detail{font-size:7px;width:100%;table-layout:auto}"
-	"table.detail th,table.detail td{white-space:normal;padding:1px 2px}"
+	"table.detail th,table.detail td{white-space:normal;padding:1px 2px}table.detail td.name,table.detail td.rank{white-space:nowrap}"
 	"table.detail td.wide{min-width:0;max-width:none}"
 	"figure.chart-box{break-inside:avoid}svg.chart{width:100%;height:auto}"
 	"tr{break-inside:avoid}.bureau-text{background:none}}\n";
