@@ -31,59 +31,13 @@
 #include "cli.h"
 #include "commands.h"
 #include "import.h"
+#include "import_int.h"
 #include "csv.h"
 #include "err.h"
 #include "period.h"
 #include "records.h"
 #include "table.h"
 #include "wire.h"
-
-#define DECODE_MAX (256u * 1024u) /* protobuf-c memory for one stored record */
-#define ERRORS_SHOWN 300u         /* bad rows explained; the rest only counted */
-#define VALUE_SHOWN 60u           /* bytes of a cell quoted in a message */
-#define TITLE_ROWS_MAX 10u        /* one-cell title rows skipped before the header */
-#define HEADER_NORM_MAX 256u      /* bytes of a normalised header cell */
-
-/* ---- options ------------------------------------------------------------------- */
-
-enum kind_opt { KIND_DETECT, KIND_PROJECT, KIND_WEEKLY, KIND_TARGET };
-enum { IM_PROJECT, IM_WEEKLY, IM_TARGET };
-
-/* ---- columns ------------------------------------------------------------------- */
-
-/* How a cell becomes a value. */
-enum vtype {
-	V_TEXT,        /* one line of text */
-	V_MTEXT,       /* free text, line breaks kept */
-	V_YEAR,        /* 2026 or 2026年 */
-	V_MONEY,       /* 万元: 12,500.00 or 12500万元 */
-	V_DATE,        /* any of the spellings cell_date reads, stored YYYY-MM-DD */
-	V_STAGE,       /* 新开工 / new_start ... */
-	V_WEEK,        /* 2026-W47, or a date in that week */
-	V_PERCENT,     /* 0..100, with or without % */
-	V_PROJ_CODE,   /* weekly: which project, by 项目代码 */
-	V_PROJ_NAME,   /* weekly: by exact name */
-	V_PROJ_UID,    /* weekly: by id (as `baosong report list --csv` writes it) */
-	V_UNIT,        /* a unit by code, name, alias or leniently; stored as its code
-			* (牵头单位/责任单位: the first the lead, the others responsible) */
-	V_UNITS,       /* units, separated by 、，,;/ : responsible units */
-	V_NOTE,        /* recognised, not a field of this kind (said once) */
-	V_TPERIOD,     /* a target's year or quarter: 2026, 2026年, 2026-Q2, 2026年第二季度 */
-	V_GROWTH,      /* a percentage as basis points: 15, 15%, 7.5% */
-	V_UINT         /* a whole number */
-};
-
-/* A field a column can fill.  Aliases are normalised header texts (see
- * cell_norm), separated by '|'. */
-struct spec {
-	const char *name;          /* the field as records_validate names it */
-	const char *proto;         /* the protobuf field, NULL for V_PROJ_* */
-	enum vtype type;
-	int required;              /* the column must exist and the cell be filled */
-	int weekly_mark;           /* a header with it is a weekly batch */
-	const char *zh;            /* what people call it */
-	const char *aliases;
-};
 
 static const struct spec project_specs[] = {
 	{"name", "name", V_TEXT, 1, 0, "项目名称", "项目名称|名称|项目|name|project_name"},
@@ -173,68 +127,6 @@ static const struct spec weekly_specs[] = {
 
 #define N_PROJECT_SPECS (sizeof project_specs / sizeof project_specs[0])
 #define N_WEEKLY_SPECS (sizeof weekly_specs / sizeof weekly_specs[0])
-
-/* One column of the file. */
-struct column {
-	char *title;               /* the header cell as written (trimmed), malloc'd */
-	const struct spec *spec;   /* NULL: ignored */
-	const ProtobufCFieldDescriptor *fd;
-	char scratch[16];          /* a date or week in canonical form */
-	const char *value;         /* this row's cell, trimmed */
-	int warned;                /* V_NOTE: said once */
-};
-
-/* ---- the index of records on this device ---------------------------------------- */
-
-/* Open addressing over malloc'd string keys: projects by "c<US>code" and
- * "n<US>name", weekly reports by "project_uid<US>week", units by
- * "c<US>code" and "n<US>name". */
-struct ix_entry {
-	char *key;                 /* NULL: free */
-	char uid[REC_UID_LEN + 1]; /* the record's; in the unit index, the unit's code */
-	int64_t unit_id;
-	unsigned count;            /* records with this key (a name may repeat) */
-	unsigned line;             /* the line of this file that queued it, 0: already here */
-};
-
-struct ix {
-	struct ix_entry *slots;
-	size_t cap, used;
-};
-
-/* ---- one import ---------------------------------------------------------------- */
-
-struct import {
-	const char *path;
-	int enc;                   /* IMPORT_ENC_* */
-	int partial, dry_run;
-	const char *enc_used;
-
-	int weekly;
-	int what;                  /* IM_* */
-	const char *kind;          /* REC_KIND_PROJECT, REC_KIND_WEEKLY or REC_KIND_TARGET */
-	const char *aliases;       /* --aliases, else the data directory's unit_aliases.csv */
-	struct unit_names *unames;
-	const char *resp[REC_ATTACH_MAX];  /* this row's responsible units */
-	size_t nresp;
-	unsigned last_bad_line, msgs, updated;
-	const ProtobufCMessageDescriptor *desc;
-	struct column *cols;
-	size_t ncols;
-	const struct column *proj_code, *proj_name, *proj_uid;
-
-	struct app a;
-	struct app_server srv;
-	struct rec_lookup lk;
-	struct rec_ctx rc;
-	int64_t now;
-	struct ix projects, reports, units, targets;
-	int have_units;            /* the server's unit records are here */
-	struct ix_entry by_uid;    /* the project a row names by id */
-
-	unsigned read, good, skipped, bad;
-	uint8_t pack[REC_DATA_MAX];
-};
 
 /* ---- columns by header ------------------------------------------------------ */
 
@@ -347,7 +239,7 @@ static void show_value(FILE *f, const char *s)
 }
 
 /* "第 12 行 line 12: total_investment: 金额不能为负数 (总投资（万元）: «-5»)" */
-static void row_error(struct import *im, unsigned line, const char *field, const char *msg,
+void im_row_error(struct import *im, unsigned line, const char *field, const char *msg,
 		      const struct column *col)
 {
 	/* Rows are counted, not messages: a row may have several. */
@@ -374,7 +266,7 @@ static void row_error(struct import *im, unsigned line, const char *field, const
 	fputc('\n', stderr);
 }
 
-static const struct column *column_of(const struct import *im, const char *field)
+const struct column *im_column_of(const struct import *im, const char *field)
 {
 	size_t i;
 	for (i = 0; i < im->ncols; i++)
@@ -466,7 +358,7 @@ static char *make_key(const char *a, const char *b)
 	return k;
 }
 
-static int ix_add2(struct ix *ix, const char *a, const char *b, const char *uid,
+int im_ix_add2(struct ix *ix, const char *a, const char *b, const char *uid,
 		   int64_t unit_id, unsigned line)
 {
 	char *k = make_key(a, b);
@@ -478,7 +370,7 @@ static int ix_add2(struct ix *ix, const char *a, const char *b, const char *uid,
 	return rv;
 }
 
-static const struct ix_entry *ix_find2(const struct ix *ix, const char *a, const char *b)
+const struct ix_entry *im_ix_find2(const struct ix *ix, const char *a, const char *b)
 {
 	char *k = make_key(a, b);
 	const struct ix_entry *e;
@@ -494,9 +386,9 @@ static int index_project(struct import *im, const Baosong__V1__Project *p, const
 {
 	int rv = BS_OK;
 	if (p->code && *p->code)
-		rv = ix_add2(&im->projects, "c", p->code, uid, unit_id, line);
+		rv = im_ix_add2(&im->projects, "c", p->code, uid, unit_id, line);
 	if (rv == BS_OK && p->name && *p->name)
-		rv = ix_add2(&im->projects, "n", p->name, uid, unit_id, line);
+		rv = im_ix_add2(&im->projects, "n", p->name, uid, unit_id, line);
 	return rv;
 }
 
@@ -527,7 +419,7 @@ static int load_report(void *ctx, const struct lrecord *r)
 		return 0;
 	if (w->project_uid && w->period && period_parse_week(w->period, &monday) == BS_OK) {
 		period_format_week(monday, week);
-		rv = ix_add2(&im->reports, w->project_uid, week, r->uid, r->unit_id, 0);
+		rv = im_ix_add2(&im->reports, w->project_uid, week, r->uid, r->unit_id, 0);
 	}
 	baosong__v1__weekly_report__free_unpacked(w, &a.alloc);
 	return rv;
@@ -546,27 +438,11 @@ static int load_unit(void *ctx, const struct lrecord *r)
 	if (u->code && *u->code && strlen(u->code) <= REC_UID_LEN) {
 		rv = unit_names_add(im->unames, u->code, u->name ? u->name : "");
 		if (rv == BS_OK)
-			rv = ix_add2(&im->units, "c", u->code, u->code, r->unit_id, 0);
+			rv = im_ix_add2(&im->units, "c", u->code, u->code, r->unit_id, 0);
 		if (rv == BS_OK && u->name && *u->name)
-			rv = ix_add2(&im->units, "n", u->name, u->code, r->unit_id, 0);
+			rv = im_ix_add2(&im->units, "n", u->name, u->code, r->unit_id, 0);
 	}
 	baosong__v1__unit_info__free_unpacked(u, &a.alloc);
-	return rv;
-}
-
-/* Targets on this device by unit and period: one record per pair. */
-static int load_target(void *ctx, const struct lrecord *r)
-{
-	struct import *im = ctx;
-	struct wire_arena a;
-	Baosong__V1__Target *t;
-	int rv = BS_OK;
-	wire_arena_init(&a, DECODE_MAX);
-	if (!(t = baosong__v1__target__unpack(&a.alloc, r->data_len, r->data)))
-		return 0;
-	if (t->unit_code && t->period)
-		rv = ix_add2(&im->targets, t->unit_code, t->period, r->uid, r->unit_id, 0);
-	baosong__v1__target__free_unpacked(t, &a.alloc);
 	return rv;
 }
 
@@ -583,7 +459,7 @@ static int import_lookup_project(void *ctx, const char *uid, int64_t *unit_id,
 static int lookup_unit(void *ctx, const char *code, int64_t *unit_id)
 {
 	const struct import *im = ctx;
-	const struct ix_entry *e = ix_find2(&im->units, "c", code);
+	const struct ix_entry *e = im_ix_find2(&im->units, "c", code);
 	if (!e)
 		return BS_E_NOTFOUND;
 	*unit_id = e->unit_id;
@@ -816,7 +692,7 @@ static const char *unit_cells(struct import *im, struct column *c, char *v, cons
 
 /* Put each cell of row into m (and the project columns aside).  Every
  * bad cell is reported; BS_E_INVAL if there was one. */
-static int fill_cells(struct import *im, const struct csv_row *row, ProtobufCMessage *m)
+int im_fill_cells(struct import *im, const struct csv_row *row, ProtobufCMessage *m)
 {
 	size_t i;
 	int bad = 0;
@@ -841,7 +717,7 @@ static int fill_cells(struct import *im, const struct csv_row *row, ProtobufCMes
 		c->value = v ? v : "";
 		if (!v || !*v) {
 			if (s->required) {
-				row_error(im, row->line, s->name, "必须填写 required", c);
+				im_row_error(im, row->line, s->name, "必须填写 required", c);
 				bad = 1;
 			}
 			continue;
@@ -955,7 +831,7 @@ static int fill_cells(struct import *im, const struct csv_row *row, ProtobufCMes
 			break;
 		}
 		if (msg) {
-			row_error(im, row->line, s->name, msg, c);
+			im_row_error(im, row->line, s->name, msg, c);
 			bad = 1;
 		}
 	}
@@ -964,7 +840,7 @@ static int fill_cells(struct import *im, const struct csv_row *row, ProtobufCMes
 
 /* Pack m into im->pack and validate it as the server will.  BS_E_INVAL if
  * the row is bad (reported), another code if validation could not run. */
-static int pack_validate(struct import *im, const struct csv_row *row,
+int im_pack_validate(struct import *im, const struct csv_row *row,
 			 const ProtobufCMessage *m, size_t *len)
 {
 	struct rec_error err;
@@ -972,15 +848,15 @@ static int pack_validate(struct import *im, const struct csv_row *row,
 	int rv;
 
 	if (n > REC_DATA_MAX) {
-		row_error(im, row->line, "data", "记录过大，请缩短文字 the record is too large; "
+		im_row_error(im, row->line, "data", "记录过大，请缩短文字 the record is too large; "
 						 "shorten the text", NULL);
 		return BS_E_INVAL;
 	}
 	*len = protobuf_c_message_pack(m, im->pack);
 	rv = records_validate(im->kind, im->pack, *len, &im->rc, &err);
 	if (rv == BS_E_INVAL || rv == BS_E_FORBIDDEN || rv == BS_E_TOOBIG) {
-		row_error(im, row->line, err.field[0] ? err.field : "data",
-			  err.msg[0] ? err.msg : "数据有误 invalid", column_of(im, err.field));
+		im_row_error(im, row->line, err.field[0] ? err.field : "data",
+			  err.msg[0] ? err.msg : "数据有误 invalid", im_column_of(im, err.field));
 		return BS_E_INVAL;
 	}
 	if (rv != BS_OK)
@@ -1046,7 +922,7 @@ static int same_as_existing(struct import *im, const struct csv_row *row,
 	if (e->count > 1) {
 		snprintf(msg, sizeof msg, "本机已有 %u 个同名项目 %u projects on this device have "
 					  "this name; give 项目代码", e->count, e->count);
-		row_error(im, row->line, field, msg, column_of(im, field));
+		im_row_error(im, row->line, field, msg, im_column_of(im, field));
 		return 0;
 	}
 	if ((rv = localdb_record_get(im->a.db, e->uid, &r)) != BS_OK) {
@@ -1071,11 +947,11 @@ static int same_as_existing(struct import *im, const struct csv_row *row,
 		 diff ? diff->spec->zh : "内容", diff ? diff->spec->name : "it", "differs",
 		 im->weekly ? "correct it with `baosong report edit ID`"
 			    : "change it with `baosong project edit`");
-	row_error(im, row->line, field, msg, diff);
+	im_row_error(im, row->line, field, msg, diff);
 	return 0;
 }
 
-static int queue(struct import *im, const char *uid, int64_t unit_id, size_t len)
+int im_queue(struct import *im, const char *uid, int64_t unit_id, size_t len)
 {
 	uint64_t seq;
 	int rv = localdb_change(im->a.db, im->kind, uid, unit_id, im->pack, len, NULL, 0, 0,
@@ -1095,15 +971,15 @@ static int project_row(struct import *im, const struct csv_row *row)
 	int by_code, rv;
 	size_t len;
 
-	if (fill_cells(im, row, &p.base) != BS_OK)
+	if (im_fill_cells(im, row, &p.base) != BS_OK)
 		return BS_OK;
 	/* 牵头单位 and 责任单位 are unit codes (fill_cells found them by name). */
 	p.responsible_units = (char **)im->resp;
 	p.n_responsible_units = im->nresp;
-	if ((rv = pack_validate(im, row, &p.base, &len)) != BS_OK)
+	if ((rv = im_pack_validate(im, row, &p.base, &len)) != BS_OK)
 		return rv == BS_E_INVAL ? BS_OK : rv;
 	by_code = p.code && *p.code;
-	e = ix_find2(&im->projects, by_code ? "c" : "n", by_code ? p.code : p.name);
+	e = im_ix_find2(&im->projects, by_code ? "c" : "n", by_code ? p.code : p.name);
 	if (e) {
 		rv = same_as_existing(im, row, e, &p.base, by_code ? "code" : "name",
 				      "项目 project ");
@@ -1112,7 +988,7 @@ static int project_row(struct import *im, const struct csv_row *row)
 		return rv < 0 ? rv : BS_OK;
 	}
 	records_new_uid(uid);
-	if ((rv = queue(im, uid, im->srv.unit_id, len)) != BS_OK ||
+	if ((rv = im_queue(im, uid, im->srv.unit_id, len)) != BS_OK ||
 	    (rv = index_project(im, &p, uid, im->srv.unit_id, row->line)) != BS_OK)
 		return rv;
 	im->good++;
@@ -1134,7 +1010,7 @@ static const struct ix_entry *row_project(struct import *im, const struct csv_ro
 	if (id && *id->value) {
 		if (!records_uid_valid(id->value) ||
 		    localdb_record_get(im->a.db, id->value, &r) != BS_OK) {
-			row_error(im, row->line, "project_uid", "本机没有这个项目 no such project "
+			im_row_error(im, row->line, "project_uid", "本机没有这个项目 no such project "
 				  "on this device", id);
 			return NULL;
 		}
@@ -1144,28 +1020,28 @@ static const struct ix_entry *row_project(struct import *im, const struct csv_ro
 		by_uid->count = strcmp(r.kind, REC_KIND_PROJECT) == 0 && !r.deleted;
 		lrecord_free(&r);
 		if (!by_uid->count) {
-			row_error(im, row->line, "project_uid", "不是项目 not a project", id);
+			im_row_error(im, row->line, "project_uid", "不是项目 not a project", id);
 			return NULL;
 		}
 		return by_uid;
 	}
 	if (code && *code->value)
-		e = ix_find2(&im->projects, "c", code->value);
+		e = im_ix_find2(&im->projects, "c", code->value);
 	if (!e && name && *name->value)
-		e = ix_find2(&im->projects, "n", name->value);
+		e = im_ix_find2(&im->projects, "n", name->value);
 	if (e && e->count > 1) {
 		snprintf(msg, sizeof msg, "本机有 %u 个项目与之对应 %u projects match; give "
 					  "项目代码", e->count, e->count);
-		row_error(im, row->line, "project", msg, code && *code->value ? code : name);
+		im_row_error(im, row->line, "project", msg, code && *code->value ? code : name);
 		return NULL;
 	}
 	if (!e) {
 		if ((!code || !*code->value) && (!name || !*name->value)) {
-			row_error(im, row->line, "project", "未填项目代码或项目名称 neither 项目代码 "
+			im_row_error(im, row->line, "project", "未填项目代码或项目名称 neither 项目代码 "
 				  "nor 项目名称 given", NULL);
 			return NULL;
 		}
-		row_error(im, row->line, "project", "本机没有这个项目 no such project on this "
+		im_row_error(im, row->line, "project", "本机没有这个项目 no such project on this "
 			  "device (`baosong project list` shows them; `baosong pull` fetches the "
 			  "server's)", code && *code->value ? code : name);
 		return NULL;
@@ -1184,72 +1060,24 @@ static int weekly_row(struct import *im, const struct csv_row *row)
 	size_t len;
 	int rv;
 
-	if (fill_cells(im, row, &w.base) != BS_OK)
+	if (im_fill_cells(im, row, &w.base) != BS_OK)
 		return BS_OK;
 	if (!(proj = row_project(im, row, &field)))
 		return BS_OK;
 	snprintf(project_uid, sizeof project_uid, "%s", proj->uid);
 	unit_id = proj->unit_id;
 	w.project_uid = project_uid;
-	if ((rv = pack_validate(im, row, &w.base, &len)) != BS_OK)
+	if ((rv = im_pack_validate(im, row, &w.base, &len)) != BS_OK)
 		return rv == BS_E_INVAL ? BS_OK : rv;
-	if ((e = ix_find2(&im->reports, project_uid, w.period)) != NULL) {
+	if ((e = im_ix_find2(&im->reports, project_uid, w.period)) != NULL) {
 		rv = same_as_existing(im, row, e, &w.base, "period", "该项目该周的周报 report ");
 		if (rv == 1)
 			im->skipped++;
 		return rv < 0 ? rv : BS_OK;
 	}
 	records_new_uid(uid);
-	if ((rv = queue(im, uid, unit_id, len)) != BS_OK ||
-	    (rv = ix_add2(&im->reports, project_uid, w.period, uid, unit_id, row->line)) != BS_OK)
-		return rv;
-	im->good++;
-	return BS_OK;
-}
-
-/* One row of a target table (目标责任书): a unit's tasks for a year or a
- * quarter.  One already here for the unit and period is replaced (the
- * table is the bureau's latest word) unless it says the same. */
-static int target_row(struct import *im, const struct csv_row *row)
-{
-	Baosong__V1__Target t = BAOSONG__V1__TARGET__INIT;
-	const struct ix_entry *e;
-	char uid[REC_UID_LEN + 1];
-	size_t len;
-	int rv;
-
-	if (fill_cells(im, row, &t.base) != BS_OK)
-		return BS_OK;
-	if ((rv = pack_validate(im, row, &t.base, &len)) != BS_OK)
-		return rv == BS_E_INVAL ? BS_OK : rv;
-	if ((e = ix_find2(&im->targets, t.unit_code, t.period)) != NULL) {
-		struct lrecord r;
-		if (e->line) {
-			char msg[200];
-			snprintf(msg, sizeof msg, "与第 %u 行重复 same unit and period as line %u",
-				 e->line, e->line);
-			row_error(im, row->line, "period", msg, column_of(im, "period"));
-			return BS_OK;
-		}
-		if ((rv = localdb_record_get(im->a.db, e->uid, &r)) != BS_OK)
-			return rv;
-		rv = r.data_len == len && !memcmp(r.data, im->pack, len);
-		lrecord_free(&r);
-		if (rv) {
-			im->skipped++;
-			return BS_OK;
-		}
-		snprintf(uid, sizeof uid, "%s", e->uid);
-		if ((rv = queue(im, uid, e->unit_id, len)) != BS_OK)
-			return rv;
-		im->updated++;
-		im->good++;
-		return BS_OK;
-	}
-	records_new_uid(uid);
-	if ((rv = queue(im, uid, im->srv.unit_id, len)) != BS_OK ||
-	    (rv = ix_add2(&im->targets, t.unit_code, t.period, uid, im->srv.unit_id, row->line)) !=
-		    BS_OK)
+	if ((rv = im_queue(im, uid, unit_id, len)) != BS_OK ||
+	    (rv = im_ix_add2(&im->reports, project_uid, w.period, uid, unit_id, row->line)) != BS_OK)
 		return rv;
 	im->good++;
 	return BS_OK;
@@ -1476,7 +1304,7 @@ int cmd_import(int argc, char **argv)
 	}
 	if ((rv = localdb_record_each(im->a.db, REC_KIND_PROJECT, 0, load_project, im)) < 0 ||
 	    (im->what == IM_TARGET &&
-	     (rv = localdb_record_each(im->a.db, REC_KIND_TARGET, 0, load_target, im)) < 0) ||
+	     (rv = localdb_record_each(im->a.db, REC_KIND_TARGET, 0, im_load_target, im)) < 0) ||
 	    (rv = localdb_record_each(im->a.db, REC_KIND_UNIT, 0, load_unit, im)) < 0 ||
 	    (im->weekly &&
 	     (rv = localdb_record_each(im->a.db, REC_KIND_WEEKLY, 0, load_report, im)) < 0)) {
@@ -1493,7 +1321,7 @@ int cmd_import(int argc, char **argv)
 			break;
 		if (r < 0) {
 			im->read++;
-			row_error(im, cerr.line, "csv", cerr.msg, NULL);
+			im_row_error(im, cerr.line, "csv", cerr.msg, NULL);
 			if (cerr.fatal) {
 				rv = r;
 				goto stopped;
@@ -1504,7 +1332,7 @@ int cmd_import(int argc, char **argv)
 			continue;
 		im->read++;
 		rv = im->what == IM_WEEKLY   ? weekly_row(im, &row)
-		     : im->what == IM_TARGET ? target_row(im, &row)
+		     : im->what == IM_TARGET ? im_target_row(im, &row)
 					     : project_row(im, &row);
 		if (rv != BS_OK)
 			goto stopped;
