@@ -556,6 +556,18 @@ static int map_header(struct import *im, const struct csv_row *row)
 		if (!(c->title = strdup(cell_trim(row->cells[i]))))
 			return BS_E_NOMEM;
 		cell_norm(c->title, norm, sizeof norm);
+		if (im->what == IM_OTHER) {
+			const ProtobufCFieldDescriptor *f = im_kind_field(im->kind, c->title, &c->proj);
+			for (k = 0; f && k < i && im->cols[k].fd != f; k++)
+				;
+			if (f && k < i)
+				fprintf(stderr, "baosong: 注意 note: 「%s」用第 %zu 列，不用第 %zu 列 "
+						"%s: column %zu is used, column %zu is not\n",
+					f->name, k + 1, i + 1, f->name, k + 1, i + 1);
+			else
+				c->fd = f;
+			continue;
+		}
 		if (!norm[0] || !(s = spec_match(specs, nspecs, norm, unit, sizeof unit)))
 			continue;
 		if (s->type == V_MONEY && unit[0] && strcmp(unit, "万元") != 0) {
@@ -594,7 +606,7 @@ static int map_header(struct import *im, const struct csv_row *row)
 		else if (s->type == V_PROJ_UID)
 			im->proj_uid = c;
 	}
-	for (k = 0; k < nspecs; k++) {
+	for (k = 0; k < nspecs && im->what != IM_OTHER; k++) {
 		if (!specs[k].required)
 			continue;
 		for (i = 0; i < im->ncols && im->cols[i].spec != &specs[k]; i++)
@@ -606,7 +618,7 @@ static int map_header(struct import *im, const struct csv_row *row)
 		}
 	}
 	for (i = 0, k = 0; i < im->ncols; i++) {
-		if (im->cols[i].spec || !im->cols[i].title[0])
+		if (im->cols[i].spec || im->cols[i].fd || !im->cols[i].title[0])
 			continue;
 		fputs(k++ ? "」「" : "baosong: 注意 note: 忽略的列 ignored columns: 「", stderr);
 		table_text(stderr, im->cols[i].title, 0, NULL);
@@ -1109,9 +1121,15 @@ static int parse_args(int argc, char **argv, struct import *im, enum kind_opt *k
 			} else if (!strcmp(optarg, REC_KIND_TARGET) || !strcmp(optarg, "目标") ||
 				   !strcmp(optarg, "目标责任书")) {
 				*kind = KIND_TARGET;
+			} else if (records_kind(optarg) && records_kind(optarg)->writers &&
+				   strcmp(optarg, REC_KIND_UNIT) && strcmp(optarg, REC_KIND_PUBLICATION)) {
+				*kind = KIND_OTHER;
+				im->other_kind = records_kind(optarg)->name;
 			} else {
-				fprintf(stderr, "baosong import: --kind is project, weekly_report or "
-						"target\n");
+				fprintf(stderr, "baosong import: --kind is project, weekly_report, target "
+						"or another record kind (approval, monthly_report, funding, "
+						"problem, acceptance, leader, deal, stats_evidence, "
+						"adjustment)\n");
 				return EX_USAGE_;
 			}
 			break;
@@ -1181,15 +1199,18 @@ static void print_summary(const struct import *im, int committed)
 {
 	size_t i;
 	int any = 0;
-	printf("%s «", im->what == IM_WEEKLY   ? "周报 weekly reports"
-		       : im->what == IM_TARGET ? "目标任务 targets"
-					       : "项目 projects");
+	if (im->what == IM_OTHER)
+		printf("%s %s «", records_kind(im->kind)->label_zh, im->kind);
+	else
+		printf("%s «", im->what == IM_WEEKLY   ? "周报 weekly reports"
+			       : im->what == IM_TARGET ? "目标任务 targets"
+						       : "项目 projects");
 	table_text(stdout, im->path, 0, NULL);
 	printf("» (%s): 读取 read %u, 入队 queued %u, 跳过 skipped %u, 拒绝 refused %u\n",
 	       im->enc_used ? im->enc_used : "?", im->read, committed ? im->good : 0, im->skipped,
 	       im->bad);
 	for (i = 0; i < im->ncols; i++) {
-		if (im->cols[i].spec || !im->cols[i].title[0])
+		if (im->cols[i].spec || im->cols[i].fd || !im->cols[i].title[0])
 			continue;
 		fputs(any ? ", " : "忽略的列 ignored columns: ", stdout);
 		table_text(stdout, im->cols[i].title, 0, NULL);
@@ -1271,11 +1292,13 @@ int cmd_import(int argc, char **argv)
 	}
 	im->weekly = kind == KIND_WEEKLY || (kind == KIND_DETECT && header_is_weekly(&row));
 	im->what = im->weekly ? IM_WEEKLY
+		   : kind == KIND_OTHER ? IM_OTHER
 		   : kind == KIND_TARGET || (kind == KIND_DETECT && header_is_target(&row))
 			   ? IM_TARGET
 			   : IM_PROJECT;
 	im->kind = im->what == IM_WEEKLY   ? REC_KIND_WEEKLY
 		   : im->what == IM_TARGET ? REC_KIND_TARGET
+		   : im->what == IM_OTHER  ? im->other_kind
 					   : REC_KIND_PROJECT;
 	im->desc = records_kind(im->kind)->desc;
 	if (!(im->unames = unit_names_new())) {
@@ -1333,6 +1356,7 @@ int cmd_import(int argc, char **argv)
 		im->read++;
 		rv = im->what == IM_WEEKLY   ? weekly_row(im, &row)
 		     : im->what == IM_TARGET ? im_target_row(im, &row)
+		     : im->what == IM_OTHER  ? im_kind_row(im, &row)
 					     : project_row(im, &row);
 		if (rv != BS_OK)
 			goto stopped;

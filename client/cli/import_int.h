@@ -22,8 +22,8 @@
 
 /* ---- options ------------------------------------------------------------------- */
 
-enum kind_opt { KIND_DETECT, KIND_PROJECT, KIND_WEEKLY, KIND_TARGET };
-enum { IM_PROJECT, IM_WEEKLY, IM_TARGET };
+enum kind_opt { KIND_DETECT, KIND_PROJECT, KIND_WEEKLY, KIND_TARGET, KIND_OTHER };
+enum { IM_PROJECT, IM_WEEKLY, IM_TARGET, IM_OTHER };
 
 /* ---- columns ------------------------------------------------------------------- */
 
@@ -69,6 +69,7 @@ struct column {
 	char scratch[16];          /* a date or week in canonical form */
 	const char *value;         /* this row's cell, trimmed */
 	int warned;                /* V_NOTE: said once */
+	int proj;                  /* another kind: 1 names a project by code, 2 by name */
 };
 
 /* ---- the index of records on this device ---------------------------------------- */
@@ -105,6 +106,8 @@ struct import {
 	const char *resp[REC_ATTACH_MAX];  /* this row's responsible units */
 	size_t nresp;
 	unsigned last_bad_line, msgs, updated;
+	const char *other_kind;    /* --kind of another record kind */
+	int64_t row_unit;          /* the unit that will own this row's record */
 	const ProtobufCMessageDescriptor *desc;
 	struct column *cols;
 	size_t ncols;

@@ -312,6 +312,17 @@ printf '项目名称,计划年度,项目阶段,总投资\nA,20x5,前期,abc\nB,2
 run import "$T/twobad.csv" --partial
 expect "two bad cells of one row count one refused row" 65 '读取 read 2, 入队 queued 1, 跳过 skipped 0, 拒绝 refused 1$' stdout
 
+# ---- another kind by its fields' names (--kind approval): projects by name, 层级 and
+# 状态 by their Chinese labels, dates as people write them ----
+export BAOSONG_DIR=$T/real_utf8
+printf '项目名称,手续事项,审批层级,办结时限,办理状态,办结日期,备注\n县城供水管网改造工程,用地预审,县级,2026-05-30,办理中,,\n现代农业产业园,环评,市级,2026/6/30,已办结,2026年6月1日,\n没有的项目,环评,市级,2026/6/30,已办结,2026年6月1日,\n' >"$T/approvals.csv"
+run import "$T/approvals.csv" --kind approval --partial
+expect "approvals import: a row per item, an unknown project refused" 65 \
+	'前期手续 approval .*读取 read 3, 入队 queued 2, 跳过 skipped 0, 拒绝 refused 1' stdout
+expect "... the unknown project named" 65 '^第 4 行 line 4: project_uid: 本机没有这个项目'
+run approval list --csv
+expect "approvals: the fields as written" 0 '环评,市级,2026-06-30,已办结,2026-06-01' stdout
+
 # ---- targets (目标责任书) from CSV: units by name, 2026年第二季度, 15%; a second
 # import of the same unit and period replaces the target ----
 device targets
