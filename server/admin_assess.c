@@ -47,8 +47,7 @@ void aa_usage(FILE *f)
 		"      2026-Q1, 2026.  T: \"YYYY-MM-DD HH:MM\" Asia/Shanghai (default now):\n"
 		"      report deadlines after T have not passed yet.\n"
 		"  baosongd assess publish --scope S --period P [--title TEXT] [--as-of T]\n"
-		"                          [--version V] [--allow-empty] [--db FILE]
-"
+		"                          [--version V] [--allow-empty] [--db FILE]\n"
 		"      Compute and publish: the inputs, scheme version and results are\n"
 		"      stored, chained into the audit trail (assess.publish) and sent to\n"
 		"      every device as a record of kind publication.  Prints its number.\n"
