@@ -89,7 +89,13 @@ static int take_report(void *ctx, const struct lrecord *r)
 	if (pj && monday == w->this_monday)
 		pj->reported = 1;
 	deadline = period_weekly_deadline_ms(monday);
-	received = r->created_at > 0 ? r->created_at : 0;
+	/* On time as the assessment counts it: held complete (with its photo)
+	 * by the server by the deadline; on the server but never complete is
+	 * missing, not late. */
+	received = r->complete_at > 0 ? r->complete_at
+		   : r->created_at > 0 && r->n_attachments ? r->created_at : 0;
+	if (r->created_at > 0 && !received)
+		goto out;
 	if ((received ? received : w->now_ms) > deadline) {
 		struct due_late *l;
 		if (w->nlate == w->latecap) {
