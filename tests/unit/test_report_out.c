@@ -319,7 +319,7 @@ static void test_xlsx(void **state)
 	const Publication *pubs[2];
 	const AssessInputs *ins[2];
 	Baosong__V1__Project pr;
-	struct plan_row row;
+	struct plan_row row = {0};
 	char path[128], *buf;
 	size_t len;
 	(void)state;
