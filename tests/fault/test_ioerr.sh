@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# test_ioerr.sh - I/O errors at every point of a push, with a real baosongd on
+# 127.0.0.1 under the faultfs preload library (tests/fault/faultfs.c).
+#
+#   test_ioerr.sh BAOSONGD BAOSONG LIBFAULTFS
+#
+# A calibration run counts the server's writes, syncs and reads under its data
+# directory for start-up and the push workload of lib.sh.  Then, for each
+# point N of each sweep, the same push runs with the Nth call failing:
+#   write:N:EIO  write:N:ENOSPC  sync:N:EIO  read:N:EIO   (that call only)
+#   write:N:ENOSPC:0                                     (the disk stays full)
+# Each time:
+#   - the server does not crash: it keeps serving, or (an error at start-up)
+#     exits with a message and starts again;
+#   - the client sees success or a retryable failure (exit 0 or 75) and sets
+#     nothing aside: no I/O error becomes a permanent refusal;
+#   - once the error is gone (one call; a full disk: the server restarted with
+#     space), the client's retry finishes: ops 1..n each once, records as queued;
+#   - PRAGMA integrity_check is ok and `baosongd audit verify` passes.
+# FAULT_POINTS=all runs every N of each sweep (default: at most 12 points per
+# sweep spread over the calls, so ctest stays within about a minute).
+set -u
+BD=$1
+BC=$2
+FAULTFS=$3
+FAILED=0
+T=$(mktemp -d /tmp/bs-ioerr-XXXXXX)
+. "$(dirname "$0")/lib.sh"
+
+cleanup() {
+  stop_server KILL
+  if [ "$FAILED" = 0 ] && [ -z "${FAULT_KEEP:-}" ]; then rm -rf "$T"; else echo "kept $T for inspection" >&2; fi
+}
+trap cleanup EXIT
+command -v sqlite3 >/dev/null || { echo "sqlite3 tool missing (scripts/setup installs it)"; exit 77; }
+
+make_base 2>>"$T/base.log"
+echo "ok - base: one township enrolled, $((NSEQ - 1)) ops queued with a ${PHOTO_BYTES}-byte photo"
+
+C=$T/cal
+fresh "$C"
+serve "$C" LD_PRELOAD="$FAULTFS" FAULTFS_ROOT="$C/srv" FAULTFS_STATS="$C/stats" \
+  || fault_fail "server under faultfs did not start: $(tail -3 "$C/log")"
+point_client "$C"
+push_rounds "$C" || fault_fail "push under faultfs failed"
+stop_server TERM
+read -r _ SYNCS _ WRITES _ READS < "$C/stats"
+[ "${WRITES:-0}" -gt 3 ] && [ "${SYNCS:-0}" -gt 3 ] && [ "${READS:-0}" -gt 3 ] \
+  || fault_fail "calls counted: '$(cat "$C/stats")': is faultfs watching the data directory?"
+msg=$(check_final "$C") || fault_fail "calibration: $msg"
+echo "ok - calibration: $WRITES writes, $SYNCS syncs, $READS reads under the data directory"
+
+points() { # TOTAL
+  if [ "${FAULT_POINTS:-}" = all ] || [ "$1" -le 12 ]; then
+    seq 1 "$1"
+  else
+    (for i in $(seq 0 11); do echo $((1 + i * ($1 - 1) / 11)); done) | sort -nu
+  fi
+}
+
+runs=0 refused=0 startfail=0
+sweep() { # KIND ERRNO COUNT TOTAL
+  local kind=$1 err=$2 count=$3 N W rc what
+  for N in $(points "$4"); do
+    what="$kind:$N:$err:$count"
+    W=$T/run
+    fresh "$W"
+    runs=$((runs + 1))
+    if ! serve "$W" LD_PRELOAD="$FAULTFS" FAULTFS_ROOT="$W/srv" FAULTFS_FAIL="$what"; then
+      # An error at start-up: a clean exit with a message, then it starts again.
+      { wait "$SPID"; } 2>/dev/null
+      rc=$?
+      SPID=
+      [ $rc -ge 1 ] && [ $rc -lt 128 ] || fault_fail "$what: the server exited $rc at start-up"
+      startfail=$((startfail + 1))
+      serve "$W" || fault_fail "$what: the server did not start after the error"
+    fi
+    point_client "$W"
+    push_rounds "$W"
+    rc=$?
+    [ $rc = 0 ] || [ $rc = 75 ] || fault_fail "$what: the client exited $rc, not 0 or 75: $(tail -3 "$W/log")"
+    [ $rc = 75 ] && refused=$((refused + 1))
+    cli "$W" status | grep -q "quarantined: 0" \
+      || fault_fail "$what: an I/O error set ops aside for good: $(cli "$W" status | grep -A3 quarantined)"
+    kill -0 "$SPID" 2>/dev/null || fault_fail "$what: the server died: $(tail -3 "$W/log")"
+    if [ "$count" = 0 ]; then
+      # The disk stays full: stop, make room (no more injected errors), start.
+      stop_server TERM
+      [ $SRC -lt 128 ] || fault_fail "$what: the server crashed on stop ($SRC)"
+      serve "$W" || fault_fail "$what: the server did not start with space again"
+      point_client "$W"
+    fi
+    for _ in 1 2 3; do
+      cli "$W" sync --timeout 5 --quiet >/dev/null 2>>"$W/log" && break
+    done
+    stop_server TERM
+    [ $SRC = 0 ] || fault_fail "$what: the server exited $SRC on SIGTERM"
+    msg=$(check_final "$W") || fault_fail "$what, after the retry: $msg"
+    msg=$(check_db "$W") || fault_fail "$what: $msg"
+  done
+  echo "ok - $kind $err$([ "$count" = 0 ] && echo ' (stays)') at each of $(points "$4" | wc -l) points: no crash, retryable to the client, all ops once after the retry, database intact"
+}
+
+sweep write EIO 1 "$WRITES"
+sweep write ENOSPC 1 "$WRITES"
+sweep sync EIO 1 "$SYNCS"
+sweep read EIO 1 "$READS"
+sweep write ENOSPC 0 "$WRITES"
+echo "ok - $runs runs: $refused pushes answered with a retryable error, $startfail start-ups refused"
+echo "I/O error sweep passed"
