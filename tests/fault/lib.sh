@@ -21,8 +21,14 @@ export TZ=UTC
 PROJECTS=${PROJECTS:-4}
 PHOTO_BYTES=${PHOTO_BYTES:-120000}
 SPID=
+# An ASan build's runtime must come first in the preload list.
+ASAN_RT=$(ldd "$BD" 2>/dev/null | awk '/libasan/ { print $3; exit }')
+PRELOAD=${ASAN_RT:+$ASAN_RT:}$FAULTFS
 
-fault_fail() { echo "FAIL: $*" >&2; FAILED=1; exit 1; }
+# Failures go to stdout: the script's own stderr is $T/stderr (bash's notes on
+# the servers that a power cut kills would read like errors).
+fault_fail() { echo "FAIL: $*"; FAILED=1; exit 1; }
+exec 2>>"$T/stderr"
 
 serve() { # DIR [ENV...]
   local d=$1; shift

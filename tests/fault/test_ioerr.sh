@@ -8,14 +8,15 @@
 # directory for start-up and the push workload of lib.sh.  Then, for each
 # point N of each sweep, the same push runs with the Nth call failing:
 #   write:N:EIO  write:N:ENOSPC  sync:N:EIO  read:N:EIO   (that call only)
+#   write:N:ENOSPC:8                                     (8 writes in a row)
 #   write:N:ENOSPC:0                                     (the disk stays full)
 # Each time:
 #   - the server does not crash: it keeps serving, or (an error at start-up)
 #     exits with a message and starts again;
 #   - the client sees success or a retryable failure (exit 0 or 75) and sets
 #     nothing aside: no I/O error becomes a permanent refusal;
-#   - once the error is gone (one call; a full disk: the server restarted with
-#     space), the client's retry finishes: ops 1..n each once, records as queued;
+#   - once the error is gone (the same server after one or 8 failed calls; a
+#     full disk: the server restarted with space), the client's retry finishes: ops 1..n each once, records as queued;
 #   - PRAGMA integrity_check is ok and `baosongd audit verify` passes.
 # FAULT_POINTS=all runs every N of each sweep (default: at most 12 points per
 # sweep spread over the calls, so ctest stays within about a minute).
@@ -29,7 +30,7 @@ T=$(mktemp -d /tmp/bs-ioerr-XXXXXX)
 
 cleanup() {
   stop_server KILL
-  if [ "$FAILED" = 0 ] && [ -z "${FAULT_KEEP:-}" ]; then rm -rf "$T"; else echo "kept $T for inspection" >&2; fi
+  if [ "$FAILED" = 0 ] && [ -z "${FAULT_KEEP:-}" ]; then rm -rf "$T"; else echo "kept $T for inspection"; fi
 }
 trap cleanup EXIT
 command -v sqlite3 >/dev/null || { echo "sqlite3 tool missing (scripts/setup installs it)"; exit 77; }
@@ -39,7 +40,7 @@ echo "ok - base: one township enrolled, $((NSEQ - 1)) ops queued with a ${PHOTO_
 
 C=$T/cal
 fresh "$C"
-serve "$C" LD_PRELOAD="$FAULTFS" FAULTFS_ROOT="$C/srv" FAULTFS_STATS="$C/stats" \
+serve "$C" LD_PRELOAD="$PRELOAD" FAULTFS_ROOT="$C/srv" FAULTFS_STATS="$C/stats" \
   || fault_fail "server under faultfs did not start: $(tail -3 "$C/log")"
 point_client "$C"
 push_rounds "$C" || fault_fail "push under faultfs failed"
@@ -58,7 +59,7 @@ points() { # TOTAL
   fi
 }
 
-runs=0 refused=0 startfail=0
+runs=0 refused=0 startfail=0 startcodes=
 sweep() { # KIND ERRNO COUNT TOTAL
   local kind=$1 err=$2 count=$3 N W rc what
   for N in $(points "$4"); do
@@ -66,13 +67,14 @@ sweep() { # KIND ERRNO COUNT TOTAL
     W=$T/run
     fresh "$W"
     runs=$((runs + 1))
-    if ! serve "$W" LD_PRELOAD="$FAULTFS" FAULTFS_ROOT="$W/srv" FAULTFS_FAIL="$what"; then
+    if ! serve "$W" LD_PRELOAD="$PRELOAD" FAULTFS_ROOT="$W/srv" FAULTFS_FAIL="$what"; then
       # An error at start-up: a clean exit with a message, then it starts again.
       { wait "$SPID"; } 2>/dev/null
       rc=$?
       SPID=
       [ $rc -ge 1 ] && [ $rc -lt 128 ] || fault_fail "$what: the server exited $rc at start-up"
       startfail=$((startfail + 1))
+      case " $startcodes " in *" $rc "*) ;; *) startcodes="$startcodes $rc" ;; esac
       serve "$W" || fault_fail "$what: the server did not start after the error"
     fi
     point_client "$W"
@@ -90,7 +92,8 @@ sweep() { # KIND ERRNO COUNT TOTAL
       serve "$W" || fault_fail "$what: the server did not start with space again"
       point_client "$W"
     fi
-    for _ in 1 2 3; do
+    # Each failed run uses up a call or two of a burst: up to 12 runs.
+    for _ in $(seq 1 12); do
       cli "$W" sync --timeout 5 --quiet >/dev/null 2>>"$W/log" && break
     done
     stop_server TERM
@@ -98,13 +101,14 @@ sweep() { # KIND ERRNO COUNT TOTAL
     msg=$(check_final "$W") || fault_fail "$what, after the retry: $msg"
     msg=$(check_db "$W") || fault_fail "$what: $msg"
   done
-  echo "ok - $kind $err$([ "$count" = 0 ] && echo ' (stays)') at each of $(points "$4" | wc -l) points: no crash, retryable to the client, all ops once after the retry, database intact"
+  echo "ok - $kind $err$([ "$count" = 0 ] && echo ' (stays)')$([ "$count" -gt 1 ] && echo " ($count in a row)") at each of $(points "$4" | wc -l) points: no crash, retryable to the client, all ops once after the retry, database intact"
 }
 
 sweep write EIO 1 "$WRITES"
 sweep write ENOSPC 1 "$WRITES"
 sweep sync EIO 1 "$SYNCS"
 sweep read EIO 1 "$READS"
+sweep write ENOSPC 8 "$WRITES"
 sweep write ENOSPC 0 "$WRITES"
-echo "ok - $runs runs: $refused pushes answered with a retryable error, $startfail start-ups refused"
+echo "ok - $runs runs: $refused pushes answered with a retryable error, $startfail start-ups refused (exit${startcodes:- -})"
 echo "I/O error sweep passed"

@@ -29,7 +29,7 @@ T=$(mktemp -d /tmp/bs-powercut-XXXXXX)
 
 cleanup() {
   stop_server KILL
-  if [ "$FAILED" = 0 ] && [ -z "${FAULT_KEEP:-}" ]; then rm -rf "$T"; else echo "kept $T for inspection" >&2; fi
+  if [ "$FAILED" = 0 ] && [ -z "${FAULT_KEEP:-}" ]; then rm -rf "$T"; else echo "kept $T for inspection"; fi
 }
 trap cleanup EXIT
 command -v sqlite3 >/dev/null || { echo "sqlite3 tool missing (scripts/setup installs it)"; exit 77; }
@@ -40,7 +40,7 @@ echo "ok - base: one township enrolled, $((NSEQ - 1)) ops queued with a ${PHOTO_
 # ---- calibration: the whole push under the fault layer, no cut ----
 C=$T/cal
 fresh "$C"
-serve "$C" LD_PRELOAD="$FAULTFS" FAULTFS_ROOT="$C/srv" FAULTFS_SHADOW="$C/shadow" \
+serve "$C" LD_PRELOAD="$PRELOAD" FAULTFS_ROOT="$C/srv" FAULTFS_SHADOW="$C/shadow" \
   FAULTFS_STATS="$C/stats" FAULTFS_TRACE=1 || fault_fail "server under faultfs did not start: $(tail -3 "$C/log")"
 point_client "$C"
 push_rounds "$C" || fault_fail "push under faultfs failed"
@@ -67,7 +67,7 @@ for N in $points; do
   W=$T/cut
   fresh "$W"
   rc=
-  if serve "$W" LD_PRELOAD="$FAULTFS" FAULTFS_ROOT="$W/srv" FAULTFS_SHADOW="$W/shadow" \
+  if serve "$W" LD_PRELOAD="$PRELOAD" FAULTFS_ROOT="$W/srv" FAULTFS_SHADOW="$W/shadow" \
       FAULTFS_CUT_AT="$N"; then
     point_client "$W"
     push_rounds "$W"
