@@ -36,13 +36,13 @@ trap cleanup EXIT
 command -v sqlite3 >/dev/null || { echo "sqlite3 tool missing (scripts/setup installs it)"; exit 77; }
 
 make_base 2>>"$T/base.log"
-echo "ok - base: one township enrolled, $((NSEQ - 1)) ops queued with a ${PHOTO_BYTES}-byte photo"
+echo "ok - base: two townships enrolled, $((NSEQ - 1)) ops queued on each with the same ${PHOTO_BYTES}-byte photo"
 
 C=$T/cal
 fresh "$C"
 serve "$C" LD_PRELOAD="$PRELOAD" FAULTFS_ROOT="$C/srv" FAULTFS_STATS="$C/stats" \
   || fault_fail "server under faultfs did not start: $(tail -3 "$C/log")"
-point_client "$C"
+point_clients "$C"
 push_rounds "$C" || fault_fail "push under faultfs failed"
 stop_server TERM
 read -r _ SYNCS _ WRITES _ READS < "$C/stats"
@@ -77,25 +77,21 @@ sweep() { # KIND ERRNO COUNT TOTAL
       case " $startcodes " in *" $rc "*) ;; *) startcodes="$startcodes $rc" ;; esac
       serve "$W" || fault_fail "$what: the server did not start after the error"
     fi
-    point_client "$W"
+    point_clients "$W"
     push_rounds "$W"
     rc=$?
     [ $rc = 0 ] || [ $rc = 75 ] || fault_fail "$what: the client exited $rc, not 0 or 75: $(tail -3 "$W/log")"
     [ $rc = 75 ] && refused=$((refused + 1))
-    cli "$W" status | grep -q "quarantined: 0" \
-      || fault_fail "$what: an I/O error set ops aside for good: $(cli "$W" status | grep -A3 quarantined)"
+    msg=$(check_status "$W") || fault_fail "$what: an I/O error set ops aside for good: $msg"
     kill -0 "$SPID" 2>/dev/null || fault_fail "$what: the server died: $(tail -3 "$W/log")"
     if [ "$count" = 0 ]; then
       # The disk stays full: stop, make room (no more injected errors), start.
       stop_server TERM
       [ $SRC -lt 128 ] || fault_fail "$what: the server crashed on stop ($SRC)"
       serve "$W" || fault_fail "$what: the server did not start with space again"
-      point_client "$W"
+      point_clients "$W"
     fi
-    # Each failed run uses up a call or two of a burst: up to 12 runs.
-    for _ in $(seq 1 12); do
-      cli "$W" sync --timeout 5 --quiet >/dev/null 2>>"$W/log" && break
-    done
+    sync_all "$W"
     stop_server TERM
     [ $SRC = 0 ] || fault_fail "$what: the server exited $SRC on SIGTERM"
     msg=$(check_final "$W") || fault_fail "$what, after the retry: $msg"

@@ -5,17 +5,18 @@
 #   test_powercut.sh BAOSONGD BAOSONG LIBFAULTFS FAULT_IMAGE
 #
 # A calibration run counts the fsync/fdatasync calls the server makes under
-# its data directory while it starts, takes one township's push (projects,
-# an edit, a report with a photo uploaded in chunks) and stops: K.  Then for
+# its data directory while it starts, takes two townships' pushes at once
+# (tests/fault/lib.sh: projects, edits, a report with a photo uploaded in
+# chunks, then a second push) and stops: K.  Then for
 # each N of the sweep the same push runs again from the same start, and power
 # is cut just before the server's Nth sync: everything not synced by then is
 # lost (file bytes not fdatasync'ed, names whose directory was not fsync'ed).
 # When power returns (the durable image, fault_image):
 #   - PRAGMA integrity_check is ok and `baosongd audit verify` passes;
-#   - every op the client had been told was applied is on the server, once;
+#   - every op a client had been told was applied is on the server, once;
 #   - every stored attachment's bytes match its hash;
-#   - the client's retry finishes the push: ops 1..n each once, records as queued.
-# The client of the cut run must see a retryable failure (exit 75) or success.
+#   - the clients' retries finish the push: ops 1..n each once, records as queued.
+# The clients of the cut run must see a retryable failure (exit 75) or success.
 # FAULT_POINTS=all sweeps every N from 1 to K (default: at most 24 points spread
 # over 1..K, always the first and last, so ctest stays within about a minute).
 set -u
@@ -35,14 +36,14 @@ trap cleanup EXIT
 command -v sqlite3 >/dev/null || { echo "sqlite3 tool missing (scripts/setup installs it)"; exit 77; }
 
 make_base 2>>"$T/base.log"
-echo "ok - base: one township enrolled, $((NSEQ - 1)) ops queued with a ${PHOTO_BYTES}-byte photo"
+echo "ok - base: two townships enrolled, $((NSEQ - 1)) ops queued on each with the same ${PHOTO_BYTES}-byte photo"
 
 # ---- calibration: the whole push under the fault layer, no cut ----
 C=$T/cal
 fresh "$C"
 serve "$C" LD_PRELOAD="$PRELOAD" FAULTFS_ROOT="$C/srv" FAULTFS_SHADOW="$C/shadow" \
   FAULTFS_STATS="$C/stats" FAULTFS_TRACE=1 || fault_fail "server under faultfs did not start: $(tail -3 "$C/log")"
-point_client "$C"
+point_clients "$C"
 push_rounds "$C" || fault_fail "push under faultfs failed"
 stop_server TERM
 K=$(awk '{print $2}' "$C/stats")
@@ -69,7 +70,7 @@ for N in $points; do
   rc=
   if serve "$W" LD_PRELOAD="$PRELOAD" FAULTFS_ROOT="$W/srv" FAULTFS_SHADOW="$W/shadow" \
       FAULTFS_CUT_AT="$N"; then
-    point_client "$W"
+    point_clients "$W"
     push_rounds "$W"
     rc=$?
     [ $rc = 0 ] || [ $rc = 75 ] || fault_fail "cut at sync $N: the client exited $rc, not 0 or 75"
@@ -84,16 +85,13 @@ for N in $points; do
   msg=$(check_db "$W") || fault_fail "cut at sync $N: $msg"
   msg=$(check_acked "$W") || fault_fail "cut at sync $N: $msg"
   msg=$(check_blobs "$W") || fault_fail "cut at sync $N: $msg"
-  held=$(sqlite3 "$W/cli/baosong.db" "SELECT count(*) FROM outbox")
+  held=$(unacked "$W")
   [ -n "${FAULT_VERBOSE:-}" ] && echo "cut at sync $N: client exit ${rc:-none}, $held ops unacknowledged"
   lost=$((lost + held))
   # The client retries against the restarted server and finishes.
   serve "$W" || fault_fail "cut at sync $N: the server did not start on the durable image: $(tail -3 "$W/log")"
-  point_client "$W"
-  round_two "$W" || fault_fail "round two queued"
-  for _ in 1 2 3; do
-    cli "$W" sync --timeout 5 --quiet >/dev/null 2>>"$W/log" && break
-  done
+  point_clients "$W"
+  sync_all "$W"
   stop_server TERM
   msg=$(check_final "$W") || fault_fail "cut at sync $N, after the retry: $msg"
   msg=$(check_db "$W") || fault_fail "cut at sync $N, after the retry: $msg"
