@@ -37,7 +37,9 @@
  *
  * Threads: every entry point may be called from any thread; the counters and
  * the durable state are under one mutex.  Only descriptors opened through
- * open/open64/openat/openat64 with a path under the root are watched.
+ * open/open64/openat/openat64 with a path under the root are watched, until
+ * close() (glibc's own opens, as in fopen, are not seen; baosongd and SQLite
+ * use open and close for their data files).
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -103,13 +105,16 @@ static void *next_sym(const char *name)
 }
 
 #define REAL(type, name) ((type)real_##name())
-#define DEF_REAL(name)                                             \
-	static void *real_##name(void)                             \
-	{                                                          \
-		static void *p;                                    \
-		if (!p)                                            \
-			p = next_sym(#name);                       \
-		return p;                                          \
+#define DEF_REAL(name)                                                 \
+	static void *real_##name(void)                                 \
+	{                                                              \
+		static void *p;                                        \
+		void *q = __atomic_load_n(&p, __ATOMIC_ACQUIRE);       \
+		if (!q) {                                              \
+			q = next_sym(#name);                           \
+			__atomic_store_n(&p, q, __ATOMIC_RELEASE);     \
+		}                                                      \
+		return q;                                              \
 	}
 DEF_REAL(open)
 DEF_REAL(open64)
@@ -482,12 +487,15 @@ static int do_open(int dirfd, const char *path, int flags, mode_t mode, int use_
 			  : REAL(open_fn, open)(path, flags, mode);
 	if (watch && fd >= 0)
 		opened(fd, existed);
+	else if (fd >= 0 && fd < FD_MAX && F.watched[fd])
+		F.watched[fd] = 0; /* a watched fd closed behind close()'s back */
 	return fd;
 }
 
 static mode_t mode_arg(int flags, va_list ap)
 {
-	return (flags & (O_CREAT | O_TMPFILE)) ? (mode_t)va_arg(ap, unsigned int) : 0;
+	int wants = (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE;
+	return wants ? (mode_t)va_arg(ap, unsigned int) : 0;
 }
 
 int open(const char *path, int flags, ...)
