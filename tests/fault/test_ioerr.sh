@@ -2,7 +2,7 @@
 # test_ioerr.sh - I/O errors at every point of a push, with a real baosongd on
 # 127.0.0.1 under the faultfs preload library (tests/fault/faultfs.c).
 #
-#   test_ioerr.sh BAOSONGD BAOSONG LIBFAULTFS
+#   test_ioerr.sh BAOSONGD BAOSONG LIBFAULTFS FAULT_IMAGE
 #
 # A calibration run counts the server's writes, syncs and reads under its data
 # directory for start-up and the push workload of lib.sh.  Then, for each
@@ -17,7 +17,10 @@
 #     nothing aside: no I/O error becomes a permanent refusal;
 #   - once the error is gone (the same server after one or 8 failed calls; a
 #     full disk: the server restarted with space), the client's retry finishes: ops 1..n each once, records as queued;
-#   - PRAGMA integrity_check is ok and `baosongd audit verify` passes.
+#   - PRAGMA integrity_check is ok and `baosongd audit verify` passes;
+#   - and the same holds for the durable image after a power cut right then
+#     (the servers run with FAULTFS_SHADOW too): an error and its retry never
+#     leave an acknowledged change in the page cache only.
 # FAULT_POINTS=all runs every N of each sweep (default: 8 points per sweep
 # spread over the calls, the first and the last among them, so ctest stays
 # within about a minute).
@@ -25,6 +28,7 @@ set -u
 BD=$1
 BC=$2
 FAULTFS=$3
+FIMG=$4
 FAILED=0
 T=$(mktemp -d /tmp/bs-ioerr-XXXXXX)
 . "$(dirname "$0")/lib.sh"
@@ -61,6 +65,12 @@ points() { # TOTAL
 }
 
 runs=0 refused=0 startfail=0 startcodes=
+# A server under the fault layer that also keeps the durable state (a start
+# takes the files on disk as durable: a clean restart).
+serve_watched() { # DIR [ENV...]
+  local d=$1; shift
+  serve "$d" LD_PRELOAD="$PRELOAD" FAULTFS_ROOT="$d/srv" FAULTFS_SHADOW="$d/shadow" "$@"
+}
 sweep() { # KIND ERRNO COUNT TOTAL
   local kind=$1 err=$2 count=$3 N W rc what
   for N in $(points "$4"); do
@@ -68,7 +78,7 @@ sweep() { # KIND ERRNO COUNT TOTAL
     W=$T/run
     fresh "$W"
     runs=$((runs + 1))
-    if ! serve "$W" LD_PRELOAD="$PRELOAD" FAULTFS_ROOT="$W/srv" FAULTFS_FAIL="$what"; then
+    if ! serve_watched "$W" FAULTFS_FAIL="$what"; then
       # An error at start-up: a clean exit with a message, then it starts again.
       { wait "$SPID"; } 2>/dev/null
       rc=$?
@@ -76,7 +86,7 @@ sweep() { # KIND ERRNO COUNT TOTAL
       [ $rc -ge 1 ] && [ $rc -lt 128 ] || fault_fail "$what: the server exited $rc at start-up"
       startfail=$((startfail + 1))
       case " $startcodes " in *" $rc "*) ;; *) startcodes="$startcodes $rc" ;; esac
-      serve "$W" || fault_fail "$what: the server did not start after the error"
+      serve_watched "$W" || fault_fail "$what: the server did not start after the error"
     fi
     point_clients "$W"
     push_rounds "$W"
@@ -89,7 +99,7 @@ sweep() { # KIND ERRNO COUNT TOTAL
       # The disk stays full: stop, make room (no more injected errors), start.
       stop_server TERM
       [ $SRC -lt 128 ] || fault_fail "$what: the server crashed on stop ($SRC)"
-      serve "$W" || fault_fail "$what: the server did not start with space again"
+      serve_watched "$W" || fault_fail "$what: the server did not start with space again"
       point_clients "$W"
     fi
     sync_all "$W"
@@ -97,8 +107,13 @@ sweep() { # KIND ERRNO COUNT TOTAL
     [ $SRC = 0 ] || fault_fail "$what: the server exited $SRC on SIGTERM"
     msg=$(check_final "$W") || fault_fail "$what, after the retry: $msg"
     msg=$(check_db "$W") || fault_fail "$what: $msg"
+    # Power cut now: the acknowledged changes must be durable, not only cached.
+    mv "$W/srv" "$W/live"
+    "$FIMG" "$W/shadow" "$W/srv" || fault_fail "$what: fault_image"
+    msg=$(check_db "$W") || fault_fail "$what, power cut after the retry: $msg"
+    msg=$(check_final "$W") || fault_fail "$what, power cut after the retry: $msg"
   done
-  echo "ok - $kind $err$([ "$count" = 0 ] && echo ' (stays)')$([ "$count" -gt 1 ] && echo " ($count in a row)") at each of $(points "$4" | wc -l) points: no crash, retryable to the client, all ops once after the retry, database intact"
+  echo "ok - $kind $err$([ "$count" = 0 ] && echo ' (stays)')$([ "$count" -gt 1 ] && echo " ($count in a row)") at each of $(points "$4" | wc -l) points: no crash, retryable to the client, all ops once after the retry and after a power cut, database intact"
 }
 
 sweep write EIO 1 "$WRITES"
