@@ -92,7 +92,8 @@ make_base() {
   done
   fp=$("$BD" fingerprint --key "$b/srv/server.key")
   serve "$b" || fault_fail "base server did not start"
-  head -c "$PHOTO_BYTES" /dev/urandom > "$T/photo.jpg"
+  # A JPEG's magic number, then random bytes (a photo must be an image).
+  { printf '\377\330\377\340'; head -c $((PHOTO_BYTES - 4)) /dev/urandom; } > "$T/photo.jpg"
   for c in $CLIENTS; do
     tok=$("$BD" token create --db "$b/srv/baosong.db" --unit "$c" --role reporter \
       | grep -oE '[0-9A-Z]{4}(-[0-9A-Z]{1,4}){6}' | head -1)
