@@ -608,13 +608,13 @@ static int do_push(struct req_job *rj, struct store *st, const struct device *de
 		struct op_outcome o;
 		uint8_t *bytes = NULL, digest[OP_DIGEST_LEN], kept[STORE_HASH_LEN];
 		size_t blen = 0;
-		int has_kept = 0;
+		int has_kept = 0, reused;
 
 		if (op->seq == 0) {
 			stop = BS_E_INVAL;
 			break;
 		}
-		op_digest(op, digest);
+		op_digest(op, dev->unit_id, digest);
 		if (op->seq <= applied) {
 			/* Applied before: answer with the very same receipt - if it
 			 * is the same op.  Other content under a used seq comes from
@@ -625,7 +625,13 @@ static int do_push(struct req_job *rj, struct store *st, const struct device *de
 				stop = rv;
 				break;
 			}
-			if (has_kept && sodium_memcmp(kept, digest, sizeof kept) != 0) {
+			reused = has_kept && sodium_memcmp(kept, digest, sizeof kept) != 0;
+			if (reused) {
+				/* Or the same op, kept before version 2 (op_digest.h). */
+				op_digest_v1(op, digest);
+				reused = sodium_memcmp(kept, digest, sizeof kept) != 0;
+			}
+			if (reused) {
 				free(bytes);
 				stop = BS_E_SEQ_REUSED;
 				snprintf(stop_detail, sizeof stop_detail,
