@@ -135,46 +135,104 @@ int blobs_part_size(const char *dir, const uint8_t hash[BLOB_HASH_LEN], int64_t 
 	return BS_OK;
 }
 
-int blobs_part_finish(const char *dir, const uint8_t hash[BLOB_HASH_LEN], int64_t unit,
-		      uint64_t size)
+static int ok_path(const char *dir, const uint8_t hash[BLOB_HASH_LEN], int64_t unit,
+		   uint64_t token, char *out, size_t cap)
 {
-	char part[4096], fin[4096], sub[4096];
+	char h[2 * BLOB_HASH_LEN + 1];
+	hex(hash, h);
+	if ((size_t)snprintf(out, cap, "%s/tmp/%s-%lld-%016llx.ok", dir, h, (long long)unit,
+			     (unsigned long long)token) >= cap)
+		return BS_E_TOOBIG;
+	return BS_OK;
+}
+
+int blobs_part_verify(const char *dir, const uint8_t hash[BLOB_HASH_LEN], int64_t unit,
+		      uint64_t size, uint64_t token)
+{
+	char part[4096], ok[4096];
 	uint8_t got[BLOB_HASH_LEN];
 	uint64_t have = 0;
-	int rv;
+	int fd, rv;
 
 	if ((rv = part_path(dir, hash, unit, part, sizeof part)) != BS_OK ||
-	    (rv = final_path(dir, hash, fin, sizeof fin, sub, sizeof sub)) != BS_OK)
+	    (rv = ok_path(dir, hash, unit, token, ok, sizeof ok)) != BS_OK)
 		return rv;
-	{
-		int fd = open(part, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			return errno == ENOENT ? BS_E_NOTFOUND : BS_E_IO;
-		rv = filehash_fd(fd, size, got, &have);
-		close(fd);
+	/* Out of the way of later writes to the part file first: what is
+	 * verified is what the writer moves into place. */
+	if (rename(part, ok) != 0)
+		return errno == ENOENT ? BS_E_NOTFOUND : io_err();
+	fd = open(ok, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		rv = io_err();
+		unlink(ok);
+		return rv;
 	}
-	if (rv != BS_OK && rv != BS_E_TOOBIG)
+	rv = filehash_fd(fd, size, got, &have);
+	close(fd);
+	if (rv != BS_OK && rv != BS_E_TOOBIG) {
+		unlink(ok);
 		return rv;
+	}
 	/* More bytes than announced, fewer, or other ones: not this blob. */
 	if (rv == BS_E_TOOBIG || have != size || sodium_memcmp(got, hash, BLOB_HASH_LEN) != 0) {
-		unlink(part);
+		unlink(ok);
 		return BS_E_CORRUPT;
 	}
-	if (truncate(part, (off_t)size) != 0)
-		return io_err();
+	if (truncate(ok, (off_t)size) != 0) {
+		rv = io_err();
+		unlink(ok);
+		return rv;
+	}
+	return BS_OK;
+}
+
+int blobs_verified_place(const char *dir, const uint8_t hash[BLOB_HASH_LEN], int64_t unit,
+			 uint64_t token, uint64_t size, int *placed)
+{
+	char ok[4096], fin[4096], sub[4096];
+	int rv;
+
+	*placed = 0;
+	if ((rv = ok_path(dir, hash, unit, token, ok, sizeof ok)) != BS_OK ||
+	    (rv = final_path(dir, hash, fin, sizeof fin, sub, sizeof sub)) != BS_OK)
+		return rv;
 	if (blobs_exists(dir, hash, size)) {
-		unlink(part); /* stored once; synced below, in case an earlier sync failed */
+		unlink(ok); /* stored once; synced below, in case an earlier sync failed */
 	} else {
 		if (mkdir(sub, 0750) != 0 && errno != EEXIST)
 			return io_err();
-		if (rename(part, fin) != 0)
-			return io_err();
+		if (rename(ok, fin) != 0)
+			return errno == ENOENT ? BS_E_NOTFOUND : io_err();
+		*placed = 1;
 	}
 	/* Durable before the database names it: the file's entry in its
 	 * subdirectory, and the subdirectory's entry in dir (it may be new, or
 	 * made by an earlier attempt whose sync failed). */
 	if ((rv = fsync_dir(sub)) != BS_OK || (rv = fsync_dir(dir)) != BS_OK)
 		return rv;
+	return BS_OK;
+}
+
+int blobs_verified_remove(const char *dir, const uint8_t hash[BLOB_HASH_LEN], int64_t unit,
+			  uint64_t token)
+{
+	char ok[4096];
+	int rv = ok_path(dir, hash, unit, token, ok, sizeof ok);
+	if (rv != BS_OK)
+		return rv;
+	if (unlink(ok) != 0 && errno != ENOENT)
+		return BS_E_IO;
+	return BS_OK;
+}
+
+int blobs_remove(const char *dir, const uint8_t hash[BLOB_HASH_LEN])
+{
+	char fin[4096], sub[4096];
+	int rv = final_path(dir, hash, fin, sizeof fin, sub, sizeof sub);
+	if (rv != BS_OK)
+		return rv;
+	if (unlink(fin) != 0 && errno != ENOENT)
+		return BS_E_IO;
 	return BS_OK;
 }
 

@@ -2,6 +2,8 @@
  *
  *   DIR/ab/abcdef...            complete, verified blobs (one copy each)
  *   DIR/tmp/HASH-UNIT.part      an upload in progress for one unit
+ *   DIR/tmp/HASH-UNIT-TOKEN.ok  its verified file, until the writer accepts
+ *                               it (moved to DIR/ab/...) or refuses it
  *
  * A chunk is on disk (fdatasync) before its progress is recorded in the
  * database, so after a crash the part file is never shorter than the
@@ -26,13 +28,26 @@ int blobs_part_write(const char *dir, const uint8_t hash[BLOB_HASH_LEN], int64_t
 /* Size of the part file (0 if none). */
 int blobs_part_size(const char *dir, const uint8_t hash[BLOB_HASH_LEN], int64_t unit,
 		    uint64_t *size);
-/* The upload of (hash, unit) has all `size` bytes: verify the hash of the
- * first size bytes; on success move it to its final place (or drop it if
- * the blob is already stored), make the stored file's name durable (fsync of
- * its subdirectory and of DIR) and return 0; on mismatch delete it and
- * return BS_E_CORRUPT. */
-int blobs_part_finish(const char *dir, const uint8_t hash[BLOB_HASH_LEN], int64_t unit,
-		      uint64_t size);
+/* The upload of (hash, unit) has all `size` bytes: move the part file out
+ * of the way of later writes (to DIR/tmp/HASH-UNIT-TOKEN.ok, token unique
+ * to this upload's last chunk), verify the hash of its first size bytes
+ * and cut it to size; return 0, or on mismatch delete it and return
+ * BS_E_CORRUPT (on any other error it is deleted too).  The expensive
+ * half, off the writer thread. */
+int blobs_part_verify(const char *dir, const uint8_t hash[BLOB_HASH_LEN], int64_t unit,
+		      uint64_t size, uint64_t token);
+/* Move a verified file (blobs_part_verify) to its final place, or drop it
+ * if the blob is already stored, and make the stored file's name durable
+ * (fsync of its subdirectory and of DIR) in both cases.  *placed is 1 when this call created the
+ * final file.  Writer thread only, once the database accepts the blob: so
+ * a final file does not exist without the row that accounts for it. */
+int blobs_verified_place(const char *dir, const uint8_t hash[BLOB_HASH_LEN], int64_t unit,
+			 uint64_t token, uint64_t size, int *placed);
+/* Delete a verified file the writer refused (nothing if already placed). */
+int blobs_verified_remove(const char *dir, const uint8_t hash[BLOB_HASH_LEN], int64_t unit,
+			  uint64_t token);
+/* Delete a final blob file (one just placed whose row could not be added). */
+int blobs_remove(const char *dir, const uint8_t hash[BLOB_HASH_LEN]);
 int blobs_part_remove(const char *dir, const uint8_t hash[BLOB_HASH_LEN], int64_t unit);
 
 /* Whether the final blob file exists with this size. */

@@ -608,13 +608,13 @@ static int do_push(struct req_job *rj, struct store *st, const struct device *de
 		struct op_outcome o;
 		uint8_t *bytes = NULL, digest[OP_DIGEST_LEN], kept[STORE_HASH_LEN];
 		size_t blen = 0;
-		int has_kept = 0;
+		int has_kept = 0, reused;
 
 		if (op->seq == 0) {
 			stop = BS_E_INVAL;
 			break;
 		}
-		op_digest(op, digest);
+		op_digest(op, dev->unit_id, digest);
 		if (op->seq <= applied) {
 			/* Applied before: answer with the very same receipt - if it
 			 * is the same op.  Other content under a used seq comes from
@@ -625,7 +625,13 @@ static int do_push(struct req_job *rj, struct store *st, const struct device *de
 				stop = rv;
 				break;
 			}
-			if (has_kept && sodium_memcmp(kept, digest, sizeof kept) != 0) {
+			reused = has_kept && sodium_memcmp(kept, digest, sizeof kept) != 0;
+			if (reused) {
+				/* Or the same op, kept before version 2 (op_digest.h). */
+				op_digest_v1(op, digest);
+				reused = sodium_memcmp(kept, digest, sizeof kept) != 0;
+			}
+			if (reused) {
 				free(bytes);
 				stop = BS_E_SEQ_REUSED;
 				snprintf(stop_detail, sizeof stop_detail,
@@ -883,7 +889,7 @@ enum { PUT_PROGRESS = 1, PUT_COMPLETE = 2, PUT_CORRUPT = 3 };
 /* The writer part of blob_put: record what the reader part did, unless the
  * upload moved in between (another session of the unit): then the client
  * is told the offset the server now holds and resumes from there. */
-static int blob_put_record(struct job *j, struct store *st, void *user)
+static int blob_put_check_record(struct job *j, struct store *st, void *user)
 {
 	struct req_job *rj = (struct req_job *)j;
 	const Baosong__V1__BlobPut *bp = rj->req->blob_put;
@@ -911,8 +917,11 @@ static int blob_put_record(struct job *j, struct store *st, void *user)
 		/* A new upload: the quota again, now that nothing else can write. */
 		if ((rv = store_unit_usage(st, unit, &used)) != BS_OK)
 			return reply_error(rj, rv, NULL);
-		if (used + rj->put.size > cfg->unit_quota_bytes)
+		if (used + rj->put.size > cfg->unit_quota_bytes) {
+			/* No upload row refers to the part file: drop it. */
+			blobs_part_remove(cfg->blob_dir, bp->hash.data, unit);
 			return reply_error(rj, BS_E_QUOTA, NULL);
+		}
 	}
 	switch (rj->put.what) {
 	case PUT_PROGRESS:
@@ -920,11 +929,23 @@ static int blob_put_record(struct job *j, struct store *st, void *user)
 		if (rv != BS_OK)
 			return reply_error(rj, rv, NULL);
 		return reply_put(rj, rj->put.to, 0);
-	case PUT_COMPLETE:
-		if ((rv = store_blob_add(st, bp->hash.data, rj->put.size, unit, now_ms())) != BS_OK ||
-		    (rv = store_upload_delete(st, bp->hash.data, unit)) != BS_OK)
+	case PUT_COMPLETE: {
+		/* Only now, every check passed, does the verified file take
+		 * its final place: a blob file always has its row. */
+		int placed = 0;
+		rv = blobs_verified_place(cfg->blob_dir, bp->hash.data, unit, rj->put.token,
+					  rj->put.size, &placed);
+		if (rv != BS_OK)
 			return reply_error(rj, rv, NULL);
+		if ((rv = store_blob_add(st, bp->hash.data, rj->put.size, unit, now_ms())) !=
+			    BS_OK ||
+		    (rv = store_upload_delete(st, bp->hash.data, unit)) != BS_OK) {
+			if (placed) /* the rows roll back with this job */
+				blobs_remove(cfg->blob_dir, bp->hash.data);
+			return reply_error(rj, rv, NULL);
+		}
 		return reply_put(rj, rj->put.size, 1);
+	}
 	default:
 		/* Start over: forget the progress (commits with this job). */
 		store_upload_delete(st, bp->hash.data, unit);
@@ -933,8 +954,21 @@ static int blob_put_record(struct job *j, struct store *st, void *user)
 	}
 }
 
+/* The writer part of blob_put, then: a verified file the checks refused
+ * (or found stored meanwhile) is deleted, not left behind (review
+ * finding 4). */
+static int blob_put_record(struct job *j, struct store *st, void *user)
+{
+	struct req_job *rj = (struct req_job *)j;
+	int rv = blob_put_check_record(j, st, user);
+	if (rj->put.what == PUT_COMPLETE)
+		blobs_verified_remove(rj->cfg->blob_dir, rj->req->blob_put->hash.data,
+				      rj->who.unit_id, rj->put.token);
+	return rv;
+}
+
 /* The reader part of blob_put: every check, then the file work (the chunk
- * written and flushed, or the whole file verified and moved), off the
+ * written and flushed, or the whole file verified), off the
  * writer thread; the writer then records it (blob_put_record). */
 static int do_blob_put(struct req_job *rj, struct store *st)
 {
@@ -997,8 +1031,10 @@ static int do_blob_put(struct req_job *rj, struct store *st)
 	if (off < size) {
 		rj->put.what = PUT_PROGRESS;
 	} else {
-		/* Last chunk: verify the whole file before accepting it. */
-		rv = blobs_part_finish(cfg->blob_dir, bp->hash.data, unit, size);
+		/* Last chunk: verify the whole file before accepting it (the
+		 * writer moves it into place, blob_put_record). */
+		randombytes_buf(&rj->put.token, sizeof rj->put.token);
+		rv = blobs_part_verify(cfg->blob_dir, bp->hash.data, unit, size, rj->put.token);
 		if (rv != BS_OK && rv != BS_E_CORRUPT)
 			return reply_error(rj, rv, NULL);
 		rj->put.what = rv == BS_E_CORRUPT ? PUT_CORRUPT : PUT_COMPLETE;

@@ -53,6 +53,7 @@ struct req_job {
 		int db_found;      /* the upload's row existed ... */
 		uint64_t db_off;   /* ... with this offset */
 		uint64_t size, to; /* whole size; offset now on disk */
+		uint64_t token;    /* complete: names the verified file (blobs.h) */
 	} put;
 };
 

@@ -14,13 +14,25 @@
 
 #define OP_DIGEST_LEN 32
 
-/* BLAKE2b-256 (unkeyed) of
- *   STR("baosong-op-v1") STR(kind) STR(uid) INT(base_rev) INT(deleted)
+/* The owner the op asks for, as the digest covers it: for a new record
+ * (base_rev 0, not withdrawn) Op.unit_id, or own_unit (the device's unit)
+ * when unit_id is 0 - the two mean the same (13.2); otherwise 0, since the
+ * server ignores unit_id for an existing record or a withdrawn op. */
+int64_t op_digest_owner(const Baosong__V1__Op *op, int64_t own_unit);
+
+/* Version 2, stored with every op handled since: BLAKE2b-256 (unkeyed) of
+ *   STR("baosong-op-v2") STR(kind) STR(uid) INT(base_rev) INT(deleted)
  *   INT(withdrawn) STR(data) INT(number of attachments) STR(each attachment)
- * with INT(v) = 8 bytes big-endian (a bool as 0 or 1) and STR(b) = INT(length)
- * then the bytes (an absent string is empty).  created_at_ms (informational)
- * and unit_id (filled in from the device's copy of the record, which a pull
- * may correct between two tries) are left out. */
-void op_digest(const Baosong__V1__Op *op, uint8_t out[OP_DIGEST_LEN]);
+ *   INT(op_digest_owner(op, own_unit))
+ * with INT(v) = 8 bytes big-endian (a bool as 0 or 1, a unit id as its two's
+ * complement) and STR(b) = INT(length) then the bytes (an absent string is
+ * empty).  created_at_ms (informational) is left out. */
+void op_digest(const Baosong__V1__Op *op, int64_t own_unit, uint8_t out[OP_DIGEST_LEN]);
+
+/* Version 1, stored before version 2 existed: the same without the owner,
+ * under the tag "baosong-op-v1".  Only to compare an op with a digest
+ * stored then; the tags differ, so a version-1 digest never equals a
+ * version-2 one and a stored digest matches only its own version. */
+void op_digest_v1(const Baosong__V1__Op *op, uint8_t out[OP_DIGEST_LEN]);
 
 #endif

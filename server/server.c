@@ -79,7 +79,7 @@ struct conn {
 	char peer[64];
 	struct net_addr addr;
 	struct addr_entry *ae;       /* set while counted as unauthenticated */
-	int authed;                  /* counted as a device session */
+	int authed;                  /* counted as a device session (reserved at the key look-up) */
 	int has_proof;               /* a cookie proof frame came first */
 	int held;                    /* waiting for its address's handshake rate: not read */
 	struct hs_work *waiting;     /* its message 1, while held */
@@ -227,14 +227,23 @@ static void unauth_release(struct conn *c)
 	c->srv->n_unauth--;
 }
 
-/* An enrolled device's session: it leaves the unauthenticated pool. */
-static void conn_promote(struct conn *c)
+/* Count c as a device session (max_connections) from the moment its key
+ * look-up says yes, so that handshakes still in the thread pool cannot all
+ * pass the check at once.  Released by conn_unlink whenever c closes, the
+ * reply failing included. */
+static void session_reserve(struct conn *c)
 {
-	unauth_release(c);
 	if (!c->authed) {
 		c->authed = 1;
 		c->srv->n_authed++;
 	}
+}
+
+/* An enrolled device's session: it leaves the unauthenticated pool. */
+static void conn_promote(struct conn *c)
+{
+	unauth_release(c);
+	session_reserve(c);
 }
 
 static void hs_wait_unlink(struct conn *c);
@@ -601,8 +610,10 @@ static void on_key_looked_up(struct job *j, int commit_err)
 	(void)commit_err;
 	c->inflight--;
 	if (c->state != CONN_LOOKUP) {
+		/* Closed meanwhile; a stop may have been waiting for this job. */
 		free(kj);
-		conn_unref(c);
+		conn_unref(c); /* may free c */
+		maybe_finish(s);
 		return;
 	}
 	if (s->stopping) {
@@ -636,6 +647,8 @@ static void on_key_looked_up(struct job *j, int commit_err)
 				 (unsigned long long)c->id, c->peer, (long long)kj->who.device_id,
 				 refusal_name(REF_SESSIONS_FULL));
 	}
+	if (verdict == BS_OK && kj->status == KEY_ACTIVE)
+		session_reserve(c);
 	w = calloc(1, sizeof *w);
 	if (!w) {
 		conn_close(c, BS_E_NOMEM, "handshake reply");

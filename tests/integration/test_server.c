@@ -31,6 +31,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <sodium.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,7 @@
 #include "handshake.h"
 #include "keys.h"
 #include "net.h"
+#include "op_digest.h"
 #include "wire.h"
 
 #ifndef BAOSONGD_BIN
@@ -1285,19 +1287,15 @@ static void test_revocation(void **state)
 /* Push one withdrawn op (kind and uid only: recorded as REJECTED, applies
  * nothing).  Returns the PushResponse's stopped code (BS_OK if none) and
  * fills *receipts, *replayed and *applied. */
-static int push_withdrawn(struct session *s, uint64_t seq, const char *uid, size_t *receipts,
-			  int *replayed, uint64_t *applied, char *detail, size_t cap)
+static int push_one(struct session *s, Baosong__V1__Op *op, size_t *receipts, int *replayed,
+		    uint64_t *applied, char *detail, size_t cap)
 {
 	Envelope req = BAOSONG__V1__ENVELOPE__INIT, *resp = NULL;
 	Baosong__V1__PushRequest pr = BAOSONG__V1__PUSH_REQUEST__INIT;
-	Baosong__V1__Op op = BAOSONG__V1__OP__INIT, *ops[1] = {&op};
+	Baosong__V1__Op *ops[1] = {op};
 	struct wire_arena arena;
 	int rv;
 
-	op.seq = seq;
-	op.kind = (char *)"project";
-	op.uid = (char *)uid;
-	op.withdrawn = 1;
 	pr.ops = ops;
 	pr.n_ops = 1;
 	req.body_case = BAOSONG__V1__ENVELOPE__BODY_PUSH;
@@ -1315,6 +1313,17 @@ static int push_withdrawn(struct session *s, uint64_t seq, const char *uid, size
 				     ? resp->push_response->stopped->detail : "");
 	wire_envelope_free(resp, &arena);
 	return rv;
+}
+
+static int push_withdrawn(struct session *s, uint64_t seq, const char *uid, size_t *receipts,
+			  int *replayed, uint64_t *applied, char *detail, size_t cap)
+{
+	Baosong__V1__Op op = BAOSONG__V1__OP__INIT;
+	op.seq = seq;
+	op.kind = (char *)"project";
+	op.uid = (char *)uid;
+	op.withdrawn = 1;
+	return push_one(s, &op, receipts, replayed, applied, detail, cap);
 }
 
 static void test_seq_reused(void **state)
@@ -1349,6 +1358,77 @@ static void test_seq_reused(void **state)
 	assert_int_equal(applied, 2);
 	session_close(&s);
 	wait_log_count(e, "op 1 differs from the one applied under that number", 1, 2000);
+	e->passed = 1;
+}
+
+/* Store a version-1 digest for (device, seq), as a server before version 2
+ * did (docs/PROTOCOL.md 13.3). */
+static void store_v1_digest(const struct env *e, long long device, uint64_t seq,
+			    const Baosong__V1__Op *op)
+{
+	uint8_t d[OP_DIGEST_LEN];
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+
+	op_digest_v1(op, d);
+	assert_int_equal(sqlite3_open_v2(e->db, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	assert_int_equal(sqlite3_prepare_v2(db, "UPDATE op SET digest = ?1 WHERE device_id = ?2"
+						" AND seq = ?3", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_blob(st, 1, d, sizeof d, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, device);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)seq);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	assert_int_equal(sqlite3_changes(db), 1);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
+/* The owner asked for by a new record (Op.unit_id) is part of the op: a
+ * used seq that differs only in it is refused (not answered with the other
+ * op's receipt); a digest stored before version 2 still matches its op. */
+static void test_seq_reused_unit(void **state)
+{
+	struct env *e = *state;
+	Baosong__V1__Op op = BAOSONG__V1__OP__INIT;
+	struct session s;
+	size_t n = 0;
+	int replayed = 0;
+	uint64_t applied = 0;
+	char detail[256];
+
+	open_session(e, &e->kp[ALICE], &s);
+	/* A reporter creating for unit 99: REJECTED 23, a receipt all the same. */
+	op.seq = 1;
+	op.kind = (char *)"project";
+	op.uid = (char *)"00112233445566778899aabbccddeeff";
+	op.unit_id = 99;
+	assert_bs(push_one(&s, &op, &n, &replayed, &applied, NULL, 0), BS_OK);
+	assert_int_equal(n, 1);
+	assert_false(replayed);
+	assert_int_equal(applied, 1);
+	assert_bs(push_one(&s, &op, &n, &replayed, &applied, NULL, 0), BS_OK);
+	assert_int_equal(n, 1);
+	assert_true(replayed);
+	/* Only unit_id differs: refused, no receipt. */
+	op.unit_id = 98;
+	assert_bs(push_one(&s, &op, &n, &replayed, &applied, detail, sizeof detail),
+		  BS_E_SEQ_REUSED);
+	assert_int_equal(n, 0);
+	assert_int_equal(applied, 1);
+	assert_contains(detail, "seq 1");
+
+	/* A digest kept before version 2 (without the owner): its op still
+	 * gets its receipt; other content is still refused. */
+	op.unit_id = 99;
+	store_v1_digest(e, e->device_id[ALICE], 1, &op);
+	assert_bs(push_one(&s, &op, &n, &replayed, &applied, NULL, 0), BS_OK);
+	assert_int_equal(n, 1);
+	assert_true(replayed);
+	op.uid = (char *)"ffeeddccbbaa99887766554433221100";
+	assert_bs(push_one(&s, &op, &n, &replayed, &applied, NULL, 0), BS_E_SEQ_REUSED);
+	assert_int_equal(n, 0);
+	session_close(&s);
 	e->passed = 1;
 }
 
@@ -1614,6 +1694,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unknown_body, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_revocation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_seq_reused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_seq_reused_unit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sighup_keeps_running, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_many_interleaved, setup, teardown),
 		cmocka_unit_test_prestate_setup_teardown(test_many_threads, setup, teardown,
