@@ -2,6 +2,7 @@
  * with minizip for the archive and expat for the XML. */
 #include "xlsx.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <expat.h>
 #include <minizip/unzip.h>
@@ -580,6 +581,7 @@ int xlsx_parts_to_csv(xlsx_part_fn get, void *ctx, const char *path, size_t max,
 	size_t plen = 0;
 	int rv;
 
+	assert(get && path && csv && len);
 	memset(&bk, 0, sizeof bk);
 	memset(&ss, 0, sizeof ss);
 	memset(&sh, 0, sizeof sh);
