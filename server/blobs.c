@@ -57,6 +57,23 @@ static int fsync_dir(const char *dir)
 	return rv;
 }
 
+/* fsync the directory that holds path's last component. */
+static int fsync_parent(const char *path)
+{
+	char parent[4096];
+	const char *slash = strrchr(path, '/');
+	size_t len = slash ? (size_t)(slash - path) : 0;
+	if (len >= sizeof parent)
+		return BS_E_TOOBIG;
+	if (!slash)
+		return fsync_dir(".");
+	if (len == 0)
+		return fsync_dir("/");
+	memcpy(parent, path, len);
+	parent[len] = '\0';
+	return fsync_dir(parent);
+}
+
 int blobs_init(const char *dir)
 {
 	char tmp[4096];
@@ -66,7 +83,9 @@ int blobs_init(const char *dir)
 		return BS_E_TOOBIG;
 	if (mkdir(tmp, 0750) != 0 && errno != EEXIST)
 		return BS_E_IO;
-	return BS_OK;
+	/* dir may have been made just now: its entry in the data directory is
+	 * durable before any attachment is stored under it. */
+	return fsync_parent(dir);
 }
 
 int blobs_part_write(const char *dir, const uint8_t hash[BLOB_HASH_LEN], int64_t unit,
@@ -144,14 +163,17 @@ int blobs_part_finish(const char *dir, const uint8_t hash[BLOB_HASH_LEN], int64_
 	if (truncate(part, (off_t)size) != 0)
 		return io_err();
 	if (blobs_exists(dir, hash, size)) {
-		unlink(part); /* stored once */
-		return BS_OK;
+		unlink(part); /* stored once; synced below, in case an earlier sync failed */
+	} else {
+		if (mkdir(sub, 0750) != 0 && errno != EEXIST)
+			return io_err();
+		if (rename(part, fin) != 0)
+			return io_err();
 	}
-	if (mkdir(sub, 0750) != 0 && errno != EEXIST)
-		return io_err();
-	if (rename(part, fin) != 0)
-		return io_err();
-	if ((rv = fsync_dir(sub)) != BS_OK)
+	/* Durable before the database names it: the file's entry in its
+	 * subdirectory, and the subdirectory's entry in dir (it may be new, or
+	 * made by an earlier attempt whose sync failed). */
+	if ((rv = fsync_dir(sub)) != BS_OK || (rv = fsync_dir(dir)) != BS_OK)
 		return rv;
 	return BS_OK;
 }

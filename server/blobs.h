@@ -16,7 +16,8 @@
 #define BLOB_HASH_LEN 32
 #define BLOB_CHUNK_MAX 49152u
 
-/* Create DIR and DIR/tmp if missing. */
+/* Create DIR and DIR/tmp if missing, and make DIR's entry in its parent
+ * durable (fsync of the parent directory). */
 int blobs_init(const char *dir);
 
 /* Write len bytes at offset into the part file of (hash, unit), durably. */
@@ -27,7 +28,8 @@ int blobs_part_size(const char *dir, const uint8_t hash[BLOB_HASH_LEN], int64_t 
 		    uint64_t *size);
 /* The upload of (hash, unit) has all `size` bytes: verify the hash of the
  * first size bytes; on success move it to its final place (or drop it if
- * the blob is already stored) and return 0; on mismatch delete it and
+ * the blob is already stored), make the stored file's name durable (fsync of
+ * its subdirectory and of DIR) and return 0; on mismatch delete it and
  * return BS_E_CORRUPT. */
 int blobs_part_finish(const char *dir, const uint8_t hash[BLOB_HASH_LEN], int64_t unit,
 		      uint64_t size);

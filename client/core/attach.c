@@ -1,9 +1,12 @@
 /* attach.c - the content-addressed attachment store and image sniffing
- * (see attach.h).  A copy is written as DIR/files/.tmp-<hash>, synced, and
- * renamed to DIR/files/<hash>: a crash leaves no half file under the
- * final name. */
+ * (see attach.h).  A copy is written to a temporary file of its own
+ * (mkstemp: DIR/files/.tmp-<hash>-XXXXXX, so two processes sharing a data
+ * directory never write into each other's copy), synced, and renamed to
+ * DIR/files/<hash>: a crash leaves no half file under the final name.  A
+ * copy already stored is trusted only after it is hashed again. */
 #include "attach.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sodium.h>
@@ -51,6 +54,42 @@ static int io_error(void)
 	return errno == ENOSPC || errno == EDQUOT ? BS_E_NOSPACE : BS_E_IO;
 }
 
+/* Whether the file at path is a regular file of exactly size bytes whose
+ * BLAKE2b is hash.  Anything unreadable counts as not matching (the caller
+ * then writes a fresh copy over it). */
+static int stored_matches(const char *path, const uint8_t hash[LDB_HASH_LEN], uint64_t size)
+{
+	uint8_t buf[65536], got[LDB_HASH_LEN];
+	crypto_generichash_blake2b_state hs;
+	uint64_t total = 0;
+	struct stat st;
+	int ok = 0, fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
+
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size != size)
+		goto out;
+	crypto_generichash_blake2b_init(&hs, NULL, 0, LDB_HASH_LEN);
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof buf);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			goto out;
+		if (n == 0)
+			break;
+		total += (uint64_t)n;
+		if (total > size)
+			goto out;
+		crypto_generichash_blake2b_update(&hs, buf, (unsigned long long)n);
+	}
+	crypto_generichash_blake2b_final(&hs, got, LDB_HASH_LEN);
+	ok = total == size && sodium_memcmp(got, hash, LDB_HASH_LEN) == 0;
+out:
+	close(fd);
+	return ok;
+}
+
 int attach_store(const char *dir, const char *src, const uint8_t hash[LDB_HASH_LEN],
 		 uint64_t size, char *stored, size_t cap)
 {
@@ -58,9 +97,9 @@ int attach_store(const char *dir, const char *src, const uint8_t hash[LDB_HASH_L
 	uint8_t buf[65536], got[LDB_HASH_LEN];
 	crypto_generichash_blake2b_state hs;
 	uint64_t total = 0;
-	struct stat st;
 	int in = -1, out = -1, rv = BS_OK;
 
+	assert(dir && src && hash && stored && cap > 0);
 	sodium_bin2hex(hex, sizeof hex, hash, LDB_HASH_LEN);
 	/* The path is kept in the local database and read by later runs from
 	 * any working directory (a nightly job): make it absolute. */
@@ -79,20 +118,23 @@ int attach_store(const char *dir, const char *src, const uint8_t hash[LDB_HASH_L
 	}
 	if (rv != BS_OK)
 		return rv;
-	if ((size_t)snprintf(tmp, sizeof tmp, "%s/.tmp-%s", files, hex) >= sizeof tmp ||
+	if ((size_t)snprintf(tmp, sizeof tmp, "%s/.tmp-%s-XXXXXX", files, hex) >= sizeof tmp ||
 	    (size_t)snprintf(stored, cap, "%s/%s", files, hex) >= cap)
 		return BS_E_TOOBIG;
 	if (mkdir(files, 0700) != 0 && errno != EEXIST)
 		return io_error();
-	/* Stored before (the same photo again): keep it if it is whole. */
-	if (stat(stored, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size == size)
+	/* Stored before (the same photo again): keep it only if it still hashes
+	 * to its name; a damaged copy of the same size is replaced below. */
+	if (stored_matches(stored, hash, size))
 		return BS_OK;
 	if ((in = open(src, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) < 0)
 		return BS_E_NOTFOUND;
-	if ((out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0) {
+	if ((out = mkstemp(tmp)) < 0) { /* 0600, O_EXCL: this process's own file */
+		tmp[0] = '\0';
 		rv = io_error();
 		goto out;
 	}
+	(void)fcntl(out, F_SETFD, FD_CLOEXEC);
 	crypto_generichash_blake2b_init(&hs, NULL, 0, LDB_HASH_LEN);
 	for (;;) {
 		ssize_t n = read(in, buf, sizeof buf), w = 0;
@@ -153,7 +195,7 @@ out:
 		close(in);
 	if (out >= 0)
 		close(out);
-	if (rv != BS_OK)
+	if (rv != BS_OK && tmp[0])
 		unlink(tmp);
 	return rv;
 }

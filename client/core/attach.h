@@ -26,10 +26,12 @@ int attach_image_type_buf(const uint8_t *p, size_t n);
 
 /* Copy the file at src (hash and size as hashed before) into the store of
  * data directory dir, checking the copy against hash (BS_E_CORRUPT if the
- * file changed meanwhile).  An already stored hash is kept.  *stored
- * receives the store path (cap bytes).  BS_E_IO, BS_E_NOSPACE, BS_E_TOOBIG
- * (path), BS_E_NOTFOUND (src or dir gone).  The store path is absolute even
- * when dir is relative. */
+ * file changed meanwhile).  A copy already stored under the hash is kept
+ * only if it hashes to it again (a damaged one is replaced).  The copy is
+ * written to a temporary file of its own (mkstemp), so processes sharing
+ * dir never write into each other's.  *stored receives the store path (cap
+ * bytes).  BS_E_IO, BS_E_NOSPACE, BS_E_TOOBIG (path), BS_E_NOTFOUND (src
+ * or dir gone).  The store path is absolute even when dir is relative. */
 int attach_store(const char *dir, const char *src, const uint8_t hash[LDB_HASH_LEN],
 		 uint64_t size, char *stored, size_t cap);
 

@@ -202,20 +202,31 @@ static int has_hash(const uint8_t (*v)[LDB_HASH_LEN], size_t n, const uint8_t *h
 	return 0;
 }
 
-void merge_attachments(const uint8_t (*base)[LDB_HASH_LEN], size_t n_base,
-		       const uint8_t (*mine)[LDB_HASH_LEN], size_t n_mine,
-		       const uint8_t (*theirs)[LDB_HASH_LEN], size_t n_theirs,
-		       uint8_t (*out)[LDB_HASH_LEN], size_t max, size_t *n)
+int merge_attachments(const uint8_t (*base)[LDB_HASH_LEN], size_t n_base,
+		      const uint8_t (*mine)[LDB_HASH_LEN], size_t n_mine,
+		      const uint8_t (*theirs)[LDB_HASH_LEN], size_t n_theirs,
+		      uint8_t (*out)[LDB_HASH_LEN], size_t max, size_t *n)
 {
 	size_t i, k = 0;
-	for (i = 0; i < n_theirs && k < max; i++)
-		if (!has_hash((const uint8_t(*)[LDB_HASH_LEN])out, k, theirs[i]))
-			memcpy(out[k++], theirs[i], LDB_HASH_LEN);
-	for (i = 0; i < n_mine && k < max; i++)
-		if (!has_hash(base, n_base, mine[i]) &&
-		    !has_hash((const uint8_t(*)[LDB_HASH_LEN])out, k, mine[i]))
-			memcpy(out[k++], mine[i], LDB_HASH_LEN);
+	assert(out && n);
+	*n = 0;
+	for (i = 0; i < n_theirs; i++) {
+		if (has_hash((const uint8_t(*)[LDB_HASH_LEN])out, k, theirs[i]))
+			continue;
+		if (k == max)
+			return BS_E_TOOBIG;
+		memcpy(out[k++], theirs[i], LDB_HASH_LEN);
+	}
+	for (i = 0; i < n_mine; i++) {
+		if (has_hash(base, n_base, mine[i]) ||
+		    has_hash((const uint8_t(*)[LDB_HASH_LEN])out, k, mine[i]))
+			continue;
+		if (k == max)
+			return BS_E_TOOBIG; /* never drop one: the caller conflicts */
+		memcpy(out[k++], mine[i], LDB_HASH_LEN);
+	}
 	*n = k;
+	return BS_OK;
 }
 
 void merge_field_text(const char *kind, const uint8_t *data, size_t len,

@@ -48,11 +48,14 @@ const ProtobufCMessageDescriptor *merge_desc(const char *kind);
 
 /* The attachments after a merge: theirs, then each of mine not in base
  * (attachments added by the change are kept; none is dropped).  out holds
- * at most max; *n receives the count. */
-void merge_attachments(const uint8_t (*base)[LDB_HASH_LEN], size_t n_base,
-		       const uint8_t (*mine)[LDB_HASH_LEN], size_t n_mine,
-		       const uint8_t (*theirs)[LDB_HASH_LEN], size_t n_theirs,
-		       uint8_t (*out)[LDB_HASH_LEN], size_t max, size_t *n);
+ * at most max; *n receives the count.  BS_E_TOOBIG (and *n = 0) when the
+ * union needs more than max: out is then partial and must not be used -
+ * the caller treats the record as a whole-record conflict instead of
+ * dropping a photo. */
+int merge_attachments(const uint8_t (*base)[LDB_HASH_LEN], size_t n_base,
+		      const uint8_t (*mine)[LDB_HASH_LEN], size_t n_mine,
+		      const uint8_t (*theirs)[LDB_HASH_LEN], size_t n_theirs,
+		      uint8_t (*out)[LDB_HASH_LEN], size_t max, size_t *n);
 
 /* Field f of the kind's message in data as people read it (field_format),
  * into out; "" if data cannot be read. */

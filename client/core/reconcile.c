@@ -58,6 +58,27 @@ static int same_atts(const uint8_t (*a)[LDB_HASH_LEN], size_t na,
 	return na == nb && (na == 0 || memcmp(a, b, na * LDB_HASH_LEN) == 0);
 }
 
+/* Whether merging the attachments of op (or of each later op, which are
+ * merged one by one) with the server's would exceed REC_ATTACH_MAX. */
+static int attach_overflow(const struct lop *op, const struct later *later,
+			   const struct lrecord *server)
+{
+	static uint8_t scratch[REC_ATTACH_MAX][LDB_HASH_LEN];
+	size_t j, n = 0;
+	for (j = 0; j < (later->n ? later->n : 1); j++) {
+		const struct lop *o = later->n ? &later->ops[j] : op;
+		if (merge_attachments((const uint8_t(*)[LDB_HASH_LEN])op->base_attachments,
+				      op->n_base_attachments,
+				      (const uint8_t(*)[LDB_HASH_LEN])o->attachments,
+				      o->n_attachments,
+				      (const uint8_t(*)[LDB_HASH_LEN])server->attachments,
+				      server->n_attachments, scratch, REC_ATTACH_MAX,
+				      &n) != BS_OK)
+			return 1;
+	}
+	return 0;
+}
+
 int reconcile_conflict(struct localdb *db, uint64_t seq, const struct lrecord *server,
 		       struct reconcile_outcome *out)
 {
@@ -87,6 +108,23 @@ int reconcile_conflict(struct localdb *db, uint64_t seq, const struct lrecord *s
 		whole = later.ops[i].deleted;
 	if (later.overflow)
 		whole = 1;
+	/* Photos are never dropped: if the union of the server's attachments
+	 * and those this device added needs more than a record holds, a
+	 * person decides (whole-record conflict). */
+	if (!whole && attach_overflow(&op, &later, server)) {
+		whole = 1;
+		out->attach_overflow = 1;
+		log_warn("记录 %s（#%llu）：服务器上的照片加上本机新加的照片超过每条记录 %u 个，"
+			 "未自动合并，已转为整条记录冲突；请用 baosong status 查看，"
+			 "baosong resolve %llu 处理，删去多余照片后再重新添加 / record %s "
+			 "(#%llu): the server's photos plus those added here exceed %u per "
+			 "record, so the change was not merged automatically and the whole "
+			 "record conflicts; see baosong status, settle with baosong resolve "
+			 "%llu, remove photos to make room, then add yours again",
+			 op.uid, (unsigned long long)seq, REC_ATTACH_MAX,
+			 (unsigned long long)seq, op.uid, (unsigned long long)seq, REC_ATTACH_MAX,
+			 (unsigned long long)seq);
+	}
 	mine = later.n ? later.ops[later.n - 1].data : op.data;
 	mine_len = later.n ? later.ops[later.n - 1].data_len : op.data_len;
 	if (!whole) {
@@ -111,11 +149,14 @@ int reconcile_conflict(struct localdb *db, uint64_t seq, const struct lrecord *s
 	if (rv != BS_OK)
 		goto out;
 	if (later.n == 0) {
-		merge_attachments((const uint8_t(*)[LDB_HASH_LEN])op.base_attachments,
-				  op.n_base_attachments,
-				  (const uint8_t(*)[LDB_HASH_LEN])op.attachments, op.n_attachments,
-				  (const uint8_t(*)[LDB_HASH_LEN])server->attachments,
-				  server->n_attachments, atts, REC_ATTACH_MAX, &natt);
+		rv = merge_attachments((const uint8_t(*)[LDB_HASH_LEN])op.base_attachments,
+				       op.n_base_attachments,
+				       (const uint8_t(*)[LDB_HASH_LEN])op.attachments,
+				       op.n_attachments,
+				       (const uint8_t(*)[LDB_HASH_LEN])server->attachments,
+				       server->n_attachments, atts, REC_ATTACH_MAX, &natt);
+		if (rv != BS_OK) /* checked above (attach_overflow) */
+			goto out;
 		if ((last.len != server->data_len ||
 		     (last.len && memcmp(last.data, server->data, last.len) != 0)) ||
 		    !same_atts((const uint8_t(*)[LDB_HASH_LEN])atts, natt,
@@ -140,12 +181,15 @@ int reconcile_conflict(struct localdb *db, uint64_t seq, const struct lrecord *s
 				    &m[j]);
 			if (rv != BS_OK)
 				break;
-			merge_attachments((const uint8_t(*)[LDB_HASH_LEN])op.base_attachments,
-					  op.n_base_attachments,
-					  (const uint8_t(*)[LDB_HASH_LEN])later.ops[j].attachments,
-					  later.ops[j].n_attachments,
-					  (const uint8_t(*)[LDB_HASH_LEN])server->attachments,
-					  server->n_attachments, atts, REC_ATTACH_MAX, &natt);
+			rv = merge_attachments(
+				(const uint8_t(*)[LDB_HASH_LEN])op.base_attachments,
+				op.n_base_attachments,
+				(const uint8_t(*)[LDB_HASH_LEN])later.ops[j].attachments,
+				later.ops[j].n_attachments,
+				(const uint8_t(*)[LDB_HASH_LEN])server->attachments,
+				server->n_attachments, atts, REC_ATTACH_MAX, &natt);
+			if (rv != BS_OK) /* checked above (attach_overflow) */
+				break;
 			rv = localdb_op_rebase(db, later.ops[j].seq, server->rev + j, m[j].data,
 					       m[j].len, (const uint8_t(*)[LDB_HASH_LEN])atts, natt,
 					       prev, prev_len);

@@ -8,7 +8,9 @@
  *   - fields both sides changed go to the conflict list with base, mine
  *     and theirs; the device shows the server's value until a person picks
  *     (`baosong resolve`);
- *   - attachments the change added are kept;
+ *   - attachments the change added are kept; if the server's and the
+ *     added ones together exceed REC_ATTACH_MAX, none is dropped: the
+ *     record conflicts as a whole (attach_overflow set, warning logged);
  *   - a delete on either side, or a change kept before bases were stored,
  *     conflicts as a whole record (localdb_outbox_conflict).
  *
@@ -24,6 +26,7 @@ struct reconcile_outcome {
 	int merged;            /* merged by field (0: the whole record conflicts) */
 	unsigned n_conflicts;  /* fields left in the conflict list (0: none) */
 	uint64_t requeued;     /* the op that carries the merged record, 0 if none */
+	int attach_overflow;   /* whole record: merged attachments over REC_ATTACH_MAX */
 };
 
 int reconcile_conflict(struct localdb *db, uint64_t seq, const struct lrecord *server,

@@ -29,6 +29,7 @@
 #include "log.h"
 #include "merge.h"
 #include "reconcile.h"
+#include "records.h"
 
 static char dir[64];
 static char path[128];
@@ -1346,9 +1347,28 @@ static void test_merge_attachments(void **state)
 	merge_attachments((const uint8_t(*)[LDB_HASH_LEN])base, 2,
 			  (const uint8_t(*)[LDB_HASH_LEN])mine, 3,
 			  (const uint8_t(*)[LDB_HASH_LEN])theirs, 1, out, 8, &n);
+	assert_int_equal(merge_attachments((const uint8_t(*)[LDB_HASH_LEN])base, 2,
+					   (const uint8_t(*)[LDB_HASH_LEN])mine, 3,
+					   (const uint8_t(*)[LDB_HASH_LEN])theirs, 1, out, 8, &n),
+			 BS_OK);
 	assert_int_equal(n, 2);
 	assert_memory_equal(out[0], theirs[0], LDB_HASH_LEN);
 	assert_memory_equal(out[1], mine[2], LDB_HASH_LEN);
+	/* exactly full is fine; one more than max never drops a photo */
+	assert_int_equal(merge_attachments((const uint8_t(*)[LDB_HASH_LEN])base, 2,
+					   (const uint8_t(*)[LDB_HASH_LEN])mine, 3,
+					   (const uint8_t(*)[LDB_HASH_LEN])theirs, 1, out, 2, &n),
+			 BS_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(merge_attachments((const uint8_t(*)[LDB_HASH_LEN])base, 2,
+					   (const uint8_t(*)[LDB_HASH_LEN])mine, 3,
+					   (const uint8_t(*)[LDB_HASH_LEN])theirs, 1, out, 1, &n),
+			 BS_E_TOOBIG);
+	assert_int_equal(n, 0);
+	assert_int_equal(merge_attachments((const uint8_t(*)[LDB_HASH_LEN])base, 2,
+					   (const uint8_t(*)[LDB_HASH_LEN])mine, 3,
+					   (const uint8_t(*)[LDB_HASH_LEN])theirs, 1, out, 0, &n),
+			 BS_E_TOOBIG);
 }
 
 static size_t field_index(const char *name)
@@ -1481,6 +1501,107 @@ static void test_reconcile(void **state)
 	localdb_close(db);
 }
 
+/* Finding 3: the server holds 31 photos of the record, this device added
+ * 3 (in the conflicting change, or in a later change not sent yet): the
+ * union (34) is over REC_ATTACH_MAX.  No photo may be dropped by a silent
+ * merge: the whole record goes to the conflict list. */
+static void reconcile_overflow(int later)
+{
+	enum { N_BASE = 2, N_ADDED = 3, N_SRV = 31 };
+	struct localdb *db = open_db();
+	struct reconcile_outcome ro;
+	struct lrecord srv, r;
+	struct lconflict cf;
+	struct ops o;
+	uint8_t base[N_BASE][LDB_HASH_LEN], mine[N_BASE + N_ADDED][LDB_HASH_LEN];
+	uint8_t theirs[N_SRV][LDB_HASH_LEN];
+	size_t l0, l1, l2, l3, i;
+	uint8_t *v0 = proj("厂房", "王五", 100, &l0);
+	uint8_t *m1 = proj("厂房", "张三", 100, &l1);
+	uint8_t *m2 = proj("厂房二期", "张三", 100, &l3);
+	uint8_t *t = proj("厂房", "王五", 200, &l2);
+	uint64_t s1 = 0, s2 = 0, conflicted;
+
+	for (i = 0; i < N_BASE; i++)
+		memset(base[i], (int)(1 + i), LDB_HASH_LEN);
+	for (i = 0; i < N_BASE + N_ADDED; i++)
+		memset(mine[i], (int)(1 + (i < N_BASE ? i : 100 + i)), LDB_HASH_LEN);
+	for (i = 0; i < N_SRV; i++) /* keeps the base photos, adds 29 */
+		memset(theirs[i], (int)(1 + (i < N_BASE ? i : 200 + i - N_BASE)), LDB_HASH_LEN);
+	assert_true(N_SRV + N_ADDED > REC_ATTACH_MAX);
+
+	srv = srv_proj(1, v0, l0);
+	srv.attachments = base;
+	srv.n_attachments = N_BASE;
+	assert_int_equal(localdb_apply_remote(db, &srv), BS_OK);
+	if (!later) {
+		assert_int_equal(localdb_change(db, "project", "p", 7, m1, l1,
+						(const uint8_t(*)[LDB_HASH_LEN])mine,
+						N_BASE + N_ADDED, 0, 5, &s1),
+				 BS_OK);
+	} else {
+		/* the conflicting change keeps the photos; the next one adds */
+		assert_int_equal(localdb_change(db, "project", "p", 7, m1, l1,
+						(const uint8_t(*)[LDB_HASH_LEN])base, N_BASE, 0,
+						5, &s1),
+				 BS_OK);
+		assert_int_equal(localdb_change(db, "project", "p", 7, m2, l3,
+						(const uint8_t(*)[LDB_HASH_LEN])mine,
+						N_BASE + N_ADDED, 0, 6, &s2),
+				 BS_OK);
+	}
+	srv = srv_proj(2, t, l2);
+	srv.attachments = theirs;
+	srv.n_attachments = N_SRV;
+	assert_int_equal(localdb_begin(db), BS_OK);
+	assert_int_equal(reconcile_conflict(db, s1, &srv, &ro), BS_OK);
+	assert_int_equal(localdb_commit(db), BS_OK);
+	assert_int_equal(ro.merged, 0);
+	assert_int_equal(ro.attach_overflow, 1);
+	assert_int_equal(ro.n_conflicts, 1);
+	assert_int_equal(ro.requeued, 0);
+	/* listed for a person, with this device's data */
+	assert_int_equal(localdb_conflict_get(db, s1, &cf), BS_OK);
+	assert_int_equal(cf.has_base, 0);
+	assert_int_equal(cf.mine_len, l1);
+	assert_memory_equal(cf.mine, m1, l1);
+	lconflict_free(&cf);
+	/* nothing merged and queued with a photo cut off */
+	memset(&o, 0, sizeof o);
+	assert_int_equal(localdb_outbox_each(db, 0, 100, collect_op, &o), BS_OK);
+	assert_int_equal(o.n, later ? 1 : 0);
+	if (later)
+		assert_int_equal(o.seq[0], s2); /* kept as it was, not rebased */
+	assert_int_equal(localdb_record_get(db, "p", &r), BS_OK);
+	conflicted = r.conflicted;
+	assert_int_equal(conflicted, 1);
+	if (!later) { /* the server's version, all 31 photos */
+		assert_int_equal(r.n_attachments, N_SRV);
+		assert_memory_equal(r.attachments, theirs, sizeof theirs);
+	} else { /* the later change's local data, all 5 photos */
+		assert_int_equal(r.n_attachments, N_BASE + N_ADDED);
+		assert_memory_equal(r.attachments, mine, sizeof mine);
+	}
+	lrecord_free(&r);
+	free(v0);
+	free(m1);
+	free(m2);
+	free(t);
+	localdb_close(db);
+}
+
+static void test_reconcile_attach_overflow(void **state)
+{
+	(void)state;
+	reconcile_overflow(0);
+}
+
+static void test_reconcile_attach_overflow_later(void **state)
+{
+	(void)state;
+	reconcile_overflow(1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1502,6 +1623,9 @@ int main(void)
 		cmocka_unit_test(test_merge3),
 		cmocka_unit_test(test_merge_attachments),
 		cmocka_unit_test_setup_teardown(test_reconcile, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reconcile_attach_overflow, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reconcile_attach_overflow_later, setup,
+						teardown),
 	};
 	log_setup("test_localdb", LOG_ERROR);
 	return cmocka_run_group_tests(tests, NULL, NULL);
