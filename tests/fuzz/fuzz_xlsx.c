@@ -29,24 +29,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define LIMIT (1u << 20) /* bytes of CSV in the first conversion */
 #define NPARTS 5
 
-static char scratch[] = "/tmp/fuzz_xlsx.XXXXXX";
+/* The scratch file, unlinked at once (libFuzzer may end without atexit
+ * handlers) and reached by its descriptor's name in /proc. */
+static char scratch[64];
 static int scratch_fd = -1;
-
-static void drop_scratch(void)
-{
-	if (scratch_fd >= 0)
-		unlink(scratch);
-}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
+	char tmpl[] = "/tmp/fuzz_xlsx.XXXXXX";
 	(void)argc;
 	(void)argv;
-	if ((scratch_fd = mkstemp(scratch)) < 0) {
+	if ((scratch_fd = mkstemp(tmpl)) < 0) {
 		perror("fuzz_xlsx: mkstemp");
 		return 1;
 	}
-	atexit(drop_scratch);
+	unlink(tmpl);
+	snprintf(scratch, sizeof scratch, "/proc/self/fd/%d", scratch_fd);
 	return 0;
 }
 
