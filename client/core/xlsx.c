@@ -2,6 +2,7 @@
  * with minizip for the archive and expat for the XML. */
 #include "xlsx.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <expat.h>
 #include <minizip/unzip.h>
@@ -79,9 +80,11 @@ static void buf_reset(struct buf *b)
 /* ---- parts of the archive ---- */
 
 /* The uncompressed part name into *out (malloc'd), at most XLSX_PART_MAX
- * bytes whatever the archive says.  BS_E_NOTFOUND when there is none. */
-static int read_part(unzFile z, const char *name, char **out, size_t *len, char *err, size_t cap)
+ * bytes whatever the archive says.  BS_E_NOTFOUND when there is none.  An
+ * xlsx_part_fn on the archive ctx. */
+static int read_part(void *ctx, const char *name, char **out, size_t *len, char *err, size_t cap)
 {
+	unzFile z = ctx;
 	struct buf b = {NULL, 0, 0, XLSX_PART_MAX, 0, 0};
 	char chunk[16384];
 	int got, rc;
@@ -211,7 +214,8 @@ struct strings {
 	size_t n, cap;
 	struct buf cur;
 	int in_si, in_t, in_rph;
-	int failed;
+	int failed;                /* 2: a string over CELL_MAX (sticky) */
+	size_t toobig_at;          /* which string, from 1 */
 };
 
 static void ss_start(void *ctx, const char *name, const char **atts)
@@ -239,6 +243,11 @@ static void ss_end(void *ctx, const char *name)
 		s->in_rph = 0;
 	} else if (!strcmp(n, "si") && s->in_si) {
 		s->in_si = 0;
+		if (s->cur.toobig && !s->failed) {
+			/* buf_reset on the next <si> forgets it: remember it here */
+			s->failed = 2;
+			s->toobig_at = s->n + 1;
+		}
 		if (s->n == s->cap) {
 			size_t nc = s->cap ? s->cap * 2 : 256;
 			size_t *na = realloc(s->at, nc * sizeof *na);
@@ -351,10 +360,11 @@ struct sheet {
 	size_t ncells;             /* columns used in this row */
 	unsigned long row, last_row;
 	size_t col;                /* the next cell's column when it has no r */
+	size_t cell_col;           /* the open <c>'s own column */
 	char type[16];
 	long style;
 	struct buf val;
-	int in_v, in_is_t, in_row, in_cell;
+	int in_v, in_row, in_cell; /* in_cell: inside a <c>, kept or not */
 	int failed;
 	char *err;
 	size_t errcap;
@@ -483,6 +493,11 @@ static void sh_start(void *ctx, const char *name, const char **atts)
 		return;
 	if (!strcmp(n, "row")) {
 		unsigned long r = s->last_row + 1;
+		if (s->in_row || s->in_cell) {
+			sh_fail(s, 0, "工作表已损坏：行中又有行 the worksheet is malformed (a row inside a "
+				      "row or a cell); open it in Excel or WPS and save it again");
+			return;
+		}
 		if ((v = attr(atts, "r"))) {
 			char *end;
 			unsigned long x = strtoul(v, &end, 10);
@@ -495,6 +510,11 @@ static void sh_start(void *ctx, const char *name, const char **atts)
 	} else if (!strcmp(n, "c") && s->in_row) {
 		size_t col = s->col;
 		unsigned long rw = s->row;
+		if (s->in_cell) {
+			sh_fail(s, 0, "工作表已损坏：单元格中又有单元格 the worksheet is malformed (a "
+				      "cell inside a cell); open it in Excel or WPS and save it again");
+			return;
+		}
 		if ((v = attr(atts, "r")) && cell_ref(v, &col, &rw) != 0)
 			col = s->col;
 		s->col = col + 1;
@@ -502,10 +522,12 @@ static void sh_start(void *ctx, const char *name, const char **atts)
 		s->style = (v = attr(atts, "s")) ? strtol(v, NULL, 10) : -1;
 		buf_reset(&s->val);
 		(void)rw;
-		s->in_cell = col < XLSX_COLS_MAX ? 1 : 0;
-		if (s->in_cell && col >= s->ncells)
+		s->in_cell = 1;
+		s->cell_col = col;     /* columns from XLSX_COLS_MAX on are skipped */
+		if (col < XLSX_COLS_MAX && col >= s->ncells)
 			s->ncells = col + 1;
-	} else if (s->in_cell && (!strcmp(n, "v") || (!strcmp(n, "t")))) {
+	} else if (s->in_cell && s->cell_col < XLSX_COLS_MAX &&
+		   (!strcmp(n, "v") || (!strcmp(n, "t")))) {
 		if (!strcmp(n, "v"))
 			buf_reset(&s->val);
 		s->in_v = 1;
@@ -521,8 +543,11 @@ static void sh_end(void *ctx, const char *name)
 	if (!strcmp(n, "v") || !strcmp(n, "t")) {
 		s->in_v = 0;
 	} else if (!strcmp(n, "c") && s->in_cell) {
-		size_t col = s->col - 1;
+		size_t col = s->cell_col;
 		s->in_cell = 0;
+		s->in_v = 0;
+		if (col >= XLSX_COLS_MAX)
+			return;
 		if (s->val.toobig) {
 			sh_fail(s, 1, "单元格内容过长 a cell holds too much text (64 KiB at most)");
 			return;
@@ -545,9 +570,9 @@ static void sh_chars(void *ctx, const char *t, int len)
 
 /* ---- putting it together ---- */
 
-int xlsx_to_csv(const char *path, size_t max, char **csv, size_t *len, char *err, size_t cap)
+int xlsx_parts_to_csv(xlsx_part_fn get, void *ctx, const char *path, size_t max, char **csv,
+		      size_t *len, char *err, size_t cap)
 {
-	unzFile z;
 	struct book bk;
 	struct strings ss;
 	struct styles *st = NULL;
@@ -555,8 +580,8 @@ int xlsx_to_csv(const char *path, size_t max, char **csv, size_t *len, char *err
 	char *part = NULL;
 	size_t plen = 0;
 	int rv;
-	FILE *f;
 
+	assert(get && path && csv && len);
 	memset(&bk, 0, sizeof bk);
 	memset(&ss, 0, sizeof ss);
 	memset(&sh, 0, sizeof sh);
@@ -564,15 +589,6 @@ int xlsx_to_csv(const char *path, size_t max, char **csv, size_t *len, char *err
 	ss.cur.max = CELL_MAX;
 	sh.out.max = max;
 	sh.val.max = CELL_MAX;
-	if (!(f = fopen(path, "rb"))) {
-		errf(err, cap, "无法打开文件 cannot open %s: %s", path, strerror(errno));
-		return errno == ENOENT || errno == ENOTDIR ? BS_E_NOTFOUND : BS_E_IO;
-	}
-	fclose(f);
-	if (!(z = unzOpen64(path))) {
-		errf(err, cap, "%s 不是有效的 .xlsx 工作簿 is not a valid .xlsx workbook (ZIP)", path);
-		return BS_E_INVAL;
-	}
 	if (!(st = calloc(1, sizeof *st)) ||
 	    !(sh.cells = calloc(XLSX_COLS_MAX + 1, sizeof *sh.cells))) {
 		rv = BS_E_NOMEM;
@@ -580,7 +596,7 @@ int xlsx_to_csv(const char *path, size_t max, char **csv, size_t *len, char *err
 	}
 
 	/* Which part is the first sheet. */
-	if ((rv = read_part(z, "xl/workbook.xml", &part, &plen, err, cap)) != BS_OK) {
+	if ((rv = get(ctx, "xl/workbook.xml", &part, &plen, err, cap)) != BS_OK) {
 		if (rv == BS_E_NOTFOUND)
 			errf(err, cap, "%s 中没有 xl/workbook.xml：不是 Excel 工作簿 is not an Excel "
 				       "workbook (save it as .xlsx, or as CSV)", path);
@@ -592,7 +608,7 @@ int xlsx_to_csv(const char *path, size_t max, char **csv, size_t *len, char *err
 		goto out;
 	free(part);
 	part = NULL;
-	if (bk.rid[0] && read_part(z, "xl/_rels/workbook.xml.rels", &part, &plen, err, cap) ==
+	if (bk.rid[0] && get(ctx, "xl/_rels/workbook.xml.rels", &part, &plen, err, cap) ==
 				 BS_OK) {
 		if ((rv = parse_xml(part, plen, "xl/_rels/workbook.xml.rels", &bk, rels_start,
 				    no_end, NULL, &bk.failed, err, cap)) != BS_OK)
@@ -605,7 +621,7 @@ int xlsx_to_csv(const char *path, size_t max, char **csv, size_t *len, char *err
 	sh.date1904 = bk.date1904;
 
 	/* Text cells and date formats (either part may be absent). */
-	rv = read_part(z, "xl/sharedStrings.xml", &part, &plen, err, cap);
+	rv = get(ctx, "xl/sharedStrings.xml", &part, &plen, err, cap);
 	if (rv == BS_OK) {
 		rv = parse_xml(part, plen, "xl/sharedStrings.xml", &ss, ss_start, ss_end, ss_chars,
 			       &ss.failed, err, cap);
@@ -613,14 +629,19 @@ int xlsx_to_csv(const char *path, size_t max, char **csv, size_t *len, char *err
 		part = NULL;
 		if (rv == BS_OK && (ss.text.oom || ss.cur.oom))
 			rv = BS_E_NOMEM;
-		else if (rv == BS_OK && (ss.text.toobig || ss.cur.toobig)) {
+		else if (rv == BS_OK && ss.failed == 2) {
+			errf(err, cap, "第 %zu 个共享字符串（文本单元格）超过 64 KiB，请缩短该单元格后再导入 "
+				       "shared string %zu (a text cell) holds more than 64 KiB; shorten "
+				       "that cell and import again", ss.toobig_at, ss.toobig_at);
+			rv = BS_E_TOOBIG;
+		} else if (rv == BS_OK && (ss.text.toobig || ss.cur.toobig)) {
 			errf(err, cap, "共享字符串过大 the shared strings are too large");
 			rv = BS_E_TOOBIG;
 		}
 	}
 	if (rv != BS_OK && rv != BS_E_NOTFOUND)
 		goto out;
-	rv = read_part(z, "xl/styles.xml", &part, &plen, err, cap);
+	rv = get(ctx, "xl/styles.xml", &part, &plen, err, cap);
 	if (rv == BS_OK) {
 		rv = parse_xml(part, plen, "xl/styles.xml", st, st_start, st_end, NULL, &st->failed,
 			       err, cap);
@@ -633,7 +654,7 @@ int xlsx_to_csv(const char *path, size_t max, char **csv, size_t *len, char *err
 		goto out;
 
 	/* The sheet itself. */
-	if ((rv = read_part(z, bk.target, &part, &plen, err, cap)) != BS_OK) {
+	if ((rv = get(ctx, bk.target, &part, &plen, err, cap)) != BS_OK) {
 		if (rv == BS_E_NOTFOUND)
 			errf(err, cap, "工作簿中没有第一个工作表 %s the first worksheet is missing",
 			     bk.target);
@@ -675,8 +696,27 @@ out:
 		free(st->xf_date);
 	free(st);
 	free(part);
-	unzClose(z);
 	if (rv == BS_E_NOMEM)
 		errf(err, cap, "内存不足 out of memory");
+	return rv;
+}
+
+int xlsx_to_csv(const char *path, size_t max, char **csv, size_t *len, char *err, size_t cap)
+{
+	unzFile z;
+	FILE *f;
+	int rv;
+
+	if (!(f = fopen(path, "rb"))) {
+		errf(err, cap, "无法打开文件 cannot open %s: %s", path, strerror(errno));
+		return errno == ENOENT || errno == ENOTDIR ? BS_E_NOTFOUND : BS_E_IO;
+	}
+	fclose(f);
+	if (!(z = unzOpen64(path))) {
+		errf(err, cap, "%s 不是有效的 .xlsx 工作簿 is not a valid .xlsx workbook (ZIP)", path);
+		return BS_E_INVAL;
+	}
+	rv = xlsx_parts_to_csv(read_part, z, path, max, csv, len, err, cap);
+	unzClose(z);
 	return rv;
 }

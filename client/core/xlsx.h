@@ -36,4 +36,18 @@ int xlsx_magic(const unsigned char *head, size_t n);
 int xlsx_to_csv(const char *path, size_t max, char **csv, size_t *len, char *err,
 		size_t errcap);
 
+/* Where xlsx_parts_to_csv gets a part ("xl/workbook.xml", ...): the part's
+ * bytes into *out (malloc'd; the caller frees it) and *len, at most
+ * XLSX_PART_MAX of them; BS_E_NOTFOUND (no message) when there is no such
+ * part, another error with a message in err. */
+typedef int (*xlsx_part_fn)(void *ctx, const char *name, char **out, size_t *len, char *err,
+			    size_t errcap);
+
+/* What xlsx_to_csv does once the archive is open, with the parts from get
+ * (on ctx); path only names the workbook in messages.  Same results as
+ * xlsx_to_csv.  The tests and the fuzz target give the XML parts from
+ * memory. */
+int xlsx_parts_to_csv(xlsx_part_fn get, void *ctx, const char *path, size_t max, char **csv,
+		      size_t *len, char *err, size_t errcap);
+
 #endif
