@@ -718,13 +718,15 @@ static void wrapped(const char *lead, const char *const *items, size_t n)
 	fputc('\n', stdout);
 }
 
-/* The compact table: rank, unit, total, grade, completion, late, missing
- * and the flags in 78 columns (an 80-column terminal); the indicators'
- * scores are in --wide. */
-static void compact_rows(const struct rank_db *d, const Publication *p, unsigned name_w, int tty)
+/* The ranking table.  Compact: rank, unit, total, grade, completion, late,
+ * missing and the flags in 78 columns (an 80-column terminal); wide adds
+ * the year-to-date figure, the target, the growth and each indicator's
+ * score between completion and late. */
+static void rank_rows(const struct rank_db *d, const Publication *p, unsigned name_w, int tty,
+		      int wide)
 {
 	char b[CELL_MAX];
-	size_t i;
+	size_t i, j;
 	fputs("  ", stdout);
 	table_cell(stdout, "排名", 10, 0);
 	sep();
@@ -735,6 +737,18 @@ static void compact_rows(const struct rank_db *d, const Publication *p, unsigned
 	table_cell(stdout, "等级", 4, 0);
 	sep();
 	table_cell(stdout, "完成率", 8, 1);
+	if (wide) {
+		sep();
+		table_cell(stdout, "本年累计(万元)", 14, 1);
+		sep();
+		table_cell(stdout, "目标(万元)", 12, 1);
+		sep();
+		table_cell(stdout, "同比", 8, 1);
+		for (j = 0; j < p->n_indicators; j++) {
+			sep();
+			table_cell(stdout, ind_label(p, j), ind_width(p, j), 1);
+		}
+	}
 	sep();
 	table_cell(stdout, "迟报", 4, 1);
 	sep();
@@ -759,6 +773,22 @@ static void compact_rows(const struct rank_db *d, const Publication *p, unsigned
 		sep();
 		fmt_completion(r, b, sizeof b);
 		table_cell(stdout, b, 8, 1);
+		if (wide) {
+			sep();
+			money_format_wan(r->fai_ytd_fen, b, sizeof b);
+			table_cell(stdout, b, 14, 1);
+			sep();
+			fmt_target(r, b, sizeof b);
+			table_cell(stdout, b, 12, 1);
+			sep();
+			fmt_growth(r, b, sizeof b);
+			table_cell(stdout, b, 8, 1);
+			for (j = 0; j < p->n_indicators; j++) {
+				sep();
+				fmt_score(r, j, b, sizeof b);
+				table_cell(stdout, b, ind_width(p, j), 1);
+			}
+		}
 		sep();
 		snprintf(b, sizeof b, "%u", r->reports_late);
 		table_cell(stdout, b, 4, 1);
@@ -767,7 +797,7 @@ static void compact_rows(const struct rank_db *d, const Publication *p, unsigned
 		table_cell(stdout, b, 4, 1);
 		sep();
 		flag_text(r->flags, 1, b, sizeof b);
-		if (table_width(b) > FLAGS_W_COMPACT)
+		if (!wide && table_width(b) > FLAGS_W_COMPACT)
 			table_cell(stdout, b, FLAGS_W_COMPACT, 0);
 		else
 			table_text(stdout, b, 0, NULL);
@@ -804,84 +834,7 @@ static void show_table(const struct rank_db *d, const Publication *p, int wide)
 		printf("  统计截至 as of %s", when);
 	}
 	printf(" (北京时间)\n");
-	if (!wide) {
-		compact_rows(d, p, name_w, tty);
-		goto below;
-	}
-
-	fputs("  ", stdout);
-	table_cell(stdout, "排名", 10, 0);
-	sep();
-	table_cell(stdout, "单位", name_w, 0);
-	sep();
-	table_cell(stdout, "总分", 6, 1);
-	sep();
-	table_cell(stdout, "等级", 4, 0);
-	sep();
-	table_cell(stdout, "完成率", 8, 1);
-	sep();
-	table_cell(stdout, "本年累计(万元)", 14, 1);
-	sep();
-	table_cell(stdout, "目标(万元)", 12, 1);
-	sep();
-	table_cell(stdout, "同比", 8, 1);
-	for (j = 0; j < p->n_indicators; j++) {
-		sep();
-		table_cell(stdout, ind_label(p, j), ind_width(p, j), 1);
-	}
-	sep();
-	table_cell(stdout, "迟报", 4, 1);
-	sep();
-	table_cell(stdout, "缺报", 4, 1);
-	sep();
-	fputs("标记\n", stdout);
-
-	for (i = 0; i < p->n_results; i++) {
-		const UnitResult *r = p->results[i];
-		int own = is_own(d, r);
-		if (own && tty)
-			fputs("\033[1m", stdout);
-		fputs(own ? "> " : "  ", stdout);
-		fmt_rank(r, b, sizeof b);
-		table_cell(stdout, b, 10, 0);
-		sep();
-		table_cell(stdout, unit_label(d, r->unit_code), name_w, 0);
-		sep();
-		fmt_total(r, b, sizeof b);
-		table_cell(stdout, b, 6, 1);
-		sep();
-		table_cell(stdout, r->grade && r->grade[0] ? r->grade : "-", 4, 0);
-		sep();
-		fmt_completion(r, b, sizeof b);
-		table_cell(stdout, b, 8, 1);
-		sep();
-		money_format_wan(r->fai_ytd_fen, b, sizeof b);
-		table_cell(stdout, b, 14, 1);
-		sep();
-		fmt_target(r, b, sizeof b);
-		table_cell(stdout, b, 12, 1);
-		sep();
-		fmt_growth(r, b, sizeof b);
-		table_cell(stdout, b, 8, 1);
-		for (j = 0; j < p->n_indicators; j++) {
-			sep();
-			fmt_score(r, j, b, sizeof b);
-			table_cell(stdout, b, ind_width(p, j), 1);
-		}
-		sep();
-		snprintf(b, sizeof b, "%u", r->reports_late);
-		table_cell(stdout, b, 4, 1);
-		sep();
-		snprintf(b, sizeof b, "%u", r->reports_missing);
-		table_cell(stdout, b, 4, 1);
-		sep();
-		flag_text(r->flags, 1, b, sizeof b);
-		table_text(stdout, b, 0, NULL);
-		if (own && tty)
-			fputs("\033[0m", stdout);
-		fputc('\n', stdout);
-	}
-below:
+	rank_rows(d, p, name_w, tty, wide);
 	printf("共 %zu 个单位，排名 %u 个 %zu units, %u ranked%s\n", p->n_results,
 	       ranked_count(p), p->n_results, ranked_count(p),
 	       wide ? "" : "; 各指标得分 scores by indicator: --wide");
