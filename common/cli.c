@@ -2,9 +2,31 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 
+#include "clock.h"
 #include "err.h"
+#include "log.h"
+
+int cli_start(const char *prog, int log_level)
+{
+	log_setup(prog, (enum log_level)log_level);
+	signal(SIGPIPE, SIG_IGN);
+	if (sodium_init() < 0) {
+		fprintf(stderr, "%s: libsodium failed to initialise\n", prog);
+		return 70;
+	}
+	if (bs_clock_init() != BS_OK) {
+		fprintf(stderr, "%s: " BS_CLOCK_ENV " must be \"YYYY-MM-DD HH:MM[:SS]\" "
+			"(Asia/Shanghai) or @SECONDS, and " BS_CLOCK_SINCE_ENV " Unix seconds\n",
+			prog);
+		return EX_USAGE_;
+	}
+	return 0;
+}
 
 int cli_exit_code(int err)
 {

@@ -209,18 +209,10 @@ static int cmd_serve(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	const char *cmd;
+	int rv;
 
-	log_setup("baosongd", LOG_INFO);
-	signal(SIGPIPE, SIG_IGN);
-	if (sodium_init() < 0) {
-		fprintf(stderr, "baosongd: libsodium failed to initialise\n");
-		return 70;
-	}
-	if (bs_clock_init() != BS_OK) {
-		fprintf(stderr, "baosongd: " BS_CLOCK_ENV " must be \"YYYY-MM-DD HH:MM[:SS]\" "
-			"(Asia/Shanghai) or @SECONDS, and " BS_CLOCK_SINCE_ENV " Unix seconds\n");
-		return EX_USAGE_;
-	}
+	if ((rv = cli_start("baosongd", LOG_INFO)) != 0)
+		return rv;
 	if (argc < 2) {
 		usage(stderr);
 		return EX_USAGE_;

@@ -342,18 +342,10 @@ static int cmd_ping(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	const char *cmd;
+	int rv;
 
-	log_setup("baosong", LOG_WARN);
-	signal(SIGPIPE, SIG_IGN);
-	if (sodium_init() < 0) {
-		fprintf(stderr, "baosong: libsodium failed to initialise\n");
-		return 70;
-	}
-	if (bs_clock_init() != BS_OK) {
-		fprintf(stderr, "baosong: " BS_CLOCK_ENV " must be \"YYYY-MM-DD HH:MM[:SS]\" "
-			"(Asia/Shanghai) or @SECONDS, and " BS_CLOCK_SINCE_ENV " Unix seconds\n");
-		return EX_USAGE_;
-	}
+	if ((rv = cli_start("baosong", LOG_WARN)) != 0)
+		return rv;
 	if (argc < 2) {
 		usage(stderr);
 		return EX_USAGE_;
