@@ -9,7 +9,11 @@
 # ordinary Wednesday morning is used, so no test depends on the day it runs.
 # Expectations are derived from BAOSONG_NOW here, never from the wall clock.
 : "${BAOSONG_NOW:=2026-11-18 10:00}"
-: "${BAOSONG_NOW_SINCE:=$(date +%s.%N)}"
+# The test's own timeline starts now at BAOSONG_NOW, whenever ctest got to
+# it (a suite-wide BAOSONG_NOW_SINCE would let a test started a minute into
+# the run at "Friday 11:59" cross the deadline it computed its expectations
+# for).
+BAOSONG_NOW_SINCE=$(date +%s.%N)
 export BAOSONG_NOW BAOSONG_NOW_SINCE
 NOW_S=$(date -u -d "$BAOSONG_NOW +0800" +%s) || {
   echo "clock.sh: BAOSONG_NOW='$BAOSONG_NOW' is not YYYY-MM-DD HH:MM" >&2; exit 2; }
