@@ -18,6 +18,7 @@
 #include "log.h"
 #include "net.h"
 #include "sync.h"
+#include "syncrun.h"
 #include "cliutil.h"
 #include "table.h"
 
@@ -256,46 +257,6 @@ int cmd_init(int argc, char **argv)
 
 /* ---- sync ------------------------------------------------------------------------ */
 
-enum sync_mode { MODE_SYNC, MODE_PUSH, MODE_PULL };
-
-/* One push and/or pull.  *step says where it failed (explain.h); addr gets
- * the server's address. */
-static int one_round(struct app *a, enum sync_mode mode, unsigned timeout_ms,
-		     const struct sync_opts *so, struct sync_stats *st,
-		     enum explain_step *step, char addr[300])
-{
-	struct app_server srv;
-	struct session s;
-	int rv;
-
-	*step = EXPLAIN_LOCAL;
-	if ((rv = app_server(a, &srv)) != BS_OK)
-		return rv;
-	memcpy(addr, srv.addr, sizeof srv.addr);
-	*step = EXPLAIN_CONNECT;
-	if ((rv = app_connect(a, &srv, &s, timeout_ms, 0)) != BS_OK)
-		return rv;
-	*step = EXPLAIN_REQUEST;
-	if (mode != MODE_PULL)
-		rv = sync_push(&s, a->db, so, st);
-	if (rv == BS_OK && mode != MODE_PUSH)
-		rv = sync_pull(&s, a->db, st);
-	session_close(&s);
-	return rv;
-}
-
-static void note_result(struct app *a, int rv, const char *why)
-{
-	char msg[800];
-	if (rv == BS_OK) {
-		localdb_meta_set_int(a->db, "last_sync_ok", now_ms());
-		localdb_meta_set(a->db, "last_sync_error", "");
-		return;
-	}
-	snprintf(msg, sizeof msg, "%lld %s", (long long)now_ms(), why);
-	localdb_meta_set(a->db, "last_sync_error", msg);
-}
-
 /* Whether an unattended run should try again after rv.  A handshake refused
  * as a replay (the server holds a newer stamp for this key: a clock stepped
  * back, or a copied data directory) clears once this device's clock passes
@@ -373,7 +334,7 @@ static int run_sync(int argc, char **argv, enum sync_mode mode)
 			       "(cannot reach the\nserver, busy, another run); 77 refused (revoked "
 			       "key, not enrolled, wrong\nserver key); 66 not set up (run baosong "
 			       "init); 65 bad data; 70 internal.\n",
-			       mode == MODE_SYNC ? "sync" : mode == MODE_PUSH ? "push" : "pull",
+			       mode == SYNC_MODE_SYNC ? "sync" : mode == SYNC_MODE_PUSH ? "push" : "pull",
 			       DEFAULT_BUDGET_S, EX_ATTENTION);
 			return 0;
 		default: return EX_USAGE_;
@@ -408,11 +369,11 @@ static int run_sync(int argc, char **argv, enum sync_mode mode)
 	deadline = now_ms() + (int64_t)budget * 1000;
 	for (;;) {
 		memset(&st, 0, sizeof st);
-		rv = one_round(&a, mode, (unsigned)timeout_s * 1000u, &so, &st, &step, addr);
+		rv = sync_round(&a, mode, (unsigned)timeout_s * 1000u, &so, &st, &step, addr);
 		if (rv != BS_OK)
 			client_explain(rv, step, addr, step == EXPLAIN_LOCAL ? a.db_path : NULL, why,
 				       sizeof why);
-		note_result(&a, rv, why);
+		sync_note_result(&a, rv, why);
 		if (rv == BS_OK || !unattended || !worth_retrying(rv, &replay_since))
 			break;
 		{
@@ -470,17 +431,17 @@ static int run_sync(int argc, char **argv, enum sync_mode mode)
 
 int cmd_sync(int argc, char **argv)
 {
-	return run_sync(argc, argv, MODE_SYNC);
+	return run_sync(argc, argv, SYNC_MODE_SYNC);
 }
 
 int cmd_push(int argc, char **argv)
 {
-	return run_sync(argc, argv, MODE_PUSH);
+	return run_sync(argc, argv, SYNC_MODE_PUSH);
 }
 
 int cmd_pull(int argc, char **argv)
 {
-	return run_sync(argc, argv, MODE_PULL);
+	return run_sync(argc, argv, SYNC_MODE_PULL);
 }
 
 /* ---- status ---------------------------------------------------------------------- */

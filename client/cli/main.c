@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "clock.h"
 #include "commands.h"
+#include "ui.h"
 #include "err.h"
 #include "keys.h"
 #include "kinds.h"
@@ -34,6 +35,7 @@ static void usage(FILE *f)
 		"  baosong sync --renumber                    重新编号发送 after a refused copied or\n"
 		"                                             restored directory was checked\n"
 		"  baosong push | pull                        one direction only\n"
+		"  baosong ui              在浏览器中填报、审核、看排名（本机网页）the web page\n"
 		"  baosong status          本机状况 what is due this week, late, returned,\n"
 		"                          refused, conflicts, unsent photos, last sync\n"
 		"  baosong project add|edit|list|show ...     the project library\n"
@@ -377,6 +379,8 @@ int main(int argc, char **argv)
 		return cmd_pull(argc, argv);
 	if (!strcmp(cmd, "status"))
 		return cmd_status(argc, argv);
+	if (!strcmp(cmd, "ui"))
+		return cmd_ui(argc, argv);
 	if (!strcmp(cmd, "project"))
 		return cmd_project(argc, argv);
 	if (!strcmp(cmd, "report"))

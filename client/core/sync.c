@@ -100,6 +100,8 @@ static void progress(const struct sync_opts *o, const char *path, uint64_t done,
 	const char *name;
 	unsigned pct, bars, i;
 	char bar[31];
+	if (o->on_upload != NULL)
+		o->on_upload(o->upload_ctx, path, done, total);
 	if (!o->progress || total == 0)
 		return;
 	name = strrchr(path, '/');

@@ -26,6 +26,10 @@ struct sync_stats {
 
 struct sync_opts {
 	int progress;              /* draw a progress bar on stderr */
+	/* Called as an attachment uploads (done of total bytes of the file at
+	 * path), from the thread running the sync; NULL: none. */
+	void (*on_upload)(void *ctx, const char *path, uint64_t done, uint64_t total);
+	void *upload_ctx;
 	unsigned chunk;            /* upload chunk size (default 49152) */
 	uint64_t stop_after_bytes; /* tests: stop uploading after this many bytes */
 	int renumber;              /* a person confirmed: renumber ops the server

@@ -1,0 +1,17 @@
+/* pages.h - the page handlers routes.c dispatches to, one file each
+ * (client/ui/page_*.c).  Each answers one request: it reads the client
+ * core, writes the page into rs->body (layout.h) or redirects after a
+ * change (POST, then 303 to a GET page). */
+#ifndef BS_UI_PAGES_H
+#define BS_UI_PAGES_H
+#include "http.h"
+
+/* 今日待办: the start page (page_today.c). */
+void page_today(struct http_req *rq, struct http_resp *rs);
+
+/* 同步 (page_sync.c): the page, POST /sync/start, GET /sync/status (JSON). */
+void page_sync(struct http_req *rq, struct http_resp *rs);
+void page_sync_start(struct http_req *rq, struct http_resp *rs);
+void page_sync_status(struct http_req *rq, struct http_resp *rs);
+
+#endif
