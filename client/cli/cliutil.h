@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "localdb.h"
+#include "save.h"
 
 /* Name the command in getopt's messages ("baosong project add: unrecognized
  * option"); argv[0] is only read after this.  Returns argv. */
@@ -24,13 +25,7 @@ void cli_print_candidates(struct localdb *db, const char *kind, const char *pref
 /* Say that the local database could not be read; returns rv. */
 int cli_db_error(int rv);
 
-/* struct rec_lookup callbacks over the local database (ctx is the
- * struct localdb *): a project that is here and not deleted; a unit by
- * code among the unit records the server published, or this device's own
- * unit before the first pull. */
-int local_lookup_project(void *ctx, const char *uid, int64_t *unit_id, int64_t *total_fen,
-			 int *stage);
-int local_lookup_unit(void *ctx, const char *code, int64_t *unit_id);
+/* local_lookup_project and local_lookup_unit: client/core/save.h. */
 
 /* A file to attach (a site photo, a piece of evidence): check that arg is a
  * regular, non-empty file of at most BS_MAX_FILE_BYTES and hash it with
