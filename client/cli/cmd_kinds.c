@@ -51,6 +51,7 @@
 #include "money.h"
 #include "period.h"
 #include "records.h"
+#include "save.h"
 #include "table.h"
 #include "wire.h"
 #include "kinds_int.h"
@@ -170,43 +171,6 @@ void kw_sep(void)
 	fputs("  ", stdout);
 }
 
-/* ---- memory that lives as long as one command ---------------------------------- */
-
-/* Zeroed memory, released by pool_free; NULL when out of memory. */
-static void *pool_alloc(struct pool *p, size_t size)
-{
-	void *b;
-	if (p->n == p->cap) {
-		size_t cap = p->cap ? p->cap * 2 : 16;
-		void **nb = realloc(p->blocks, cap * sizeof *nb);
-		if (!nb)
-			return NULL;
-		p->blocks = nb;
-		p->cap = cap;
-	}
-	if (!(b = calloc(1, size ? size : 1)))
-		return NULL;
-	p->blocks[p->n++] = b;
-	return b;
-}
-
-static char *pool_strndup(struct pool *p, const char *s, size_t n)
-{
-	char *c = pool_alloc(p, n + 1);
-	if (c)
-		memcpy(c, s, n);
-	return c;
-}
-
-static void pool_free(struct pool *p)
-{
-	size_t i;
-	for (i = 0; i < p->n; i++)
-		free(p->blocks[i]);
-	free(p->blocks);
-	memset(p, 0, sizeof *p);
-}
-
 /* ---- the command's state ------------------------------------------------------------ */
 
 int kw_kwork_init(struct kwork *w, const struct kcmd *kc, int argc)
@@ -216,7 +180,7 @@ int kw_kwork_init(struct kwork *w, const struct kcmd *kc, int argc)
 	w->kc = kc;
 	w->rk = records_kind(kc->kind);
 	w->now = wire_now_ms();
-	if (!w->rk || !w->rk->desc || w->rk->desc->n_fields > FIELDS_MAX) {
+	if (form_init(&w->fm, kc->kind, NULL) != BS_OK || w->rk->desc->n_fields > FIELDS_MAX) {
 		fprintf(stderr, "baosong: 此版本不支持%s records of kind %s are not supported by "
 				"this version\n", field_kind_zh(kc->kind), kc->kind);
 		return BS_E_UNSUPPORTED;
@@ -228,10 +192,7 @@ int kw_kwork_init(struct kwork *w, const struct kcmd *kc, int argc)
 
 void kw_kwork_free(struct kwork *w)
 {
-	size_t i;
-	for (i = 0; i < w->nfiles; i++)
-		free(w->files[i].path);
-	pool_free(&w->pool);
+	form_free(&w->fm);
 	free(w->as);
 	app_close(&w->a);
 }
@@ -338,408 +299,40 @@ int kw_kfind(struct localdb *db, const char *kind, const char *arg, struct lreco
 	return BS_OK;
 }
 
-/* ---- validation lookups --------------------------------------------------------------- */
-
-static int any_record(void *ctx, const struct lrecord *r)
-{
-	(void)r;
-	*(int *)ctx = 1;
-	return 1;
-}
-
-static int have_units(struct localdb *db)
-{
-	int any = 0;
-	return localdb_record_each(db, REC_KIND_UNIT, 0, any_record, &any) >= 0 && any;
-}
-
-/* ---- errors ------------------------------------------------------------------------- */
-
-static int set_error(struct rec_error *err, const char *field, const char *msg)
-{
-	snprintf(err->field, sizeof err->field, "%s", field);
-	snprintf(err->msg, sizeof err->msg, "%s", msg);
-	return BS_E_INVAL;
-}
-
-/* The field an error names: "applied" is applied_fen, "funds[2]" funds. */
-static const ProtobufCFieldDescriptor *error_field(const ProtobufCMessageDescriptor *d,
-						   const char *name)
-{
-	char base[64];
-	size_t n = strcspn(name, "[.");
-	const ProtobufCFieldDescriptor *f;
-	if (n >= sizeof base - 4)
-		return NULL;
-	memcpy(base, name, n);
-	base[n] = '\0';
-	if ((f = field_named(d, base)) != NULL)
-		return f;
-	memcpy(base + n, "_fen", 5);
-	return field_named(d, base);
-}
-
 /* "baosong: 数据有误 invalid data: deadline 办结时限 (--deadline): 日期格式应为 YYYY-MM-DD" */
 static void print_rec_error(const struct kwork *w, const struct rec_error *err)
 {
-	const ProtobufCFieldDescriptor *f;
-	char opt[48], choices[400];
-	if (!err->field[0]) {
-		fprintf(stderr, "baosong: 数据有误 invalid data (a record it refers to cannot be "
-				"read)\n");
-		return;
-	}
-	/* Named by the message's field (the rules may name applied_fen as
-	 * "applied"), or as given for an entry ("funds[2]"). */
-	f = error_field(w->desc, err->field);
-	fprintf(stderr, "baosong: 数据有误 invalid data: %s",
-		f && !strchr(err->field, '[') ? f->name : err->field);
-	if (f) {
-		field_opt(f, opt, sizeof opt);
-		fprintf(stderr, " %s (--%s)", field_zh(w->kc->kind, f->name), opt);
-	}
-	fprintf(stderr, ": %s\n", err->msg);
-	if (f && f->type == PROTOBUF_C_TYPE_ENUM) {
-		field_enum_choices(f->descriptor, choices, sizeof choices);
-		fprintf(stderr, "  可选 choices: %s\n", choices);
-	}
+	char text[1000];
+	form_error_text(w->kc->kind, err, text, sizeof text);
+	fprintf(stderr, "baosong: %s\n", text);
 }
 
-/* ---- parsing values ----------------------------------------------------------------- */
+/* ---- the core's callbacks: failures explained on stderr, as before ------------- */
 
-int kw_parse_sint(const char *s, int64_t min, int64_t max, int64_t *v)
+static int cli_ref(void *ctx, struct localdb *db, const char *kind, const char *text, char *uid,
+		   struct rec_error *err)
 {
-	char *end = NULL;
-	long long x;
-	if (!*s)
-		return BS_E_INVAL;
-	errno = 0;
-	x = strtoll(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || x < min || x > max)
-		return BS_E_INVAL;
-	*v = (int64_t)x;
-	return BS_OK;
-}
-
-/* Basis points, or a percentage with up to two decimals ("15%", "-2.5%"). */
-int kw_parse_bp(const char *s, int64_t *bp)
-{
-	size_t n = strlen(s);
-	char buf[40];
-	int64_t fen;
-	if (n == 0 || s[n - 1] != '%')
-		return kw_parse_sint(s, INT32_MIN, INT32_MAX, bp);
-	if (n - 1 >= sizeof buf || strchr(s, ','))
-		return BS_E_INVAL;
-	memcpy(buf, s, n - 1);
-	buf[n - 1] = '\0';
-	/* 万元 and percent both have two decimals: 1 万元 = FEN_PER_WAN fen = 100 bp. */
-	if (money_parse_wan(buf, &fen) != BS_OK || fen % (FEN_PER_WAN / 100) != 0)
-		return BS_E_INVAL;
-	fen /= FEN_PER_WAN / 100;
-	if (fen < INT32_MIN || fen > INT32_MAX)
-		return BS_E_INVAL;
-	*bp = fen;
-	return BS_OK;
-}
-
-int kw_parse_bool(const char *s, int *v)
-{
-	static const char *const yes[] = {"是", "yes", "true", "1", "y"};
-	static const char *const no[] = {"否", "no", "false", "0", "n"};
-	size_t i;
-	for (i = 0; i < sizeof yes / sizeof yes[0]; i++) {
-		if (strcasecmp(s, yes[i]) == 0) {
-			*v = 1;
-			return BS_OK;
-		}
-		if (strcasecmp(s, no[i]) == 0) {
-			*v = 0;
-			return BS_OK;
-		}
-	}
-	return BS_E_INVAL;
-}
-
-/* Hash the file at arg into kf (cli_file_hash explains failures). */
-static int file_hash(const char *arg, struct kfile *kf)
-{
-	int rv = cli_file_hash(arg, "文件", "file", &kf->path, &kf->size, kf->hash);
-	if (rv == BS_OK)
-		kf->arg = arg;
-	return rv;
-}
-
-/* Set the single field f of m from text s (NULL-terminated, kept alive by
- * the caller).  err names `name` (the field, or the repeated field an
- * entry belongs to). */
-static int set_scalar(struct kwork *w, void *m, const ProtobufCFieldDescriptor *f, const char *s,
-		      const char *name, struct rec_error *err)
-{
-	int64_t v = 0;
-	int e = 0, rv;
-	char msg[sizeof err->msg];
-
-	switch (field_kind(f)) {
-	case FK_TEXT: {
-		const char *kind = field_ref_kind(f);
-		if (kind && *s) {
-			struct lrecord r;
-			if ((rv = kw_kfind(w->a.db, kind, s, &r)) != BS_OK)
-				return rv; /* explained */
-			s = pool_strndup(&w->pool, r.uid, strlen(r.uid));
-			lrecord_free(&r);
-			if (!s)
-				return BS_E_NOMEM;
-		}
-		*(const char **)field_ptr(m, f) = s;
-		return BS_OK;
-	}
-	case FK_MONEY:
-		if (money_parse_wan(s, &v) != BS_OK)
-			return set_error(err, name, "金额应为万元，最多两位小数，如 1234.56");
-		break;
-	case FK_BP:
-		if (kw_parse_bp(s, &v) != BS_OK)
-			return set_error(err, name, "应为基点整数（1500 即 15%）或百分数，如 15%");
-		break;
-	case FK_SINT:
-		if (kw_parse_sint(s, field_is_64(f) ? INT64_MIN : INT32_MIN,
-			       field_is_64(f) ? INT64_MAX : INT32_MAX, &v) != BS_OK)
-			return set_error(err, name, "应为整数");
-		break;
-	case FK_UINT: {
-		unsigned long long u;
-		if (cli_parse_uint(s, 0, field_is_64(f) ? UINT64_MAX : UINT32_MAX, &u) != BS_OK)
-			return set_error(err, name, "应为非负整数");
-		if (field_is_64(f))
-			*(uint64_t *)field_ptr(m, f) = u;
-		else
-			*(uint32_t *)field_ptr(m, f) = (uint32_t)u;
-		field_mark_has(m, f);
-		return BS_OK;
-	}
-	case FK_BOOL:
-		if (kw_parse_bool(s, &e) != BS_OK)
-			return set_error(err, name, "应为 是 或 否");
-		*(protobuf_c_boolean *)field_ptr(m, f) = e;
-		field_mark_has(m, f);
-		return BS_OK;
-	case FK_ENUM:
-		if (!*s) {
-			e = 0;
-		} else if (field_enum_parse(f->descriptor, s, &e) != BS_OK) {
-			char choices[400];
-			field_enum_choices(f->descriptor, choices, sizeof choices);
-			snprintf(msg, sizeof msg, "未知的%s“%.40s”", field_zh(w->kc->kind, f->name),
-				 s);
-			return set_error(err, name, msg);
-		}
-		*(int *)field_ptr(m, f) = e;
-		field_mark_has(m, f);
-		return BS_OK;
-	case FK_HASH: {
-		struct kfile *kf;
-		ProtobufCBinaryData *b = field_ptr(m, f);
-		if (w->nfiles == REC_ATTACH_MAX) {
-			snprintf(msg, sizeof msg, "文件过多，每条记录最多 %u 个", REC_ATTACH_MAX);
-			set_error(err, name, msg);
-			return BS_E_TOOBIG;
-		}
-		kf = &w->files[w->nfiles];
-		if ((rv = file_hash(s, kf)) != BS_OK)
-			return rv; /* explained */
-		w->nfiles++;
-		b->data = kf->hash;
-		b->len = LDB_HASH_LEN;
-		field_mark_has(m, f);
-		return BS_OK;
-	}
-	default:
-		snprintf(msg, sizeof msg, "不能在命令行填写 cannot be given on the command line");
-		return set_error(err, name, msg);
-	}
-	if (field_is_64(f))
-		*(int64_t *)field_ptr(m, f) = v;
-	else
-		*(int32_t *)field_ptr(m, f) = (int32_t)v;
-	field_mark_has(m, f);
-	return BS_OK;
-}
-
-/* Whether entries a and b have the same key (their first field). */
-static int same_key(const ProtobufCMessage *a, const ProtobufCMessage *b)
-{
-	const ProtobufCFieldDescriptor *kf = &a->descriptor->fields[0];
-	char x[CELL_MAX], y[CELL_MAX];
-	field_format("", a, kf, FMT_CSV, x, sizeof x);
-	field_format("", b, kf, FMT_CSV, y, sizeof y);
-	return strcmp(x, y) == 0;
-}
-
-/* Parse "KEY=VALUE" into a new entry of repeated field f; with nothing
- * after '=', *remove is set and the entry holds only its key. */
-static int item_parse(struct kwork *w, const ProtobufCFieldDescriptor *f, const char *s,
-		      ProtobufCMessage **out, int *remove, struct rec_error *err)
-{
-	const ProtobufCMessageDescriptor *d = f->descriptor;
-	const ProtobufCFieldDescriptor *kf = &d->fields[0], *vf = &d->fields[1];
-	const ProtobufCFieldDescriptor *nf = field_named(d, "name");
-	const char *eq = strchr(s, '=');
-	ProtobufCMessage *e;
-	char *key, *val, msg[sizeof err->msg];
+	struct lrecord r;
 	int rv;
-
-	if (!eq || eq == s) {
-		snprintf(msg, sizeof msg, "格式应为 %s=%s，如 %s", field_zh("", kf->name),
-			 field_zh("", vf->name),
-			 strcmp(f->name, "funds") == 0      ? "2026-10=120.5"
-			 : strcmp(f->name, "evidence") == 0 ? "permit=许可证.pdf"
-							    : "专项债券=500");
-		return set_error(err, f->name, msg);
-	}
-	if (!(e = pool_alloc(&w->pool, d->sizeof_message)) ||
-	    !(key = pool_strndup(&w->pool, s, (size_t)(eq - s))))
-		return BS_E_NOMEM;
-	protobuf_c_message_init(d, e);
-	if ((rv = set_scalar(w, e, kf, key, f->name, err)) != BS_OK)
+	(void)ctx;
+	(void)err;
+	if ((rv = kw_kfind(db, kind, text, &r)) != BS_OK)
 		return rv;
-	*remove = eq[1] == '\0';
-	if (!*remove) {
-		if (!(val = pool_strndup(&w->pool, eq + 1, strlen(eq + 1))))
-			return BS_E_NOMEM;
-		if ((rv = set_scalar(w, e, vf, val, f->name, err)) != BS_OK)
-			return rv;
-		/* A file keeps the name the unit knows it by. */
-		if (field_kind(vf) == FK_HASH && nf && nf != kf && field_kind(nf) == FK_TEXT) {
-			const char *base = strrchr(val, '/');
-			base = base ? base + 1 : val;
-			*(const char **)field_ptr(e, nf) = base;
-		}
-	}
-	*out = e;
+	snprintf(uid, LDB_UID_MAX + 1, "%s", r.uid);
+	lrecord_free(&r);
 	return BS_OK;
 }
 
-/* Apply the options given for repeated message field f: replace entries
- * with the same key, remove those given as KEY=, append the rest. */
-static int apply_items(struct kwork *w, void *m, const ProtobufCFieldDescriptor *f,
-		       struct rec_error *err)
+static int cli_file(void *ctx, const char *text, struct form_file *out, struct rec_error *err)
 {
-	ProtobufCMessage **old = *(ProtobufCMessage ***)field_ptr(m, f), **arr;
-	size_t n = *field_count(m, f), given = 0, i, k;
 	int rv;
-
-	for (i = 0; i < w->nas; i++)
-		given += w->as[i].f == f;
-	if (!(arr = pool_alloc(&w->pool, (n + given) * sizeof *arr)))
-		return BS_E_NOMEM;
-	for (i = 0; i < n; i++)
-		arr[i] = old[i];
-	for (i = 0; i < w->nas; i++) {
-		ProtobufCMessage *e = NULL;
-		int remove = 0;
-		if (w->as[i].f != f)
-			continue;
-		if ((rv = item_parse(w, f, w->as[i].value, &e, &remove, err)) != BS_OK)
-			return rv;
-		for (k = 0; k < n && !same_key(arr[k], e); k++)
-			;
-		if (remove) {
-			if (k < n) {
-				memmove(&arr[k], &arr[k + 1], (n - k - 1) * sizeof *arr);
-				n--;
-			}
-		} else if (k < n) {
-			arr[k] = e;
-		} else {
-			arr[n++] = e;
-		}
-	}
-	*(ProtobufCMessage ***)field_ptr(m, f) = arr;
-	*field_count(m, f) = n;
-	return BS_OK;
-}
-
-/* Repeated strings given replace the list; a single empty value clears it. */
-static int apply_texts(struct kwork *w, void *m, const ProtobufCFieldDescriptor *f)
-{
-	const char **arr;
-	size_t given = 0, n = 0, i;
-	for (i = 0; i < w->nas; i++)
-		given += w->as[i].f == f;
-	if (!(arr = pool_alloc(&w->pool, given * sizeof *arr)))
-		return BS_E_NOMEM;
-	for (i = 0; i < w->nas; i++)
-		if (w->as[i].f == f && w->as[i].value[0])
-			arr[n++] = w->as[i].value;
-	*(const char ***)field_ptr(m, f) = arr;
-	*field_count(m, f) = n;
-	return BS_OK;
-}
-
-/* Everything given on the command line into m. */
-static int apply_all(struct kwork *w, void *m, struct rec_error *err)
-{
-	size_t i, j;
-	int rv;
-
-	memset(err, 0, sizeof *err);
-	for (i = 0; i < w->desc->n_fields; i++) {
-		const ProtobufCFieldDescriptor *f = &w->desc->fields[i];
-		enum fk k = field_kind(f);
-		if (k == FK_ITEMS || k == FK_TEXTS) {
-			for (j = 0; j < w->nas && w->as[j].f != f; j++)
-				;
-			if (j == w->nas)
-				continue;
-			rv = k == FK_ITEMS ? apply_items(w, m, f, err) : apply_texts(w, m, f);
-			if (rv != BS_OK)
-				return rv;
-			continue;
-		}
-		for (j = 0; j < w->nas; j++)
-			if (w->as[j].f == f &&
-			    (rv = set_scalar(w, m, f, w->as[j].value, f->name, err)) != BS_OK)
-				return rv;
-	}
-	return BS_OK;
-}
-
-/* The record's attachments: the files its entries name, each once, when
- * the kind has file entries; otherwise keep (old, may be NULL). */
-static void attachments_of(const ProtobufCMessage *m, const struct lrecord *old,
-			   uint8_t att[][LDB_HASH_LEN], size_t *natt)
-{
-	const ProtobufCMessageDescriptor *d = m->descriptor;
-	size_t i, j, k, n = 0;
-	int has_files = 0;
-
-	for (i = 0; i < d->n_fields; i++) {
-		const ProtobufCFieldDescriptor *f = &d->fields[i];
-		ProtobufCMessage **v;
-		const ProtobufCFieldDescriptor *vf;
-		if (field_kind(f) != FK_ITEMS)
-			continue;
-		vf = &((const ProtobufCMessageDescriptor *)f->descriptor)->fields[1];
-		if (field_kind(vf) != FK_HASH)
-			continue;
-		has_files = 1;
-		v = *(ProtobufCMessage ***)field_ptr(m, f);
-		for (j = 0; j < *field_count(m, f); j++) {
-			const ProtobufCBinaryData *b = field_ptr(v[j], vf);
-			if (b->len != LDB_HASH_LEN)
-				continue;
-			for (k = 0; k < n && memcmp(att[k], b->data, LDB_HASH_LEN) != 0; k++)
-				;
-			if (k == n && n < REC_ATTACH_MAX)
-				memcpy(att[n++], b->data, LDB_HASH_LEN);
-		}
-	}
-	if (!has_files && old)
-		for (k = 0; k < old->n_attachments && n < REC_ATTACH_MAX; k++)
-			memcpy(att[n++], old->attachments[k], LDB_HASH_LEN);
-	*natt = n;
+	(void)ctx;
+	(void)err;
+	memset(out, 0, sizeof *out);
+	rv = cli_file_hash(text, "文件", "file", &out->path, &out->size, out->hash);
+	if (rv == BS_OK)
+		out->arg = text;
+	return rv;
 }
 
 /* ---- help ------------------------------------------------------------------------------ */
@@ -857,24 +450,6 @@ static void write_help(const struct kwork *w, int edit)
 
 /* ---- add / edit ------------------------------------------------------------------------- */
 
-/* The unit that will own a new record: this device's, or for a writer who
- * may write for any unit, the unit of the project or unit code it names. */
-static int64_t owner_unit(struct kwork *w, const ProtobufCMessage *m, int any_unit)
-{
-	const ProtobufCFieldDescriptor *pf = field_named(w->desc, "project_uid");
-	const ProtobufCFieldDescriptor *uf = field_named(w->desc, "unit_code");
-	int64_t unit = 0, total = 0;
-	int stage = 0;
-	if (!any_unit)
-		return w->srv.unit_id;
-	if (pf && field_text(m, pf)[0] &&
-	    local_lookup_project(w->a.db, field_text(m, pf), &unit, &total, &stage) == BS_OK)
-		return unit;
-	if (uf && field_text(m, uf)[0] && local_lookup_unit(w->a.db, field_text(m, uf), &unit) == BS_OK)
-		return unit;
-	return w->srv.unit_id;
-}
-
 /* A record with the same key fields as m (other than skip_uid). */
 struct dup_walk {
 	const struct kwork *w;
@@ -909,85 +484,6 @@ static int dup_match(void *ctx, const struct lrecord *r)
 	return same;
 }
 
-/* The role's Chinese and English name. */
-static void role_names(int role, char *out, size_t cap)
-{
-	static const char *const en[] = {"unknown", "reporter", "reviewer", "statistics",
-					 "leader", "admin"};
-	const char *zh = records_enum_label(&baosong__v1__role__descriptor, role);
-	snprintf(out, cap, "%s %s", zh ? zh : "?",
-		 role >= 0 && role <= REC_ROLE_ADMIN ? en[role] : "unknown");
-}
-
-/* Refuse a role that may not write the kind, saying who may. */
-static int check_role(const struct kwork *w, int role)
-{
-	char mine[64], who[200] = "", r[64];
-	int i;
-	if (role > 0 && role < 32 && (w->rk->writers & REC_ROLE_BIT(role)))
-		return BS_OK;
-	for (i = 1; i <= REC_ROLE_ADMIN; i++) {
-		if (!(w->rk->writers & REC_ROLE_BIT(i)))
-			continue;
-		role_names(i, r, sizeof r);
-		snprintf(who + strlen(who), sizeof who - strlen(who), "%s%s", who[0] ? "、" : "", r);
-	}
-	role_names(role, mine, sizeof mine);
-	if (who[0])
-		fprintf(stderr, "baosong: 无权填写%s this device (role %s) may not write %s "
-				"records; only %s may\n", w->rk->label_zh, mine, w->kc->kind, who);
-	else
-		fprintf(stderr, "baosong: %s由服务器发布 %s records are published by the server; "
-				"no device writes them\n", w->rk->label_zh, w->kc->kind);
-	return BS_E_FORBIDDEN;
-}
-
-/* Approved (已通过) and locked (锁定) records are not changed: BS_E_INVAL,
- * explained. */
-static int refuse_locked(const struct lrecord *r)
-{
-	int approved = r->review_status == BAOSONG__V1__REVIEW_STATUS__REVIEW_APPROVED;
-	if (!r->locked && !approved)
-		return BS_OK;
-	fprintf(stderr, "baosong: 记录%s，不能修改 %s is %s; changes are refused (%s)\n",
-		approved ? "已审核通过" : "已锁定", r->uid,
-		approved ? "approved" : "locked: its period is closed",
-		approved ? "a reviewer can reopen it" : "the bureau can reopen the period");
-	return BS_E_INVAL;
-}
-
-/* Copy each file into this device's attachment store (attach.h), then in
- * one transaction remember where each is kept, and queue the change. */
-static int save(struct kwork *w, const char *uid, int64_t unit_id, const uint8_t *data,
-		size_t len, const uint8_t (*att)[LDB_HASH_LEN], size_t natt, uint64_t *seq)
-{
-	static char stored[REC_ATTACH_MAX][4400];
-	struct localdb *db = w->a.db;
-	size_t i;
-	int rv;
-	for (i = 0; i < w->nfiles; i++) {
-		rv = attach_store(w->a.dir, w->files[i].path, w->files[i].hash, w->files[i].size,
-				  stored[i], sizeof stored[i]);
-		if (rv != BS_OK) {
-			fprintf(stderr, "baosong: 无法保存文件副本 cannot keep a copy of %s in %s/files: "
-					"%s (%s)\n", w->files[i].path, w->a.dir, bs_strerror_zh(rv),
-				bs_strerror(rv));
-			return rv;
-		}
-	}
-	if ((rv = localdb_begin(db)) != BS_OK)
-		return rv;
-	for (i = 0; i < w->nfiles && rv == BS_OK; i++)
-		rv = localdb_file_add(db, w->files[i].hash, stored[i], w->files[i].size);
-	if (rv == BS_OK)
-		rv = localdb_change(db, w->kc->kind, uid, unit_id, data, len, att, natt, 0, w->now,
-				    seq);
-	if (rv == BS_OK && (rv = localdb_commit(db)) == BS_OK)
-		return BS_OK;
-	localdb_rollback(db);
-	return rv;
-}
-
 static int kind_write(const struct kcmd *kc, int argc, char **argv, int edit)
 {
 	struct kwork w;
@@ -1002,6 +498,8 @@ static int kind_write(const struct kcmd *kc, int argc, char **argv, int edit)
 	uint8_t *data = NULL;
 	size_t len = 0, natt = 0, i;
 	uint64_t seq = 0;
+	char msg[SAVE_MSG_LEN];
+	size_t failed = 0;
 	int have_old = 0, role, any_unit, c, rv;
 
 	memset(&err, 0, sizeof err);
@@ -1032,18 +530,25 @@ static int kind_write(const struct kcmd *kc, int argc, char **argv, int edit)
 	}
 	if ((rv = app_open_cli(w.dir, &w.a, &w.srv)) != BS_OK)
 		goto out;
+	w.fm.db = w.a.db;
+	w.fm.ref = cli_ref;
+	w.fm.file = cli_file;
 	/* A device enrolled before roles existed writes as a reporter. */
-	role = w.srv.role > 0 ? w.srv.role : REC_ROLE_REPORTER;
+	role = save_role(w.srv.role);
 	any_unit = role != REC_ROLE_REPORTER;
-	if ((rv = check_role(&w, role)) != BS_OK)
+	if ((rv = save_check_role(kc->kind, role, msg, sizeof msg)) != BS_OK) {
+		fprintf(stderr, "baosong: %s\n", msg);
 		goto out;
+	}
 
 	if (edit) {
 		if ((rv = kw_kfind(w.a.db, kc->kind, argv[optind], &old)) != BS_OK)
 			goto out;
 		have_old = 1;
-		if ((rv = refuse_locked(&old)) != BS_OK)
+		if ((rv = save_check_unlocked(&old, msg, sizeof msg)) != BS_OK) {
+			fprintf(stderr, "baosong: %s\n", msg);
 			goto out;
+		}
 		if (!(prev = field_unpack(w.desc, &old, &arena))) {
 			fprintf(stderr, "baosong: 本地记录无法解析 the stored record %s cannot be "
 					"read\n", old.uid);
@@ -1051,21 +556,19 @@ static int kind_write(const struct kcmd *kc, int argc, char **argv, int edit)
 			goto out;
 		}
 		/* A shallow copy: it shares prev's strings and entries until packed. */
-		if (!(m = pool_alloc(&w.pool, w.desc->sizeof_message))) {
+		if (!(m = form_message(&w.fm, prev))) {
 			rv = BS_E_NOMEM;
 			goto out;
 		}
-		memcpy(m, prev, w.desc->sizeof_message);
 		snprintf(uid, sizeof uid, "%s", old.uid);
 	} else {
-		if (!(m = pool_alloc(&w.pool, w.desc->sizeof_message))) {
+		if (!(m = form_message(&w.fm, NULL))) {
 			rv = BS_E_NOMEM;
 			goto out;
 		}
-		protobuf_c_message_init(w.desc, m);
 		records_new_uid(uid);
 	}
-	if ((rv = apply_all(&w, m, &err)) != BS_OK) {
+	if ((rv = form_apply(&w.fm, m, w.as, w.nas, &err)) != BS_OK) {
 		if (err.field[0])
 			print_rec_error(&w, &err);
 		goto out;
@@ -1082,7 +585,7 @@ static int kind_write(const struct kcmd *kc, int argc, char **argv, int edit)
 		goto out;
 	}
 	len = protobuf_c_message_pack(m, data);
-	attachments_of(m, have_old ? &old : NULL, att, &natt);
+	form_attachments(m, have_old ? &old : NULL, att, &natt);
 	if (edit && len == old.data_len && (len == 0 || memcmp(data, old.data, len) == 0) &&
 	    natt == old.n_attachments &&
 	    (natt == 0 || memcmp(att, old.attachments, natt * LDB_HASH_LEN) == 0)) {
@@ -1091,9 +594,9 @@ static int kind_write(const struct kcmd *kc, int argc, char **argv, int edit)
 	}
 
 	/* Unit codes are checked once the server's unit records are here. */
-	lk = (struct rec_lookup){local_lookup_project, have_units(w.a.db) ? local_lookup_unit : NULL, w.a.db};
-	ctx = (struct rec_ctx){w.now, edit ? old.unit_id : owner_unit(&w, m, any_unit), role,
-			       role == REC_ROLE_ADMIN, &lk};
+	save_ctx_init(&ctx, &lk, w.a.db,
+		      edit ? old.unit_id : save_owner_unit(w.a.db, m, w.srv.unit_id, any_unit), role,
+		      w.now);
 	rv = records_validate(kc->kind, data, len, &ctx, &err);
 	if (rv == BS_E_FORBIDDEN) {
 		fprintf(stderr, "baosong: 无权填写 not allowed: %s%s%s\n", err.field,
@@ -1128,18 +631,25 @@ static int kind_write(const struct kcmd *kc, int argc, char **argv, int edit)
 			goto out;
 		}
 	}
-	rv = save(&w, uid, ctx.unit_id, data, len, (const uint8_t(*)[LDB_HASH_LEN])att, natt,
-		  &seq);
+	if ((rv = save_keep_files(w.a.dir, w.fm.files, w.fm.nfiles, &failed)) != BS_OK) {
+		fprintf(stderr, "baosong: 无法保存文件副本 cannot keep a copy of %s in %s/files: "
+				"%s (%s)\n", w.fm.files[failed].path, w.a.dir, bs_strerror_zh(rv),
+			bs_strerror(rv));
+		goto out;
+	}
+	rv = save_queue(w.a.db, kc->kind, uid, ctx.unit_id, data, len,
+			(const uint8_t(*)[LDB_HASH_LEN])att, natt, w.fm.files, w.fm.nfiles, w.now,
+			&seq);
 	if (rv != BS_OK) {
 		fprintf(stderr, "baosong: 保存失败 cannot save: %s\n", bs_strerror(rv));
 		goto out;
 	}
 	printf("%s\n", uid);
-	for (i = 0; i < w.nfiles; i++) {
-		sodium_bin2hex(hex, sizeof hex, w.files[i].hash, LDB_HASH_LEN);
+	for (i = 0; i < w.fm.nfiles; i++) {
+		sodium_bin2hex(hex, sizeof hex, w.fm.files[i].hash, LDB_HASH_LEN);
 		printf("file %.16s ", hex);
-		table_text(stdout, w.files[i].path, 0, NULL);
-		printf(" (%llu bytes)\n", (unsigned long long)w.files[i].size);
+		table_text(stdout, w.fm.files[i].path, 0, NULL);
+		printf(" (%llu bytes)\n", (unsigned long long)w.fm.files[i].size);
 	}
 	{
 		struct lrecord shown;
@@ -1186,7 +696,7 @@ static int kind_delete(const struct kcmd *kc, int argc, char **argv)
 	struct lrecord old;
 	struct wire_arena a;
 	ProtobufCMessage *m = NULL;
-	char what[600];
+	char what[600], msg[SAVE_MSG_LEN];
 	uint64_t seq = 0;
 	int have_old = 0, role, c, rv;
 
@@ -1209,13 +719,18 @@ static int kind_delete(const struct kcmd *kc, int argc, char **argv)
 	}
 	if ((rv = app_open_cli(w.dir, &w.a, &w.srv)) != BS_OK)
 		goto out;
-	role = w.srv.role > 0 ? w.srv.role : REC_ROLE_REPORTER;
-	if ((rv = check_role(&w, role)) != BS_OK ||
-	    (rv = kw_kfind(w.a.db, kc->kind, argv[optind], &old)) != BS_OK)
+	role = save_role(w.srv.role);
+	if ((rv = save_check_role(kc->kind, role, msg, sizeof msg)) != BS_OK) {
+		fprintf(stderr, "baosong: %s\n", msg);
+		goto out;
+	}
+	if ((rv = kw_kfind(w.a.db, kc->kind, argv[optind], &old)) != BS_OK)
 		goto out;
 	have_old = 1;
-	if ((rv = refuse_locked(&old)) != BS_OK)
+	if ((rv = save_check_unlocked(&old, msg, sizeof msg)) != BS_OK) {
+		fprintf(stderr, "baosong: %s\n", msg);
 		goto out;
+	}
 	/* The deletion carries the last content (the server keeps it, and a
 	 * closed period is recognised by it), without attachments. */
 	rv = localdb_change(w.a.db, kc->kind, old.uid, old.unit_id, old.data, old.data_len, NULL,

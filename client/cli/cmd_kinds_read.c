@@ -18,6 +18,7 @@
 #include "csv.h"
 #include "err.h"
 #include "field.h"
+#include "form.h"
 #include "kinds.h"
 #include "kinds_int.h"
 #include "money.h"
@@ -46,7 +47,7 @@ struct list_state {
 	unsigned count, unreadable;
 };
 
-static int filter_prepare(struct kwork *w, struct filter *fl, const struct assign *as)
+static int filter_prepare(struct kwork *w, struct filter *fl, const struct form_assign *as)
 {
 	struct rec_error err;
 	int rv;
@@ -83,10 +84,10 @@ static int filter_prepare(struct kwork *w, struct filter *fl, const struct assig
 		rv = money_parse_wan(as->value, &fl->sint);
 		break;
 	case FK_BP:
-		rv = kw_parse_bp(as->value, &fl->sint);
+		rv = form_parse_bp(as->value, &fl->sint);
 		break;
 	case FK_SINT:
-		rv = kw_parse_sint(as->value, INT64_MIN, INT64_MAX, &fl->sint);
+		rv = form_parse_sint(as->value, INT64_MIN, INT64_MAX, &fl->sint);
 		break;
 	case FK_UINT: {
 		unsigned long long u = 0;
@@ -95,7 +96,7 @@ static int filter_prepare(struct kwork *w, struct filter *fl, const struct assig
 		break;
 	}
 	case FK_BOOL:
-		rv = kw_parse_bool(as->value, &fl->e);
+		rv = form_parse_bool(as->value, &fl->e);
 		break;
 	default:
 		rv = BS_E_INVAL;

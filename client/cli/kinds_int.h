@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "app.h"
+#include "form.h"
 #include "localdb.h"
 #include "records.h"
 
@@ -53,24 +54,6 @@ enum {
 };
 extern const struct kcmd kcmds[];
 
-struct pool {
-	void **blocks;
-	size_t n, cap;
-};
-
-struct kfile {
-	const char *arg;           /* as given */
-	char *path;                /* absolute, malloc'd */
-	uint64_t size;
-	uint8_t hash[LDB_HASH_LEN];
-};
-
-/* An option naming a field, with its text. */
-struct assign {
-	const ProtobufCFieldDescriptor *f;
-	const char *value;
-};
-
 struct kwork {
 	const struct kcmd *kc;
 	const struct rec_kind *rk;
@@ -80,10 +63,8 @@ struct kwork {
 	struct app_server srv;
 	int have_srv;
 	int64_t now;
-	struct pool pool;
-	struct kfile files[REC_ATTACH_MAX];
-	size_t nfiles;
-	struct assign *as;
+	struct form fm;            /* the core's form (client/core/form.h) */
+	struct form_assign *as;
 	size_t nas;
 	char optname[FIELDS_MAX][48];
 	struct option opts[2 * FIELDS_MAX + 16];
@@ -98,9 +79,6 @@ int kw_take_field(struct kwork *w, int c);
 /* The live record of kind named by arg (uid or unique prefix); explains
  * failures on stderr. */
 int kw_kfind(struct localdb *db, const char *kind, const char *arg, struct lrecord *out);
-int kw_parse_sint(const char *s, int64_t min, int64_t max, int64_t *v);
-int kw_parse_bp(const char *s, int64_t *bp);
-int kw_parse_bool(const char *s, int *v);
 void kw_print_field_help(const struct kwork *w, const ProtobufCFieldDescriptor *f, int list);
 void kw_sep(void);
 /* cmd_kinds_read.c */
