@@ -37,6 +37,8 @@
 #include "table.h"
 #include "wire.h"
 #include "records_cli.h"
+#include "form.h"
+#include "save.h"
 #include "entry.h"
 
 
@@ -86,54 +88,6 @@ Baosong__V1__WeeklyReport *weekly_unpack(struct wire_arena *a, const uint8_t *da
 const char *str_or_empty(const char *s)
 {
 	return s ? s : "";
-}
-
-/* ---- stages -------------------------------------------------------------------- */
-
-static const struct stage_name {
-	int stage;
-	const char *zh, *en;
-} stage_names[] = {
-	{BAOSONG__V1__PROJECT_STAGE__STAGE_RESERVE, "谋划储备", "reserve"},
-	{BAOSONG__V1__PROJECT_STAGE__STAGE_PREPARATION, "前期", "preparation"},
-	{BAOSONG__V1__PROJECT_STAGE__STAGE_NEW_START, "新开工", "new_start"},
-	{BAOSONG__V1__PROJECT_STAGE__STAGE_CONTINUING, "续建", "continuing"},
-	{BAOSONG__V1__PROJECT_STAGE__STAGE_COMPLETED, "竣工", "completed"},
-	{BAOSONG__V1__PROJECT_STAGE__STAGE_OPERATING, "投产/运营", "operating"},
-	{BAOSONG__V1__PROJECT_STAGE__STAGE_OPERATING, "投产", "operating"},
-	{BAOSONG__V1__PROJECT_STAGE__STAGE_OPERATING, "运营", "operating"},
-	{BAOSONG__V1__PROJECT_STAGE__STAGE_SUSPENDED, "停缓建", "suspended"},
-};
-#define N_STAGE_NAMES (sizeof stage_names / sizeof stage_names[0])
-#define STAGE_CHOICES                                                              \
-	"谋划储备 前期 新开工 续建 竣工 投产 运营 停缓建\n"                        \
-	"  (or reserve preparation new_start continuing completed operating suspended)"
-
-static const struct stage_name *stage_lookup(int stage)
-{
-	size_t i;
-	for (i = 0; i < N_STAGE_NAMES; i++)
-		if (stage_names[i].stage == stage)
-			return &stage_names[i];
-	return NULL;
-}
-
-static const char *stage_zh(int stage)
-{
-	const struct stage_name *s = stage_lookup(stage);
-	return s ? s->zh : "未定";
-}
-
-static int stage_parse(const char *s, int *stage)
-{
-	size_t i;
-	for (i = 0; i < N_STAGE_NAMES; i++) {
-		if (strcmp(s, stage_names[i].zh) == 0 || strcasecmp(s, stage_names[i].en) == 0) {
-			*stage = stage_names[i].stage;
-			return BS_OK;
-		}
-	}
-	return BS_E_INVAL;
 }
 
 /* ---- validation errors ----------------------------------------------------------- */
@@ -215,7 +169,7 @@ void print_rec_error(const struct rec_error *err)
 		fprintf(stderr, " %s (%s)", l->zh, l->opt);
 	fprintf(stderr, ": %s\n", err->msg);
 	if (strcmp(err->field, "stage") == 0)
-		fprintf(stderr, "  可用的阶段 stages: " STAGE_CHOICES "\n");
+		fprintf(stderr, "  可用的阶段 stages: " FORM_STAGE_CHOICES "\n");
 }
 
 const char *pending_mark(const struct lrecord *r)
@@ -341,30 +295,12 @@ notfound:
 	return BS_E_NOTFOUND;
 }
 
-static int any_record_fn(void *ctx, const struct lrecord *r)
-{
-	(void)r;
-	*(int *)ctx = 1;
-	return 1;
-}
-
-/* Who writes what, for records_validate: this device's unit and role.
- * Unit codes are checked only once the server's unit records are here. */
+/* Who writes what, for records_validate: this device's unit and role
+ * (save_ctx_init). */
 void rec_ctx_init(struct rec_ctx *c, struct rec_lookup *lk, struct localdb *db,
-			 const struct app_server *srv, int64_t now)
+		  const struct app_server *srv, int64_t now)
 {
-	int have_units = 0;
-	lk->project = local_lookup_project;
-	lk->unit = NULL;
-	lk->ctx = db;
-	if (localdb_record_each(db, REC_KIND_UNIT, 0, any_record_fn, &have_units) >= 0 &&
-	    have_units)
-		lk->unit = local_lookup_unit;
-	c->now_ms = now;
-	c->unit_id = srv->unit_id;
-	c->role = srv->role;
-	c->any_unit = srv->role == REC_ROLE_ADMIN;
-	c->lookup = lk;
+	save_ctx_init(c, lk, db, srv->unit_id, srv->role, now);
 }
 
 /* Name of the project uid into out ("" if unknown). */
@@ -442,7 +378,7 @@ static const struct option project_options[] = {
 static const char project_fields_help[] =
 	"  --name NAME           项目名称\n"
 	"  --year YEAR           计划年度 plan year (2000-2100)\n"
-	"  --stage STAGE         项目阶段: " STAGE_CHOICES "\n"
+	"  --stage STAGE         项目阶段: " FORM_STAGE_CHOICES "\n"
 	"  --total WAN           总投资 total investment, 万元 (up to two decimals)\n"
 	"  --annual WAN          年度计划投资 annual planned investment, 万元\n"
 	"  --code CODE           全国投资项目代码 national project code\n"
@@ -525,54 +461,44 @@ static int project_opts_any(const struct project_opts *o)
 
 int parse_money(struct rec_error *err, const char *field, const char *s, int64_t *fen)
 {
-	if (money_parse_wan(s, fen) != BS_OK)
+	if (form_parse_money(s, fen) != BS_OK)
 		return field_error(err, field, "金额应为万元，最多两位小数，如 1234.56");
 	return BS_OK;
 }
 
-/* Put the options given into p.  Strings point into argv. */
-static int project_apply(const struct project_opts *o, Baosong__V1__Project *p,
-			 struct rec_error *err)
+/* Put the options given into p through the client core's form (form.h);
+ * the strings live in fm.  A refused amount is named without "_fen", as
+ * the rules name it. */
+static int project_apply(struct form *fm, const struct project_opts *o,
+			 Baosong__V1__Project *p, struct rec_error *err)
 {
-	unsigned long long year;
-	int stage, rv;
+	const struct {
+		const char *field, *value;
+	} given[] = {
+		{"name", o->name},         {"code", o->code},
+		{"plan_year", o->year},    {"stage", o->stage},
+		{"total_investment_fen", o->total}, {"annual_plan_fen", o->annual},
+		{"category", o->category}, {"industry_chain", o->chain},
+		{"investment_type", o->itype}, {"level", o->level},
+		{"township", o->township}, {"leader", o->leader},
+		{"owner", o->owner},       {"lead_unit", o->lead_unit},
+		{"start_date", o->start},  {"end_date", o->end},
+		{"contents", o->contents},
+	};
+	size_t i, n;
+	int rv;
 
 	memset(err, 0, sizeof *err);
-#define SET(field, opt)                                                            \
-	do {                                                                       \
-		if (o->opt)                                                        \
-			p->field = (char *)o->opt;                                 \
-	} while (0)
-	SET(name, name);
-	SET(code, code);
-	SET(category, category);
-	SET(industry_chain, chain);
-	SET(investment_type, itype);
-	SET(level, level);
-	SET(township, township);
-	SET(leader, leader);
-	SET(owner, owner);
-	SET(lead_unit, lead_unit);
-	SET(start_date, start);
-	SET(end_date, end);
-	SET(contents, contents);
-#undef SET
-	if (o->year) {
-		if (cli_parse_uint(o->year, 0, UINT32_MAX, &year) != BS_OK)
-			return field_error(err, "plan_year", "应为年份，如 2026");
-		p->plan_year = (uint32_t)year;
+	for (i = 0; i < sizeof given / sizeof given[0]; i++) {
+		if (!given[i].value)
+			continue;
+		if ((rv = form_set(fm, &p->base, given[i].field, given[i].value, err)) != BS_OK) {
+			n = strlen(err->field);
+			if (n > 4 && strcmp(err->field + n - 4, "_fen") == 0)
+				err->field[n - 4] = '\0';
+			return rv;
+		}
 	}
-	if (o->stage) {
-		if (stage_parse(o->stage, &stage) != BS_OK)
-			return field_error(err, "stage", "未知的项目阶段");
-		p->stage = (Baosong__V1__ProjectStage)stage;
-	}
-	if (o->total && (rv = parse_money(err, "total_investment", o->total,
-					  &p->total_investment_fen)) != BS_OK)
-		return rv;
-	if (o->annual &&
-	    (rv = parse_money(err, "annual_plan", o->annual, &p->annual_plan_fen)) != BS_OK)
-		return rv;
 	return BS_OK;
 }
 
@@ -611,6 +537,7 @@ static int project_add(int argc, char **argv)
 	uint8_t *data = NULL;
 	size_t len = 0;
 	uint64_t seq = 0;
+	struct form fm;
 	int rv;
 
 	if ((rv = project_opts_parse(argc, argv, &o, &dir, project_add_help)) >= 0)
@@ -625,8 +552,10 @@ static int project_add(int argc, char **argv)
 				"and --total (see --help)\n");
 		return EX_USAGE_;
 	}
-	if ((rv = project_apply(&o, &p, &err)) != BS_OK) {
+	form_init(&fm, REC_KIND_PROJECT, NULL);
+	if ((rv = project_apply(&fm, &o, &p, &err)) != BS_OK) {
 		print_rec_error(&err);
+		form_free(&fm);
 		return cli_exit_code(rv);
 	}
 	app_blank(&a);
@@ -637,7 +566,8 @@ static int project_add(int argc, char **argv)
 	{
 		struct entry_warnings warn;
 		memset(&warn, 0, sizeof warn);
-		if (entry_warn_project(a.db, NULL, srv.unit_id, p.name, &warn) == BS_OK)
+		if (save_warnings(a.db, REC_KIND_PROJECT, NULL, srv.unit_id, &p.base, data, len, 0,
+				  wire_now_ms(), &warn) == BS_OK)
 			print_warnings(&warn);
 	}
 	rv = queue_change(&a, REC_KIND_PROJECT, uid, srv.unit_id, data, len, NULL, 0,
@@ -651,6 +581,7 @@ static int project_add(int argc, char **argv)
 		(unsigned long long)seq);
 out:
 	free(data);
+	form_free(&fm);
 	app_close(&a);
 	return cli_exit_code(rv);
 }
@@ -669,6 +600,7 @@ static int project_edit(int argc, char **argv)
 	uint8_t *data = NULL;
 	size_t len = 0;
 	uint64_t seq = 0;
+	struct form fm;
 	int rv;
 
 	if ((rv = project_opts_parse(argc, argv, &o, &dir, project_edit_help)) >= 0)
@@ -683,6 +615,7 @@ static int project_edit(int argc, char **argv)
 		return EX_USAGE_;
 	}
 	app_blank(&a);
+	form_init(&fm, REC_KIND_PROJECT, NULL);
 	if ((rv = app_open_cli(dir, &a, &srv)) != BS_OK ||
 	    (rv = find_record(a.db, REC_KIND_PROJECT, argv[optind], &r)) != BS_OK)
 		goto out;
@@ -694,7 +627,7 @@ static int project_edit(int argc, char **argv)
 		goto out;
 	}
 	q = *p; /* shares p's strings: pack before p is freed */
-	if ((rv = project_apply(&o, &q, &err)) != BS_OK) {
+	if ((rv = project_apply(&fm, &o, &q, &err)) != BS_OK) {
 		print_rec_error(&err);
 		goto out;
 	}
@@ -707,7 +640,8 @@ static int project_edit(int argc, char **argv)
 	if (o.name) {
 		struct entry_warnings warn;
 		memset(&warn, 0, sizeof warn);
-		if (entry_warn_project(a.db, r.uid, r.unit_id, q.name, &warn) == BS_OK)
+		if (save_warnings(a.db, REC_KIND_PROJECT, r.uid, r.unit_id, &q.base, data, len, 0,
+				  wire_now_ms(), &warn) == BS_OK)
 			print_warnings(&warn);
 	}
 	rv = queue_change(&a, REC_KIND_PROJECT, r.uid, r.unit_id, data, len,
@@ -725,6 +659,7 @@ out:
 	if (have_r)
 		lrecord_free(&r);
 	free(data);
+	form_free(&fm);
 	app_close(&a);
 	return cli_exit_code(rv);
 }
@@ -844,7 +779,7 @@ static int project_list_row(void *ctx, const struct lrecord *r)
 		csv_field(stdout, p->code, 0, 1);
 		snprintf(num, sizeof num, "%u", p->plan_year);
 		csv_field(stdout, num, 0, 0);
-		csv_field(stdout, stage_zh((int)p->stage), 0, 1);
+		csv_field(stdout, form_stage_zh((int)p->stage), 0, 1);
 		csv_field(stdout, p->township, 0, 1);
 		csv_field(stdout, p->leader, 0, 1);
 		csv_field(stdout, total, 0, 0);
@@ -872,7 +807,7 @@ static int project_list_row(void *ctx, const struct lrecord *r)
 	printf("%-*.*s  ", UID_SHOW, UID_SHOW, r->uid);
 	table_cell(stdout, p->name, PL_NAME_W, 0);
 	fputs("  ", stdout);
-	table_cell(stdout, stage_zh((int)p->stage), PL_STAGE_W, 0);
+	table_cell(stdout, form_stage_zh((int)p->stage), PL_STAGE_W, 0);
 	fputs("  ", stdout);
 	table_cell(stdout, p->township, PL_TOWN_W, 0);
 	fputs("  ", stdout);
@@ -952,8 +887,8 @@ static int project_list(int argc, char **argv)
 		fprintf(stderr, "baosong project list: unexpected argument (see --help)\n");
 		return EX_USAGE_;
 	}
-	if (stage && stage_parse(stage, &pl.stage) != BS_OK) {
-		fprintf(stderr, "baosong: 未知的项目阶段 unknown stage; stages: " STAGE_CHOICES
+	if (stage && form_stage_parse(stage, &pl.stage) != BS_OK) {
+		fprintf(stderr, "baosong: 未知的项目阶段 unknown stage; stages: " FORM_STAGE_CHOICES
 				"\n");
 		return cli_exit_code(BS_E_INVAL);
 	}
@@ -1042,8 +977,8 @@ static void show_project(struct localdb *db, const struct lrecord *r,
 	snprintf(buf, sizeof buf, "%u", p->plan_year);
 	show_line("计划年度 plan year", buf, 0);
 	{
-		const struct stage_name *s = stage_lookup((int)p->stage);
-		snprintf(buf, sizeof buf, "%s %s", s ? s->zh : "未定", s ? s->en : "unknown");
+		snprintf(buf, sizeof buf, "%s %s", form_stage_zh((int)p->stage),
+			 form_stage_en((int)p->stage));
 		show_line("项目阶段 stage", buf, 0);
 	}
 	show_line("项目类别 category", p->category, 0);

@@ -241,6 +241,15 @@ const char *form_stage_zh(int stage)
 	return "未定";
 }
 
+const char *form_stage_en(int stage)
+{
+	size_t i;
+	for (i = 0; i < N_STAGE_NAMES; i++)
+		if (stage_names[i].stage == stage)
+			return stage_names[i].en;
+	return "unknown";
+}
+
 int form_stage_parse(const char *s, int *stage)
 {
 	size_t i;

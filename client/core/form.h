@@ -126,6 +126,7 @@ int form_parse_bool(const char *s, int *v);
  * "continuing"; "投产" and "运营" are both operating). */
 int form_stage_parse(const char *s, int *stage);
 const char *form_stage_zh(int stage);  /* "未定" if unknown */
+const char *form_stage_en(int stage);  /* "continuing"; "unknown" if unknown */
 /* "谋划储备 前期 ... (or reserve preparation ...)" */
 #define FORM_STAGE_CHOICES                                                         \
 	"谋划储备 前期 新开工 续建 竣工 投产 运营 停缓建\n"                        \
