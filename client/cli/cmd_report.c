@@ -30,21 +30,17 @@
 #include "reconcile.h"
 #include "records.h"
 #include "records_cli.h"
+#include "form.h"
+#include "save.h"
 #include "sync.h"
 #include "table.h"
 #include "wire.h"
 
 /* ---- report add / edit ------------------------------------------------------------ */
 
-struct photo {
-	char *path;                /* absolute, malloc'd */
-	uint64_t size;
-	uint8_t hash[LDB_HASH_LEN];
-};
-
 /* Hash the photo at arg into ph and check that it is an image (JPEG, PNG,
  * HEIC); failures are explained on stderr. */
-static int photo_hash(const char *arg, struct photo *ph)
+static int photo_hash(const char *arg, struct form_file *ph)
 {
 	int rv = cli_file_hash(arg, "照片", "photo", &ph->path, &ph->size, ph->hash), type;
 	if (rv != BS_OK)
@@ -64,32 +60,20 @@ static int photo_hash(const char *arg, struct photo *ph)
 	return BS_OK;
 }
 
-/* Copy each photo into this device's attachment store (attach.h): the
- * report owns them from now on.  Explains failures. */
-static int photos_keep(struct app *a, struct photo *photos, size_t n)
+/* Copy each photo into this device's attachment store (save_keep_files):
+ * the report owns them from now on.  Explains failures. */
+static int photos_keep(struct app *a, struct form_file *photos, size_t n)
 {
-	char stored[4400];
-	size_t i;
-	int rv;
-	for (i = 0; i < n; i++) {
-		rv = attach_store(a->dir, photos[i].path, photos[i].hash, photos[i].size, stored,
-				  sizeof stored);
-		if (rv == BS_E_CORRUPT) {
-			fprintf(stderr, "baosong: 照片在读取时被修改 the photo %s changed while it was "
-					"being attached; attach it again\n", photos[i].path);
-			return rv;
-		}
-		if (rv != BS_OK) {
-			fprintf(stderr, "baosong: 无法保存照片副本 cannot keep a copy of %s in %s/files: "
-					"%s (%s)\n", photos[i].path, a->dir, bs_strerror_zh(rv),
-				bs_strerror(rv));
-			return rv;
-		}
-		free(photos[i].path);
-		if (!(photos[i].path = strdup(stored)))
-			return BS_E_NOMEM;
-	}
-	return BS_OK;
+	size_t failed = 0;
+	int rv = save_keep_files(a->dir, photos, n, &failed);
+	if (rv == BS_E_CORRUPT)
+		fprintf(stderr, "baosong: 照片在读取时被修改 the photo %s changed while it was "
+				"being attached; attach it again\n", photos[failed].path);
+	else if (rv != BS_OK)
+		fprintf(stderr, "baosong: 无法保存照片副本 cannot keep a copy of %s in %s/files: "
+				"%s (%s)\n", photos[failed].path, a->dir, bs_strerror_zh(rv),
+			bs_strerror(rv));
+	return rv;
 }
 
 /* An existing report of the same project and week. */
@@ -211,11 +195,20 @@ static int report_opts_parse(int argc, char **argv, struct report_opts *o, int e
 	return -1;
 }
 
-/* Put the figures given into w. */
-static int report_apply(const struct report_opts *o, Baosong__V1__WeeklyReport *w,
-			struct rec_error *err)
+/* Put the figures given into w, through the client core's form (form.h;
+ * the strings live in fm).  A refused amount is named without "_fen", as
+ * the rules name it. */
+static int report_apply(struct form *fm, const struct report_opts *o,
+			Baosong__V1__WeeklyReport *w, struct rec_error *err)
 {
-	unsigned long long pct;
+	const struct {
+		const char *field, *value;
+	} given[] = {
+		{"invested_period_fen", o->period}, {"invested_ytd_fen", o->ytd},
+		{"invested_total_fen", o->total},   {"progress_percent", o->percent},
+		{"progress", o->progress},          {"problems", o->problems},
+	};
+	size_t i, n;
 	int rv;
 	if (o->clear & CLEAR_PERIOD)
 		w->invested_period_fen = 0;
@@ -225,27 +218,22 @@ static int report_apply(const struct report_opts *o, Baosong__V1__WeeklyReport *
 		w->progress_percent = 0;
 	if (o->clear & CLEAR_PROBLEMS)
 		w->problems = (char *)"";
-	if ((o->period &&
-	     (rv = parse_money(err, "invested_period", o->period, &w->invested_period_fen))) ||
-	    (o->ytd && (rv = parse_money(err, "invested_ytd", o->ytd, &w->invested_ytd_fen))) ||
-	    (o->total &&
-	     (rv = parse_money(err, "invested_total", o->total, &w->invested_total_fen))))
-		return rv;
-	if (o->percent) {
-		if (cli_parse_uint(o->percent, 0, UINT32_MAX, &pct) != BS_OK)
-			return field_error(err, "progress_percent", "应为 0 至 100 的整数");
-		w->progress_percent = (uint32_t)pct;
+	for (i = 0; i < sizeof given / sizeof given[0]; i++) {
+		if (!given[i].value)
+			continue;
+		if ((rv = form_set(fm, &w->base, given[i].field, given[i].value, err)) != BS_OK) {
+			n = strlen(err->field);
+			if (n > 4 && strcmp(err->field + n - 4, "_fen") == 0)
+				err->field[n - 4] = '\0';
+			return rv;
+		}
 	}
-	if (o->progress)
-		w->progress = (char *)o->progress;
-	if (o->problems)
-		w->problems = (char *)o->problems;
 	return BS_OK;
 }
 
 /* The attachment list: those kept from before (keep), then the photos
  * given, each once. */
-static void report_attachments(const struct photo *photos, size_t nphoto,
+static void report_attachments(const struct form_file *photos, size_t nphoto,
 			       const struct lrecord *keep, uint8_t att[][LDB_HASH_LEN],
 			       size_t *natt)
 {
@@ -259,28 +247,6 @@ static void report_attachments(const struct photo *photos, size_t nphoto,
 			memcpy(att[n++], photos[i].hash, LDB_HASH_LEN);
 	}
 	*natt = n;
-}
-
-/* In one transaction: remember where each photo is kept, and queue the
- * report. */
-static int report_save(struct localdb *db, const char *uid, int64_t unit_id,
-		       const uint8_t *data, size_t len, const struct photo *photos,
-		       size_t nphoto, const uint8_t (*att)[LDB_HASH_LEN], size_t natt,
-		       int64_t now, uint64_t *seq)
-{
-	size_t i;
-	int rv = localdb_begin(db);
-	if (rv != BS_OK)
-		return rv;
-	for (i = 0; i < nphoto && rv == BS_OK; i++)
-		rv = localdb_file_add(db, photos[i].hash, photos[i].path, photos[i].size);
-	if (rv == BS_OK)
-		rv = localdb_change(db, REC_KIND_WEEKLY, uid, unit_id, data, len, att, natt, 0,
-				    now, seq);
-	if (rv == BS_OK && (rv = localdb_commit(db)) == BS_OK)
-		return BS_OK;
-	localdb_rollback(db);
-	return rv;
 }
 
 static void report_add_help(void)
@@ -336,7 +302,7 @@ static int report_commit(struct app *a, const struct app_server *srv, const char
 			 int64_t unit_id, const Baosong__V1__WeeklyReport *w,
 			 const struct lrecord *old, const struct report_opts *o, int64_t now)
 {
-	struct photo photos[REC_ATTACH_MAX];
+	struct form_file photos[REC_ATTACH_MAX];
 	uint8_t att[REC_ATTACH_MAX][LDB_HASH_LEN];
 	struct entry_warnings warn;
 	struct rec_error err;
@@ -373,10 +339,11 @@ static int report_commit(struct app *a, const struct app_server *srv, const char
 	}
 	if ((rv = photos_keep(a, photos, o->nphoto)) != BS_OK)
 		goto out;
-	if (entry_warn_weekly(a->db, old ? uid : NULL, data, len, natt, now, &warn) == BS_OK)
+	if (save_warnings(a->db, REC_KIND_WEEKLY, old ? uid : NULL, unit_id, &w->base, data, len,
+			  natt, now, &warn) == BS_OK)
 		print_warnings(&warn);
-	rv = report_save(a->db, uid, unit_id, data, len, photos, o->nphoto,
-			 (const uint8_t(*)[LDB_HASH_LEN])att, natt, now, &seq);
+	rv = save_queue(a->db, REC_KIND_WEEKLY, uid, unit_id, data, len,
+			(const uint8_t(*)[LDB_HASH_LEN])att, natt, photos, o->nphoto, now, &seq);
 	if (rv != BS_OK) {
 		fprintf(stderr, "baosong: 保存失败 cannot save: %s\n", bs_strerror(rv));
 		goto out;
@@ -394,8 +361,10 @@ static int report_commit(struct app *a, const struct app_server *srv, const char
 	fprintf(stderr, "», %zu 张照片 photo%s (待发送 queued as #%llu)\n", natt,
 		natt == 1 ? "" : "s", (unsigned long long)seq);
 out:
-	for (i = 0; i < REC_ATTACH_MAX; i++)
+	for (i = 0; i < REC_ATTACH_MAX; i++) {
 		free(photos[i].path);
+		free(photos[i].stored);
+	}
 	free(data);
 	return rv;
 }
@@ -409,6 +378,7 @@ static int report_add(int argc, char **argv)
 	struct app a;
 	struct app_server srv;
 	struct lrecord proj;
+	struct form fm;
 	int have_proj = 0, rv;
 	char uid[LDB_UID_MAX + 1], weekbuf[9];
 	int64_t now = wire_now_ms(), monday;
@@ -426,8 +396,10 @@ static int report_add(int argc, char **argv)
 		return EX_USAGE_;
 	}
 	memset(&err, 0, sizeof err);
-	if ((rv = report_apply(&o, &w, &err)) != BS_OK) {
+	form_init(&fm, REC_KIND_WEEKLY, NULL);
+	if ((rv = report_apply(&fm, &o, &w, &err)) != BS_OK) {
 		print_rec_error(&err);
+		form_free(&fm);
 		return cli_exit_code(rv);
 	}
 	/* The week, in its canonical spelling; a malformed one is left for
@@ -473,20 +445,9 @@ static int report_add(int argc, char **argv)
 out:
 	if (have_proj)
 		lrecord_free(&proj);
+	form_free(&fm);
 	app_close(&a);
 	return cli_exit_code(rv);
-}
-
-/* Refuse to edit what the server will refuse anyway: approved, or its
- * period closed. */
-static int refuse_locked(const struct lrecord *r)
-{
-	if (!r->locked)
-		return BS_OK;
-	fprintf(stderr, "baosong: 这份周报已锁定（已审核通过或周期已关闭） the report %.8s is locked "
-			"(approved, or its week is closed): the server would refuse the change; "
-			"ask the reviewer to reopen it first\n", r->uid);
-	return BS_E_INVAL; /* 65, as for the other kinds */
 }
 
 static int report_edit(int argc, char **argv)
@@ -498,6 +459,7 @@ static int report_edit(int argc, char **argv)
 	struct app a;
 	struct app_server srv;
 	struct lrecord r;
+	struct form fm;
 	int have_r = 0, rv;
 	int64_t now = wire_now_ms();
 
@@ -519,12 +481,18 @@ static int report_edit(int argc, char **argv)
 		return EX_USAGE_;
 	}
 	app_blank(&a);
+	form_init(&fm, REC_KIND_WEEKLY, NULL);
 	if ((rv = app_open_cli(o.dir, &a, &srv)) != BS_OK ||
 	    (rv = find_record(a.db, REC_KIND_WEEKLY, argv[optind], &r)) != BS_OK)
 		goto out;
 	have_r = 1;
-	if ((rv = refuse_locked(&r)) != BS_OK)
-		goto out;
+	{
+		char msg[SAVE_MSG_LEN];
+		if ((rv = save_check_unlocked(&r, msg, sizeof msg)) != BS_OK) {
+			fprintf(stderr, "baosong: %s\n", msg);
+			goto out;
+		}
+	}
 	if (!(w = weekly_unpack(&arena, r.data, r.data_len))) {
 		fprintf(stderr, "baosong: 本地记录无法解析 the stored report %s cannot be read\n",
 			r.uid);
@@ -533,7 +501,7 @@ static int report_edit(int argc, char **argv)
 	}
 	q = *w; /* shares w's strings: packed before w is freed */
 	memset(&err, 0, sizeof err);
-	if ((rv = report_apply(&o, &q, &err)) != BS_OK) {
+	if ((rv = report_apply(&fm, &o, &q, &err)) != BS_OK) {
 		print_rec_error(&err);
 		goto out;
 	}
@@ -543,6 +511,7 @@ out:
 		baosong__v1__weekly_report__free_unpacked(w, &arena.alloc);
 	if (have_r)
 		lrecord_free(&r);
+	form_free(&fm);
 	app_close(&a);
 	return cli_exit_code(rv);
 }
