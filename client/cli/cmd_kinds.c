@@ -91,74 +91,69 @@ static const struct kcol publication_cols[] = {
 	{"number", 4}, {"scope", 6}, {"period", 8}, {"title", 30}, {"results", 6},
 	{"published_at_ms", 16}, {NULL, 0}};
 
-static const char *const approval_unique[] = {"project_uid", "item", NULL};
-static const char *const monthly_unique[] = {"project_uid", "period", NULL};
-static const char *const stats_unique[] = {"project_uid", NULL};
-static const char *const target_unique[] = {"unit_code", "period", NULL};
-static const char *const acceptance_unique[] = {"project_uid", "year", NULL};
 
 
 const struct kcmd kcmds[] = {
 	[K_APPROVAL] = {"approval", REC_KIND_APPROVAL, "approval item",
 			"前期手续: one approval item of a project, its level, deadline and status",
-			approval_cols, approval_unique,
+			approval_cols,
 			"baosong approval add --project 3fa1c2 --item 环评 --level 市级 "
 			"--deadline 2026-02-20 --status 办理中", 0},
 	[K_MONTHLY] = {"monthly", REC_KIND_MONTHLY, "monthly report",
 		       "月报: a project's monthly progress, due by 12:00 on the 5th of the "
 		       "next month",
-		       monthly_cols, monthly_unique,
+		       monthly_cols,
 		       "baosong monthly add --project 3fa1c2 --period 2026-10 "
 		       "--invested-period 300 \\\n      --invested-ytd 2100 --invested-total 5200 "
 		       "--progress 主体封顶 --progress-percent 60", 0},
 	[K_STATS] = {"stats", REC_KIND_STATS, "statistics evidence",
 		     "入库纳统: the evidence a started project needs to count in the statistics",
-		     stats_cols, stats_unique,
+		     stats_cols,
 		     "baosong stats add --project 3fa1c2 --status 已提交佐证 "
 		     "--evidence 备案文件=备案.pdf \\\n      --evidence permit=施工许可证.jpg", 0},
 	[K_DEAL] = {"deal", REC_KIND_DEAL, "investment deal",
 		    "招商引资: a deal with a company, its stage and the funds in place each month",
-		    deal_cols, NULL,
+		    deal_cols,
 		    "baosong deal add --partner 某新能源有限公司 --sector 新能源 --contract 50000 "
 		    "\\\n      --stage 签约 --signed-date 2026-03-18 --funds 2026-10=1200.5", 0},
 	[K_FUNDING] = {"funding", REC_KIND_FUNDING, "funding application",
 		       "向上争取: money applied for from higher levels: applied, approved, arrived",
-		       funding_cols, NULL,
+		       funding_cols,
 		       "baosong funding add --project 3fa1c2 --channel 专项债券 --title "
 		       "污水管网改造 \\\n      --applied 1200.5 --status 已申报 "
 		       "--applied-date 2026-03-01", 0},
 	[K_PROBLEM] = {"problem", REC_KIND_PROBLEM, "problem",
 		       "问题清单: a problem blocking a project, who solves it and by when",
-		       problem_cols, NULL,
+		       problem_cols,
 		       "baosong problem add --project 3fa1c2 --category 用地 --description "
 		       "征地拆迁未完成 \\\n      --deadline 2026-04-30 --status 待解决", 0},
 	[K_TARGET] = {"target", REC_KIND_TARGET, "target",
 		      "目标任务: a unit's tasks for a year or quarter (administrator only)",
-		      target_cols, target_unique,
+		      target_cols,
 		      "baosong target add --unit-code chengguan --period 2026-Q2 --fai 84500 "
 		      "--growth-bp 15% --new-starts 6", 0},
 	[K_LEADER] = {"leader", REC_KIND_LEADER, "leader",
 		      "包抓领导: the county leaders projects name (administrator only)",
-		      leader_cols, NULL,
+		      leader_cols,
 		      "baosong leader add --name 张伟 --title 副县长 --phone 0931-1234567", 0},
 	[K_UNIT] = {"unit", REC_KIND_UNIT, "unit",
-		    "单位: the reporting units, as the server publishes them", unit_cols, NULL,
+		    "单位: the reporting units, as the server publishes them", unit_cols,
 		    NULL, 1, "baosongd unit add"},
 	[K_ACCEPTANCE] = {"acceptance", REC_KIND_ACCEPTANCE, "acceptance check",
 			  "考核验收: the bureau's acceptance check of a project for a year "
 			  "(reviewers and\n  administrators); 未通过 costs the project's unit its "
 			  "reward in that year's assessment",
-			  acceptance_cols, acceptance_unique,
+			  acceptance_cols,
 			  "baosong acceptance add --project 3fa1c2 --year 2026 --result 未通过 "
 			  "--date 2026-11-20 \\\n      --note 配套设施未按期建成", 0, NULL},
 	[K_PUBLICATION] = {"publication", REC_KIND_PUBLICATION, "published assessment",
 			   "考核结果: the bulletins, rankings and assessments the bureau "
 			   "published\n  (`baosong ranking` shows them as tables)",
-			   publication_cols, NULL, NULL, 1, "baosongd assess publish"},
+			   publication_cols, NULL, 1, "baosongd assess publish"},
 	[K_ADJUSTMENT] = {"adjustment", REC_KIND_ADJUSTMENT, "bonus or deduction",
 			  "加分项/扣分项: an item of the year's scheme for a unit in a period, with "
 			  "the reason\n  and the document as evidence (administrator only)",
-			  adjustment_cols, NULL,
+			  adjustment_cols,
 			  "baosong adjustment add --unit-code xinzhen --period 2026-Q2 --item "
 			  "central_budget \\\n      --reason 争取中央预算内资金1.2亿元 --evidence "
 			  "文件=下达文件.pdf", 0, NULL},
@@ -450,40 +445,6 @@ static void write_help(const struct kwork *w, int edit)
 
 /* ---- add / edit ------------------------------------------------------------------------- */
 
-/* A record with the same key fields as m (other than skip_uid). */
-struct dup_walk {
-	const struct kwork *w;
-	const ProtobufCMessage *m;
-	const char *skip_uid;
-	char uid[LDB_UID_MAX + 1];
-};
-
-static int dup_match(void *ctx, const struct lrecord *r)
-{
-	struct dup_walk *dw = ctx;
-	const char *const *u;
-	struct wire_arena a;
-	ProtobufCMessage *o;
-	int same = 1;
-	if (dw->skip_uid && strcmp(r->uid, dw->skip_uid) == 0)
-		return 0;
-	if (!(o = field_unpack(dw->w->desc, r, &a)))
-		return 0;
-	for (u = dw->w->kc->unique; *u && same; u++) {
-		const ProtobufCFieldDescriptor *f = field_named(dw->w->desc, *u);
-		char x[CELL_MAX], y[CELL_MAX];
-		if (!f)
-			continue;
-		field_format("", o, f, FMT_CSV, x, sizeof x);
-		field_format("", dw->m, f, FMT_CSV, y, sizeof y);
-		same = strcmp(x, y) == 0;
-	}
-	protobuf_c_message_free_unpacked(o, &a.alloc);
-	if (same)
-		snprintf(dw->uid, sizeof dw->uid, "%s", r->uid);
-	return same;
-}
-
 static int kind_write(const struct kcmd *kc, int argc, char **argv, int edit)
 {
 	struct kwork w;
@@ -499,6 +460,7 @@ static int kind_write(const struct kcmd *kc, int argc, char **argv, int edit)
 	size_t len = 0, natt = 0, i;
 	uint64_t seq = 0;
 	char msg[SAVE_MSG_LEN];
+	const char *const *unique;
 	size_t failed = 0;
 	int have_old = 0, role, any_unit, c, rv;
 
@@ -612,21 +574,21 @@ static int kind_write(const struct kcmd *kc, int argc, char **argv, int edit)
 		print_rec_error(&w, &err);
 		goto out;
 	}
-	if (kc->unique) {
-		struct dup_walk dw = {&w, m, edit ? old.uid : NULL, ""};
-		if ((rv = localdb_record_each(w.a.db, kc->kind, 0, dup_match, &dw)) < 0) {
+	if ((unique = save_unique_fields(kc->kind)) != NULL) {
+		char dup[LDB_UID_MAX + 1];
+		if ((rv = save_find_duplicate(w.a.db, kc->kind, m, edit ? old.uid : NULL, dup)) !=
+		    BS_OK) {
 			cli_db_error(rv);
 			goto out;
 		}
-		rv = BS_OK;
-		if (dw.uid[0]) {
+		if (dup[0]) {
 			fprintf(stderr, "baosong: 已有相同的%s a record of kind %s with the same ",
 				w.rk->label_zh, kc->cmd);
-			for (i = 0; kc->unique[i]; i++)
+			for (i = 0; unique[i]; i++)
 				fprintf(stderr, "%s%s", i ? " and " : "",
-					field_zh(kc->kind, kc->unique[i]));
+					field_zh(kc->kind, unique[i]));
 			fprintf(stderr, " exists already: %s\n  (change it with `baosong %s edit "
-					"%.8s ...`)\n", dw.uid, kc->cmd, dw.uid);
+					"%.8s ...`)\n", dup, kc->cmd, dup);
 			rv = BS_E_INVAL;
 			goto out;
 		}

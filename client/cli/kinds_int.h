@@ -42,7 +42,6 @@ struct kcmd {
 	const char *en;              /* "approval item" */
 	const char *about;           /* one line for help */
 	const struct kcol *cols;     /* ends with {NULL, 0} */
-	const char *const *unique;   /* fields of which one record per value, or NULL */
 	const char *example;         /* an add command */
 	int read_only;               /* published by the server: list and show only */
 	const char *source;          /* read_only: what publishes them */

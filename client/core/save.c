@@ -197,6 +197,74 @@ int64_t save_owner_unit(struct localdb *db, const ProtobufCMessage *m, int64_t o
 	return own_unit;
 }
 
+/* ---- one record per key -------------------------------------------------------------- */
+
+static const struct unique {
+	const char *kind;
+	const char *const fields[3];
+} uniques[] = {
+	{REC_KIND_APPROVAL, {"project_uid", "item", NULL}},
+	{REC_KIND_MONTHLY, {"project_uid", "period", NULL}},
+	{REC_KIND_STATS, {"project_uid", NULL, NULL}},
+	{REC_KIND_TARGET, {"unit_code", "period", NULL}},
+	{REC_KIND_ACCEPTANCE, {"project_uid", "year", NULL}},
+};
+
+const char *const *save_unique_fields(const char *kind)
+{
+	size_t i;
+	for (i = 0; i < sizeof uniques / sizeof uniques[0]; i++)
+		if (strcmp(uniques[i].kind, kind) == 0)
+			return uniques[i].fields;
+	return NULL;
+}
+
+struct dup_walk {
+	const ProtobufCMessage *m;
+	const char *const *fields;
+	const char *skip_uid;
+	char *dup;
+};
+
+static int dup_match(void *ctx, const struct lrecord *r)
+{
+	struct dup_walk *dw = ctx;
+	const char *const *u;
+	struct wire_arena a;
+	ProtobufCMessage *o;
+	int same = 1;
+	if (dw->skip_uid && strcmp(r->uid, dw->skip_uid) == 0)
+		return 0;
+	if (!(o = field_unpack(dw->m->descriptor, r, &a)))
+		return 0;
+	for (u = dw->fields; *u && same; u++) {
+		const ProtobufCFieldDescriptor *f = field_named(dw->m->descriptor, *u);
+		char x[2048], y[2048];
+		if (!f)
+			continue;
+		field_format("", o, f, FMT_CSV, x, sizeof x);
+		field_format("", dw->m, f, FMT_CSV, y, sizeof y);
+		same = strcmp(x, y) == 0;
+	}
+	protobuf_c_message_free_unpacked(o, &a.alloc);
+	if (same)
+		snprintf(dw->dup, LDB_UID_MAX + 1, "%s", r->uid);
+	return same;
+}
+
+int save_find_duplicate(struct localdb *db, const char *kind, const ProtobufCMessage *m,
+			const char *skip_uid, char *dup)
+{
+	struct dup_walk dw = {m, save_unique_fields(kind), skip_uid, dup};
+	int rv;
+	assert(db && kind && m && dup);
+	dup[0] = '\0';
+	if (!dw.fields)
+		return BS_OK;
+	rv = localdb_record_each(db, kind, 0, dup_match, &dw);
+	return rv < 0 ? rv : BS_OK;
+}
+
 /* ---- warnings, files, the queue ------------------------------------------------------ */
 
 int save_warnings(struct localdb *db, const char *kind, const char *uid, int64_t unit_id,
@@ -310,6 +378,18 @@ int save_record(const struct save_req *q, struct save_result *res)
 				 res->err.field, res->err.field[0] ? ": " : "", res->err.msg);
 		else if (!res->err.field[0])
 			form_error_text(q->kind, &res->err, res->msg, sizeof res->msg);
+		goto out;
+	}
+	if ((rv = save_find_duplicate(q->db, q->kind, q->m, q->old ? q->old->uid : NULL,
+				      res->dup)) != BS_OK) {
+		snprintf(res->msg, sizeof res->msg, "读取本地数据失败 cannot read the local "
+			 "database: %s", bs_strerror(rv));
+		goto out;
+	}
+	if (res->dup[0]) {
+		snprintf(res->msg, sizeof res->msg, "已有相同的%s a record of kind %s with the same "
+			 "key exists already: %s", field_kind_zh(q->kind), q->kind, res->dup);
+		rv = BS_E_INVAL;
 		goto out;
 	}
 	save_warnings(q->db, q->kind, q->old ? res->uid : NULL, res->unit_id, q->m, data, len,

@@ -76,6 +76,17 @@ int save_queue(struct localdb *db, const char *kind, const char *uid, int64_t un
 	       const uint8_t *data, size_t len, const uint8_t (*att)[LDB_HASH_LEN], size_t natt,
 	       const struct form_file *files, size_t nfiles, int64_t now_ms, uint64_t *seq);
 
+/* The fields of which kind has one live record per value (an approval
+ * item per project and item, a monthly report per project and month ...),
+ * NULL-terminated; NULL when the kind has no such rule. */
+const char *const *save_unique_fields(const char *kind);
+
+/* A live record of m's kind, other than skip_uid (NULL: none), with the
+ * same values of the unique fields as m: its uid into dup (cap
+ * LDB_UID_MAX + 1, "" when none).  0, or a database error. */
+int save_find_duplicate(struct localdb *db, const char *kind, const ProtobufCMessage *m,
+			const char *skip_uid, char *dup);
+
 /* ---- all of it ---------------------------------------------------------------------- */
 
 struct save_req {
@@ -101,13 +112,14 @@ struct save_result {
 	size_t natt;
 	struct rec_error err;         /* a refused field (err.field set) */
 	char msg[SAVE_MSG_LEN];       /* otherwise what went wrong, if anything */
+	char dup[LDB_UID_MAX + 1];    /* refused as a second record of its key */
 	struct entry_warnings warn;
 };
 
 /* Check, warn, keep the files and queue req's record; res says what
  * happened.  0 (also when unchanged), BS_E_FORBIDDEN (role), BS_E_INVAL
- * (locked, or a field refused: res->err), BS_E_TOOBIG, or a storage
- * error with res->msg. */
+ * (locked, a field refused: res->err, or a second record of the same key:
+ * res->dup), BS_E_TOOBIG, or a storage error with res->msg. */
 int save_record(const struct save_req *req, struct save_result *res);
 
 #endif

@@ -1,7 +1,8 @@
 /* test_save.c - saving a record through the client core (client/core/
  * save.h): a role that may not write the kind is refused and told who may,
  * an approved or locked record is not changed, a missing required field
- * comes back named, warnings come back as data, and a record with a file
+ * comes back named, a second record of the same key is refused, warnings
+ * come back as data, and a record with a file
  * is queued with the file kept in the attachment store, in one step. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -261,6 +262,21 @@ static void test_file_attached(void **state)
 	assert_memory_equal(r.attachments[0], fm.files[0].hash, LDB_HASH_LEN);
 	lrecord_free(&r);
 	form_free(&fm);
+
+	/* A second statistics record of the same project: refused, naming the first. */
+	{
+		struct save_result dup;
+		assert_int_equal(form_init(&fm, REC_KIND_STATS, db), BS_OK);
+		assert_non_null(m = form_message(&fm, NULL));
+		assert_int_equal(form_set(&fm, m, "project_uid", proj.uid, &err), BS_OK);
+		assert_int_equal(form_set(&fm, m, "status", "未入库", &err), BS_OK);
+		q = request(REC_KIND_STATS, m, REC_ROLE_REPORTER);
+		assert_int_equal(save_record(&q, &dup), BS_E_INVAL);
+		assert_string_equal(dup.dup, res.uid);
+		assert_non_null(strstr(dup.msg, "已有相同的"));
+		assert_int_equal(dup.seq, 0);
+		form_free(&fm);
+	}
 }
 
 int main(void)
