@@ -17,9 +17,13 @@
  * field naming a project (project_uid, also --project) takes the project's
  * id or a unique prefix of it.
  *
- * The fields are read, formatted and labelled by client/core/field.c; the
- * queries other commands use (project flags, late and missing reports,
- * review state) are in client/cli/kinds.c.
+ * The rules are the client core's, shared with the web page: the text of
+ * each option is turned into the field by client/core/form.c (form_apply),
+ * and the role, the lock, the owner unit, one record per key, the files and
+ * the queue are client/core/save.c's; this file parses the options and
+ * prints.  The fields are read, formatted and labelled by
+ * client/core/field.c; the queries other commands use (project flags, late
+ * and missing reports, review state) are in client/cli/kinds.c.
  *
  * Every change is checked with records_validate, as the server will, for
  * this device's role and unit before it is queued.  A record a county role
