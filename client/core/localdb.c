@@ -550,33 +550,45 @@ fail:
 }
 
 /* Create path with mode 0600 if it does not exist; tighten it if it does
- * and others may read it (it holds unsent reports). */
+ * and others may read it (it holds unsent reports).
+ *
+ * An existing file is never opened here: closing a descriptor of a file
+ * drops every POSIX lock this process holds on it, SQLite's included, so an
+ * open-and-close while another handle of this process (the web page's,
+ * while its sync thread opens its own) is using the database would let a
+ * second process write under the first's feet. */
 static int create_file(const char *path)
 {
 	struct stat st;
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	int ret = BS_OK;
+	int fd;
 
+	if (stat(path, &st) == 0) {
+		if (!S_ISREG(st.st_mode)) {
+			log_error("localdb: %s: not a regular file", path);
+			return BS_E_IO;
+		}
+		if ((st.st_mode & 077) != 0) {
+			log_warn("localdb: %s was readable by others; mode set to 0600", path);
+			if (chmod(path, 0600) != 0)
+				return BS_E_IO;
+		}
+		return BS_OK;
+	}
+	if (errno != ENOENT) {
+		log_error("localdb: %s: %s", path, strerror(errno));
+		return BS_E_IO;
+	}
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		int e = errno;
+
+		if (e == EEXIST) /* created meanwhile by another process */
+			return create_file(path);
 		log_error("localdb: %s: %s", path, strerror(e));
 		return e == ENOENT ? BS_E_NOTFOUND : BS_E_IO;
 	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		log_error("localdb: %s: not a regular file", path);
-		ret = BS_E_IO;
-		goto out;
-	}
-	if ((st.st_mode & 077) != 0) {
-		log_warn("localdb: %s was readable by others; mode set to 0600", path);
-		if (fchmod(fd, 0600) != 0) {
-			ret = BS_E_IO;
-			goto out;
-		}
-	}
-out:
-	close(fd);
-	return ret;
+	close(fd); /* a new, empty file: nobody holds a lock on it */
+	return BS_OK;
 }
 
 int localdb_open(const char *path, struct localdb **out)

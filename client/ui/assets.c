@@ -95,7 +95,7 @@ const char UI_JS[] =
 	".then(function(r){return r.json();}).then(function(s){\n"
 	"  if(bar){bar.max=s.total||1;bar.value=s.done||0;}\n"
 	"  if(txt)txt.textContent=s.text||'';\n"
-	"  if(s.running)setTimeout(poll,400);else if(live.dataset.reload)location.replace('/sync?ok=synced');"
+	"  if(s.running)setTimeout(poll,400);else if(live.dataset.reload)location.replace(s.ok?'/sync?ok=synced':'/sync?done=1');"
 	"\n }).catch(function(){setTimeout(poll,1000);});};\n"
 	" if(live.dataset.running)poll();}\n"
 	"window.bsCsrf=csrf;\n"

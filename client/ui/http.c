@@ -171,7 +171,7 @@ static const char *const SECURITY_HEADERS[][2] = {
 	 "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"},
 	{"X-Content-Type-Options", "nosniff"},
 	{"X-Frame-Options", "DENY"},
-	{"Referrer-Policy", "no-referrer"},
+	{"Referrer-Policy", "same-origin"},
 	{"Cross-Origin-Opener-Policy", "same-origin"},
 	{"Cross-Origin-Resource-Policy", "same-origin"},
 };
@@ -314,9 +314,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			return refuse(c, 403,
 				      "没有登录凭据。请使用 baosong ui 启动时打印的地址打开本页。",
 				      "Forbidden: open the address baosong ui printed when it started.");
-		if (post && !origin_ok(s, c))
+		if (post && !origin_ok(s, c)) {
+			const char *o = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
+			const char *fs = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+								      "Sec-Fetch-Site");
+
+			log_warn("ui: a cross-site POST %s was refused (Origin %.100s, "
+				 "Sec-Fetch-Site %.40s)",
+				 url, o ? o : "none", fs ? fs : "none");
 			return refuse(c, 403, "拒绝来自其他网站的提交。",
 				      "Forbidden: a cross-site request.");
+		}
 		len = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
 		if (len != NULL && strtoull(len, NULL, 10) > HTTP_BODY_MAX)
 			return refuse(c, 413, "提交的内容太大（照片每张不超过 20 MB，一次共 64 MB）。",

@@ -17,7 +17,7 @@
  *
  * Every response carries a strict Content-Security-Policy (no inline
  * script or style, nothing from another origin), nosniff, no framing, no
- * referrer and no caching.  No path from a request touches the file
+ * referrer beyond this origin and no caching.  No path from a request touches the file
  * system: routes are a fixed table (routes.c). */
 #ifndef BS_UI_HTTP_H
 #define BS_UI_HTTP_H

@@ -169,3 +169,13 @@ void layout_edit_href(struct hbuf *b, const char *kind, const char *uid)
 		hb_url(b, uid);
 	}
 }
+
+void layout_bytes(struct hbuf *b, uint64_t n)
+{
+	if (n < 1000)
+		hb_printf(b, "%u 字节", (unsigned)n);
+	else if (n < 1000000)
+		hb_printf(b, "%.0f KB", (double)n / 1e3);
+	else
+		hb_printf(b, "%.1f MB", (double)n / 1e6);
+}

@@ -4,6 +4,8 @@
  * changes anything includes layout_csrf_input. */
 #ifndef BS_UI_LAYOUT_H
 #define BS_UI_LAYOUT_H
+#include <stdint.h>
+
 #include "http.h"
 
 /* The navigation entries; active names one ("today", "projects", ...). */
@@ -23,6 +25,8 @@ void layout_error(struct http_req *rq, struct http_resp *rs, int status, const c
 /* "2026-11-23 17:03" in Beijing time, or "—" for 0. */
 void layout_time(struct hbuf *b, int64_t ms);
 
+/* A size in bytes for people: "820 KB", "3.4 MB". */
+void layout_bytes(struct hbuf *b, uint64_t n);
 /* The address of the form that edits record uid of kind (a new one when
  * uid is NULL): /projects/edit, /weekly/edit, /kinds/edit?kind=...
  * Written as an href value (escaped). */

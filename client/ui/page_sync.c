@@ -85,12 +85,14 @@ void page_sync(struct http_req *rq, struct http_resp *rs)
 	layout_time(b, ok);
 	hb_put(b, "</p>");
 	progress_text(&s, text, sizeof text);
-	hb_printf(b, "<div id=\"sync-live\"%s%s><progress max=\"%" PRIu64 "\" value=\"%" PRIu64
-		     "\"></progress><p class=\"txt\">",
-		  s.running ? " data-running=\"1\"" : "", s.running ? " data-reload=\"1\"" : "",
-		  s.bytes_total ? s.bytes_total : 1, s.running ? s.bytes_done : (s.started ? 1 : 0));
-	hb_esc(b, s.started ? text : "尚未在本页同步过 no sync started here yet");
-	hb_put(b, "</p></div>");
+	if (s.running) {
+		hb_printf(b, "<div id=\"sync-live\" data-running=\"1\" data-reload=\"1\">"
+			     "<progress max=\"%" PRIu64 "\" value=\"%" PRIu64 "\"></progress>"
+			     "<p class=\"txt\" aria-live=\"polite\">",
+			  s.bytes_total ? s.bytes_total : 1, s.bytes_done);
+		hb_esc(b, text);
+		hb_put(b, "</p></div>");
+	}
 	if (s.started && !s.running) {
 		hb_put(b, "<section class=\"card\" id=\"summary\"><h2>本次同步</h2>");
 		if (s.rv == BS_OK) {

@@ -171,8 +171,11 @@ static void section_sync(struct http_req *rq, struct hbuf *b, const struct due_s
 	}
 	hb_printf(b, "<p>待报送的修改：<b>%u</b> 条</p>", pending);
 	if (d->photos_unsent)
-		hb_printf(b, "<p>尚未上传的照片：<b>%u</b> 张（%.1f MB）</p>", d->photos_unsent,
-			  (double)d->photo_bytes_unsent / 1e6);
+	{
+		hb_printf(b, "<p>尚未上传的照片：<b>%u</b> 张（", d->photos_unsent);
+		layout_bytes(b, d->photo_bytes_unsent);
+		hb_put(b, "）</p>");
+	}
 	else
 		hb_put(b, "<p>照片已全部上传</p>");
 	hb_put(b, "<form method=\"post\" action=\"/sync/start\">");

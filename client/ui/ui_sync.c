@@ -99,8 +99,9 @@ static void *run(void *arg)
 		snprintf(j->s.text, sizeof j->s.text, "同步完成 sync done");
 	else
 		snprintf(j->s.text, sizeof j->s.text, "同步失败：%s%s", why,
-			 bs_err_retryable(rv) ? "；数据未丢失，稍后再试 nothing is lost, try again later"
-					      : "");
+			 bs_err_retryable(rv) && strstr(why, "数据未丢失") == NULL
+				 ? "；本机数据未丢失，稍后再试"
+				 : "");
 	pthread_mutex_unlock(&j->mu);
 	return NULL;
 }

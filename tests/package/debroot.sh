@@ -16,7 +16,7 @@
 set -euo pipefail
 
 MIRROR=${BS_DEBROOT_MIRROR:-http://deb.debian.org/debian}
-INCLUDE="systemd,adduser,man-db,bash-completion,libuv1,libprotobuf-c1,libsqlite3-0,libsodium23,libinih1,libxlsxwriter4,libsystemd0,zlib1g,libminizip1,libexpat1"
+INCLUDE="systemd,adduser,man-db,bash-completion,libuv1,libprotobuf-c1,libsqlite3-0,libsodium23,libinih1,libxlsxwriter4,libsystemd0,zlib1g,libminizip1,libexpat1,libmicrohttpd12"
 
 if [ -n "${BS_DEBROOT_CACHE:-}" ]; then
 	cache=$BS_DEBROOT_CACHE
