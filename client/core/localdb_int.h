@@ -14,6 +14,11 @@
 #define LDB_DATA_MAX (1024u * 1024u)
 #define LDB_ATTACH_MAX (LDB_DATA_MAX / LDB_HASH_LEN)
 
+/* The schema's migrations, in order (localdb_schema.c). */
+extern const char *const ldb_migrations[];
+extern const size_t ldb_n_migrations;
+#define LDB_N_MIGRATIONS ((int64_t)ldb_n_migrations)
+
 sqlite3 *ldb_handle(struct localdb *db);
 int ldb_sql_error(struct localdb *db, int rc, const char *what);
 int ldb_check_name(const char *s, size_t max);
