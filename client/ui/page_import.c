@@ -287,8 +287,8 @@ static const char *what_zh(const struct import_stats *st)
 	}
 }
 
-/* The messages about line (rows), or the file (line 0: notes, errors). */
-static void messages_for(struct hbuf *b, const struct run *r, unsigned line)
+/* The reasons line was refused; how many there were. */
+static int messages_for(struct hbuf *b, const struct run *r, unsigned line)
 {
 	size_t i;
 	int any = 0;
@@ -313,6 +313,7 @@ static void messages_for(struct hbuf *b, const struct run *r, unsigned line)
 		}
 		hb_esc(b, s->text);
 	}
+	return any;
 }
 
 static void file_notices(struct hbuf *b, const struct run *r)
@@ -369,7 +370,8 @@ static void rows_table(struct hbuf *b, const struct run *r, const struct import 
 			hb_put(b, "</td>");
 		}
 		hb_put(b, "<td class=\"msg\">");
-		messages_for(b, r, s->line);
+		if (!messages_for(b, r, s->line) && s->state == IMPORT_ROW_BAD)
+			hb_printf(b, "（有误的行超过 %u 行，原因未列出）", IMPORT_ERRORS_SHOWN);
 		hb_put(b, "</td></tr>");
 	}
 	hb_put(b, "</tbody></table></div>");
