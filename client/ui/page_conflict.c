@@ -29,6 +29,7 @@
 #include "reconcile.h"
 #include "settle.h"
 #include "ui.h"
+#include "wire.h"
 
 /* A positive operation number from text, or 0. */
 static uint64_t parse_seq(const char *s)
@@ -44,15 +45,18 @@ static uint64_t parse_seq(const char *s)
 	return v;
 }
 
-/* The record's name for the heading ("项目 3fa1c2d4 «name»"). */
+/* The record's name for the heading ("项目 project 3fa1c2d4 «name»"). */
 static void record_title(struct localdb *db, const struct lconflict *cf, char *out, size_t cap)
 {
+	struct wire_arena a;
 	struct lrecord r;
+	ProtobufCMessage *m;
 
 	snprintf(out, cap, "%s %.8s", field_kind_zh(cf->kind), cf->uid);
 	memset(&r, 0, sizeof r);
-	if (localdb_record_get(db, cf->uid, &r) == BS_OK) {
-		field_describe(db, &r, NULL, out, cap);
+	if ((m = field_load(db, cf->kind, cf->uid, &a, &r)) != NULL) {
+		field_describe(db, &r, m, out, cap);
+		protobuf_c_message_free_unpacked(m, &a.alloc);
 		lrecord_free(&r);
 	}
 }
