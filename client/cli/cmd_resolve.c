@@ -28,6 +28,7 @@
 #include "net.h"
 #include "period.h"
 #include "reconcile.h"
+#include "settle.h"
 #include "records.h"
 #include "records_cli.h"
 #include "sync.h"
@@ -49,64 +50,28 @@ static int parse_seq(const char *cmd, int argc, char **argv, uint64_t *seq)
 }
 
 /* Keep the conflicting change (a whole-record conflict: a delete, or a
- * change kept before bases were): queue it again on top of the server's
- * revision, and drop the conflict, in one transaction. */
+ * change kept before bases were): settle_keep_mine, explained. */
 static int resolve_mine(struct app *a, const struct app_server *srv, const struct lconflict *cf,
 			uint64_t *seq)
 {
-	struct lrecord r;
-	struct rec_error err;
-	struct rec_lookup lk;
-	struct rec_ctx rc;
-	const uint8_t(*att)[LDB_HASH_LEN] = NULL;
-	size_t n_att = 0;
-	int64_t unit_id = srv->unit_id, now = wire_now_ms();
-	int have_r = 0, deleted = cf->mine_len == 0, rv;
+	struct settle_why why;
+	int rv = settle_keep_mine(a->db, srv, cf, wire_now_ms(), seq, &why);
 
-	rv = localdb_record_get(a->db, cf->uid, &r);
-	if (rv == BS_OK) {
-		have_r = 1;
-		if (r.pending) {
-			fprintf(stderr, "baosong: 这条记录还有未发送的修改 %s has %u newer change%s "
-					"not sent yet; run `baosong sync` first, then resolve\n",
-				cf->uid, r.pending, r.pending == 1 ? "" : "s");
-			rv = BS_E_STATE;
-			goto out;
-		}
-		unit_id = r.unit_id;
-		att = (const uint8_t(*)[LDB_HASH_LEN])r.attachments;
-		n_att = r.n_attachments;
-	} else if (rv != BS_E_NOTFOUND) {
-		goto dberr;
-	}
-	if (!records_kind_known(cf->kind)) {
+	if (rv == BS_OK)
+		return rv;
+	if (rv == BS_E_STATE)
+		fprintf(stderr, "baosong: 这条记录还有未发送的修改 %s has %u newer change%s "
+				"not sent yet; run `baosong sync` first, then resolve\n",
+			cf->uid, why.pending, why.pending == 1 ? "" : "s");
+	else if (rv == BS_E_UNSUPPORTED)
 		fprintf(stderr, "baosong: 未知的记录类型 this version does not know records of "
 				"kind %s\n", cf->kind);
-		rv = BS_E_UNSUPPORTED;
-		goto out;
-	}
-	rec_ctx_init(&rc, &lk, a->db, srv, now);
-	if (!deleted &&
-	    (rv = records_validate(cf->kind, cf->mine, cf->mine_len, &rc, &err)) != BS_OK) {
-		print_rec_error(&err);
+	else if (why.invalid) {
+		print_rec_error(&why.err);
 		fprintf(stderr, "  你的版本已不再有效 your version is no longer valid; use "
 				"--theirs and change the record again\n");
-		goto out;
-	}
-	if ((rv = localdb_begin(a->db)) != BS_OK)
-		goto dberr;
-	rv = localdb_change(a->db, cf->kind, cf->uid, unit_id, cf->mine, cf->mine_len, att,
-			    n_att, deleted, now, seq);
-	if (rv == BS_OK)
-		rv = localdb_conflict_delete(a->db, cf->seq);
-	if (rv == BS_OK && (rv = localdb_commit(a->db)) == BS_OK)
-		goto out;
-	localdb_rollback(a->db);
-dberr:
-	fprintf(stderr, "baosong: 本地数据库错误 local database: %s\n", bs_strerror(rv));
-out:
-	if (have_r)
-		lrecord_free(&r);
+	} else
+		fprintf(stderr, "baosong: 本地数据库错误 local database: %s\n", bs_strerror(rv));
 	return rv;
 }
 
@@ -264,7 +229,7 @@ int cmd_resolve(int argc, char **argv)
 			goto out;
 		}
 		if (theirs) {
-			if ((rv = localdb_conflict_delete(a.db, seq)) != BS_OK)
+			if ((rv = settle_keep_theirs(a.db, seq)) != BS_OK)
 				goto dberr;
 			printf("已采用服务器版本 kept the server's version (revision %llu) of ",
 			       (unsigned long long)cf.server_rev);
@@ -389,34 +354,6 @@ out:
 	return cli_exit_code(rv);
 }
 
-struct find_op {
-	uint64_t seq;
-	int found;
-	char kind[LDB_KIND_MAX + 1];
-	char uid[LDB_UID_MAX + 1];
-	char msg[256];
-	int code;
-	uint8_t *data;
-	size_t len;
-};
-
-static int find_quarantined(void *ctx, const struct lop *op)
-{
-	struct find_op *f = ctx;
-	if (op->seq != f->seq)
-		return 0;
-	f->found = 1;
-	snprintf(f->kind, sizeof f->kind, "%s", op->kind);
-	snprintf(f->uid, sizeof f->uid, "%s", op->uid);
-	snprintf(f->msg, sizeof f->msg, "%s", op->error_msg);
-	f->code = op->error_code;
-	if (op->data_len && (f->data = malloc(op->data_len)) != NULL) {
-		memcpy(f->data, op->data, op->data_len);
-		f->len = op->data_len;
-	}
-	return 1;
-}
-
 int cmd_discard(int argc, char **argv)
 {
 	static const struct option opts[] = {{"dir", required_argument, 0, 'd'},
@@ -424,10 +361,10 @@ int cmd_discard(int argc, char **argv)
 					     {0, 0, 0, 0}};
 	const char *dir = NULL;
 	struct app a;
-	struct find_op f;
+	struct settle_discarded f;
 	char what[400];
 	uint64_t seq = 0;
-	int c, rv, how = 0;
+	int c, rv;
 
 	memset(&f, 0, sizeof f);
 	cli_name_argv(argv, "baosong discard");
@@ -448,23 +385,10 @@ int cmd_discard(int argc, char **argv)
 	}
 	if ((rv = parse_seq("discard", argc, argv, &seq)) != 0)
 		return rv;
-	f.seq = seq;
 	app_blank(&a);
 	if ((rv = app_open_cli(dir, &a, NULL)) != BS_OK)
 		goto out;
-	if ((rv = localdb_quarantine_each(a.db, find_quarantined, &f)) < 0)
-		goto dberr;
-	if ((rv = localdb_begin(a.db)) != BS_OK)
-		goto dberr;
-	rv = localdb_outbox_discard(a.db, seq);
-	if (rv == BS_OK && f.found)
-		rv = localdb_record_restore(a.db, f.uid, &how);
-	if (rv == BS_E_NOTFOUND && f.found) /* the record itself is gone: nothing to put back */
-		rv = BS_OK;
-	if (rv == BS_OK)
-		rv = localdb_commit(a.db);
-	else
-		localdb_rollback(a.db);
+	rv = settle_discard(a.db, seq, &f);
 	if (rv == BS_E_NOTFOUND) {
 		fprintf(stderr, "baosong: 没有 #%llu 号操作 no operation #%llu (`baosong status` "
 				"lists the refused ones)\n", (unsigned long long)seq,
@@ -489,7 +413,7 @@ int cmd_discard(int argc, char **argv)
 		printf("; refused: ");
 		table_text(stdout, f.msg, 0, NULL);
 		printf(" [%s])\n", bs_errname(f.code));
-		switch (how) {
+		switch (f.how) {
 		case LDB_RESTORED:
 			printf("  已恢复服务器版本 this device shows the server's version again\n");
 			break;
@@ -515,7 +439,7 @@ int cmd_discard(int argc, char **argv)
 dberr:
 	fprintf(stderr, "baosong: 本地数据库错误 local database: %s\n", bs_strerror(rv));
 out:
-	free(f.data);
+	settle_discarded_free(&f);
 	app_close(&a);
 	return cli_exit_code(rv);
 }

@@ -9,6 +9,7 @@
 
 #include "app.h"
 #include "baosong.pb-c.h"
+#include "field.h"
 #include "localdb.h"
 #include "records.h"
 #include "wire.h"
@@ -37,9 +38,7 @@ int pack_msg(const ProtobufCMessage *m, uint8_t **out, size_t *len);
 Baosong__V1__Project *project_unpack(struct wire_arena *a, const uint8_t *data, size_t len);
 Baosong__V1__WeeklyReport *weekly_unpack(struct wire_arena *a, const uint8_t *data, size_t len);
 const char *str_or_empty(const char *s);
-/* For a project or weekly report field ("annual_plan_fen"): its Chinese
- * label and the option the commands take for it ("annual"); 0 if none. */
-int record_field_label(const char *kind, const char *field, const char **zh, const char **opt);
+/* record_field_label: field.h. */
 /* Fill err for field with msg; returns BS_E_INVAL. */
 int field_error(struct rec_error *err, const char *field, const char *msg);
 /* "baosong: 数据有误 invalid data: FIELD 标签 (--option): message" */

@@ -12,10 +12,6 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* Decode the code point at s (n bytes available): its length in bytes, or
- * 0 if the bytes there are not valid UTF-8 (overlong, surrogate, cut). */
-size_t table_utf8_decode(const char *s, size_t n, uint32_t *cp);
-
 /* Terminal columns of one code point: 2 for the East Asian wide ranges,
  * 1 otherwise. */
 unsigned table_cp_width(uint32_t cp);

@@ -613,3 +613,71 @@ void field_describe(struct localdb *db, const struct lrecord *r, const ProtobufC
 	snprintf(out, cap, "%s %s %.*s%s%s%s%s%s", field_kind_zh(r->kind), r->kind, UID_SHOW,
 		 r->uid, plain[0] ? " " : "", plain, name[0] ? " «" : "", name, name[0] ? "»" : "");
 }
+
+/* ---- the labels of project and weekly report fields ---- */
+
+static const struct field_label {
+	const char *field, *zh, *opt;
+} field_labels[] = {
+	{"name", "项目名称", "--name"},
+	{"code", "项目代码", "--code"},
+	{"plan_year", "计划年度", "--year"},
+	{"category", "项目类别", "--category"},
+	{"industry_chain", "产业链", "--chain"},
+	{"investment_type", "投资类型", "--investment-type"},
+	{"level", "重点级别", "--level"},
+	{"township", "所在乡镇", "--township"},
+	{"leader", "包抓领导", "--leader"},
+	{"owner", "业主单位", "--owner"},
+	{"lead_unit", "牵头单位", "--lead-unit"},
+	{"contents", "建设内容", "--contents"},
+	{"total_investment", "总投资", "--total"},
+	{"annual_plan", "年度计划投资", "--annual"},
+	{"start_date", "计划开工", "--start"},
+	{"end_date", "计划竣工", "--end"},
+	{"stage", "项目阶段", "--stage"},
+	{"project_uid", "所属项目", "--project"},
+	{"period", "周次", "--week"},
+	{"invested_period", "本期完成投资", "--period"},
+	{"invested_ytd", "本年累计完成投资", "--ytd"},
+	{"invested_total", "开工累计完成投资", "--total"},
+	{"progress", "形象进度", "--progress"},
+	{"progress_percent", "形象进度百分比", "--percent"},
+	{"problems", "存在问题", "--problems"},
+	{"photo", "现场照片", "--photo"},
+};
+
+int record_field_label(const char *kind, const char *field, const char **zh, const char **opt)
+{
+	char name[64];
+	size_t i, n = strlen(field);
+	if (strcmp(kind, REC_KIND_PROJECT) != 0 && strcmp(kind, REC_KIND_WEEKLY) != 0)
+		return 0;
+	if (n > 4 && strcmp(field + n - 4, "_fen") == 0)
+		n -= 4;
+	if (n >= sizeof name)
+		return 0;
+	memcpy(name, field, n);
+	name[n] = '\0';
+	for (i = 0; i < sizeof field_labels / sizeof field_labels[0]; i++)
+		if (strcmp(field_labels[i].field, name) == 0) {
+			*zh = field_labels[i].zh;
+			*opt = field_labels[i].opt + 2; /* without "--" */
+			return 1;
+		}
+	return 0;
+}
+
+int field_label_exact(const char *field, const char **zh, const char **opt)
+{
+	const struct field_label *l = NULL;
+	size_t i;
+	for (i = 0; i < sizeof field_labels / sizeof field_labels[0]; i++)
+		if (strcmp(field_labels[i].field, field) == 0)
+			l = &field_labels[i];
+	if (!l)
+		return 0;
+	*zh = l->zh;
+	*opt = l->opt;
+	return 1;
+}

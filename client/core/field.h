@@ -110,4 +110,12 @@ void field_project_name(struct localdb *db, const char *uid, char *out, size_t c
 void field_describe(struct localdb *db, const struct lrecord *r, const ProtobufCMessage *m,
 		    char *out, size_t cap);
 
+/* For a project or weekly report field ("annual_plan_fen"): its Chinese
+ * label and the option the commands take for it ("annual"); 0 if none. */
+int record_field_label(const char *kind, const char *field, const char **zh, const char **opt);
+/* The label and option ("--annual") of the project or weekly report field
+ * named exactly field, as records_validate names it (the last of the table
+ * when both kinds have it); 0 if none. */
+int field_label_exact(const char *field, const char **zh, const char **opt);
+
 #endif

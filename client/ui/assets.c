@@ -64,6 +64,11 @@ const char UI_CSS[] =
 	"progress{width:100%;height:18px}\n"
 	".side{display:grid;grid-template-columns:1fr 1fr;gap:12px}\n"
 	"svg text{font-family:inherit}\n"
+	/* 导入 preview, conflicts */
+	".scroll{overflow-x:auto}table.preview td{white-space:pre-wrap}.tag{white-space:nowrap}"
+	"table.preview th:nth-child(-n+2){white-space:nowrap}"
+	"tr.bad td{background:#fde9ea}tr.skip td{color:var(--mut)}.actions form{margin:0}"
+	"label.pick{font-weight:normal;display:flex;gap:6px;align-items:baseline}\n"
 	"@media print{.nav,.top,.actions,form{display:none}}\n";
 
 const char UI_JS[] =

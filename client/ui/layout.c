@@ -105,6 +105,10 @@ static const char *const FLASH[][3] = {
 	{"ok", "resolved", "冲突已处理，下次同步时报送。Conflict resolved."},
 	{"err", "locked", "该记录已审核通过，不能再修改。It is approved and locked."},
 	{"err", "notfound", "找不到该记录。No such record."},
+	/* 导入, conflicts and refused changes */
+	{"ok", "discarded", "已放弃这项修改，本机恢复为服务器上的版本。The change is given up."},
+	{"err", "notrefused", "这项修改还在等待发送，不是被拒的修改，不能放弃。"
+			      "It is waiting to be sent, not refused."},
 };
 
 void layout_flash(struct http_req *rq, struct hbuf *b)

@@ -128,9 +128,14 @@ static int refused_row(void *ctx, const struct lop *op)
 	hb_esc(c->b, op->error_msg);
 	hb_put(c->b, "</td><td>");
 	layout_time(c->b, op->created_at);
-	hb_put(c->b, "</td><td><a class=\"btn\" href=\"");
+	hb_put(c->b, "</td><td><div class=\"actions\"><a class=\"btn\" href=\"");
 	layout_edit_href(c->b, op->kind, op->uid);
-	hb_put(c->b, "\">修改后重报</a></td></tr>");
+	hb_put(c->b, "\">修改后重报</a><form method=\"post\" action=\"/refused/discard\">");
+	layout_csrf_input(c->rq, c->b);
+	hb_printf(c->b, "<input type=\"hidden\" name=\"seq\" value=\"%" PRIu64 "\">"
+			"<button type=\"submit\" data-confirm=\"放弃这项修改？本机将恢复为服务器上的版本。\">"
+			"放弃这项修改</button></form></div></td></tr>",
+		  op->seq);
 	return 0;
 }
 

@@ -14,4 +14,14 @@ void page_sync(struct http_req *rq, struct http_resp *rs);
 void page_sync_start(struct http_req *rq, struct http_resp *rs);
 void page_sync_status(struct http_req *rq, struct http_resp *rs);
 
+/* 导入, conflicts and refused changes (page_import.c, page_conflict.c):
+ * GET /import, POST /import/preview, POST /import/commit; GET /conflict,
+ * POST /conflict/resolve; POST /refused/discard. */
+void page_import(struct http_req *rq, struct http_resp *rs);
+void page_import_preview(struct http_req *rq, struct http_resp *rs);
+void page_import_commit(struct http_req *rq, struct http_resp *rs);
+void page_conflict(struct http_req *rq, struct http_resp *rs);
+void page_conflict_resolve(struct http_req *rq, struct http_resp *rs);
+void page_refused_discard(struct http_req *rq, struct http_resp *rs);
+
 #endif

@@ -35,6 +35,13 @@ static const struct route ROUTES[] = {
 	{"GET", "/sync", page_sync},
 	{"POST", "/sync/start", page_sync_start},
 	{"GET", "/sync/status", page_sync_status},
+	/* 导入, conflicts and refused changes */
+	{"GET", "/import", page_import},
+	{"POST", "/import/preview", page_import_preview},
+	{"POST", "/import/commit", page_import_commit},
+	{"GET", "/conflict", page_conflict},
+	{"POST", "/conflict/resolve", page_conflict_resolve},
+	{"POST", "/refused/discard", page_refused_discard},
 	{"GET", "/static/app.css", asset_css},
 	{"GET", "/static/app.js", asset_js},
 };

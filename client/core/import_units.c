@@ -133,7 +133,8 @@ static char *trim(char *s)
 	return s;
 }
 
-int unit_names_aliases(struct unit_names *u, const char *path, int optional)
+int unit_names_aliases(struct unit_names *u, const char *path, int optional,
+		       const struct import_sink *sink)
 {
 	char line[ALIAS_LINE_MAX];
 	unsigned no = 0;
@@ -142,15 +143,16 @@ int unit_names_aliases(struct unit_names *u, const char *path, int optional)
 	if (!f) {
 		if (optional && errno == ENOENT)
 			return BS_OK;
-		fprintf(stderr, "baosong: 无法打开单位别名表 cannot open the alias table %s: %s\n",
-			path, strerror(errno));
+		import_say(sink, IMPORT_SAY_ERROR, "无法打开单位别名表 cannot open the alias table "
+			   "%s: %s", path, strerror(errno));
 		return errno == ENOENT ? BS_E_NOTFOUND : BS_E_IO;
 	}
 	while (fgets(line, sizeof line, f)) {
 		char *a, *c, *sep;
 		no++;
 		if (!strchr(line, '\n') && !feof(f)) {
-			fprintf(stderr, "baosong: %s 第 %u 行过长 line %u is too long\n", path, no, no);
+			import_say(sink, IMPORT_SAY_ERROR, "%s 第 %u 行过长 line %u is too long", path,
+				   no, no);
 			bad = 1;
 			break;
 		}
@@ -162,8 +164,8 @@ int unit_names_aliases(struct unit_names *u, const char *path, int optional)
 			continue;
 		sep = strpbrk(a, ",\t");
 		if (!sep) {
-			fprintf(stderr, "baosong: %s 第 %u 行 line %u: 应为“别名,单位代码” write "
-					"ALIAS,UNIT_CODE\n", path, no, no);
+			import_say(sink, IMPORT_SAY_ERROR, "%s 第 %u 行 line %u: 应为“别名,单位代码” "
+				   "write ALIAS,UNIT_CODE", path, no, no);
 			bad = 1;
 			continue;
 		}
@@ -173,14 +175,14 @@ int unit_names_aliases(struct unit_names *u, const char *path, int optional)
 		if (no == 1 && (strstr(a, "别名") || !strcmp(a, "alias")))
 			continue;
 		if (!*a || !*c || strpbrk(c, ", \t")) {
-			fprintf(stderr, "baosong: %s 第 %u 行 line %u: 应为“别名,单位代码” write "
-					"ALIAS,UNIT_CODE\n", path, no, no);
+			import_say(sink, IMPORT_SAY_ERROR, "%s 第 %u 行 line %u: 应为“别名,单位代码” "
+				   "write ALIAS,UNIT_CODE", path, no, no);
 			bad = 1;
 			continue;
 		}
 		if (u->na >= ALIASES_MAX) {
-			fprintf(stderr, "baosong: %s: 别名至多 %u 个 at most %u aliases\n", path,
-				ALIASES_MAX, ALIASES_MAX);
+			import_say(sink, IMPORT_SAY_ERROR, "%s: 别名至多 %u 个 at most %u aliases", path,
+				   ALIASES_MAX, ALIASES_MAX);
 			bad = 1;
 			break;
 		}

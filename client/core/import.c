@@ -1,7 +1,8 @@
-/* import.c - baosong import: a spreadsheet saved as CSV -- the plan table
- * 《重点建设项目计划表》 or a batch of weekly reports -- into records on
- * this device, each built and checked exactly as `project add` and
- * `report add` do (records_validate, the rules the server applies).
+/* import.c - the import engine (see import.h): a spreadsheet saved as
+ * CSV -- the plan table 《重点建设项目计划表》, a batch of weekly reports,
+ * a target table -- into records on this device, each built and checked
+ * exactly as `project add` and `report add` do (records_validate, the
+ * rules the server applies).
  *
  * People work in Excel and WPS, so the file may be UTF-8 with or without a
  * byte order mark, or GB18030/GBK (what Chinese Windows saves by default);
@@ -9,34 +10,27 @@
  * thousands separators and 万元; dates come in the half-dozen spellings
  * people type.  Every bad row is reported with the line it starts on in
  * the file.  All rows are queued in one local transaction: without
- * --partial one bad row means nothing is queued.
- *
- * Messages for people (bad rows) go to stderr; the summary goes to stdout.
- * Exit status: 0, 64 usage, 65 bad rows or a bad file, 66 no such file. */
-#include <errno.h>
-#include <fcntl.h>
-#include <getopt.h>
-#include <iconv.h>
+ * partial one bad row means nothing is queued. */
+#include <assert.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "app.h"
-#include "cliutil.h"
 #include "bs_limits.h"
 #include "cells.h"
-#include "cli.h"
-#include "commands.h"
-#include "import.h"
-#include "import_int.h"
+#include "clock.h"
 #include "csv.h"
 #include "err.h"
+#include "import.h"
+#include "import_int.h"
+#include "localdb.h"
+#include "save.h"
 #include "period.h"
 #include "records.h"
-#include "table.h"
+#include "utf8.h"
 #include "wire.h"
 
 static const struct spec project_specs[] = {
@@ -217,14 +211,13 @@ static const struct spec *spec_match(const struct spec *specs, size_t n, const c
 
 /* ---- messages -------------------------------------------------------------------- */
 
-/* Write at most VALUE_SHOWN bytes of s (cut at a character), sanitised. */
-static void show_value(FILE *f, const char *s)
+/* At most VALUE_SHOWN bytes of s (cut at a character, "..." added) in buf. */
+static void shown_value(char buf[VALUE_SHOWN + 4], const char *s)
 {
-	char buf[VALUE_SHOWN + 4];
 	size_t n = strlen(s), k = 0;
 	uint32_t cp;
 	while (k < n && k < VALUE_SHOWN) {
-		size_t c = table_utf8_decode(s + k, n - k, &cp);
+		size_t c = utf8_decode(s + k, n - k, &cp);
 		if (c == 0)
 			c = 1;
 		if (k + c > VALUE_SHOWN)
@@ -235,35 +228,55 @@ static void show_value(FILE *f, const char *s)
 	buf[k] = '\0';
 	if (k < n)
 		memcpy(buf + k, "...", 4);
-	table_text(f, buf, 0, NULL);
 }
 
-/* "第 12 行 line 12: total_investment: 金额不能为负数 (总投资（万元）: «-5»)" */
+void import_say(const struct import_sink *sink, enum import_say what, const char *fmt, ...)
+{
+	struct import_msg m = {.what = what};
+	char text[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof text, fmt, ap);
+	va_end(ap);
+	m.text = text;
+	sink->say(sink->ctx, &m);
+}
+
+void im_say(struct import *im, enum import_say what, const char *fmt, ...)
+{
+	struct import_msg m = {.what = what};
+	char text[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof text, fmt, ap);
+	va_end(ap);
+	m.text = text;
+	im->sink.say(im->sink.ctx, &m);
+}
+
+/* A refused row: "第 12 行 line 12: total_investment: 金额不能为负数 (总投资（万元）: «-5»)"
+ * as the CLI words it. */
 void im_row_error(struct import *im, unsigned line, const char *field, const char *msg,
 		      const struct column *col)
 {
+	struct import_msg m = {IMPORT_SAY_ROW, line, field, msg, NULL, NULL};
+	char value[VALUE_SHOWN + 4];
+
 	/* Rows are counted, not messages: a row may have several. */
 	if (line != im->last_bad_line) {
-		im->bad++;
+		im->st.bad++;
 		im->last_bad_line = line;
 	}
 	if (++im->msgs > ERRORS_SHOWN)
 		return;
-	fprintf(stderr, "第 %u 行 line %u: %s: ", line, line, field);
-	table_text(stderr, msg, 0, NULL);
 	if (col) {
-		fputs(" (", stderr);
-		table_text(stderr, col->title, 0, NULL);
-		if (col->value && *col->value) {
-			fputs(": «", stderr);
-			show_value(stderr, col->value);
-			fputs("»", stderr);
-		} else {
-			fputs(": 空 empty", stderr);
-		}
-		fputs(")", stderr);
+		m.column = col->title;
+		shown_value(value, col->value ? col->value : "");
+		m.value = value;
 	}
-	fputc('\n', stderr);
+	im->sink.say(im->sink.ctx, &m);
 }
 
 const struct column *im_column_of(const struct import *im, const char *field)
@@ -451,7 +464,7 @@ static int import_lookup_project(void *ctx, const char *uid, int64_t *unit_id,
 				 int64_t *total_fen, int *stage)
 {
 	const struct import *im = ctx;
-	return local_lookup_project(im->a.db, uid, unit_id, total_fen, stage);
+	return local_lookup_project(im->a->db, uid, unit_id, total_fen, stage);
 }
 
 /* A unit by code, for records_validate (set once unit records are here,
@@ -561,9 +574,9 @@ static int map_header(struct import *im, const struct csv_row *row)
 			for (k = 0; f && k < i && im->cols[k].fd != f; k++)
 				;
 			if (f && k < i)
-				fprintf(stderr, "baosong: 注意 note: 「%s」用第 %zu 列，不用第 %zu 列 "
-						"%s: column %zu is used, column %zu is not\n",
-					f->name, k + 1, i + 1, f->name, k + 1, i + 1);
+				im_say(im, IMPORT_SAY_NOTE, "「%s」用第 %zu 列，不用第 %zu 列 "
+				       "%s: column %zu is used, column %zu is not",
+				       f->name, k + 1, i + 1, f->name, k + 1, i + 1);
 			else
 				c->fd = f;
 			continue;
@@ -571,12 +584,10 @@ static int map_header(struct import *im, const struct csv_row *row)
 		if (!norm[0] || !(s = spec_match(specs, nspecs, norm, unit, sizeof unit)))
 			continue;
 		if (s->type == V_MONEY && unit[0] && strcmp(unit, "万元") != 0) {
-			fprintf(stderr, "baosong: 第 %u 行 line %u: 第 %zu 列「", row->line, row->line,
-				i + 1);
-			table_text(stderr, c->title, 0, NULL);
-			fprintf(stderr, "」的单位须为万元 column %zu must be in 万元 (convert the "
-					"column in the spreadsheet, and write 万元 in its header)\n",
-				i + 1);
+			im_say(im, IMPORT_SAY_ERROR, "第 %u 行 line %u: 第 %zu 列「%s」的单位须为万元 "
+			       "column %zu must be in 万元 (convert the column in the spreadsheet, "
+			       "and write 万元 in its header)", row->line, row->line, i + 1, c->title,
+			       i + 1);
 			return BS_E_INVAL;
 		}
 		/* Two columns for one field (计划投资 and 2026年计划投资): the first
@@ -584,19 +595,16 @@ static int map_header(struct import *im, const struct csv_row *row)
 		for (k = 0; k < i && im->cols[k].spec != s; k++)
 			;
 		if (k < i) {
-			fprintf(stderr, "baosong: 注意 note: 「%s」用第 %zu 列「", s->zh, k + 1);
-			table_text(stderr, im->cols[k].title, 0, NULL);
-			fprintf(stderr, "」，不用第 %zu 列「", i + 1);
-			table_text(stderr, c->title, 0, NULL);
-			fprintf(stderr, "」 %s: column %zu is used, column %zu is not\n", s->name, k + 1,
-				i + 1);
+			im_say(im, IMPORT_SAY_NOTE, "「%s」用第 %zu 列「%s」，不用第 %zu 列「%s」 %s: "
+			       "column %zu is used, column %zu is not", s->zh, k + 1,
+			       im->cols[k].title, i + 1, c->title, s->name, k + 1, i + 1);
 			continue;
 		}
 		c->spec = s;
 		if (s->proto &&
 		    !(c->fd = protobuf_c_message_descriptor_get_field_by_name(im->desc,
 									       s->proto))) {
-			fprintf(stderr, "baosong: internal error: no field %s\n", s->proto);
+			im_say(im, IMPORT_SAY_ERROR, "internal error: no field %s", s->proto);
 			return BS_E_INTERNAL;
 		}
 		if (s->type == V_PROJ_CODE)
@@ -612,31 +620,36 @@ static int map_header(struct import *im, const struct csv_row *row)
 		for (i = 0; i < im->ncols && im->cols[i].spec != &specs[k]; i++)
 			;
 		if (i == im->ncols) {
-			fprintf(stderr, "baosong: 第 %u 行 line %u: 缺少「%s」列 no %s column\n",
-				row->line, row->line, specs[k].zh, specs[k].name);
+			im_say(im, IMPORT_SAY_ERROR, "第 %u 行 line %u: 缺少「%s」列 no %s column",
+			       row->line, row->line, specs[k].zh, specs[k].name);
 			missing = 1;
 		}
 	}
-	for (i = 0, k = 0; i < im->ncols; i++) {
-		if (im->cols[i].spec || im->cols[i].fd || !im->cols[i].title[0])
-			continue;
-		fputs(k++ ? "」「" : "baosong: 注意 note: 忽略的列 ignored columns: 「", stderr);
-		table_text(stderr, im->cols[i].title, 0, NULL);
+	{
+		char list[1800];
+		size_t at = 0;
+		int w;
+		for (i = 0, k = 0; i < im->ncols; i++) {
+			if (im->cols[i].spec || im->cols[i].fd || !im->cols[i].title[0])
+				continue;
+			w = snprintf(list + at, sizeof list - at, "%s%s", k++ ? "」「" : "",
+				     im->cols[i].title);
+			at = w < 0 || (size_t)w >= sizeof list - at ? sizeof list - 1 : at + (size_t)w;
+		}
+		if (k)
+			im_say(im, IMPORT_SAY_NOTE, "忽略的列 ignored columns: 「%s」", list);
 	}
-	if (k)
-		fputs("」\n", stderr);
 	if (im->weekly && !im->proj_code && !im->proj_name && !im->proj_uid) {
-		fprintf(stderr, "baosong: 第 %u 行 line %u: 缺少「项目代码」或「项目名称」列 no "
-				"column naming the project (项目代码 or 项目名称)\n",
-			row->line, row->line);
+		im_say(im, IMPORT_SAY_ERROR, "第 %u 行 line %u: 缺少「项目代码」或「项目名称」列 no "
+		       "column naming the project (项目代码 or 项目名称)", row->line, row->line);
 		missing = 1;
 	}
 	if (missing) {
-		fprintf(stderr, "  表头 the header (line %u) is the first row with more than one "
-				"cell, read as %s (--kind chooses); `baosong import --help` lists "
-				"the columns\n", row->line,
-			im->what == IM_WEEKLY ? "weekly reports"
-			: im->what == IM_TARGET ? "targets" : "projects");
+		im_say(im, IMPORT_SAY_MORE, "  表头 the header (line %u) is the first row with more "
+		       "than one cell, read as %s (--kind chooses); `baosong import --help` lists "
+		       "the columns", row->line,
+		       im->what == IM_WEEKLY ? "weekly reports"
+		       : im->what == IM_TARGET ? "targets" : "projects");
 		return BS_E_INVAL;
 	}
 	return BS_OK;
@@ -809,10 +822,9 @@ int im_fill_cells(struct import *im, const struct csv_row *row, ProtobufCMessage
 			break;
 		case V_NOTE:
 			if (!c->warned++)
-				fprintf(stderr, "baosong: 注意 note: 「%s」是进度数据，计划表导入不使用；"
-						"请用月报、周报报送 column «%s» is progress (reports), "
-						"not part of a project: not imported\n", c->title,
-					c->title);
+				im_say(im, IMPORT_SAY_NOTE, "「%s」是进度数据，计划表导入不使用；"
+				       "请用月报、周报报送 column «%s» is progress (reports), "
+				       "not part of a project: not imported", c->title, c->title);
 			break;
 		case V_TPERIOD:
 			if (import_cell_tperiod(v, c->scratch) != BS_OK) {
@@ -872,8 +884,8 @@ int im_pack_validate(struct import *im, const struct csv_row *row,
 		return BS_E_INVAL;
 	}
 	if (rv != BS_OK)
-		fprintf(stderr, "baosong: 第 %u 行 line %u: 无法检查 cannot check the row: %s\n",
-			row->line, row->line, bs_strerror(rv));
+		im_say(im, IMPORT_SAY_ERROR, "第 %u 行 line %u: 无法检查 cannot check the row: %s",
+		       row->line, row->line, bs_strerror(rv));
 	return rv;
 }
 
@@ -937,9 +949,9 @@ static int same_as_existing(struct import *im, const struct csv_row *row,
 		im_row_error(im, row->line, field, msg, im_column_of(im, field));
 		return 0;
 	}
-	if ((rv = localdb_record_get(im->a.db, e->uid, &r)) != BS_OK) {
-		fprintf(stderr, "baosong: 读取本地数据失败 cannot read the local database: %s\n",
-			bs_strerror(rv));
+	if ((rv = localdb_record_get(im->a->db, e->uid, &r)) != BS_OK) {
+		im_say(im, IMPORT_SAY_ERROR, "读取本地数据失败 cannot read the local database: %s",
+		       bs_strerror(rv));
 		return rv;
 	}
 	wire_arena_init(&a, DECODE_MAX);
@@ -966,10 +978,10 @@ static int same_as_existing(struct import *im, const struct csv_row *row,
 int im_queue(struct import *im, const char *uid, int64_t unit_id, size_t len)
 {
 	uint64_t seq;
-	int rv = localdb_change(im->a.db, im->kind, uid, unit_id, im->pack, len, NULL, 0, 0,
+	int rv = localdb_change(im->a->db, im->kind, uid, unit_id, im->pack, len, NULL, 0, 0,
 				im->now, &seq);
 	if (rv != BS_OK)
-		fprintf(stderr, "baosong: 保存失败 cannot save: %s\n", bs_strerror(rv));
+		im_say(im, IMPORT_SAY_ERROR, "保存失败 cannot save: %s", bs_strerror(rv));
 	return rv;
 }
 
@@ -996,14 +1008,14 @@ static int project_row(struct import *im, const struct csv_row *row)
 		rv = same_as_existing(im, row, e, &p.base, by_code ? "code" : "name",
 				      "项目 project ");
 		if (rv == 1)
-			im->skipped++;
+			im->st.skipped++;
 		return rv < 0 ? rv : BS_OK;
 	}
 	records_new_uid(uid);
 	if ((rv = im_queue(im, uid, im->srv.unit_id, len)) != BS_OK ||
 	    (rv = index_project(im, &p, uid, im->srv.unit_id, row->line)) != BS_OK)
 		return rv;
-	im->good++;
+	im->st.good++;
 	return BS_OK;
 }
 
@@ -1021,7 +1033,7 @@ static const struct ix_entry *row_project(struct import *im, const struct csv_ro
 	*field = "project";
 	if (id && *id->value) {
 		if (!records_uid_valid(id->value) ||
-		    localdb_record_get(im->a.db, id->value, &r) != BS_OK) {
+		    localdb_record_get(im->a->db, id->value, &r) != BS_OK) {
 			im_row_error(im, row->line, "project_uid", "本机没有这个项目 no such project "
 				  "on this device", id);
 			return NULL;
@@ -1084,305 +1096,42 @@ static int weekly_row(struct import *im, const struct csv_row *row)
 	if ((e = im_ix_find2(&im->reports, project_uid, w.period)) != NULL) {
 		rv = same_as_existing(im, row, e, &w.base, "period", "该项目该周的周报 report ");
 		if (rv == 1)
-			im->skipped++;
+			im->st.skipped++;
 		return rv < 0 ? rv : BS_OK;
 	}
 	records_new_uid(uid);
 	if ((rv = im_queue(im, uid, unit_id, len)) != BS_OK ||
 	    (rv = im_ix_add2(&im->reports, project_uid, w.period, uid, unit_id, row->line)) != BS_OK)
 		return rv;
-	im->good++;
+	im->st.good++;
 	return BS_OK;
 }
 
-/* ---- the command ------------------------------------------------------------------ */
+/* ---- the run ---------------------------------------------------------------------- */
 
-static int parse_args(int argc, char **argv, struct import *im, enum kind_opt *kind,
-		      const char **dir)
+struct import *import_new(const struct import_opts *o, const struct import_sink *sink)
 {
-	static const struct option opts[] = {{"kind", required_argument, 0, 'k'},
-					     {"encoding", required_argument, 0, 'e'},
-					     {"partial", no_argument, 0, 'p'},
-					     {"dry-run", no_argument, 0, 'n'},
-					     {"dir", required_argument, 0, 'd'},
-					     {"aliases", required_argument, 0, 'a'},
-					     {"help", no_argument, 0, 'h'},
-					     {0, 0, 0, 0}};
-	int c;
-	argv[0] = (char *)"baosong import";
-	while ((c = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'k':
-			if (!strcmp(optarg, "project") || !strcmp(optarg, "项目")) {
-				*kind = KIND_PROJECT;
-			} else if (!strcmp(optarg, REC_KIND_WEEKLY) || !strcmp(optarg, "weekly") ||
-				   !strcmp(optarg, "周报")) {
-				*kind = KIND_WEEKLY;
-			} else if (!strcmp(optarg, REC_KIND_TARGET) || !strcmp(optarg, "目标") ||
-				   !strcmp(optarg, "目标责任书")) {
-				*kind = KIND_TARGET;
-			} else if (records_kind(optarg) && records_kind(optarg)->writers &&
-				   strcmp(optarg, REC_KIND_UNIT) && strcmp(optarg, REC_KIND_PUBLICATION)) {
-				*kind = KIND_OTHER;
-				im->other_kind = records_kind(optarg)->name;
-			} else {
-				fprintf(stderr, "baosong import: --kind is project, weekly_report, target "
-						"or another record kind (approval, monthly_report, funding, "
-						"problem, acceptance, leader, deal, stats_evidence, "
-						"adjustment)\n");
-				return EX_USAGE_;
-			}
-			break;
-		case 'e':
-			if (!strcasecmp(optarg, "auto")) {
-				im->enc = IMPORT_ENC_AUTO;
-			} else if (!strcasecmp(optarg, "utf-8") || !strcasecmp(optarg, "utf8")) {
-				im->enc = IMPORT_ENC_UTF8;
-			} else if (!strcasecmp(optarg, "gb18030") || !strcasecmp(optarg, "gbk") ||
-				   !strcasecmp(optarg, "gb2312")) {
-				im->enc = IMPORT_ENC_GB18030;
-			} else {
-				fprintf(stderr, "baosong import: --encoding is auto, utf-8 or "
-						"gb18030\n");
-				return EX_USAGE_;
-			}
-			break;
-		case 'p': im->partial = 1; break;
-		case 'n': im->dry_run = 1; break;
-		case 'd': *dir = optarg; break;
-		case 'a': im->aliases = optarg; break;
-		case 'h': import_help(); return 0;
-		default: return EX_USAGE_;
-		}
+	struct import *im = calloc(1, sizeof *im);
+	assert(o && sink && sink->say);
+	if (!im)
+		return NULL;
+	im->o = *o;
+	im->sink = *sink;
+	if (!(im->unames = unit_names_new())) {
+		free(im);
+		return NULL;
 	}
-	if (argc - optind != 1) {
-		fprintf(stderr, "baosong import: give one CSV file (see --help)\n");
-		return EX_USAGE_;
-	}
-	im->path = argv[optind];
-	return -1;
+	return im;
 }
 
-/* Open the data directory and this device's settings; fill the validation
- * context.  Explains failures. */
-static int open_device(struct import *im, const char *dir)
-{
-	int rv = app_init(&im->a, dir, 0);
-	if (rv != BS_OK) {
-		fprintf(stderr, "baosong: 数据目录无效 bad data directory: %s\n", bs_strerror(rv));
-		return rv;
-	}
-	if ((rv = app_open_db(&im->a)) != BS_OK) {
-		fprintf(stderr, "baosong: 无法打开本地数据库 cannot open the local database %s: %s\n",
-			im->a.db_path, bs_strerror(rv));
-		return rv;
-	}
-	if ((rv = app_server(&im->a, &im->srv)) != BS_OK) {
-		if (rv != BS_E_NOTFOUND)
-			fprintf(stderr, "baosong: 本机设置已损坏 this device's settings are damaged: "
-					"%s\n", bs_strerror(rv));
-		return rv;
-	}
-	im->now = wire_now_ms();
-	im->lk.project = import_lookup_project;
-	im->lk.unit = NULL; /* set once the unit records are loaded, if any */
-	im->lk.ctx = im;
-	im->rc.now_ms = im->now;
-	im->rc.unit_id = im->srv.unit_id;
-	im->rc.role = im->srv.role;
-	im->rc.any_unit = im->srv.role == REC_ROLE_ADMIN;
-	im->rc.lookup = &im->lk;
-	return BS_OK;
-}
-
-static void print_summary(const struct import *im, int committed)
+void import_free(struct import *im)
 {
 	size_t i;
-	int any = 0;
-	if (im->what == IM_OTHER)
-		printf("%s %s «", records_kind(im->kind)->label_zh, im->kind);
-	else
-		printf("%s «", im->what == IM_WEEKLY   ? "周报 weekly reports"
-			       : im->what == IM_TARGET ? "目标任务 targets"
-						       : "项目 projects");
-	table_text(stdout, im->path, 0, NULL);
-	printf("» (%s): 读取 read %u, 入队 queued %u, 跳过 skipped %u, 拒绝 refused %u\n",
-	       im->enc_used ? im->enc_used : "?", im->read, committed ? im->good : 0, im->skipped,
-	       im->bad);
-	for (i = 0; i < im->ncols; i++) {
-		if (im->cols[i].spec || im->cols[i].fd || !im->cols[i].title[0])
-			continue;
-		fputs(any ? ", " : "忽略的列 ignored columns: ", stdout);
-		table_text(stdout, im->cols[i].title, 0, NULL);
-		any = 1;
-	}
-	if (any)
-		fputc('\n', stdout);
-	if (im->updated)
-		printf("其中 %u 个目标更新了本机已有的同单位同期间目标 %u replace targets already "
-		       "here for the same unit and period\n", im->updated, im->updated);
-	if (im->skipped)
-		printf("跳过的行与本机已有记录相同 skipped rows match records already on this "
-		       "device\n");
-	if (im->dry_run && im->bad && !im->partial)
-		printf("试运行，未保存 dry run: nothing queued; as it is, nothing would be: %u "
-		       "row%s bad (--partial would queue the %u good one%s)\n", im->bad,
-		       im->bad == 1 ? " is" : "s are", im->good, im->good == 1 ? "" : "s");
-	else if (im->dry_run)
-		printf("试运行，未保存 dry run: nothing queued (%u would be)\n", im->good);
-	else if (im->bad && !im->partial)
-		printf("未保存 nothing queued: %u row%s bad; fix %s and import again, or give "
-		       "--partial to queue the %u good one%s\n", im->bad,
-		       im->bad == 1 ? " is" : "s are", im->bad == 1 ? "it" : "them", im->good,
-		       im->good == 1 ? "" : "s");
-	else if (committed && im->good)
-		printf("已保存 saved: `baosong sync` sends them\n");
-}
-
-int cmd_import(int argc, char **argv)
-{
-	struct csv_limits lim = {BS_IMPORT_FIELD_MAX, BS_IMPORT_COLS_MAX, BS_IMPORT_ROWS_MAX};
-	struct import *im;
-	struct csv_reader *rd = NULL;
-	struct csv_row row;
-	struct csv_error cerr;
-	enum kind_opt kind = KIND_DETECT;
-	const char *dir = NULL;
-	char *raw = NULL, *text = NULL;
-	size_t tlen = 0, i;
-	unsigned titles = 0;
-	int in_tx = 0, committed = 0, have_header = 0, rv, r;
-
-	memset(&cerr, 0, sizeof cerr);
-
-	if (!(im = calloc(1, sizeof *im))) {
-		fprintf(stderr, "baosong: 内存不足 out of memory\n");
-		return cli_exit_code(BS_E_NOMEM);
-	}
-	im->a.lock_fd = -1;
-	if ((rv = parse_args(argc, argv, im, &kind, &dir)) >= 0) {
-		free(im);
-		return rv;
-	}
-	rv = import_read_file(im->path, im->enc, &text, &tlen, &im->enc_used);
-	if (rv != BS_OK || (rv = csv_reader_new(text, tlen, &lim, &rd)) != BS_OK)
-		goto out;
-
-	/* The header: the first row with more than one cell filled (a title
-	 * row above it, one cell across the table, is skipped). */
-	while (!have_header) {
-		r = csv_next(rd, &row, &cerr);
-		if (r == 0) {
-			fprintf(stderr, "baosong: %s 中没有表头 has no header row (nothing to "
-					"import)\n", im->path);
-			rv = BS_E_INVAL;
-			goto out;
-		}
-		if (r < 0) {
-			fprintf(stderr, "baosong: 第 %u 行 line %u: 无法读取表头 cannot read the "
-					"header: %s\n", cerr.line, cerr.line, cerr.msg);
-			rv = r;
-			goto out;
-		}
-		if (row_blank(&row))
-			continue;
-		if (row_is_title(&row) && titles++ < TITLE_ROWS_MAX)
-			continue;
-		have_header = 1;
-	}
-	im->weekly = kind == KIND_WEEKLY || (kind == KIND_DETECT && header_is_weekly(&row));
-	im->what = im->weekly ? IM_WEEKLY
-		   : kind == KIND_OTHER ? IM_OTHER
-		   : kind == KIND_TARGET || (kind == KIND_DETECT && header_is_target(&row))
-			   ? IM_TARGET
-			   : IM_PROJECT;
-	im->kind = im->what == IM_WEEKLY   ? REC_KIND_WEEKLY
-		   : im->what == IM_TARGET ? REC_KIND_TARGET
-		   : im->what == IM_OTHER  ? im->other_kind
-					   : REC_KIND_PROJECT;
-	im->desc = records_kind(im->kind)->desc;
-	if (!(im->unames = unit_names_new())) {
-		rv = BS_E_NOMEM;
-		goto out;
-	}
-	if ((rv = map_header(im, &row)) != BS_OK)
-		goto out;
-
-	if ((rv = open_device(im, dir)) != BS_OK)
-		goto out;
-	/* One transaction from the first read to the last write: what is
-	 * checked against is what is written to, and a failure undoes all. */
-	if ((rv = localdb_begin(im->a.db)) != BS_OK) {
-		fprintf(stderr, "baosong: 本地数据库忙 the local database is busy: %s\n",
-			bs_strerror(rv));
-		goto out;
-	}
-	in_tx = 1;
-	{
-		char def[4200 + 32];
-		snprintf(def, sizeof def, "%s/unit_aliases.csv", im->a.dir);
-		if ((rv = unit_names_aliases(im->unames, im->aliases ? im->aliases : def,
-					     !im->aliases)) != BS_OK)
-			goto out;
-	}
-	if ((rv = localdb_record_each(im->a.db, REC_KIND_PROJECT, 0, load_project, im)) < 0 ||
-	    (im->what == IM_TARGET &&
-	     (rv = localdb_record_each(im->a.db, REC_KIND_TARGET, 0, im_load_target, im)) < 0) ||
-	    (rv = localdb_record_each(im->a.db, REC_KIND_UNIT, 0, load_unit, im)) < 0 ||
-	    (im->weekly &&
-	     (rv = localdb_record_each(im->a.db, REC_KIND_WEEKLY, 0, load_report, im)) < 0)) {
-		fprintf(stderr, "baosong: 读取本地数据失败 cannot read the local database: %s\n",
-			bs_strerror(rv));
-		goto out;
-	}
-	if (im->have_units)
-		im->lk.unit = lookup_unit;
-
-	for (;;) {
-		r = csv_next(rd, &row, &cerr);
-		if (r == 0)
-			break;
-		if (r < 0) {
-			im->read++;
-			im_row_error(im, cerr.line, "csv", cerr.msg, NULL);
-			if (cerr.fatal) {
-				rv = r;
-				goto stopped;
-			}
-			continue;
-		}
-		if (row_blank(&row))
-			continue;
-		im->read++;
-		rv = im->what == IM_WEEKLY   ? weekly_row(im, &row)
-		     : im->what == IM_TARGET ? im_target_row(im, &row)
-		     : im->what == IM_OTHER  ? im_kind_row(im, &row)
-					     : project_row(im, &row);
-		if (rv != BS_OK)
-			goto stopped;
-	}
-	if (im->bad > ERRORS_SHOWN)
-		fprintf(stderr, "（另有 %u 行有误未列出 %u more bad rows not listed）\n",
-			im->bad - ERRORS_SHOWN, im->bad - ERRORS_SHOWN);
-	if (!im->dry_run && im->good && (!im->bad || im->partial)) {
-		if ((rv = localdb_commit(im->a.db)) != BS_OK) {
-			fprintf(stderr, "baosong: 保存失败 cannot save: %s\n", bs_strerror(rv));
-			goto stopped;
-		}
-		in_tx = 0;
-		committed = 1;
-	}
-	print_summary(im, committed);
-	rv = im->bad ? BS_E_INVAL : BS_OK;
-	goto out;
-stopped:
-	fprintf(stderr, "baosong: 导入中止，未保存任何记录 import stopped; nothing queued\n");
-out:
-	if (in_tx)
-		localdb_rollback(im->a.db);
-	csv_reader_free(rd);
-	free(raw);
-	free(text);
+	if (!im)
+		return;
+	csv_reader_free(im->rd);
+	free(im->text);
+	free(im->name);
 	for (i = 0; i < im->ncols; i++)
 		free(im->cols[i].title);
 	free(im->cols);
@@ -1391,7 +1140,229 @@ out:
 	ix_free(&im->units);
 	ix_free(&im->targets);
 	unit_names_free(im->unames);
-	app_close(&im->a);
 	free(im);
-	return cli_exit_code(rv);
+}
+
+const struct import_stats *import_stats(const struct import *im)
+{
+	return &im->st;
+}
+
+size_t import_columns(const struct import *im)
+{
+	return im->ncols;
+}
+
+const char *import_column(const struct import *im, size_t i, int *used)
+{
+	assert(i < im->ncols);
+	*used = im->cols[i].spec != NULL || im->cols[i].fd != NULL;
+	return im->cols[i].title;
+}
+
+int import_header(struct import *im)
+{
+	struct csv_limits lim = {BS_IMPORT_FIELD_MAX, BS_IMPORT_COLS_MAX, BS_IMPORT_ROWS_MAX};
+	struct csv_row row;
+	struct csv_error cerr;
+	unsigned titles = 0;
+	int rv, r;
+
+	assert(im->text && !im->rd);
+	memset(&cerr, 0, sizeof cerr);
+	if ((rv = csv_reader_new(im->text, im->tlen, &lim, &im->rd)) != BS_OK)
+		return rv;
+	/* The header: the first row with more than one cell filled (a title
+	 * row above it, one cell across the table, is skipped). */
+	for (;;) {
+		r = csv_next(im->rd, &row, &cerr);
+		if (r == 0) {
+			im_say(im, IMPORT_SAY_ERROR, "%s 中没有表头 has no header row (nothing to "
+			       "import)", im->name);
+			return BS_E_INVAL;
+		}
+		if (r < 0) {
+			im_say(im, IMPORT_SAY_ERROR, "第 %u 行 line %u: 无法读取表头 cannot read the "
+			       "header: %s", cerr.line, cerr.line, cerr.msg);
+			return r;
+		}
+		if (row_blank(&row))
+			continue;
+		if (row_is_title(&row) && titles++ < TITLE_ROWS_MAX)
+			continue;
+		break;
+	}
+	im->weekly = im->o.kind == IMPORT_WEEKLY ||
+		     (im->o.kind == IMPORT_DETECT && header_is_weekly(&row));
+	im->what = im->weekly ? IM_WEEKLY
+		   : im->o.kind == IMPORT_OTHER ? IM_OTHER
+		   : im->o.kind == IMPORT_TARGET ||
+				   (im->o.kind == IMPORT_DETECT && header_is_target(&row))
+			   ? IM_TARGET
+			   : IM_PROJECT;
+	im->kind = im->what == IM_WEEKLY   ? REC_KIND_WEEKLY
+		   : im->what == IM_TARGET ? REC_KIND_TARGET
+		   : im->what == IM_OTHER  ? im->o.other_kind
+					   : REC_KIND_PROJECT;
+	if (!im->kind || !records_kind(im->kind))
+		return BS_E_INVAL;
+	im->desc = records_kind(im->kind)->desc;
+	im->st.what = (enum import_kind)im->what;
+	im->st.kind = im->kind;
+	return map_header(im, &row);
+}
+
+/* Fill the validation context for this device. */
+static void use_device(struct import *im, struct app *a, const struct app_server *srv)
+{
+	im->a = a;
+	im->srv = *srv;
+	im->now = bs_now_ms();
+	im->lk.project = import_lookup_project;
+	im->lk.unit = NULL; /* set once the unit records are loaded, if any */
+	im->lk.ctx = im;
+	im->rc.now_ms = im->now;
+	im->rc.unit_id = im->srv.unit_id;
+	im->rc.role = im->srv.role;
+	im->rc.any_unit = im->srv.role == REC_ROLE_ADMIN;
+	im->rc.lookup = &im->lk;
+}
+
+/* The records on this device the rows are checked against. */
+static int load_device(struct import *im)
+{
+	char def[4200 + 32];
+	int rv;
+
+	snprintf(def, sizeof def, "%s/unit_aliases.csv", im->a->dir);
+	if ((rv = unit_names_aliases(im->unames, im->o.aliases ? im->o.aliases : def,
+				     !im->o.aliases, &im->sink)) != BS_OK)
+		return rv;
+	if ((rv = localdb_record_each(im->a->db, REC_KIND_PROJECT, 0, load_project, im)) < 0 ||
+	    (im->what == IM_TARGET &&
+	     (rv = localdb_record_each(im->a->db, REC_KIND_TARGET, 0, im_load_target, im)) < 0) ||
+	    (rv = localdb_record_each(im->a->db, REC_KIND_UNIT, 0, load_unit, im)) < 0 ||
+	    (im->weekly &&
+	     (rv = localdb_record_each(im->a->db, REC_KIND_WEEKLY, 0, load_report, im)) < 0)) {
+		im_say(im, IMPORT_SAY_ERROR, "读取本地数据失败 cannot read the local database: %s",
+		       bs_strerror(rv));
+		return rv;
+	}
+	if (im->have_units)
+		im->lk.unit = lookup_unit;
+	return BS_OK;
+}
+
+/* Tell sink->row what became of row (its cells as read, in copy). */
+static void tell_row(struct import *im, unsigned line, const char *const *cells, size_t n,
+		     const unsigned before[3])
+{
+	struct import_row r = {line, IMPORT_ROW_GOOD, n, cells};
+	if (im->st.bad != before[2])
+		r.state = IMPORT_ROW_BAD;
+	else if (im->st.skipped != before[1])
+		r.state = IMPORT_ROW_SKIPPED;
+	else if (im->st.good == before[0])
+		r.state = IMPORT_ROW_BAD; /* neither queued nor skipped: not imported */
+	im->sink.row(im->sink.ctx, &r);
+}
+
+/* The trimmed cells of row, copied (the row's checks change them in
+ * place), or NULL when out of memory. */
+static char **copy_cells(const struct csv_row *row)
+{
+	char **c = calloc(row->n + 1, sizeof *c);
+	size_t i;
+	for (i = 0; c && i < row->n; i++) {
+		if (!(c[i] = strdup(cell_trim(row->cells[i])))) {
+			while (i--)
+				free(c[i]);
+			free(c);
+			return NULL;
+		}
+	}
+	return c;
+}
+
+static void free_cells(char **c, size_t n)
+{
+	size_t i;
+	for (i = 0; c && i < n; i++)
+		free(c[i]);
+	free(c);
+}
+
+int import_run(struct import *im, struct app *a, const struct app_server *srv)
+{
+	struct csv_row row;
+	struct csv_error cerr;
+	int in_tx = 0, rv, r;
+
+	assert(im->rd && im->cols && a && a->db && srv);
+	memset(&cerr, 0, sizeof cerr);
+	use_device(im, a, srv);
+	/* One transaction from the first read to the last write: what is
+	 * checked against is what is written to, and a failure undoes all. */
+	if ((rv = localdb_begin(im->a->db)) != BS_OK) {
+		im_say(im, IMPORT_SAY_ERROR, "本地数据库忙 the local database is busy: %s",
+		       bs_strerror(rv));
+		return rv;
+	}
+	in_tx = 1;
+	if ((rv = load_device(im)) != BS_OK)
+		goto out;
+	for (;;) {
+		unsigned before[3] = {im->st.good, im->st.skipped, im->st.bad};
+		char **cells = NULL;
+		r = csv_next(im->rd, &row, &cerr);
+		if (r == 0)
+			break;
+		if (r < 0) {
+			im->st.read++;
+			im_row_error(im, cerr.line, "csv", cerr.msg, NULL);
+			if (im->sink.row)
+				tell_row(im, cerr.line, NULL, 0, before);
+			if (cerr.fatal) {
+				rv = r;
+				goto stopped;
+			}
+			continue;
+		}
+		if (row_blank(&row))
+			continue;
+		im->st.read++;
+		if (im->sink.row && !(cells = copy_cells(&row))) {
+			rv = BS_E_NOMEM;
+			goto stopped;
+		}
+		rv = im->what == IM_WEEKLY   ? weekly_row(im, &row)
+		     : im->what == IM_TARGET ? im_target_row(im, &row)
+		     : im->what == IM_OTHER  ? im_kind_row(im, &row)
+					     : project_row(im, &row);
+		if (rv == BS_OK && cells)
+			tell_row(im, row.line, (const char *const *)cells, row.n, before);
+		free_cells(cells, row.n);
+		if (rv != BS_OK)
+			goto stopped;
+	}
+	im->st.checked = 1;
+	if (im->st.bad > ERRORS_SHOWN)
+		im_say(im, IMPORT_SAY_MORE, "（另有 %u 行有误未列出 %u more bad rows not listed）",
+		       im->st.bad - ERRORS_SHOWN, im->st.bad - ERRORS_SHOWN);
+	if (!im->o.dry_run && im->st.good && (!im->st.bad || im->o.partial)) {
+		if ((rv = localdb_commit(im->a->db)) != BS_OK) {
+			im_say(im, IMPORT_SAY_ERROR, "保存失败 cannot save: %s", bs_strerror(rv));
+			goto stopped;
+		}
+		in_tx = 0;
+		im->st.committed = 1;
+	}
+	rv = im->st.bad ? BS_E_INVAL : BS_OK;
+	goto out;
+stopped:
+	im->st.stopped = 1;
+out:
+	if (in_tx)
+		localdb_rollback(im->a->db);
+	return rv;
 }

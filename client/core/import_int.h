@@ -1,9 +1,10 @@
-/* import_int.h - what the parts of `baosong import` share (import.c:
- * the command, columns, plan tables and weekly batches; import_kinds.c:
- * targets and the other record kinds).  Not an interface for the rest of
- * the client. */
-#ifndef BS_CLI_IMPORT_INT_H
-#define BS_CLI_IMPORT_INT_H
+/* import_int.h - what the parts of the import engine share (import.c:
+ * columns, the header, plan tables, weekly batches and the run;
+ * import_kinds.c: targets and the other record kinds; import_read.c: the
+ * file's bytes as text).  Not an interface for the rest of the client:
+ * that is import.h. */
+#ifndef BS_CORE_IMPORT_INT_H
+#define BS_CORE_IMPORT_INT_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -15,15 +16,17 @@
 #include "records.h"
 
 #define DECODE_MAX (256u * 1024u) /* protobuf-c memory for one stored record */
-#define ERRORS_SHOWN 300u         /* bad rows explained; the rest only counted */
-#define VALUE_SHOWN 60u           /* bytes of a cell quoted in a message */
+#define ERRORS_SHOWN IMPORT_ERRORS_SHOWN
+#define VALUE_SHOWN IMPORT_VALUE_SHOWN
 #define TITLE_ROWS_MAX 10u        /* one-cell title rows skipped before the header */
 #define HEADER_NORM_MAX 256u      /* bytes of a normalised header cell */
 
-/* ---- options ------------------------------------------------------------------- */
+/* ---- what the table holds ---------------------------------------------------------- */
 
-enum kind_opt { KIND_DETECT, KIND_PROJECT, KIND_WEEKLY, KIND_TARGET, KIND_OTHER };
-enum { IM_PROJECT, IM_WEEKLY, IM_TARGET, IM_OTHER };
+#define IM_PROJECT IMPORT_PROJECT
+#define IM_WEEKLY IMPORT_WEEKLY
+#define IM_TARGET IMPORT_TARGET
+#define IM_OTHER IMPORT_OTHER
 
 /* ---- columns ------------------------------------------------------------------- */
 
@@ -93,27 +96,28 @@ struct ix {
 /* ---- one import ---------------------------------------------------------------- */
 
 struct import {
-	const char *path;
-	int enc;                   /* IMPORT_ENC_* */
-	int partial, dry_run;
-	const char *enc_used;
+	struct import_opts o;
+	struct import_sink sink;
+	struct import_stats st;    /* read, good, skipped, bad, updated ... */
+	char *name;                /* the file, as messages call it */
+	char *text;                /* the file as UTF-8 CSV text */
+	size_t tlen;
+	struct csv_reader *rd;     /* positioned after the header */
 
 	int weekly;
 	int what;                  /* IM_* */
 	const char *kind;          /* REC_KIND_PROJECT, REC_KIND_WEEKLY or REC_KIND_TARGET */
-	const char *aliases;       /* --aliases, else the data directory's unit_aliases.csv */
 	struct unit_names *unames;
 	const char *resp[REC_ATTACH_MAX];  /* this row's responsible units */
 	size_t nresp;
-	unsigned last_bad_line, msgs, updated;
-	const char *other_kind;    /* --kind of another record kind */
+	unsigned last_bad_line, msgs;
 	int64_t row_unit;          /* the unit that will own this row's record */
 	const ProtobufCMessageDescriptor *desc;
 	struct column *cols;
 	size_t ncols;
 	const struct column *proj_code, *proj_name, *proj_uid;
 
-	struct app a;
+	struct app *a;             /* borrowed for import_run */
 	struct app_server srv;
 	struct rec_lookup lk;
 	struct rec_ctx rc;
@@ -122,12 +126,15 @@ struct import {
 	int have_units;            /* the server's unit records are here */
 	struct ix_entry by_uid;    /* the project a row names by id */
 
-	unsigned read, good, skipped, bad;
 	uint8_t pack[REC_DATA_MAX];
 };
 
 
 /* ---- shared by import.c and import_kinds.c ---- */
+
+/* Say a message of im (see import_say). */
+void im_say(struct import *im, enum import_say what, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 void im_row_error(struct import *im, unsigned line, const char *field, const char *msg,
 		      const struct column *col);

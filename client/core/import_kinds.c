@@ -58,19 +58,19 @@ int im_target_row(struct import *im, const struct csv_row *row)
 			im_row_error(im, row->line, "period", msg, im_column_of(im, "period"));
 			return BS_OK;
 		}
-		if ((rv = localdb_record_get(im->a.db, e->uid, &r)) != BS_OK)
+		if ((rv = localdb_record_get(im->a->db, e->uid, &r)) != BS_OK)
 			return rv;
 		rv = r.data_len == len && !memcmp(r.data, im->pack, len);
 		lrecord_free(&r);
 		if (rv) {
-			im->skipped++;
+			im->st.skipped++;
 			return BS_OK;
 		}
 		snprintf(uid, sizeof uid, "%s", e->uid);
 		if ((rv = im_queue(im, uid, e->unit_id, len)) != BS_OK)
 			return rv;
-		im->updated++;
-		im->good++;
+		im->st.updated++;
+		im->st.good++;
 		return BS_OK;
 	}
 	records_new_uid(uid);
@@ -78,7 +78,7 @@ int im_target_row(struct import *im, const struct csv_row *row)
 	    (rv = im_ix_add2(&im->targets, t.unit_code, t.period, uid, im->srv.unit_id, row->line)) !=
 		    BS_OK)
 		return rv;
-	im->good++;
+	im->st.good++;
 	return BS_OK;
 }
 
@@ -287,7 +287,7 @@ int im_kind_row(struct import *im, const struct csv_row *row)
 	}
 	records_new_uid(uid);
 	if ((rv = im_queue(im, uid, im->row_unit, len)) == BS_OK)
-		im->good++;
+		im->st.good++;
 out:
 	/* strings point into the row and the columns: only the shell is ours */
 	free(m);
