@@ -602,11 +602,14 @@ int cmd_status(int argc, char **argv)
 	} else {
 		printf("上次成功同步 last successful sync: never\n");
 	}
-	if (localdb_meta_get(a.db, "last_sync_error", buf, sizeof buf) == BS_OK && buf[0]) {
-		long long t = strtoll(buf, NULL, 10);
-		const char *msg = strchr(buf, ' ');
-		fmt_local(t, when, sizeof when);
-		printf("上次同步失败 last failure: %s %s\n", when, msg ? msg + 1 : "");
+	{
+		char why[SYNC_NOTE_MAX];
+		int64_t t;
+
+		if (sync_last_failure(a.db, &t, why, sizeof why)) {
+			fmt_local(t, when, sizeof when);
+			printf("上次同步失败 last failure: %s %s\n", when, why);
+		}
 	}
 	if (localdb_meta_get(a.db, "seq_reused", buf, sizeof buf) == BS_OK && buf[0])
 		printf("未发送：服务器已用本设备第 %llu 号起的编号收下了别的修改（数据目录是恢复或复制来的），"

@@ -479,39 +479,50 @@ fail:
  * drops every POSIX lock this process holds on it, SQLite's included, so an
  * open-and-close while another handle of this process (the web page's,
  * while its sync thread opens its own) is using the database would let a
- * second process write under the first's feet. */
+ * second process write under the first's feet.  A link to a regular file
+ * is followed; a link to nothing (a disk not mounted) is refused. */
 static int create_file(const char *path)
 {
 	struct stat st;
-	int fd;
+	int fd, tries;
 
-	if (stat(path, &st) == 0) {
-		if (!S_ISREG(st.st_mode)) {
-			log_error("localdb: %s: not a regular file", path);
+	for (tries = 0; tries < 2; tries++) {
+		if (stat(path, &st) == 0) {
+			if (!S_ISREG(st.st_mode)) {
+				log_error("localdb: %s: not a regular file", path);
+				return BS_E_IO;
+			}
+			if ((st.st_mode & 077) != 0) {
+				log_warn("localdb: %s was readable by others; mode set to 0600", path);
+				if (chmod(path, 0600) != 0)
+					return BS_E_IO;
+			}
+			return BS_OK;
+		}
+		if (errno != ENOENT) {
+			log_error("localdb: %s: %s", path, strerror(errno));
 			return BS_E_IO;
 		}
-		if ((st.st_mode & 077) != 0) {
-			log_warn("localdb: %s was readable by others; mode set to 0600", path);
-			if (chmod(path, 0600) != 0)
-				return BS_E_IO;
+		if (lstat(path, &st) == 0) {
+			log_error("localdb: %s is a link to a file that is not there (a disk not "
+				  "mounted?)", path);
+			return BS_E_IO;
 		}
-		return BS_OK;
-	}
-	if (errno != ENOENT) {
-		log_error("localdb: %s: %s", path, strerror(errno));
-		return BS_E_IO;
-	}
-	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		int e = errno;
+		fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd >= 0) {
+			close(fd); /* a new, empty file: nobody holds a lock on it */
+			return BS_OK;
+		}
+		if (errno != EEXIST) {
+			int e = errno;
 
-		if (e == EEXIST) /* created meanwhile by another process */
-			return create_file(path);
-		log_error("localdb: %s: %s", path, strerror(e));
-		return e == ENOENT ? BS_E_NOTFOUND : BS_E_IO;
+			log_error("localdb: %s: %s", path, strerror(e));
+			return e == ENOENT ? BS_E_NOTFOUND : BS_E_IO;
+		}
+		/* created meanwhile by another process: look again, once */
 	}
-	close(fd); /* a new, empty file: nobody holds a lock on it */
-	return BS_OK;
+	log_error("localdb: %s: appears and disappears; not opened", path);
+	return BS_E_IO;
 }
 
 int localdb_open(const char *path, struct localdb **out)

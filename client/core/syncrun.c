@@ -2,6 +2,7 @@
 #include "syncrun.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "clock.h"
@@ -33,7 +34,7 @@ int sync_round(struct app *a, enum sync_mode mode, unsigned timeout_ms, const st
 
 void sync_note_result(struct app *a, int rv, const char *why)
 {
-	char msg[800];
+	char msg[SYNC_NOTE_MAX];
 
 	if (rv == BS_OK) {
 		localdb_meta_set_int(a->db, "last_sync_ok", bs_now_ms());
@@ -42,4 +43,23 @@ void sync_note_result(struct app *a, int rv, const char *why)
 	}
 	snprintf(msg, sizeof msg, "%lld %s", (long long)bs_now_ms(), why);
 	localdb_meta_set(a->db, "last_sync_error", msg);
+}
+
+int sync_last_failure(struct localdb *db, int64_t *when_ms, char *why, size_t cap)
+{
+	char buf[SYNC_NOTE_MAX + 1];
+	const char *msg;
+	char *end;
+	long long t;
+
+	*when_ms = 0;
+	if (cap)
+		why[0] = '\0';
+	if (localdb_meta_get(db, "last_sync_error", buf, sizeof buf) != BS_OK || !buf[0])
+		return 0;
+	t = strtoll(buf, &end, 10);
+	msg = *end == ' ' ? end + 1 : buf;
+	*when_ms = end != buf ? (int64_t)t : 0;
+	snprintf(why, cap, "%s", msg);
+	return 1;
 }

@@ -19,4 +19,10 @@ int sync_round(struct app *a, enum sync_mode mode, unsigned timeout_ms, const st
 /* Record the outcome: rv 0 sets last_sync_ok to now and clears the error;
  * otherwise last_sync_error becomes "MS why". */
 void sync_note_result(struct app *a, int rv, const char *why);
+/* The longest note sync_note_result keeps ("MS why"). */
+#define SYNC_NOTE_MAX 800u
+/* The last failure noted, if it is newer than the last success: its time
+ * (ms) in *when_ms and why in why; 1 if there is one, 0 if not (or the
+ * note cannot be read). */
+int sync_last_failure(struct localdb *db, int64_t *when_ms, char *why, size_t cap);
 #endif

@@ -2,6 +2,7 @@
  * checks and turns a request into a struct http_req for the pages. */
 #include "http.h"
 
+#include <errno.h>
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -11,9 +12,14 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "err.h"
 #include "log.h"
+
+/* What is still read of a body past the cap before the connection is
+ * closed (so that a 413 can be answered to an ordinary browser). */
+#define HTTP_BODY_SLACK (1024u * 1024u)
 
 struct http_server {
 	struct MHD_Daemon *d;
@@ -41,7 +47,7 @@ int http_loopback_addr(const char *text)
 	if (text == NULL)
 		return 0;
 	if (inet_pton(AF_INET, text, &a4) == 1)
-		return (ntohl(a4.s_addr) >> 24) == 127;
+		return ntohl(a4.s_addr) == INADDR_LOOPBACK; /* 127.0.0.1: the Host names */
 	if (inet_pton(AF_INET6, text, &a6) == 1)
 		return IN6_IS_ADDR_LOOPBACK(&a6);
 	return 0;
@@ -241,6 +247,33 @@ static int secret_eq(const char *have, const char *want)
 	return have != NULL && strlen(have) == n && sodium_memcmp(have, want, n) == 0;
 }
 
+struct cookie_walk {
+	const struct http_server *s;
+	int ok;
+};
+
+static enum MHD_Result cookie_it(void *cls, enum MHD_ValueKind kind, const char *key,
+				 const char *value)
+{
+	struct cookie_walk *w = cls;
+
+	(void)kind;
+	if (key != NULL && !strcmp(key, w->s->cookie_name) && secret_eq(value, w->s->secret))
+		w->ok = 1;
+	return MHD_YES;
+}
+
+/* Any cookie of this server's name holds the secret: another page on this
+ * host (cookies do not tell ports apart) may have set one of the same name
+ * with a narrower path, which the browser then sends first. */
+static int cookie_ok(const struct http_server *s, struct MHD_Connection *c)
+{
+	struct cookie_walk w = {s, 0};
+
+	MHD_get_connection_values(c, MHD_COOKIE_KIND, cookie_it, &w);
+	return w.ok;
+}
+
 static int host_ok(const struct http_server *s, const char *host)
 {
 	size_t i;
@@ -309,8 +342,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			return refuse(c, 405, "不支持的请求方法。", "Method not allowed.");
 		if (!post && !strcmp(url, "/login"))
 			return login(s, c);
-		if (!secret_eq(MHD_lookup_connection_value(c, MHD_COOKIE_KIND, s->cookie_name),
-			       s->secret))
+		if (!cookie_ok(s, c))
 			return refuse(c, 403,
 				      "没有登录凭据。请使用 baosong ui 启动时打印的地址打开本页。",
 				      "Forbidden: open the address baosong ui printed when it started.");
@@ -348,7 +380,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		x->rq.body_bytes += *upload_data_size;
 		if (x->rq.body_bytes > HTTP_BODY_MAX)
 			x->rq.too_big = 1;
-		if (!x->rq.too_big && x->pp != NULL &&
+		if (x->rq.body_bytes > HTTP_BODY_MAX + HTTP_BODY_SLACK)
+			return MHD_NO; /* a chunked body that does not end: close */
+		if (!x->rq.too_big && !x->refused && x->pp != NULL &&
 		    MHD_post_process(x->pp, upload_data, *upload_data_size) != MHD_YES)
 			x->refused = 1;
 		*upload_data_size = 0;
@@ -400,57 +434,92 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	log_warn("ui: http: %s", msg);
 }
 
-int http_start(struct http_server **out, const char *addr, uint16_t port, const char *secret,
-	       const char *csrf, struct ui *ui, http_handler handler)
+/* A listening socket on addr:port (port 0: the OS picks), with its port
+ * in *bound; -1 on failure (errno set). */
+static int listen_on(const char *addr, uint16_t port, uint16_t *bound)
 {
-	struct http_server *s;
 	struct sockaddr_storage ss;
-	const union MHD_DaemonInfo *info;
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG;
-	const char *names[3] = {"127.0.0.1", "localhost", "[::1]"};
-	size_t i;
+	socklen_t len;
+	int fd, one = 1, fam = strchr(addr, ':') ? AF_INET6 : AF_INET;
 
-	*out = NULL;
-	if (!http_loopback_addr(addr) || strlen(secret) != HTTP_SECRET_HEX ||
-	    strlen(csrf) != HTTP_SECRET_HEX)
-		return BS_E_INVAL;
 	memset(&ss, 0, sizeof ss);
-	if (strchr(addr, ':') == NULL) {
+	if (fam == AF_INET) {
 		struct sockaddr_in *a = (struct sockaddr_in *)&ss;
 
 		a->sin_family = AF_INET;
 		a->sin_port = htons(port);
 		inet_pton(AF_INET, addr, &a->sin_addr);
+		len = sizeof *a;
 	} else {
 		struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
 
 		a->sin6_family = AF_INET6;
 		a->sin6_port = htons(port);
 		inet_pton(AF_INET6, addr, &a->sin6_addr);
-		flags |= MHD_USE_IPv6;
+		len = sizeof *a;
 	}
+	if ((fd = socket(fam, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (fam == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+	if (bind(fd, (struct sockaddr *)&ss, len) != 0 || listen(fd, 64) != 0 ||
+	    getsockname(fd, (struct sockaddr *)&ss, &len) != 0) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	*bound = ntohs(fam == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port
+				      : ((struct sockaddr_in6 *)&ss)->sin6_port);
+	return fd;
+}
+
+int http_start(struct http_server **out, const char *addr, uint16_t port, const char *secret,
+	       const char *csrf, struct ui *ui, http_handler handler)
+{
+	struct http_server *s;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG;
+	const char *names[3] = {"127.0.0.1", "localhost", "[::1]"};
+	size_t i;
+	int fd;
+
+	*out = NULL;
+	if (!http_loopback_addr(addr) || strlen(secret) != HTTP_SECRET_HEX ||
+	    strlen(csrf) != HTTP_SECRET_HEX)
+		return BS_E_INVAL;
+	if (strchr(addr, ':') != NULL)
+		flags |= MHD_USE_IPv6;
 	if ((s = calloc(1, sizeof *s)) == NULL)
 		return BS_E_NOMEM;
+	/* The socket first, so that everything a request is checked against
+	 * is set before the server's thread can take one. */
+	if ((fd = listen_on(addr, port, &s->port)) < 0) {
+		log_warn("ui: cannot listen on %s port %u: %s", addr, (unsigned)port,
+			 strerror(errno));
+		free(s);
+		return BS_E_IO;
+	}
 	memcpy(s->secret, secret, HTTP_SECRET_HEX);
 	memcpy(s->csrf, csrf, HTTP_SECRET_HEX);
 	s->ui = ui;
 	s->handler = handler;
-	s->d = MHD_start_daemon(flags, port, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER,
-				mhd_log, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-				MHD_OPTION_CONNECTION_LIMIT, 64u, MHD_OPTION_CONNECTION_TIMEOUT, 120u,
-				MHD_OPTION_NOTIFY_COMPLETED, on_done, s, MHD_OPTION_END);
-	if (s->d == NULL) {
-		sodium_memzero(s, sizeof *s);
-		free(s);
-		return BS_E_IO;
-	}
-	info = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
-	s->port = info != NULL ? info->port : port;
 	snprintf(s->cookie_name, sizeof s->cookie_name, "baosong_ui_%u", (unsigned)s->port);
 	for (i = 0; i < 3; i++) {
 		snprintf(s->hosts[i], sizeof s->hosts[i], "%s:%u", names[i], (unsigned)s->port);
 		snprintf(s->origins[i], sizeof s->origins[i], "http://%s:%u", names[i],
 			 (unsigned)s->port);
+	}
+	s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER,
+				mhd_log, s, MHD_OPTION_LISTEN_SOCKET, fd,
+				MHD_OPTION_CONNECTION_LIMIT, 64u, MHD_OPTION_CONNECTION_TIMEOUT, 120u,
+				MHD_OPTION_NOTIFY_COMPLETED, on_done, s, MHD_OPTION_END);
+	if (s->d == NULL) {
+		close(fd);
+		sodium_memzero(s, sizeof *s);
+		free(s);
+		return BS_E_IO;
 	}
 	*out = s;
 	return BS_OK;

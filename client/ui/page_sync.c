@@ -10,6 +10,7 @@
 #include "layout.h"
 #include "localdb.h"
 #include "pages.h"
+#include "syncrun.h"
 #include "ui.h"
 #include "ui_sync.h"
 
@@ -28,9 +29,9 @@ static void progress_text(const struct ui_sync_state *s, char *out, size_t cap)
 		return;
 	n += snprintf(out + n, cap - (size_t)n, "：%.1f MB / %.1f MB", (double)s->bytes_done / 1e6,
 		      (double)s->bytes_total / 1e6);
-	if (n > 0 && (size_t)n < cap && s->bytes_done > 0 && spent > 500) {
+	if (n > 0 && (size_t)n < cap && s->bytes_sent > 0 && spent > 500) {
 		double left = (double)(s->bytes_total - s->bytes_done) * (double)spent /
-			      (double)s->bytes_done / 1000.0;
+			      (double)s->bytes_sent / 1000.0;
 		snprintf(out + n, cap - (size_t)n, "，约剩 %.0f 秒", left);
 	}
 }
@@ -71,12 +72,14 @@ void page_sync(struct http_req *rq, struct http_resp *rs)
 	struct localdb *db = rq->ui->app.db;
 	unsigned pending = 0, refused = 0, conflicts = 0;
 	int64_t ok = 0;
-	char text[1024], err[512] = "";
+	char text[1024], err[SYNC_NOTE_MAX] = "";
+	int64_t failed_ms = 0;
+	int failed;
 
 	ui_sync_state(rq->ui, &s);
 	localdb_counts(db, &pending, &refused, &conflicts);
 	localdb_meta_get_int(db, "last_sync_ok", &ok);
-	localdb_meta_get(db, "last_sync_error", err, sizeof err);
+	failed = sync_last_failure(db, &failed_ms, err, sizeof err);
 	layout_begin(rq, rs, "同步", "sync");
 	hb_put(b, "<p>同步会先上传照片和附件，再按顺序报送本机的修改，最后取回服务器上的变化"
 		  "（审核意见、排名、其他单位发布的数据）。服务器连不上时，数据留在本机，下次同步继续。</p>");
@@ -108,8 +111,10 @@ void page_sync(struct http_req *rq, struct http_resp *rs)
 			layout_notice(b, "error", s.text);
 		}
 		hb_put(b, "</section>");
-	} else if (err[0] && !s.running) {
-		hb_put(b, "<p class=\"msg\">上次同步失败：");
+	} else if (failed && !s.running) {
+		hb_put(b, "<p class=\"msg\">上次同步失败（");
+		layout_time(b, failed_ms);
+		hb_put(b, "）：");
 		hb_esc(b, err);
 		hb_put(b, "</p>");
 	}

@@ -15,6 +15,7 @@
 #include "localdb.h"
 #include "pages.h"
 #include "review.h"
+#include "syncrun.h"
 #include "ui.h"
 
 static void section_week(struct http_req *rq, struct hbuf *b, const struct due_summary *d)
@@ -161,22 +162,25 @@ static void section_sync(struct http_req *rq, struct hbuf *b, const struct due_s
 	struct localdb *db = rq->ui->app.db;
 	int64_t ok = 0;
 	unsigned pending = 0, refused = 0, conflicts = 0;
-	char err[512] = "";
+	char err[SYNC_NOTE_MAX] = "";
+	int64_t failed_ms = 0;
+	int failed;
 
 	localdb_meta_get_int(db, "last_sync_ok", &ok);
-	localdb_meta_get(db, "last_sync_error", err, sizeof err);
+	failed = sync_last_failure(db, &failed_ms, err, sizeof err);
 	localdb_counts(db, &pending, &refused, &conflicts);
 	hb_put(b, "<section class=\"card\" id=\"sync\"><h2>同步</h2><p>上次成功同步：");
 	layout_time(b, ok);
 	hb_put(b, "</p>");
-	if (err[0]) {
-		hb_put(b, "<p class=\"msg\">上次同步失败：");
+	if (failed) {
+		hb_put(b, "<p class=\"msg\">上次同步失败（");
+		layout_time(b, failed_ms);
+		hb_put(b, "）：");
 		hb_esc(b, err);
 		hb_put(b, "</p>");
 	}
 	hb_printf(b, "<p>待报送的修改：<b>%u</b> 条</p>", pending);
-	if (d->photos_unsent)
-	{
+	if (d->photos_unsent) {
 		hb_printf(b, "<p>尚未上传的照片：<b>%u</b> 张（", d->photos_unsent);
 		layout_bytes(b, d->photo_bytes_unsent);
 		hb_put(b, "）</p>");

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "err.h"
@@ -84,6 +85,31 @@ static void open_browser(const char *path)
 		fprintf(stderr, "baosong ui: 无法启动浏览器，请手动打开上面的地址。"
 				"Could not start a browser: open the address above.\n");
 	posix_spawn_file_actions_destroy(&fa);
+}
+
+/* After the page stopped: let a running sync finish (it may be sending
+ * photos over a slow line), saying so; 0 if a second signal asks to stop
+ * now, 1 when the sync is done (or none ran). */
+static int wait_for_sync(struct ui *ui, const sigset_t *set)
+{
+	struct ui_sync_state st;
+	struct timespec tick = {0, 200 * 1000 * 1000};
+	int told = 0;
+
+	for (;;) {
+		ui_sync_state(ui, &st);
+		if (!st.running)
+			break;
+		if (!told) {
+			fprintf(stderr, "baosong ui: 正在等待同步结束（再按 Ctrl+C 立即退出）。"
+					"Waiting for the sync to finish (Ctrl+C again stops now).\n");
+			told = 1;
+		}
+		if (sigtimedwait(set, NULL, &tick) > 0)
+			return 0;
+	}
+	ui_sync_stop(ui);
+	return 1;
 }
 
 int cmd_ui(int argc, char **argv)
@@ -164,7 +190,9 @@ int cmd_ui(int argc, char **argv)
 			"baosong ui: 无法在 %s 端口 %lu 上提供页面（端口被占用？换一个 --port 或用 0）。\n"
 			"  Cannot listen on %s port %lu (in use? try another --port, or 0).\n",
 			listen, port, listen, port);
+		sodium_memzero(secret, sizeof secret);
 		app_close(&ui->app);
+		sodium_memzero(ui, sizeof *ui);
 		free(ui);
 		return 74;
 	}
@@ -187,10 +215,17 @@ int cmd_ui(int argc, char **argv)
 		;
 	log_info("ui: stopping (signal %d)", sig);
 	http_stop(hs);
-	ui_sync_stop(ui);
 	if (!no_open)
 		unlink(opener);
+	if (!wait_for_sync(ui, &set)) {
+		/* A second Ctrl+C: the sync is cut like a cut line (what the
+		 * server acknowledged is kept; the rest is sent next time). */
+		fprintf(stderr, "baosong ui: 同步被中断，未报送的修改留在本机，下次同步继续。"
+				"Sync cut short; nothing is lost.\n");
+		_exit(130);
+	}
 	app_close(&ui->app);
+	sodium_memzero(ui, sizeof *ui);
 	free(ui);
 	return 0;
 }

@@ -20,19 +20,28 @@ struct sync_job {
 	pthread_mutex_t mu;
 	pthread_t th;
 	char dir[4096];
-	uint64_t files_done; /* bytes of the files finished before the current one */
+	char cur_path[4200]; /* the file uploading, and how far it is */
+	uint64_t cur_done;
 	struct ui_sync_state s;
 };
 
+/* Progress per file: a new path starts at the offset the server already
+ * holds (counted as done, not as sent now); later calls add what was sent
+ * since the last one. */
 static void on_upload(void *ctx, const char *path, uint64_t done, uint64_t total)
 {
 	struct sync_job *j = ctx;
 
-	(void)path;
+	(void)total;
 	pthread_mutex_lock(&j->mu);
-	j->s.bytes_done = j->files_done + done;
-	if (done == total)
-		j->files_done += total;
+	if (strcmp(path, j->cur_path) != 0) {
+		snprintf(j->cur_path, sizeof j->cur_path, "%s", path);
+		j->s.bytes_done += done;
+	} else if (done > j->cur_done) {
+		j->s.bytes_done += done - j->cur_done;
+		j->s.bytes_sent += done - j->cur_done;
+	}
+	j->cur_done = done;
 	if (j->s.bytes_done > j->s.bytes_total)
 		j->s.bytes_total = j->s.bytes_done;
 	snprintf(j->s.text, sizeof j->s.text, "正在上传照片和附件 uploading attachments");

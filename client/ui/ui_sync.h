@@ -16,6 +16,7 @@ struct ui_sync_state {
 	int running;
 	int rv;               /* its outcome (BS_E_*), when it has finished */
 	uint64_t bytes_done, bytes_total; /* photos and evidence files */
+	uint64_t bytes_sent;  /* of bytes_done, sent by this sync (the rate) */
 	int64_t started_ms, finished_ms;
 	struct sync_stats st;
 	unsigned pending, refused, conflicts; /* after it */

@@ -71,7 +71,7 @@ def test(bd, bc):
             "baosong ui listens on loopback only: %s" % addrs)
     h.check(ui.host == "127.0.0.1" and (ui.host, ui.port) in addrs,
             "the printed address is the listening one")
-    for bad in ("0.0.0.0", "192.168.1.10", "::", "example.org"):
+    for bad in ("0.0.0.0", "192.168.1.10", "::", "example.org", "127.0.0.2"):
         r = clerk.run("ui", "--no-open", "--listen", bad, check_rc=False, timeout=10)
         h.check(r.returncode == 64 and "只能在本机地址" in r.stderr.decode(),
                 "--listen %s refused with exit 64 and a reason" % bad)
@@ -96,6 +96,10 @@ def test(bd, bc):
     st, _, _ = ui.request("GET", "/", headers={"Cookie": "%s=%s" % (ui.cookie_name(), "f" * 64)},
                           cookie=False)
     h.check(st == 403, "a wrong cookie value: 403")
+    st, _, _ = ui.request("GET", "/", cookie=False, headers={
+        "Cookie": "%s=%s; %s=%s" % (ui.cookie_name(), "0" * 64, ui.cookie_name(), ui.key)})
+    h.check(st == 200, "a decoy cookie of the same name set first (by another port's page) "
+            "does not lock the clerk out")
 
     # 3. Host
     for host in ("evil.example:%d" % ui.port, "127.0.0.1", "127.0.0.1:1", "attacker.localhost"):
@@ -175,6 +179,16 @@ def test(bd, bc):
     st, _, _ = ui.request("PUT", "/")
     h.check(st == 405, "PUT: 405")
     h.check(ui.stop() == 0, "baosong ui stops on SIGTERM with exit 0")
+
+    # A data directory whose database is a link to nothing (a disk not
+    # mounted): said in words, no crash.
+    broken = os.path.join(tmp, "broken")
+    os.makedirs(broken, mode=0o700)
+    os.symlink("/nonexistent/baosong.db", os.path.join(broken, "baosong.db"))
+    env = dict(os.environ, BAOSONG_DIR=broken)
+    r = subprocess.run([bc, "ui", "--no-open"], env=env, capture_output=True, timeout=20)
+    h.check(r.returncode in (66, 74) and "baosong.db" in r.stderr.decode(),
+            "a dangling database link: exit %d with the file named, no crash" % r.returncode)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ nothing is lost.
 import base64
 import datetime
 import os
+import re
 import time
 
 import harness as h
@@ -95,6 +96,12 @@ def test(bd, bc):
     h.check("同步失败" in text and "数据未丢失" in text and "待报送的修改：1 条" in text,
             "server down: the sync fails, says nothing is lost, the change waits")
     h.shot(d, "sync-offline")
+    d.get(ui.base + "/")
+    card = h.wait_for(lambda: d.find_element(By.ID, "sync").text, "the start page")
+    days = {(h.now_bj() - datetime.timedelta(minutes=m)).strftime("%Y-%m-%d") for m in (0, 2)}
+    h.check(any(("上次同步失败（%s" % s) in card for s in days) and
+            not re.search(r"\d{13}", card),
+            "今日待办 says when the last sync failed, as a date, not a raw number")
     h.check(ui.stop() == 0, "baosong ui stops cleanly")
 
 
