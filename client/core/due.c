@@ -54,8 +54,7 @@ static int take_project(void *ctx, const struct lrecord *r)
 	memset(&w->p[w->np], 0, sizeof w->p[w->np]);
 	memcpy(w->p[w->np].uid, r->uid, strlen(r->uid) + 1);
 	snprintf(w->p[w->np].name, sizeof w->p[w->np].name, "%s", p->name ? p->name : "");
-	w->p[w->np].owes = p->stage == BAOSONG__V1__PROJECT_STAGE__STAGE_NEW_START ||
-			   p->stage == BAOSONG__V1__PROJECT_STAGE__STAGE_CONTINUING;
+	w->p[w->np].owes = due_project_owes((int)p->stage);
 	w->np++;
 	protobuf_c_message_free_unpacked(&p->base, &a.alloc);
 	return 0;
@@ -208,4 +207,10 @@ void due_free(struct due_summary *d)
 	d->missing = NULL;
 	d->late = NULL;
 	d->n_missing = d->n_late = 0;
+}
+
+int due_project_owes(int stage)
+{
+	return stage == BAOSONG__V1__PROJECT_STAGE__STAGE_NEW_START ||
+	       stage == BAOSONG__V1__PROJECT_STAGE__STAGE_CONTINUING;
 }

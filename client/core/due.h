@@ -46,5 +46,7 @@ struct due_summary {
  * free with due_free even on failure. */
 int due_load(struct localdb *db, int64_t unit_id, int64_t now_ms, struct due_summary *out);
 void due_free(struct due_summary *d);
+/* 1 if a project in stage (a ProjectStage) owes weekly reports (新开工, 续建). */
+int due_project_owes(int stage);
 
 #endif

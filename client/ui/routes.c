@@ -42,6 +42,12 @@ static const struct route ROUTES[] = {
 	{"GET", "/conflict", page_conflict},
 	{"POST", "/conflict/resolve", page_conflict_resolve},
 	{"POST", "/refused/discard", page_refused_discard},
+	/* records: 项目库, 周报, 其他报表, photos */
+	{"GET", "/projects", page_projects},
+	{"GET", "/weekly", page_weekly},
+	{"GET", "/kinds", page_kinds},
+	{"GET", "/kinds/list", page_kinds_list},
+	{"GET", "/photo", page_photo},
 	{"GET", "/static/app.css", asset_css},
 	{"GET", "/static/app.js", asset_js},
 };
