@@ -12,6 +12,7 @@
 #include "layout.h"
 #include "localdb.h"
 #include "page_kinds.h"
+#include "page_edit.h"
 #include "pages.h"
 #include "records.h"
 #include "ui.h"
@@ -196,4 +197,21 @@ void page_kinds_list(struct http_req *rq, struct http_resp *rs)
 	if (kl.unreadable)
 		hb_printf(b, "<p class=\"msg\">%u 条记录无法读取。</p>", kl.unreadable);
 	layout_end(rq, rs);
+}
+
+void page_kinds_edit(struct http_req *rq, struct http_resp *rs)
+{
+	const char *kind = http_text(rq, "kind");
+	const struct rec_kind *k;
+	struct edit_spec sp;
+	char list[128];
+
+	if (!(k = page_kind_writable(rq->ui, kind ? kind : http_query(rq, "kind")))) {
+		layout_error(rq, rs, 404, "没有这种报表，或本机角色不能填报它。",
+			     "No such kind, or this device's role may not write it.");
+		return;
+	}
+	snprintf(list, sizeof list, "/kinds/list?kind=%s", k->name);
+	sp = (struct edit_spec){k->name, "kinds", list, 1};
+	page_edit(rq, rs, &sp);
 }

@@ -13,6 +13,7 @@
 #include "field.h"
 #include "layout.h"
 #include "localdb.h"
+#include "page_edit.h"
 #include "pages.h"
 #include "project_facts.h"
 #include "records.h"
@@ -248,4 +249,11 @@ out:
 	ui_choices_free(&pl.townships);
 	ui_choices_free(&pl.leaders);
 	ui_choices_free(&pl.years);
+}
+
+void page_projects_edit(struct http_req *rq, struct http_resp *rs)
+{
+	static const struct edit_spec sp = {REC_KIND_PROJECT, "projects", "/projects", 0};
+
+	page_edit(rq, rs, &sp);
 }

@@ -9,7 +9,7 @@
 #include "localdb.h"
 
 #define UI_FILTER_MAX 200u  /* bytes of one filter value; longer ones are ignored */
-#define UI_CHOICES_MAX 500u /* distinct values a drop-down offers */
+#define UI_CHOICES_MAX 5000u /* distinct values a drop-down offers */
 
 /* The state of r as tags: 被拒 / 冲突 / 退回 / 待审 / 已通过 / 锁定
  * (field_review_word) and 待发送 while changes wait for a sync. */
