@@ -122,4 +122,15 @@ struct save_result {
  * res->dup), BS_E_TOOBIG, or a storage error with res->msg. */
 int save_record(const struct save_req *req, struct save_result *res);
 
+/* ---- deleting ----------------------------------------------------------------------- */
+
+/* Delete record old (client/core/save_delete.c): the role must be one that
+ * writes its kind and the record not approved or locked; the deletion is
+ * queued carrying the record's last content (the server keeps it, and a
+ * closed period is recognised by it) without attachments.  0 with *seq the
+ * queued change, or BS_E_FORBIDDEN / BS_E_INVAL / a storage error with msg
+ * saying why. */
+int save_delete(struct localdb *db, const struct lrecord *old, int role, int64_t now_ms,
+		char *msg, size_t cap, uint64_t *seq);
+
 #endif

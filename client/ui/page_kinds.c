@@ -14,6 +14,8 @@
 #include "page_kinds.h"
 #include "page_edit.h"
 #include "pages.h"
+#include "save.h"
+#include "clock.h"
 #include "records.h"
 #include "ui.h"
 #include "ui_rec.h"
@@ -214,4 +216,39 @@ void page_kinds_edit(struct http_req *rq, struct http_resp *rs)
 	snprintf(list, sizeof list, "/kinds/list?kind=%s", k->name);
 	sp = (struct edit_spec){k->name, "kinds", list, 1};
 	page_edit(rq, rs, &sp);
+}
+
+void page_kinds_delete(struct http_req *rq, struct http_resp *rs)
+{
+	const struct rec_kind *k = page_kind_writable(rq->ui, http_text(rq, "kind"));
+	const char *uid = http_text(rq, "uid");
+	struct lrecord old;
+	char msg[SAVE_MSG_LEN];
+	uint64_t seq = 0;
+	int rv;
+
+	if (!k) {
+		layout_error(rq, rs, 404, "没有这种报表，或本机角色不能填报它。",
+			     "No such kind, or this device's role may not write it.");
+		return;
+	}
+	memset(&old, 0, sizeof old);
+	if (!uid || !records_uid_valid(uid) ||
+	    localdb_record_get(rq->ui->app.db, uid, &old) != BS_OK) {
+		http_redirect(rs, "/kinds/list?kind=%s&err=notfound", k->name);
+		return;
+	}
+	if (strcmp(old.kind, k->name) != 0 || old.deleted) {
+		lrecord_free(&old);
+		http_redirect(rs, "/kinds/list?kind=%s&err=notfound", k->name);
+		return;
+	}
+	rv = save_delete(rq->ui->app.db, &old, rq->ui->srv.role, bs_now_ms(), msg, sizeof msg, &seq);
+	lrecord_free(&old);
+	if (rv != BS_OK) {
+		layout_error(rq, rs, rv == BS_E_FORBIDDEN ? 403 : 422, msg,
+			     "The record was not deleted.");
+		return;
+	}
+	http_redirect(rs, "/kinds/list?kind=%s&ok=deleted", k->name);
 }

@@ -38,6 +38,8 @@ void page_kinds(struct http_req *rq, struct http_resp *rs);
 void page_kinds_list(struct http_req *rq, struct http_resp *rs);
 /* GET/POST /kinds/edit?kind=K[&uid=U]: add or change a record of kind K. */
 void page_kinds_edit(struct http_req *rq, struct http_resp *rs);
+/* POST /kinds/delete (fields kind, uid): delete where the CLI allows it. */
+void page_kinds_delete(struct http_req *rq, struct http_resp *rs);
 /* GET /photo?h=HEX (page_photo.c): a stored photo by its hash. */
 void page_photo(struct http_req *rq, struct http_resp *rs);
 

@@ -53,6 +53,7 @@ static const struct route ROUTES[] = {
 	{"GET", "/kinds/list", page_kinds_list},
 	{"GET", "/kinds/edit", page_kinds_edit},
 	{"POST", "/kinds/edit", page_kinds_edit},
+	{"POST", "/kinds/delete", page_kinds_delete},
 	{"GET", "/photo", page_photo},
 	{"GET", "/static/app.css", asset_css},
 	{"GET", "/static/app.js", asset_js},
