@@ -254,7 +254,7 @@ static int push_file_items(struct ui_form *uf, struct form *fm, struct assigns *
 			   const struct form_field *ff)
 {
 	char name[96], *v;
-	const char *key;
+	const char *key, *base;
 	const struct http_field *file;
 	size_t i;
 
@@ -283,17 +283,46 @@ static int push_file_items(struct ui_form *uf, struct form *fm, struct assigns *
 		snprintf(uf->bad_msg, sizeof uf->bad_msg, "请选择文件的类别。Choose what the file is.");
 		return BS_E_INVAL;
 	}
-	if (!(v = form_alloc(fm, strlen(key) + strlen(name) + 2)))
+	base = strrchr(file->filename, '/');
+	base = base ? base + 1 : file->filename;
+	if (!*base || strlen(base) > 200) {
+		snprintf(uf->bad, sizeof uf->bad, "%s", ff->name);
+		snprintf(uf->bad_msg, sizeof uf->bad_msg,
+			 "文件名无效或过长。The file name is empty or too long.");
+		return BS_E_INVAL;
+	}
+	if (!(v = form_alloc(fm, strlen(key) + strlen(base) + 2)))
 		return BS_E_NOMEM;
-	sprintf(v, "%s=%s", key, name); /* the file callback's name for the upload */
+	sprintf(v, "%s=%s", key, base); /* the file callback finds the upload by its name */
 	return push(as, ff->f, v);
 }
 
-/* A form_file_fn: text is the name of the file input whose upload it is. */
+/* The upload of a file input (f_*_file) named text, or NULL. */
+static const struct http_field *upload_named(const struct http_req *rq, const char *text)
+{
+	size_t i;
+
+	for (i = 0; i < rq->n_fields; i++) {
+		const struct http_field *f = &rq->fields[i];
+		const char *base;
+		size_t n = strlen(f->name);
+
+		if (!f->filename || n < 7 || strncmp(f->name, "f_", 2) != 0 ||
+		    strcmp(f->name + n - 5, "_file") != 0)
+			continue;
+		base = strrchr(f->filename, '/');
+		base = base ? base + 1 : f->filename;
+		if (!strcmp(base, text))
+			return f;
+	}
+	return NULL;
+}
+
+/* A form_file_fn: text is the name of the file uploaded. */
 static int upload_cb(void *ctx, const char *text, struct form_file *out, struct rec_error *err)
 {
 	struct ui_form *uf = ctx;
-	const struct http_field *f = http_field(uf->rq, text);
+	const struct http_field *f = upload_named(uf->rq, text);
 
 	if (!f || !f->filename) {
 		snprintf(err->msg, sizeof err->msg, "没有收到文件 no file was uploaded");
@@ -605,6 +634,7 @@ static void draw_file_items(struct hbuf *b, const struct form_field *ff, const c
 			    const char *id)
 {
 	const char *p = cur ? cur : "";
+	const ProtobufCFieldDescriptor *kf;
 	unsigned k = 0;
 
 	if (*p)
@@ -629,12 +659,27 @@ static void draw_file_items(struct hbuf *b, const struct form_field *ff, const c
 	}
 	if (k)
 		hb_put(b, "</ul>");
-	hb_printf(b, "<div class=\"row\"><label for=\"%s-key\">类别<input type=\"text\" "
-		     "id=\"%s-key\" name=\"f_%s_key\" maxlength=\"100\"></label>"
-		     "<label for=\"%s-file\">文件<input type=\"file\" id=\"%s-file\" name=\"f_%s_file\">"
-		     "</label></div>",
-		  id, id, ff->name, id, id, ff->name);
-	if (ff->choices[0]) {
+	kf = ff->f->descriptor
+		     ? &((const ProtobufCMessageDescriptor *)ff->f->descriptor)->fields[0]
+		     : NULL;
+	hb_printf(b, "<div class=\"row\"><label for=\"%s-key\">添加：类别", id);
+	if (kf && field_kind(kf) == FK_ENUM) {
+		struct form_field kff;
+
+		memset(&kff, 0, sizeof kff);
+		kff.f = kf;
+		hb_printf(b, "<select id=\"%s-key\" name=\"f_%s_key\">", id, ff->name);
+		draw_enum(b, &kff, NULL);
+		hb_put(b, "</select></label>");
+	} else {
+		hb_printf(b, "<input type=\"text\" id=\"%s-key\" name=\"f_%s_key\" "
+			     "maxlength=\"100\"></label>",
+			  id, ff->name);
+	}
+	hb_printf(b, "<label for=\"%s-file\">文件<input type=\"file\" id=\"%s-file\" "
+		     "name=\"f_%s_file\"></label></div>",
+		  id, id, ff->name);
+	if (ff->choices[0] && !(kf && field_kind(kf) == FK_ENUM)) {
 		hb_put(b, "<div class=\"hint\">可选类别：");
 		hb_esc(b, ff->choices);
 		hb_put(b, "</div>");
