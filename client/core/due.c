@@ -88,14 +88,7 @@ static int take_report(void *ctx, const struct lrecord *r)
 	if (pj && monday == w->this_monday)
 		pj->reported = 1;
 	deadline = period_weekly_deadline_ms(monday);
-	/* On time as the assessment counts it: held complete (with its photo)
-	 * by the server by the deadline; on the server but never complete is
-	 * missing, not late. */
-	received = r->complete_at > 0 ? r->complete_at
-		   : r->created_at > 0 && r->n_attachments ? r->created_at : 0;
-	if (r->created_at > 0 && !received)
-		goto out;
-	if ((received ? received : w->now_ms) > deadline) {
+	if (due_report_late(r, deadline, w->now_ms, &received)) {
 		struct due_late *l;
 		if (w->nlate == w->latecap) {
 			size_t nc = w->latecap ? 2 * w->latecap : 16;
@@ -213,4 +206,19 @@ int due_project_owes(int stage)
 {
 	return stage == BAOSONG__V1__PROJECT_STAGE__STAGE_NEW_START ||
 	       stage == BAOSONG__V1__PROJECT_STAGE__STAGE_CONTINUING;
+}
+
+int due_report_late(const struct lrecord *r, int64_t deadline_ms, int64_t now_ms,
+		    int64_t *received_ms)
+{
+	/* On time as the assessment counts it: held complete (with its photo)
+	 * by the server by the deadline; on the server but never complete is
+	 * missing, not late. */
+	int64_t received = r->complete_at > 0 ? r->complete_at
+			   : r->created_at > 0 && r->n_attachments ? r->created_at : 0;
+
+	*received_ms = received;
+	if (r->created_at > 0 && !received)
+		return 0;
+	return (received ? received : now_ms) > deadline_ms;
 }

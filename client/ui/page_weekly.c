@@ -3,7 +3,9 @@
  * project with a report that week, each with its figures, photos as
  * thumbnails, state, and a button to fill it in or change it.  The
  * deadline (Friday 12:00 Beijing) and whether it has passed are shown at
- * the top; reports that were or will be late (due.h) are marked. */
+ * the top; reports that were or will be late (due_report_late) are
+ * marked.  Only the week's reports are read (localdb_record_each_with),
+ * not the years of them a device holds. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +31,7 @@ struct wrep {
 	int64_t period_fen, ytd_fen, total_fen;
 	unsigned percent;
 	char progress[200];
+	int late;
 	int shown;
 };
 
@@ -38,7 +41,7 @@ struct wlist {
 	char week[16];
 	struct wrep *reps;
 	size_t n, cap;
-	const struct due_summary *due;
+	int64_t deadline, now;
 	unsigned rows;
 	int failed;
 };
@@ -87,19 +90,14 @@ static int collect(void *ctx, const struct lrecord *r)
 	e->total_fen = w->invested_total_fen;
 	e->percent = w->progress_percent;
 	snprintf(e->progress, sizeof e->progress, "%s", w->progress ? w->progress : "");
+	{
+		int64_t received;
+
+		e->late = due_report_late(r, wl->deadline, wl->now, &received);
+	}
 	wl->n++;
 out:
 	protobuf_c_message_free_unpacked(&w->base, &a.alloc);
-	return 0;
-}
-
-static int is_late(const struct due_summary *d, const char *uid)
-{
-	size_t i;
-
-	for (i = 0; i < d->n_late; i++)
-		if (!strcmp(d->late[i].uid, uid))
-			return 1;
 	return 0;
 }
 
@@ -121,7 +119,7 @@ static void report_cells(struct wlist *wl, struct wrep *e)
 		      "无照片");
 	hb_put(b, "</td><td>");
 	ui_rec_state(b, &e->r);
-	if (is_late(wl->due, e->r.uid))
+	if (e->late)
 		hb_put(b, " <span class=\"tag err\">迟报</span>");
 	else if (e->r.n_attachments == 0)
 		hb_put(b, " <span class=\"tag warn\" title=\"没有现场照片不计为按时\">缺照片</span>");
@@ -175,8 +173,9 @@ void page_weekly(struct http_req *rq, struct http_resp *rs)
 {
 	struct localdb *db = rq->ui->app.db;
 	struct hbuf *b = &rs->body;
-	struct due_summary d;
 	struct wlist wl;
+	uint8_t needle[64];
+	size_t nlen;
 	const char *q = ui_filter(rq, "week");
 	int64_t now = bs_now_ms(), monday, deadline;
 	char prev[16], next[16];
@@ -184,10 +183,8 @@ void page_weekly(struct http_req *rq, struct http_resp *rs)
 	int rv;
 
 	memset(&wl, 0, sizeof wl);
-	memset(&d, 0, sizeof d);
 	wl.rq = rq;
 	wl.b = b;
-	wl.due = &d;
 	if (q != NULL && period_parse_week(q, &monday) == BS_OK) {
 		period_format_week(monday, wl.week);
 	} else {
@@ -200,8 +197,17 @@ void page_weekly(struct http_req *rq, struct http_resp *rs)
 	period_format_week(monday - 7, prev);
 	period_format_week(monday + 7, next);
 	deadline = period_weekly_deadline_ms(monday);
-	if ((rv = due_load(db, rq->ui->srv.unit_id, now, &d)) != BS_OK ||
-	    (rv = localdb_record_each(db, REC_KIND_WEEKLY, 0, collect, &wl)) != BS_OK ||
+	wl.deadline = deadline;
+	wl.now = now;
+	{
+		/* The week's reports only: their data holds the period's encoding. */
+		Baosong__V1__WeeklyReport key = BAOSONG__V1__WEEKLY_REPORT__INIT;
+
+		key.period = wl.week;
+		nlen = protobuf_c_message_pack(&key.base, needle);
+	}
+	if ((rv = localdb_record_each_with(db, REC_KIND_WEEKLY, needle, nlen, collect, &wl)) !=
+		    BS_OK ||
 	    wl.failed) {
 		layout_error(rq, rs, 500, "读取本机数据库失败。", "Could not read the local database.");
 		goto out;
@@ -243,5 +249,4 @@ out:
 	for (i = 0; i < wl.n; i++)
 		free(wl.reps[i].r.attachments);
 	free(wl.reps);
-	due_free(&d);
 }
