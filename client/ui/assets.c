@@ -74,7 +74,7 @@ const char UI_CSS[] =
 	"form.rec .row label{font-weight:normal}\n"
 	"ul.files{list-style:none;margin:4px 0;padding:0}ul.files li{margin:2px 0}\n"
 	"#ontime{margin:8px 0}#ontime p{margin:4px 0}\n"
-	"#what{margin:0 0 8px}\n"
+	"#what{margin:0 0 8px}.filters input[type=search]{width:11em}\n"
 	"@media print{.nav,.top,.actions,form{display:none}}\n";
 
 const char UI_JS[] =

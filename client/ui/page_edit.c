@@ -180,6 +180,7 @@ static void post(struct http_req *rq, struct http_resp *rs, const struct edit_sp
 		redirect_saved(rs, sp, res.uid, res.unchanged ? "unchanged" : "saved");
 		goto out;
 	}
+	snprintf(uf.dup, sizeof uf.dup, "%s", res.dup);
 	if (res.err.field[0])
 		ui_form_error(&uf, &res.err);
 	else

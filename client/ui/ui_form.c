@@ -811,6 +811,11 @@ void ui_form_notices(struct ui_form *uf, struct hbuf *b)
 {
 	if (uf->msg[0])
 		layout_notice(b, "error", uf->msg);
+	if (uf->dup[0]) {
+		hb_put(b, "<p class=\"actions\"><a class=\"btn pri\" id=\"open-dup\" href=\"");
+		layout_edit_href(b, uf->kind, uf->dup);
+		hb_put(b, "\">打开已有的那一条</a></p>");
+	}
 	if (uf->bad[0])
 		layout_notice(b, "error", "有一项需要修改，见下方标红处。Please correct the field "
 					  "marked below.");

@@ -32,6 +32,7 @@ struct ui_form {
 	char bad[64];                    /* the field a refused value belongs to */
 	char bad_msg[UI_FORM_MSG];       /* its message */
 	char msg[UI_FORM_MSG];           /* an error not about one field */
+	char dup[LDB_UID_MAX + 1];       /* the record of the same key (save_record) */
 	char tmp[REC_ATTACH_MAX][4300];  /* temporary copies of uploads */
 	size_t ntmp;
 };
