@@ -114,8 +114,6 @@ static void draw(struct http_req *rq, struct http_resp *rs, const struct edit_sp
 static int load(struct http_req *rq, struct http_resp *rs, const struct edit_spec *sp,
 		const char *uid, struct editing *e)
 {
-	const struct rec_kind *rk = records_kind(sp->kind);
-
 	memset(e, 0, sizeof *e);
 	if (!uid || !records_uid_valid(uid) ||
 	    !(e->m = field_load(rq->ui->app.db, sp->kind, uid, &e->arena, &e->rec))) {
@@ -123,7 +121,6 @@ static int load(struct http_req *rq, struct http_resp *rs, const struct edit_spe
 			      strchr(sp->list_href, '?') ? "&" : "?");
 		return BS_E_NOTFOUND;
 	}
-	(void)rk;
 	return BS_OK;
 }
 

@@ -98,13 +98,12 @@ static int current(struct wpage *p, uint8_t **data, size_t *len)
 	struct form fm;
 	struct ui_form probe;
 	ProtobufCMessage *m;
-	size_t i;
 	int rv = BS_E_INVAL;
 
 	*data = NULL;
 	if (form_init(&fm, REC_KIND_WEEKLY, p->rq->ui->app.db) != BS_OK)
 		return BS_E_INVAL;
-	probe = p->uf; /* the values only: no uploads, no temporary files */
+	probe = p->uf; /* the values only (a weekly report has no file entries) */
 	probe.ntmp = 0;
 	probe.bad[0] = probe.msg[0] = '\0';
 	if ((m = form_message(&fm, p->old ? &p->old->base : NULL)) != NULL &&
@@ -115,9 +114,6 @@ static int current(struct wpage *p, uint8_t **data, size_t *len)
 			rv = BS_OK;
 		}
 	}
-	for (i = 0; i < probe.ntmp; i++)
-		if (probe.tmp[i][0])
-			remove(probe.tmp[i]);
 	form_free(&fm);
 	return rv;
 }
