@@ -80,26 +80,8 @@ static const struct flabel {
 	{REC_KIND_ACCEPTANCE, "year", "考核年度", "年度"},
 	{REC_KIND_ACCEPTANCE, "result", "验收结果", "结果"},
 	{REC_KIND_ACCEPTANCE, "date", "验收日期", "验收日期"},
-	{REC_KIND_PROJECT, "name", "项目名称", "项目名称"},
-	{REC_KIND_PROJECT, "code", "项目代码", "代码"},
-	{REC_KIND_PROJECT, "plan_year", "计划年度", "年度"},
-	{REC_KIND_PROJECT, "category", "项目类别", "类别"},
-	{REC_KIND_PROJECT, "industry_chain", "产业链", "产业链"},
-	{REC_KIND_PROJECT, "investment_type", "投资类型", "投资类型"},
-	{REC_KIND_PROJECT, "level", "重点级别", "级别"},
-	{REC_KIND_PROJECT, "township", "所在乡镇", "乡镇"},
-	{REC_KIND_PROJECT, "leader", "包抓领导", "包抓领导"},
-	{REC_KIND_PROJECT, "owner", "业主单位", "业主单位"},
-	{REC_KIND_PROJECT, "total_investment_fen", "总投资", "总投资(万元)"},
-	{REC_KIND_PROJECT, "annual_plan_fen", "年度计划投资", "年度计划(万元)"},
-	{REC_KIND_PROJECT, "start_date", "计划开工", "计划开工"},
-	{REC_KIND_PROJECT, "end_date", "计划竣工", "计划竣工"},
-	{REC_KIND_PROJECT, "stage", "项目阶段", "阶段"},
-	{REC_KIND_PROJECT, "lead_unit", "牵头单位", "牵头单位"},
-	{REC_KIND_PROJECT, "contents", "建设内容", "建设内容"},
 	{REC_KIND_PROJECT, "responsible_units", "责任单位", "责任单位"},
 	{REC_KIND_PROJECT, "funding", "资金来源", "资金来源"},
-	{REC_KIND_WEEKLY, "period", "周次", "周次"},
 	{REC_KIND_PROJECT, "nature", "建设性质", "性质"},
 	{REC_KIND_PROJECT, "location", "建设地点", "地点"},
 	{REC_KIND_ADJUSTMENT, "period", "考核期间", "期间"},
@@ -148,6 +130,12 @@ static const struct flabel *flabel_find(const char *kind, const char *field)
 const char *field_zh(const char *kind, const char *field)
 {
 	const struct flabel *l = flabel_find(kind, field);
+	const char *zh, *opt;
+	if (l && l->kind)
+		return l->zh;
+	/* project and weekly report fields: the labels their commands use */
+	if (record_field_label(kind, field, &zh, &opt))
+		return zh;
 	return l ? l->zh : field;
 }
 
