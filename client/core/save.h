@@ -99,6 +99,9 @@ struct save_req {
 	size_t nfiles;
 	int add_files;                /* the files are added to old's attachments
 				       * (photos) rather than named by entries */
+	const uint8_t (*drop)[LDB_HASH_LEN]; /* with add_files: old's attachments a
+				       * person removed (photos taken off), or NULL */
+	size_t ndrop;
 	int role;                     /* this device's role (0: reporter) */
 	int64_t unit_id;              /* this device's unit */
 	int64_t now_ms;

@@ -75,6 +75,8 @@ const char UI_CSS[] =
 	"ul.files{list-style:none;margin:4px 0;padding:0}ul.files li{margin:2px 0}\n"
 	"#ontime{margin:8px 0}#ontime p{margin:4px 0}\n"
 	"#what{margin:0 0 8px}.filters input[type=search]{width:11em}\n"
+	".thumb{display:inline-flex;flex-direction:column;align-items:center;gap:2px}"
+	".thumb label{font-weight:normal;font-size:13px}\n"
 	"@media print{.nav,.top,.actions,form{display:none}}\n";
 
 const char UI_JS[] =

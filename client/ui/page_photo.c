@@ -18,28 +18,9 @@
 #include "localdb.h"
 #include "pages.h"
 #include "ui.h"
+#include "ui_rec.h"
 
 #define PHOTO_MAX (HB_MAX - 1024u) /* the body buffer's own limit */
-
-static int hex_hash(const char *s, uint8_t out[LDB_HASH_LEN])
-{
-	size_t i;
-
-	if (s == NULL || strlen(s) != LDB_HASH_LEN * 2)
-		return BS_E_INVAL;
-	for (i = 0; i < LDB_HASH_LEN * 2; i++) {
-		char c = s[i];
-		int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-
-		if (v < 0)
-			return BS_E_INVAL;
-		if (i % 2 == 0)
-			out[i / 2] = (uint8_t)(v << 4);
-		else
-			out[i / 2] |= (uint8_t)v;
-	}
-	return BS_OK;
-}
 
 /* A grey box with a line of text, for a photo that cannot be shown. */
 static void placeholder(struct http_resp *rs, const char *text)
@@ -102,7 +83,7 @@ void page_photo(struct http_req *rq, struct http_resp *rs)
 	uint64_t size = 0;
 	int rv, type;
 
-	if (hex_hash(http_query(rq, "h"), hash) != BS_OK) {
+	if (ui_rec_hash_parse(http_query(rq, "h"), hash) != BS_OK) {
 		layout_error(rq, rs, 400, "照片地址有误。", "Bad photo address.");
 		return;
 	}

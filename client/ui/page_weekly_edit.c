@@ -5,7 +5,7 @@
  * by app.js), checked to be images by their first bytes
  * (attach_image_type_buf), and kept in the attachment store through
  * save.h like photos named on the command line; the photos a report has
- * are shown as thumbnails (/photo).  Whether it will count as on time is
+ * are shown as thumbnails (/photo), each with a box to take it off.  Whether it will count as on time is
  * shown at once: the week's deadline (Friday 12:00 Beijing) and the
  * warnings entry_warn_weekly gives for the report as it stands. */
 #include <stdio.h>
@@ -30,6 +30,7 @@
 #include "wire.h"
 
 #define PHOTOS_INPUT "photos"
+#define DROP_INPUT "drop_photo"
 
 /* The project's report of a week, and its latest report before it. */
 struct find_week {
@@ -206,10 +207,12 @@ static void draw(struct wpage *p, struct http_resp *rs)
 	hb_printf(b, "<div class=\"field wide%s\" id=\"field-photos\"><label for=\"f-photos\">"
 		     "现场照片（可一次选择多张；JPEG、PNG 或 HEIC）</label>",
 		  p->photo_msg[0] ? " bad" : "");
-	if (p->old) {
-		hb_put(b, "<div class=\"hint\">已有照片：</div>");
-		ui_rec_thumbs(b, (const uint8_t(*)[LDB_HASH_LEN])p->rec.attachments,
-			      p->rec.n_attachments, "还没有照片");
+	if (p->old && p->rec.n_attachments) {
+		hb_put(b, "<div class=\"hint\">已有照片（勾选“删除”并保存即去掉该张）：</div>");
+		ui_rec_thumbs_removable(b, (const uint8_t(*)[LDB_HASH_LEN])p->rec.attachments,
+					p->rec.n_attachments, DROP_INPUT);
+	} else if (p->old) {
+		hb_put(b, "<div class=\"hint\">还没有照片</div>");
 	}
 	hb_put(b, "<input type=\"file\" id=\"f-photos\" name=\"" PHOTOS_INPUT "\" multiple "
 		  "accept=\"image/jpeg,image/png,image/heic,.heic\" data-preview=\"photo-preview\">"
@@ -365,12 +368,13 @@ static void post(struct http_req *rq, struct http_resp *rs)
 {
 	struct wpage p;
 	struct form_file files[REC_ATTACH_MAX];
+	uint8_t drop[REC_ATTACH_MAX][LDB_HASH_LEN];
 	struct save_req q;
 	struct save_result res;
 	struct find_week fw;
 	ProtobufCMessage *m;
 	const char *uid = http_text(rq, "uid");
-	size_t nfiles = 0, i;
+	size_t nfiles = 0, ndrop = 0, i;
 	int rv;
 
 	memset(files, 0, sizeof files);
@@ -423,6 +427,10 @@ static void post(struct http_req *rq, struct http_resp *rs)
 	}
 	if (photos(&p, files, &nfiles) != BS_OK)
 		goto again;
+	for (i = 0; i < rq->n_fields && ndrop < REC_ATTACH_MAX; i++)
+		if (!rq->fields[i].filename && !strcmp(rq->fields[i].name, DROP_INPUT) &&
+		    ui_rec_hash_parse((const char *)rq->fields[i].data, drop[ndrop]) == BS_OK)
+			ndrop++;
 	memset(&q, 0, sizeof q);
 	q.db = rq->ui->app.db;
 	q.dir = rq->ui->app.dir;
@@ -432,6 +440,8 @@ static void post(struct http_req *rq, struct http_resp *rs)
 	q.files = files;
 	q.nfiles = nfiles;
 	q.add_files = 1;
+	q.drop = (const uint8_t(*)[LDB_HASH_LEN])drop;
+	q.ndrop = ndrop;
 	q.role = rq->ui->srv.role;
 	q.unit_id = rq->ui->srv.unit_id;
 	q.now_ms = bs_now_ms();

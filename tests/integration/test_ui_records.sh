@@ -207,6 +207,17 @@ expect "周报 now shows the report with its thumbnails" 200 '330.00' 'class="th
 if grep -E "$THIS_WEEK" "$T/cli" | grep -q '330.00.* 2 '; then
 	pass "the command line sees the report with two photos"
 else code=-; cp "$T/cli" "$T/body"; fail "the command line sees the report"; fi
+# Taking one photo off: the box beside its thumbnail.
+get "/weekly/edit?uid=$W1"
+expect "each photo has a box to take it off" 200 'name="drop_photo" value="[0-9a-f]{64}"'
+post /weekly/edit -F uid="$W1" "${WF[@]}" -F drop_photo="${H1#/photo?h=}"
+get "$(location)"
+expect "the report keeps the other photo" 200 '已保存' 'alt="现场照片 1"'
+expect_not "and only that one" 'alt="现场照片 2"'
+"$B" report list >"$T/cli" 2>&1
+if grep -E "$THIS_WEEK" "$T/cli" | grep -q '330.00.* 1 '; then
+	pass "the command line sees the report with one photo"
+else code=-; cp "$T/cli" "$T/body"; fail "the command line sees one photo"; fi
 if ls -A "$BAOSONG_DIR" | grep -q '^\.upload-'; then
 	code=-; ls -A "$BAOSONG_DIR" >"$T/body"; fail "no temporary upload is left behind"
 else pass "no temporary upload is left behind"; fi
