@@ -693,16 +693,8 @@ static int kind_delete(const struct kcmd *kc, int argc, char **argv)
 	if ((rv = kw_kfind(w.a.db, kc->kind, argv[optind], &old)) != BS_OK)
 		goto out;
 	have_old = 1;
-	if ((rv = save_check_unlocked(&old, msg, sizeof msg)) != BS_OK) {
+	if ((rv = save_delete(w.a.db, &old, role, w.now, msg, sizeof msg, &seq)) != BS_OK) {
 		fprintf(stderr, "baosong: %s\n", msg);
-		goto out;
-	}
-	/* The deletion carries the last content (the server keeps it, and a
-	 * closed period is recognised by it), without attachments. */
-	rv = localdb_change(w.a.db, kc->kind, old.uid, old.unit_id, old.data, old.data_len, NULL,
-			    0, 1, w.now, &seq);
-	if (rv != BS_OK) {
-		fprintf(stderr, "baosong: 保存失败 cannot save: %s\n", bs_strerror(rv));
 		goto out;
 	}
 	m = field_unpack(w.desc, &old, &a);

@@ -32,6 +32,7 @@
 #include "money.h"
 #include "net.h"
 #include "period.h"
+#include "project_facts.h"
 #include "records.h"
 #include "sync.h"
 #include "table.h"
@@ -619,44 +620,12 @@ out:
 #define PL_FLAGS_W 20u
 
 struct project_list {
-	int stage;                 /* 0: any */
+	int stage;                   /* 0: any */
 	const char *township, *leader;
 	int csv, overdue, no_evidence;
-	struct kinds_facts *facts; /* approvals and statistics evidence */
+	struct project_facts *facts; /* approvals and statistics evidence */
 	unsigned count, unreadable;
 };
-
-/* What a project's figures and the other kinds say about it. */
-struct project_flags {
-	int over_stats, major, no_evidence, overdue;
-};
-
-static void project_flags(const struct project_list *pl, const struct lrecord *r,
-			  const Baosong__V1__Project *p, struct project_flags *fl)
-{
-	records_project_flags(p->total_investment_fen, &fl->over_stats, &fl->major);
-	fl->no_evidence = records_project_needs_stats(p->total_investment_fen, (int)p->stage) &&
-			  !kinds_facts_stats_complete(pl->facts, r->uid);
-	fl->overdue = kinds_facts_overdue(pl->facts, r->uid);
-}
-
-/* "≥500万 缺佐证", "≥1亿 缺佐证 手续逾期": ≥1亿 implies ≥500万, shown once. */
-static void flags_text(const struct project_flags *fl, char *out, size_t cap)
-{
-	const char *words[4];
-	size_t n = 0, i, used = 0;
-	if (fl->over_stats && !fl->major)
-		words[n++] = "≥500万";
-	if (fl->major)
-		words[n++] = "≥1亿";
-	if (fl->no_evidence)
-		words[n++] = "缺佐证";
-	if (fl->overdue)
-		words[n++] = "手续逾期";
-	out[0] = '\0';
-	for (i = 0; i < n && used < cap; i++)
-		used += (size_t)snprintf(out + used, cap - used, "%s%s", i ? " " : "", words[i]);
-}
 
 static void money_cell(int64_t fen, char *out, size_t cap)
 {
@@ -708,7 +677,7 @@ static int project_list_row(void *ctx, const struct lrecord *r)
 		pl->unreadable++;
 		return 0;
 	}
-	project_flags(pl, r, p, &fl);
+	project_flags_of(pl->facts, r->uid, p->total_investment_fen, (int)p->stage, &fl);
 	if ((pl->stage && (int)p->stage != pl->stage) ||
 	    (pl->township && !strstr(str_or_empty(p->township), pl->township)) ||
 	    (pl->leader && !strstr(str_or_empty(p->leader), pl->leader)) ||
@@ -757,7 +726,7 @@ static int project_list_row(void *ctx, const struct lrecord *r)
 	fputs("  ", stdout);
 	table_cell(stdout, p->leader, PL_LEADER_W, 0);
 	fputs("  ", stdout);
-	flags_text(&fl, flags, sizeof flags);
+	project_flags_text(&fl, flags, sizeof flags);
 	table_cell(stdout, flags, PL_FLAGS_W, 0);
 	fputs("  ", stdout);
 	table_cell(stdout, total, PL_MONEY_W, 1);
@@ -842,7 +811,7 @@ static int project_list(int argc, char **argv)
 	app_blank(&a);
 	if ((rv = app_open_cli(dir, &a, NULL)) != BS_OK)
 		goto out;
-	if ((rv = kinds_facts_load(a.db, wire_now_ms(), &pl.facts)) != BS_OK) {
+	if ((rv = project_facts_load(a.db, wire_now_ms(), &pl.facts)) != BS_OK) {
 		fprintf(stderr, "baosong: 读取本地数据失败 cannot read the local database: %s\n",
 			bs_strerror(rv));
 		goto out;
@@ -862,7 +831,7 @@ static int project_list(int argc, char **argv)
 			pl.unreadable);
 	rv = cli_write_error();
 out:
-	kinds_facts_free(pl.facts);
+	project_facts_free(pl.facts);
 	app_close(&a);
 	return cli_exit_code(rv);
 }

@@ -1,6 +1,5 @@
-/* kinds.h - what client/cli/cmd_kinds.c offers the other commands: facts about
- * projects drawn from the other record kinds (for `baosong project list`),
- * the late and missing period reports (`report list`, `monthly list`), and
+/* kinds.h - what client/cli/cmd_kinds.c offers the other commands: the
+ * late and missing period reports (`report list`, `monthly list`), and
  * the review state of this device's records and its unit's place in the
  * newest assessment (`baosong status`).
  *
@@ -12,21 +11,6 @@
 #include <stdint.h>
 
 #include "localdb.h"
-
-/* What the approval items and statistics evidence on this device say
- * about each project, read once (a walk of the projects cannot read other
- * records with localdb_record_each while it runs). */
-struct kinds_facts;
-
-/* Load the facts as of now_ms (overdue is judged at that time).  Free
- * *out with kinds_facts_free. */
-int kinds_facts_load(struct localdb *db, int64_t now_ms, struct kinds_facts **out);
-void kinds_facts_free(struct kinds_facts *f); /* NULL-safe */
-/* 1 if project_uid has an approval item overdue (records_approval_overdue). */
-int kinds_facts_overdue(const struct kinds_facts *f, const char *project_uid);
-/* 1 if project_uid has a stats_evidence record holding every kind of
- * evidence (records_stats_complete); 0 if it has none or an incomplete one. */
-int kinds_facts_stats_complete(const struct kinds_facts *f, const char *project_uid);
 
 enum kinds_query {
 	KINDS_LATE = 1,    /* reports the server received after their deadline */

@@ -54,8 +54,7 @@ static int take_project(void *ctx, const struct lrecord *r)
 	memset(&w->p[w->np], 0, sizeof w->p[w->np]);
 	memcpy(w->p[w->np].uid, r->uid, strlen(r->uid) + 1);
 	snprintf(w->p[w->np].name, sizeof w->p[w->np].name, "%s", p->name ? p->name : "");
-	w->p[w->np].owes = p->stage == BAOSONG__V1__PROJECT_STAGE__STAGE_NEW_START ||
-			   p->stage == BAOSONG__V1__PROJECT_STAGE__STAGE_CONTINUING;
+	w->p[w->np].owes = due_project_owes((int)p->stage);
 	w->np++;
 	protobuf_c_message_free_unpacked(&p->base, &a.alloc);
 	return 0;
@@ -89,14 +88,7 @@ static int take_report(void *ctx, const struct lrecord *r)
 	if (pj && monday == w->this_monday)
 		pj->reported = 1;
 	deadline = period_weekly_deadline_ms(monday);
-	/* On time as the assessment counts it: held complete (with its photo)
-	 * by the server by the deadline; on the server but never complete is
-	 * missing, not late. */
-	received = r->complete_at > 0 ? r->complete_at
-		   : r->created_at > 0 && r->n_attachments ? r->created_at : 0;
-	if (r->created_at > 0 && !received)
-		goto out;
-	if ((received ? received : w->now_ms) > deadline) {
+	if (due_report_late(r, deadline, w->now_ms, &received)) {
 		struct due_late *l;
 		if (w->nlate == w->latecap) {
 			size_t nc = w->latecap ? 2 * w->latecap : 16;
@@ -208,4 +200,25 @@ void due_free(struct due_summary *d)
 	d->missing = NULL;
 	d->late = NULL;
 	d->n_missing = d->n_late = 0;
+}
+
+int due_project_owes(int stage)
+{
+	return stage == BAOSONG__V1__PROJECT_STAGE__STAGE_NEW_START ||
+	       stage == BAOSONG__V1__PROJECT_STAGE__STAGE_CONTINUING;
+}
+
+int due_report_late(const struct lrecord *r, int64_t deadline_ms, int64_t now_ms,
+		    int64_t *received_ms)
+{
+	/* On time as the assessment counts it: held complete (with its photo)
+	 * by the server by the deadline; on the server but never complete is
+	 * missing, not late. */
+	int64_t received = r->complete_at > 0 ? r->complete_at
+			   : r->created_at > 0 && r->n_attachments ? r->created_at : 0;
+
+	*received_ms = received;
+	if (r->created_at > 0 && !received)
+		return 0;
+	return (received ? received : now_ms) > deadline_ms;
 }

@@ -46,5 +46,14 @@ struct due_summary {
  * free with due_free even on failure. */
 int due_load(struct localdb *db, int64_t unit_id, int64_t now_ms, struct due_summary *out);
 void due_free(struct due_summary *d);
+/* 1 if report r (its deadline deadline_ms) was or will be late, as the
+ * assessment counts it: held complete (with a photo) by the server after
+ * the deadline, or not yet on the server and now past it; a report on the
+ * server but never complete is missing, not late (0).  *received_ms: when
+ * the server held it complete, 0 if not (yet). */
+int due_report_late(const struct lrecord *r, int64_t deadline_ms, int64_t now_ms,
+		    int64_t *received_ms);
+/* 1 if a project in stage (a ProjectStage) owes weekly reports (新开工, 续建). */
+int due_project_owes(int stage);
 
 #endif

@@ -80,6 +80,8 @@ static const struct flabel {
 	{REC_KIND_ACCEPTANCE, "year", "考核年度", "年度"},
 	{REC_KIND_ACCEPTANCE, "result", "验收结果", "结果"},
 	{REC_KIND_ACCEPTANCE, "date", "验收日期", "验收日期"},
+	{REC_KIND_PROJECT, "responsible_units", "责任单位", "责任单位"},
+	{REC_KIND_PROJECT, "funding", "资金来源", "资金来源"},
 	{REC_KIND_PROJECT, "nature", "建设性质", "性质"},
 	{REC_KIND_PROJECT, "location", "建设地点", "地点"},
 	{REC_KIND_ADJUSTMENT, "period", "考核期间", "期间"},
@@ -128,6 +130,12 @@ static const struct flabel *flabel_find(const char *kind, const char *field)
 const char *field_zh(const char *kind, const char *field)
 {
 	const struct flabel *l = flabel_find(kind, field);
+	const char *zh, *opt;
+	if (l && l->kind)
+		return l->zh;
+	/* project and weekly report fields: the labels their commands use */
+	if (record_field_label(kind, field, &zh, &opt))
+		return zh;
 	return l ? l->zh : field;
 }
 

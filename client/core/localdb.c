@@ -62,6 +62,7 @@ enum stmt_id {
 	S_META_HELLO,
 	S_REC_GET,
 	S_REC_EACH,
+	S_REC_EACH_WITH,
 	S_REC_HEAD,
 	S_REC_LOCAL,
 	S_REC_SERVER,
@@ -114,6 +115,15 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_REC_EACH] = "SELECT " REC_COLS " FROM record r "
 		       "WHERE (?1 IS NULL OR r.kind = ?1) AND (?2 OR r.deleted = 0) "
 		       "ORDER BY r.kind, r.updated_at, r.uid",
+	/* The same, only records whose data holds the bytes ?3 (instr on a
+	 * blob compares bytes); the counts are computed for those alone.  A
+	 * plain pass over the table in storage order (NOT INDEXED): when most
+	 * rows are skipped it is several times cheaper than a lookup per row
+	 * from the kind index (bench_ui: 16 against 40 ms for a year of
+	 * 500 projects' weekly reports); the few kept are sorted. */
+	[S_REC_EACH_WITH] = "SELECT " REC_COLS " FROM record r NOT INDEXED "
+			    "WHERE r.kind = ?1 AND (?2 OR r.deleted = 0) "
+			    "AND instr(r.data, ?3) > 0 ORDER BY r.kind, r.updated_at, r.uid",
 	/* rev and kind are NULL for a record this device does not hold. */
 	[S_REC_HEAD] = "SELECT (SELECT rev FROM record WHERE uid = ?1), "
 		       "(SELECT kind FROM record WHERE uid = ?1), "
@@ -759,21 +769,24 @@ int localdb_record_get(struct localdb *db, const char *uid, struct lrecord *out)
 	return ret;
 }
 
-int localdb_record_each(struct localdb *db, const char *kind, int include_deleted,
-			int (*fn)(void *ctx, const struct lrecord *r), void *ctx)
+static int rec_walk(struct localdb *db, enum stmt_id id, const char *kind, int include_deleted,
+		    const uint8_t *bytes, size_t n, int (*fn)(void *ctx, const struct lrecord *r),
+		    void *ctx)
 {
 	sqlite3_stmt *st = NULL;
 	int rc = SQLITE_OK, ret;
 
 	if (!db || !fn)
 		return BS_E_INVAL;
-	if (db->walking[S_REC_EACH])
+	if (db->walking[id])
 		return BS_E_STATE;
-	if ((ret = stmt_get(db, S_REC_EACH, &st)) != BS_OK)
+	if ((ret = stmt_get(db, id, &st)) != BS_OK)
 		return ret;
-	db->walking[S_REC_EACH] = 1;
+	db->walking[id] = 1;
 	bind_text(st, 1, kind, &rc);
 	bind_int(st, 2, include_deleted != 0, &rc);
+	if (id == S_REC_EACH_WITH)
+		bind_blob(st, 3, bytes, n, &rc);
 	while ((ret = step(db, st, rc, "record each")) == 1) {
 		struct lrecord r;
 		if ((ret = ldb_read_record(st, &r)) != BS_OK)
@@ -784,8 +797,22 @@ int localdb_record_each(struct localdb *db, const char *kind, int include_delete
 			break;
 	}
 	stmt_done(st);
-	db->walking[S_REC_EACH] = 0;
+	db->walking[id] = 0;
 	return ret;
+}
+
+int localdb_record_each(struct localdb *db, const char *kind, int include_deleted,
+			int (*fn)(void *ctx, const struct lrecord *r), void *ctx)
+{
+	return rec_walk(db, S_REC_EACH, kind, include_deleted, NULL, 0, fn, ctx);
+}
+
+int localdb_record_each_with(struct localdb *db, const char *kind, const uint8_t *bytes,
+			     size_t n, int (*fn)(void *ctx, const struct lrecord *r), void *ctx)
+{
+	if (!kind || !bytes || n == 0)
+		return BS_E_INVAL;
+	return rec_walk(db, S_REC_EACH_WITH, kind, 0, bytes, n, fn, ctx);
 }
 
 int localdb_change(struct localdb *db, const char *kind, const char *uid, int64_t unit_id,

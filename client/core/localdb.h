@@ -127,6 +127,15 @@ int localdb_record_get(struct localdb *db, const char *uid, struct lrecord *out)
 int localdb_record_each(struct localdb *db, const char *kind, int include_deleted,
 			int (*fn)(void *ctx, const struct lrecord *r), void *ctx);
 
+/* The same for the live records of kind whose stored data holds the n
+ * bytes at bytes somewhere (n > 0): a prefilter done by SQLite, cheap for
+ * the records it skips (e.g. the encoding of a report's period picks one
+ * week's reports out of years of them).  fn still checks what it needs.
+ * It may run while a localdb_record_each walk is stepping, and the other
+ * way round, but not inside another walk of its own. */
+int localdb_record_each_with(struct localdb *db, const char *kind, const uint8_t *bytes,
+			     size_t n, int (*fn)(void *ctx, const struct lrecord *r), void *ctx);
+
 /* A local change: in one transaction, write the record's new local data and
  * append an outbox op with seq = next_seq (then next_seq + 1) and base_rev =
  * the record's server rev + its pending ops (0 + pending for a new record).

@@ -350,6 +350,14 @@ int save_record(const struct save_req *q, struct save_result *res)
 		return BS_E_NOMEM;
 	len = protobuf_c_message_pack(q->m, data);
 	form_attachments(q->m, q->old, att, &natt);
+	for (i = 0; q->add_files && q->drop && i < natt;) {
+		for (k = 0; k < q->ndrop && memcmp(att[i], q->drop[k], LDB_HASH_LEN) != 0; k++)
+			;
+		if (k < q->ndrop)
+			memmove(att[i], att[i + 1], (--natt - i) * LDB_HASH_LEN);
+		else
+			i++;
+	}
 	for (i = 0; q->add_files && i < q->nfiles && natt < REC_ATTACH_MAX; i++) {
 		for (k = 0; k < natt && memcmp(att[k], q->files[i].hash, LDB_HASH_LEN) != 0; k++)
 			;

@@ -99,6 +99,9 @@ struct save_req {
 	size_t nfiles;
 	int add_files;                /* the files are added to old's attachments
 				       * (photos) rather than named by entries */
+	const uint8_t (*drop)[LDB_HASH_LEN]; /* with add_files: old's attachments a
+				       * person removed (photos taken off), or NULL */
+	size_t ndrop;
 	int role;                     /* this device's role (0: reporter) */
 	int64_t unit_id;              /* this device's unit */
 	int64_t now_ms;
@@ -121,5 +124,16 @@ struct save_result {
  * (locked, a field refused: res->err, or a second record of the same key:
  * res->dup), BS_E_TOOBIG, or a storage error with res->msg. */
 int save_record(const struct save_req *req, struct save_result *res);
+
+/* ---- deleting ----------------------------------------------------------------------- */
+
+/* Delete record old (client/core/save_delete.c): the role must be one that
+ * writes its kind and the record not approved or locked; the deletion is
+ * queued carrying the record's last content (the server keeps it, and a
+ * closed period is recognised by it) without attachments.  0 with *seq the
+ * queued change, or BS_E_FORBIDDEN / BS_E_INVAL / a storage error with msg
+ * saying why. */
+int save_delete(struct localdb *db, const struct lrecord *old, int role, int64_t now_ms,
+		char *msg, size_t cap, uint64_t *seq);
 
 #endif

@@ -69,6 +69,14 @@ const char UI_CSS[] =
 	"table.preview th:nth-child(-n+2){white-space:nowrap}"
 	"tr.bad td{background:#fde9ea}tr.skip td{color:var(--mut)}.actions form{margin:0}"
 	"label.pick{font-weight:normal;display:flex;gap:6px;align-items:baseline}\n"
+	/* records: forms, file entries, the on-time card */
+	"form.rec .row{display:flex;gap:12px;flex-wrap:wrap;align-items:end}"
+	"form.rec .row label{font-weight:normal}\n"
+	"ul.files{list-style:none;margin:4px 0;padding:0}ul.files li{margin:2px 0}\n"
+	"#ontime{margin:8px 0}#ontime p{margin:4px 0}\n"
+	"#what{margin:0 0 8px}.filters input[type=search]{width:11em}\n"
+	".thumb{display:inline-flex;flex-direction:column;align-items:center;gap:2px}"
+	".thumb label{font-weight:normal;font-size:13px}\n"
 	"@media print{.nav,.top,.actions,form{display:none}}\n";
 
 const char UI_JS[] =

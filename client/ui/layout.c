@@ -98,6 +98,7 @@ void layout_notice(struct hbuf *b, const char *kind, const char *text)
 
 static const char *const FLASH[][3] = {
 	{"ok", "saved", "已保存，下次同步时报送。Saved; it is sent by the next sync."},
+	{"ok", "unchanged", "没有变化，未保存新的修改。Nothing changed."},
 	{"ok", "deleted", "已删除，下次同步时报送。Deleted; sent by the next sync."},
 	{"ok", "synced", "同步完成。Sync finished."},
 	{"ok", "reviewed", "审核意见已提交。Review recorded."},

@@ -24,4 +24,23 @@ void page_conflict(struct http_req *rq, struct http_resp *rs);
 void page_conflict_resolve(struct http_req *rq, struct http_resp *rs);
 void page_refused_discard(struct http_req *rq, struct http_resp *rs);
 
+/* ---- records: 项目库, 周报, 其他报表, photos (issue 11) ---- */
+/* 项目库 (page_projects.c): the list with filters and search. */
+void page_projects(struct http_req *rq, struct http_resp *rs);
+/* GET/POST /projects/edit (page_projects.c, page_edit.c): add or change one. */
+void page_projects_edit(struct http_req *rq, struct http_resp *rs);
+/* 周报 (page_weekly.c): one week's report of each project. */
+void page_weekly(struct http_req *rq, struct http_resp *rs);
+/* GET/POST /weekly/edit (page_weekly_edit.c): one report with its photos. */
+void page_weekly_edit(struct http_req *rq, struct http_resp *rs);
+/* 其他报表 (page_kinds.c): the kinds this role writes, and one kind's list. */
+void page_kinds(struct http_req *rq, struct http_resp *rs);
+void page_kinds_list(struct http_req *rq, struct http_resp *rs);
+/* GET/POST /kinds/edit?kind=K[&uid=U]: add or change a record of kind K. */
+void page_kinds_edit(struct http_req *rq, struct http_resp *rs);
+/* POST /kinds/delete (fields kind, uid): delete where the CLI allows it. */
+void page_kinds_delete(struct http_req *rq, struct http_resp *rs);
+/* GET /photo?h=HEX (page_photo.c): a stored photo by its hash. */
+void page_photo(struct http_req *rq, struct http_resp *rs);
+
 #endif

@@ -2,8 +2,9 @@
  * save.h): a role that may not write the kind is refused and told who may,
  * an approved or locked record is not changed, a missing required field
  * comes back named, a second record of the same key is refused, warnings
- * come back as data, and a record with a file
- * is queued with the file kept in the attachment store, in one step. */
+ * come back as data, a record with a file is queued with the file kept in
+ * the attachment store, in one step, and a photo taken off a report is
+ * left out of the change queued. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -279,6 +280,75 @@ static void test_file_attached(void **state)
 	}
 }
 
+/* Photos added to a weekly report (add_files), then one taken off (drop):
+ * the change is queued with the other photo only. */
+static void test_photos_dropped(void **state)
+{
+	struct save_result proj, res, again;
+	struct form_file ph[2];
+	struct form fm;
+	struct rec_error err;
+	ProtobufCMessage *m;
+	struct save_req q;
+	struct lrecord r;
+	char file[2][128];
+	int i;
+	FILE *f;
+	(void)state;
+
+	assert_int_equal(save_project("新镇中学教学楼", "3000", &proj), BS_OK);
+	memset(ph, 0, sizeof ph);
+	for (i = 0; i < 2; i++) {
+		snprintf(file[i], sizeof file[i], "%s/site%d.png", dir, i);
+		assert_non_null(f = fopen(file[i], "wb"));
+		fprintf(f, "\x89PNG\r\n\x1a\n photo %d", i);
+		fclose(f);
+		assert_int_equal(form_hash_file(NULL, file[i], &ph[i], &err), BS_OK);
+	}
+	assert_int_equal(form_init(&fm, REC_KIND_WEEKLY, db), BS_OK);
+	assert_non_null(m = form_message(&fm, NULL));
+	assert_int_equal(form_set(&fm, m, "project_uid", proj.uid, &err), BS_OK);
+	assert_int_equal(form_set(&fm, m, "period", "2025-W49", &err), BS_OK);
+	assert_int_equal(form_set(&fm, m, "invested_ytd", "100", &err), BS_OK);
+	assert_int_equal(form_set(&fm, m, "invested_total", "200", &err), BS_OK);
+	q = request(REC_KIND_WEEKLY, m, REC_ROLE_REPORTER);
+	q.files = ph;
+	q.nfiles = 2;
+	q.add_files = 1;
+	assert_int_equal(save_record(&q, &res), BS_OK);
+	assert_int_equal(res.natt, 2);
+
+	/* The same report, the first photo taken off. */
+	assert_int_equal(localdb_record_get(db, res.uid, &r), BS_OK);
+	assert_int_equal(r.n_attachments, 2);
+	q = request(REC_KIND_WEEKLY, m, REC_ROLE_REPORTER);
+	q.old = &r;
+	q.add_files = 1;
+	q.drop = (const uint8_t(*)[LDB_HASH_LEN])ph[0].hash;
+	q.ndrop = 1;
+	assert_int_equal(save_record(&q, &again), BS_OK);
+	assert_false(again.unchanged);
+	assert_true(again.seq > res.seq);
+	assert_int_equal(again.natt, 1);
+	lrecord_free(&r);
+	assert_int_equal(localdb_record_get(db, res.uid, &r), BS_OK);
+	assert_int_equal(r.n_attachments, 1);
+	assert_memory_equal(r.attachments[0], ph[1].hash, LDB_HASH_LEN);
+
+	/* Nothing taken off, nothing added: unchanged. */
+	q = request(REC_KIND_WEEKLY, m, REC_ROLE_REPORTER);
+	q.old = &r;
+	q.add_files = 1;
+	assert_int_equal(save_record(&q, &again), BS_OK);
+	assert_true(again.unchanged);
+	lrecord_free(&r);
+	form_free(&fm);
+	for (i = 0; i < 2; i++) {
+		free(ph[i].path);
+		free(ph[i].stored);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -286,6 +356,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_locked, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_required_and_saved, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_file_attached, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_photos_dropped, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
