@@ -8,6 +8,7 @@
 
 #include "err.h"
 #include "field.h"
+#include "period.h"
 
 struct unit_name {
 	int64_t id;
@@ -364,5 +365,103 @@ int review_item_of(struct localdb *db, const char *uid, struct review_item *out)
 		if (name[0])
 			snprintf(out->project, sizeof out->project, "%s", name);
 	}
+	return BS_OK;
+}
+
+/* ---- the report of the period before ---------------------------------------------------- */
+
+struct prev_walk {
+	const struct rec_kind *k;
+	char project[REC_UID_LEN + 1];
+	char period[32];
+	char uid[REC_UID_LEN + 1];
+};
+
+/* The period before p of kind: "2026-W47" -> "2026-W46", "2026-01" ->
+ * "2025-12".  0 or BS_E_INVAL. */
+static int period_before(const char *kind, const char *p, char *out, size_t cap)
+{
+	if (!strcmp(kind, REC_KIND_WEEKLY)) {
+		int64_t monday;
+		char w[9];
+		if (period_parse_week(p, &monday) != BS_OK)
+			return BS_E_INVAL;
+		period_format_week(monday - 7, w);
+		snprintf(out, cap, "%s", w);
+		return BS_OK;
+	}
+	if (!strcmp(kind, REC_KIND_MONTHLY)) {
+		int y, m;
+		char tail;
+		if (strlen(p) != 7 || sscanf(p, "%4d-%2d%c", &y, &m, &tail) != 2 || m < 1 ||
+		    m > 12 || y < 1900 || y > 2200)
+			return BS_E_INVAL;
+		if (--m == 0) {
+			m = 12;
+			y--;
+		}
+		snprintf(out, cap, "%04d-%02d", y, m);
+		return BS_OK;
+	}
+	return BS_E_INVAL;
+}
+
+/* project_uid and the period of r (a report of kind k), "" when absent. */
+static void report_keys(const struct rec_kind *k, const struct lrecord *r, char *proj,
+			size_t pcap, char *period, size_t percap)
+{
+	const ProtobufCFieldDescriptor *f;
+	struct wire_arena a;
+	ProtobufCMessage *m = field_unpack(k->desc, r, &a);
+
+	proj[0] = period[0] = '\0';
+	if (!m)
+		return;
+	if ((f = field_named(m->descriptor, "project_uid")) != NULL)
+		snprintf(proj, pcap, "%s", field_text(m, f));
+	if (k->period_field && (f = field_named(m->descriptor, k->period_field)) != NULL)
+		snprintf(period, percap, "%s", field_text(m, f));
+	protobuf_c_message_free_unpacked(m, &a.alloc);
+}
+
+static int prev_take(void *ctx, const struct lrecord *r)
+{
+	struct prev_walk *w = ctx;
+	char proj[REC_UID_LEN + 8], period[32];
+
+	if (r->deleted || strlen(r->uid) > REC_UID_LEN)
+		return 0;
+	report_keys(w->k, r, proj, sizeof proj, period, sizeof period);
+	if (!strcmp(proj, w->project) && !strcmp(period, w->period))
+		memcpy(w->uid, r->uid, strlen(r->uid) + 1);
+	return 0;
+}
+
+int review_previous(struct localdb *db, const char *uid, char prev[REC_UID_LEN + 1])
+{
+	struct prev_walk w;
+	struct lrecord r;
+	char period[32];
+	int rv;
+
+	assert(db && uid && prev);
+	prev[0] = '\0';
+	memset(&w, 0, sizeof w);
+	if ((rv = localdb_record_get(db, uid, &r)) != BS_OK)
+		return rv;
+	w.k = records_kind(r.kind);
+	if (!w.k || (strcmp(r.kind, REC_KIND_WEEKLY) && strcmp(r.kind, REC_KIND_MONTHLY))) {
+		lrecord_free(&r);
+		return BS_E_NOTFOUND;
+	}
+	report_keys(w.k, &r, w.project, sizeof w.project, period, sizeof period);
+	lrecord_free(&r);
+	if (!w.project[0] || period_before(w.k->name, period, w.period, sizeof w.period) != BS_OK)
+		return BS_E_NOTFOUND;
+	if ((rv = localdb_record_each(db, w.k->name, 0, prev_take, &w)) != BS_OK)
+		return rv;
+	if (!w.uid[0])
+		return BS_E_NOTFOUND;
+	memcpy(prev, w.uid, sizeof w.uid);
 	return BS_OK;
 }

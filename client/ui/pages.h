@@ -4,7 +4,11 @@
  * change (POST, then 303 to a GET page). */
 #ifndef BS_UI_PAGES_H
 #define BS_UI_PAGES_H
+#include <stdint.h>
+
 #include "http.h"
+
+struct ui;
 
 /* 今日待办: the start page (page_today.c). */
 void page_today(struct http_req *rq, struct http_resp *rs);
@@ -23,5 +27,28 @@ void page_import_commit(struct http_req *rq, struct http_resp *rs);
 void page_conflict(struct http_req *rq, struct http_resp *rs);
 void page_conflict_resolve(struct http_req *rq, struct http_resp *rs);
 void page_refused_discard(struct http_req *rq, struct http_resp *rs);
+
+/* ---- 审核, 排名, 看板 (ui-review) ---- */
+/* 审核 (page_review.c): the queue, one record, POST /review/act (approve,
+ * return, reopen the ticked records), POST /review/fetch (a record's
+ * photos from the server). */
+void page_review(struct http_req *rq, struct http_resp *rs);
+void page_review_item(struct http_req *rq, struct http_resp *rs);
+void page_review_act(struct http_req *rq, struct http_resp *rs);
+void page_review_fetch(struct http_req *rq, struct http_resp *rs);
+/* 排名 (page_rank.c): the published bulletins and rankings. */
+void page_rank(struct http_req *rq, struct http_resp *rs);
+/* 看板 (page_dashboard.c): the county at a glance, as SVG. */
+void page_dashboard(struct http_req *rq, struct http_resp *rs);
+
+/* ---- photos by content hash (page_photo.c) ---- */
+/* GET /photo?h=HEX: a JPEG or PNG from this device's store or cache. */
+void page_photo(struct http_req *rq, struct http_resp *rs);
+/* 64 hex digits into hash: 0 or BS_E_INVAL. */
+int photo_parse_hash(const char *text, uint8_t hash[32]);
+/* Whether the file of hash is on this device. */
+int photo_here(const struct ui *ui, const uint8_t hash[32]);
+/* <img> of the photo (alt escaped), or a "未下载" mark when it is not here. */
+void photo_img(struct hbuf *b, const struct ui *ui, const uint8_t hash[32], const char *alt);
 
 #endif
