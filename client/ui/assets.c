@@ -76,6 +76,7 @@ const char UI_CSS[] =
 	".photo-full figcaption{color:var(--mut);font-size:13px}\n"
 	"ol.history{margin:0;padding-left:20px}ol.history time{color:var(--mut);"
 	"font-variant-numeric:tabular-nums;margin-right:6px}\n"
+	"table.rank{font-size:13px;margin-top:12px}#own p{margin:4px 0}\n"
 	"td.changed{background:#fff6e0}.comment{white-space:pre-wrap}.card.wide{margin-top:12px}\n"
 	"table.fields th[scope=row]{width:34%;font-weight:normal;background:#f7f9fb}\n"
 	".chart{background:#fff;border:1px solid var(--line);border-radius:6px;padding:8px;"

@@ -51,22 +51,25 @@ static void own_line(struct hbuf *b, const struct pubs *d, const Publication *p)
 	pubs_own_brief(p, r, brief, sizeof brief);
 	hb_put(b, "<div class=\"card\" id=\"own\"><h2>本单位：");
 	hb_esc(b, pubs_unit_label(d, d->own_code));
-	hb_put(b, "</h2><p class=\"big\">");
+	hb_put(b, "</h2><p><span class=\"big\">");
 	hb_esc(b, r ? brief : "不在名单中");
-	hb_put(b, "</p>");
+	hb_put(b, "</span>");
 	if (r) {
 		pubs_fmt_completion(r, c, sizeof c);
-		hb_put(b, "<p>投资完成率 ");
+		hb_put(b, "　投资完成率 ");
 		hb_esc(b, c);
 		hb_put(b, "，本年累计 ");
 		hb_money(b, r->fai_ytd_fen);
-		hb_printf(b, " 万元；迟报 %u，缺报 %u</p>", r->reports_late, r->reports_missing);
+		hb_printf(b, " 万元；迟报 %u，缺报 %u ", r->reports_late, r->reports_missing);
 		for (bit = 0; bit < 32; bit++)
 			if ((r->flags & (1u << bit)) && pubs_flag_full(bit)) {
-				hb_put(b, "<p class=\"tag err\">");
+				hb_put(b, " <span class=\"tag err\">");
 				hb_esc(b, pubs_flag_full(bit));
-				hb_put(b, "</p> ");
+				hb_put(b, "</span>");
 			}
+	}
+	hb_put(b, "</p>");
+	if (r) {
 		if (r->explain && r->explain[0]) {
 			hb_put(b, "<p class=\"hint\">说明：");
 			hb_esc(b, r->explain);
