@@ -235,8 +235,9 @@ static void queue_table(struct http_req *rq, struct hbuf *b, const struct review
 
 		hb_put(b, "<tr><td><input type=\"checkbox\" name=\"uid\" value=\"");
 		hb_esc(b, it->uid);
-		hb_printf(b, "\" id=\"c-%s\"%s aria-label=\"选择 ", it->uid,
-			  is_checked(fs, it->uid) ? " checked" : "");
+		hb_put(b, "\" id=\"c-");
+		hb_esc(b, it->uid);
+		hb_printf(b, "\"%s aria-label=\"选择 ", is_checked(fs, it->uid) ? " checked" : "");
 		hb_esc(b, it->project);
 		hb_put(b, "\"></td><td>");
 		hb_esc(b, it->unit_name);
