@@ -264,6 +264,7 @@ void page_dashboard(struct http_req *rq, struct http_resp *rs)
 	struct pubs d;
 	char week[16], t[32];
 
+	memset(&c, 0, sizeof c);
 	if (pubs_load(rq->ui->app.db, &d) != BS_OK || county_load(rq->ui->app.db, now, &c) != BS_OK) {
 		pubs_free(&d);
 		county_free(&c);
