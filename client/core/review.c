@@ -9,18 +9,14 @@
 #include "err.h"
 #include "field.h"
 #include "period.h"
+#include "unitdir.h"
 
-struct unit_name {
-	int64_t id;
-	char code[64];
-	char name[REC_NAME_MAX + 1];
-};
 
 struct walk {
 	const struct review_filter *f;
 	const char *kind;         /* parsed f->kind */
-	struct unit_name *units;
-	size_t nunits, unitcap;
+	struct unitdir_entry *units; /* the unit directory (unitdir.h) */
+	size_t nunits;
 	int64_t unit_id;          /* f->unit resolved; 0 any */
 	struct review_item *items;
 	char (*proj)[REC_UID_LEN + 1];
@@ -76,40 +72,9 @@ const char *review_state_zh(int status, int locked)
 	}
 }
 
-static int take_unit(void *ctx, const struct lrecord *r)
+static const struct unitdir_entry *unit_of(const struct walk *w, int64_t id)
 {
-	struct walk *w = ctx;
-	struct wire_arena a;
-	Baosong__V1__UnitInfo *u =
-		(Baosong__V1__UnitInfo *)field_unpack(&baosong__v1__unit_info__descriptor, r, &a);
-	if (!u)
-		return 0;
-	if (w->nunits == w->unitcap) {
-		size_t nc = w->unitcap ? 2 * w->unitcap : 32;
-		struct unit_name *nu = realloc(w->units, nc * sizeof *nu);
-		if (!nu) {
-			w->rv = BS_E_NOMEM;
-			protobuf_c_message_free_unpacked(&u->base, &a.alloc);
-			return 1;
-		}
-		w->units = nu;
-		w->unitcap = nc;
-	}
-	w->units[w->nunits].id = r->unit_id;
-	snprintf(w->units[w->nunits].code, sizeof w->units[0].code, "%s", u->code ? u->code : "");
-	snprintf(w->units[w->nunits].name, sizeof w->units[0].name, "%s", u->name ? u->name : "");
-	w->nunits++;
-	protobuf_c_message_free_unpacked(&u->base, &a.alloc);
-	return 0;
-}
-
-static const struct unit_name *unit_of(const struct walk *w, int64_t id)
-{
-	size_t i;
-	for (i = 0; i < w->nunits; i++)
-		if (w->units[i].id == id)
-			return &w->units[i];
-	return NULL;
+	return unitdir_by_id(w->units, w->nunits, id);
 }
 
 static const struct {
@@ -159,7 +124,7 @@ static void fill(struct walk *w, const struct lrecord *r, const ProtobufCMessage
 		 struct review_item *it, char proj[REC_UID_LEN + 1])
 {
 	const struct rec_kind *k = records_kind(r->kind);
-	const struct unit_name *u = unit_of(w, r->unit_id);
+	const struct unitdir_entry *u = unit_of(w, r->unit_id);
 	const ProtobufCFieldDescriptor *f;
 
 	memset(it, 0, sizeof *it);
@@ -264,8 +229,7 @@ static int item_cmp(const void *x, const void *y)
 
 static int load_units(struct localdb *db, struct walk *w)
 {
-	int rv = localdb_record_each(db, REC_KIND_UNIT, 0, take_unit, w);
-	return rv != BS_OK ? rv : w->rv;
+	return unitdir_load(db, &w->units, &w->nunits);
 }
 
 /* Project names, looked up after the walk (no record reads inside one). */
