@@ -155,43 +155,6 @@ static int pub_collect(void *ctx, const struct lrecord *r)
 	return 0;
 }
 
-static int unit_collect(void *ctx, const struct lrecord *r)
-{
-	struct pubs *d = ctx;
-	struct wire_arena a;
-	Baosong__V1__UnitInfo *u;
-	int rv = 0;
-	u = (Baosong__V1__UnitInfo *)field_unpack(&baosong__v1__unit_info__descriptor, r, &a);
-	if (!u)
-		return 0;
-	if (u->code && u->code[0] && u->name && u->name[0]) {
-		struct unit_name *e;
-		if (d->nunits == d->capunits) {
-			size_t nc = d->capunits ? d->capunits * 2 : 32;
-			struct unit_name *nv = realloc(d->units, nc * sizeof *nv);
-			if (!nv) {
-				rv = BS_E_NOMEM;
-				goto out;
-			}
-			d->units = nv;
-			d->capunits = nc;
-		}
-		e = &d->units[d->nunits];
-		e->code = strdup(u->code);
-		e->name = strdup(u->name);
-		if (!e->code || !e->name) {
-			free(e->code);
-			free(e->name);
-			rv = BS_E_NOMEM;
-			goto out;
-		}
-		d->nunits++;
-	}
-out:
-	protobuf_c_message_free_unpacked(&u->base, &a.alloc);
-	return rv;
-}
-
 /* Newest first: by publication time, then number. */
 static int pub_cmp(const void *x, const void *y)
 {
@@ -211,10 +174,6 @@ void pubs_free(struct pubs *d)
 		free(d->pubs[i]);
 	}
 	free(d->pubs);
-	for (i = 0; i < d->nunits; i++) {
-		free(d->units[i].code);
-		free(d->units[i].name);
-	}
 	free(d->units);
 	memset(d, 0, sizeof *d);
 }
@@ -226,7 +185,7 @@ int pubs_load(struct localdb *db, struct pubs *d)
 	assert(db != NULL && d != NULL);
 	memset(d, 0, sizeof *d);
 	if ((rv = localdb_record_each(db, REC_KIND_PUBLICATION, 0, pub_collect, d)) != BS_OK ||
-	    (rv = localdb_record_each(db, REC_KIND_UNIT, 0, unit_collect, d)) != BS_OK) {
+	    (rv = unitdir_load(db, &d->units, &d->nunits)) != BS_OK) {
 		pubs_free(d);
 		return rv;
 	}
@@ -245,8 +204,8 @@ const char *pubs_unit_label(const struct pubs *d, const char *code)
 	size_t i;
 	if (!code)
 		return "";
-	for (i = 0; i < d->nunits; i++)
-		if (!strcmp(d->units[i].code, code))
+	for (i = 0; i < d->nunits; i++) /* a record without a name has its code as one */
+		if (!strcmp(d->units[i].code, code) && strcmp(d->units[i].name, code) != 0)
 			return d->units[i].name;
 	if (d->own_code[0] && d->own_name[0] && !strcmp(code, d->own_code))
 		return d->own_name;

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "localdb.h"
+#include "unitdir.h"
 #include "wire.h"
 
 struct pub {
@@ -25,16 +26,12 @@ struct pub {
 	struct wire_arena a; /* p's memory; its allocator points here */
 };
 
-struct unit_name {
-	char *code, *name;
-};
-
 struct pubs {
 	struct pub **pubs;           /* newest first (publication time, then number) */
 	size_t n, cap;
 	unsigned unreadable;         /* publications that could not be read (skipped) */
-	struct unit_name *units;
-	size_t nunits, capunits;
+	struct unitdir_entry *units; /* the unit directory (unitdir.h) */
+	size_t nunits;
 	char own_code[256], own_name[256]; /* this device's unit ("" unknown) */
 };
 
