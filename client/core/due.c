@@ -25,6 +25,28 @@ struct walk {
 	int rv;
 };
 
+int due_project_owes(const Baosong__V1__Project *p)
+{
+	return p->stage == BAOSONG__V1__PROJECT_STAGE__STAGE_NEW_START ||
+	       p->stage == BAOSONG__V1__PROJECT_STAGE__STAGE_CONTINUING;
+}
+
+int due_weekly_late(const struct lrecord *r, int64_t monday, int64_t now_ms, int64_t *received)
+{
+	int64_t got;
+
+	/* On time as the assessment counts it: held complete (with its photo)
+	 * by the server by the deadline; on the server but never complete is
+	 * missing, not late. */
+	got = r->complete_at > 0 ? r->complete_at
+	      : r->created_at > 0 && r->n_attachments ? r->created_at : 0;
+	if (received)
+		*received = got;
+	if (r->created_at > 0 && !got)
+		return 0;
+	return (got ? got : now_ms) > period_weekly_deadline_ms(monday);
+}
+
 static int proj_cmp(const void *a, const void *b)
 {
 	return strcmp(((const struct proj *)a)->uid, ((const struct proj *)b)->uid);
@@ -54,8 +76,7 @@ static int take_project(void *ctx, const struct lrecord *r)
 	memset(&w->p[w->np], 0, sizeof w->p[w->np]);
 	memcpy(w->p[w->np].uid, r->uid, strlen(r->uid) + 1);
 	snprintf(w->p[w->np].name, sizeof w->p[w->np].name, "%s", p->name ? p->name : "");
-	w->p[w->np].owes = p->stage == BAOSONG__V1__PROJECT_STAGE__STAGE_NEW_START ||
-			   p->stage == BAOSONG__V1__PROJECT_STAGE__STAGE_CONTINUING;
+	w->p[w->np].owes = due_project_owes(p);
 	w->np++;
 	protobuf_c_message_free_unpacked(&p->base, &a.alloc);
 	return 0;
@@ -89,14 +110,7 @@ static int take_report(void *ctx, const struct lrecord *r)
 	if (pj && monday == w->this_monday)
 		pj->reported = 1;
 	deadline = period_weekly_deadline_ms(monday);
-	/* On time as the assessment counts it: held complete (with its photo)
-	 * by the server by the deadline; on the server but never complete is
-	 * missing, not late. */
-	received = r->complete_at > 0 ? r->complete_at
-		   : r->created_at > 0 && r->n_attachments ? r->created_at : 0;
-	if (r->created_at > 0 && !received)
-		goto out;
-	if ((received ? received : w->now_ms) > deadline) {
+	if (due_weekly_late(r, monday, w->now_ms, &received)) {
 		struct due_late *l;
 		if (w->nlate == w->latecap) {
 			size_t nc = w->latecap ? 2 * w->latecap : 16;

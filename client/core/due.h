@@ -15,6 +15,7 @@
 
 #include "localdb.h"
 #include "records.h"
+#include "wire.h"
 
 struct due_project {
 	char uid[REC_UID_LEN + 1];
@@ -41,6 +42,16 @@ struct due_summary {
 	unsigned photos_unsent;
 	uint64_t photo_bytes_unsent;
 };
+
+/* The rules above, for a front end that counts many units at once
+ * (county.h): whether project p owes weekly reports (stage 新开工 or 续建),
+ * and whether weekly report r of the ISO week starting on day monday is
+ * late at now_ms (held complete - with its photo - by the server after
+ * Friday 12:00, or not sent and the deadline passed; on the server but
+ * never complete is missing, not late); *received (may be NULL) gets when
+ * it was complete, 0 if not yet. */
+int due_project_owes(const Baosong__V1__Project *p);
+int due_weekly_late(const struct lrecord *r, int64_t monday, int64_t now_ms, int64_t *received);
 
 /* Fill *out for unit_id at now_ms.  0 or a BS_E_* code (database, memory);
  * free with due_free even on failure. */
