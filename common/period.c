@@ -173,3 +173,12 @@ int period_parse_local_time(const char *s, int day_end, int64_t *ms)
 	*ms = period_local_midnight_ms(days) + (((int64_t)h * 60 + m) * 60 + sec) * 1000;
 	return BS_OK;
 }
+
+int64_t period_elapsed_bp(unsigned n, unsigned per_year)
+{
+	if (per_year == 0)
+		return -1;
+	if (n >= per_year)
+		return 10000;
+	return ((int64_t)n * 20000 + per_year) / (2 * (int64_t)per_year);
+}

@@ -33,6 +33,13 @@ void period_format_week(int64_t days, char out[9]);
  * Friday of that week at 12:00 Shanghai time, as UTC ms. */
 int64_t period_weekly_deadline_ms(int64_t monday);
 
+/* 时序进度, the share of the year gone that completion is measured against
+ * (docs/ASSESSMENT.md): at the end of the n-th of per_year equal periods
+ * of the year - ISO week W of 52 (week 52 and 53 count the whole year),
+ * month M of 12, quarter Q of 4, the year 1 of 1 - in basis points
+ * (10000 = the whole year), rounded half up.  -1 when per_year is 0. */
+int64_t period_elapsed_bp(unsigned n, unsigned per_year);
+
 /* Parse a local (Shanghai) time "YYYY-MM-DD HH:MM[:SS]" (a 'T' may stand
  * for the space) into UTC ms.  A bare "YYYY-MM-DD" is accepted only when
  * day_end is non-zero and means the last millisecond of that day.

@@ -273,7 +273,8 @@ static int cmp_input(const void *a, const void *b)
 }
 
 /* The period for people, its usual name and the time-elapsed share of the
- * year (month M: M/12, quarter Q: Q/4, year: all, ISO week W: W/52). */
+ * year (month M: M/12, quarter Q: Q/4, year: all, ISO week W: W/52;
+ * common/period.c, the rule the web page's 看板 draws too). */
 static void view_period(struct view *v)
 {
 	const Publication *p = v->p;
@@ -293,22 +294,22 @@ static void view_period(struct view *v)
 		week = w ? atoi(w + 1) : 0;
 		snprintf(v->period, sizeof v->period, "%d年第%d周", atoi(per), week);
 		snprintf(v->name, sizeof v->name, "%s通报", v->period);
-		v->elapsed_bp = week >= 52 ? BP_FULL : assess_ratio_bp(week, 52);
+		v->elapsed_bp = week > 0 ? period_elapsed_bp((unsigned)week, 52) : 0;
 		break;
 	case BAOSONG__V1__ASSESS_SCOPE__ASSESS_MONTH:
 		snprintf(v->period, sizeof v->period, "%d年%d月", sp.year, sp.month);
 		snprintf(v->name, sizeof v->name, "%s通报", v->period);
-		v->elapsed_bp = assess_ratio_bp(sp.month, 12);
+		v->elapsed_bp = period_elapsed_bp((unsigned)sp.month, 12);
 		break;
 	case BAOSONG__V1__ASSESS_SCOPE__ASSESS_QUARTER:
 		snprintf(v->period, sizeof v->period, "%d年第%d季度", sp.year, sp.quarter);
 		snprintf(v->name, sizeof v->name, "%s评比", v->period);
-		v->elapsed_bp = assess_ratio_bp(sp.quarter, 4);
+		v->elapsed_bp = period_elapsed_bp((unsigned)sp.quarter, 4);
 		break;
 	case BAOSONG__V1__ASSESS_SCOPE__ASSESS_YEAR:
 		snprintf(v->period, sizeof v->period, "%d年度", sp.year);
 		snprintf(v->name, sizeof v->name, "%s考核", v->period);
-		v->elapsed_bp = BP_FULL;
+		v->elapsed_bp = period_elapsed_bp(1, 1);
 		break;
 	default:
 		snprintf(v->period, sizeof v->period, "%s", per);

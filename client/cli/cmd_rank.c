@@ -3,7 +3,8 @@
  * 季评比 quarterly rankings, 年考核 annual assessments, 周通报 weekly ones),
  * shown for people: which were received, and one as a ranked table with
  * this device's own unit marked and its position, grade and consequence
- * flags spelled out.
+ * flags spelled out.  What this device holds and how each value reads is
+ * client/core/pubs.c (the web page's 排名 and 看板 read the same).
  *
  * Numbers as published (docs/ASSESSMENT.md): ratios in basis points
  * (2404 = 24.04%), scores in centi-points (8520 = 85.20 分), money in fen
@@ -26,6 +27,7 @@
 #include "field.h"
 #include "kinds.h"
 #include "money.h"
+#include "pubs.h"
 #include "records.h"
 #include "table.h"
 #include "wire.h"
@@ -40,118 +42,10 @@ typedef Baosong__V1__UnitResult UnitResult;
 #define LINE_W 78u         /* prose lines under the table are wrapped here */
 #define IND_W_MIN 6u    /* an indicator's column: as wide as its label, within these */
 #define IND_W_MAX 14u
-#define FLAG_BITS 8u
 #define CELL_MAX 1024u  /* one formatted value */
 
 enum { O_SCOPE = 900, O_CSV, O_WIDE };
 
-/* ---- the consequence flags (UnitResult.flags, docs/ASSESSMENT.md) ------------------------ */
-
-static const struct {
-	const char *brief; /* table column */
-	const char *full;  /* with its consequence */
-} flags[FLAG_BITS] = {
-	{"月度末位", "月度末位：会上表态发言"},
-	{"季度末位", "季度末位：约谈"},
-	{"年度一般", "年度考核「一般」：提醒谈话"},
-	{"年度较差", "年度考核「较差」：诫勉谈话"},
-	{"验收未通过", "项目考核验收未通过：取消评优奖励"},
-	{"未下达目标", "未下达投资目标"},
-	{"有缺报", "有缺报"},
-	{"有迟报", "有迟报"},
-};
-#define FLAG_MISSING 64u
-#define FLAG_LATE 128u
-
-/* The flags of f as labels joined by "、" (brief: without 缺报/迟报, which
- * the table counts in their own columns). */
-static void flag_text(uint32_t f, int brief, char *out, size_t cap)
-{
-	size_t used = 0;
-	unsigned b;
-	out[0] = '\0';
-	for (b = 0; b < 32 && used < cap; b++) {
-		char other[24];
-		const char *l;
-		if (!(f & (1u << b)) || (brief && ((1u << b) & (FLAG_MISSING | FLAG_LATE))))
-			continue;
-		if (b < FLAG_BITS) {
-			l = brief ? flags[b].brief : flags[b].full;
-		} else {
-			snprintf(other, sizeof other, "标记%u", b);
-			l = other;
-		}
-		used += (size_t)snprintf(out + used, cap - used, "%s%s", used ? "、" : "", l);
-	}
-}
-
-/* ---- numbers --------------------------------------------------------------------------- */
-
-/* Hundredths with two decimals: basis points as percent, centi-points as 分. */
-static void fmt_hundredths(int64_t v, const char *suffix, char *out, size_t cap)
-{
-	uint64_t a = v < 0 ? 0u - (uint64_t)v : (uint64_t)v;
-	snprintf(out, cap, "%s%llu.%02llu%s", v < 0 ? "-" : "", (unsigned long long)(a / 100),
-		 (unsigned long long)(a % 100), suffix);
-}
-
-static void fmt_total(const UnitResult *r, char *out, size_t cap)
-{
-	if (r->has_total)
-		fmt_hundredths(r->total_c, "", out, cap);
-	else
-		snprintf(out, cap, "-");
-}
-
-static void fmt_completion(const UnitResult *r, char *out, size_t cap)
-{
-	if (r->has_completion)
-		fmt_hundredths(r->completion_bp, "%", out, cap);
-	else
-		snprintf(out, cap, "-");
-}
-
-static void fmt_growth(const UnitResult *r, char *out, size_t cap)
-{
-	if (r->has_growth)
-		fmt_hundredths(r->growth_bp, "%", out, cap);
-	else
-		snprintf(out, cap, "-");
-}
-
-static void fmt_target(const UnitResult *r, char *out, size_t cap)
-{
-	if (r->fai_target_fen > 0)
-		money_format_wan(r->fai_target_fen, out, cap);
-	else
-		snprintf(out, cap, "-");
-}
-
-/* Indicator j's score ("" when the result has none for it). */
-static void fmt_score(const UnitResult *r, size_t j, char *out, size_t cap)
-{
-	if (j >= r->n_scores_c)
-		out[0] = '\0';
-	else if (r->scores_c[j] < 0)
-		snprintf(out, cap, "-");
-	else
-		fmt_hundredths(r->scores_c[j], "", out, cap);
-}
-
-/* "3", "3（并列）" or "-" (not ranked). */
-static void fmt_rank(const UnitResult *r, char *out, size_t cap)
-{
-	if (r->rank == 0)
-		snprintf(out, cap, "-");
-	else
-		snprintf(out, cap, "%u%s", r->rank, r->tied > 1 ? "（并列）" : "");
-}
-
-static const char *scope_label(int scope)
-{
-	const char *l = field_enum_label(&baosong__v1__assess_scope__descriptor, scope);
-	return l && scope != 0 ? l : "考核";
-}
 
 /* week|month|quarter|year, 周|月|季|年, or the label (月通报 ...). */
 static int scope_parse(const char *s)
@@ -173,192 +67,17 @@ static int scope_parse(const char *s)
 	return 0;
 }
 
-/* ---- what this device holds ------------------------------------------------------------ */
 
-struct pub {
-	char uid[LDB_UID_MAX + 1];
-	Publication *p;
-	struct wire_arena a; /* p's memory; its allocator points here */
-};
-
-struct unit_name {
-	char *code, *name;
-};
-
-struct rank_db {
-	struct pub **pubs;           /* newest first */
-	size_t n, cap;
-	unsigned unreadable;
-	struct unit_name *units;
-	size_t nunits, capunits;
-	char own_code[256], own_name[256];
-};
-
-static int pub_collect(void *ctx, const struct lrecord *r)
+/* pubs_load, explaining a failure and unreadable publications. */
+static int rank_db_load(struct localdb *db, struct pubs *d)
 {
-	struct rank_db *d = ctx;
-	struct pub *pb;
-	if (d->n == d->cap) {
-		size_t nc = d->cap ? d->cap * 2 : 16;
-		struct pub **nv = realloc(d->pubs, nc * sizeof *nv);
-		if (!nv)
-			return BS_E_NOMEM;
-		d->pubs = nv;
-		d->cap = nc;
-	}
-	if (!(pb = calloc(1, sizeof *pb)))
-		return BS_E_NOMEM;
-	pb->p = (Publication *)field_unpack(&baosong__v1__publication__descriptor, r, &pb->a);
-	if (!pb->p) {
-		free(pb);
-		d->unreadable++;
-		return 0;
-	}
-	snprintf(pb->uid, sizeof pb->uid, "%s", r->uid);
-	d->pubs[d->n++] = pb;
-	return 0;
-}
-
-static int unit_collect(void *ctx, const struct lrecord *r)
-{
-	struct rank_db *d = ctx;
-	struct wire_arena a;
-	Baosong__V1__UnitInfo *u;
-	int rv = 0;
-	u = (Baosong__V1__UnitInfo *)field_unpack(&baosong__v1__unit_info__descriptor, r, &a);
-	if (!u)
-		return 0;
-	if (u->code && u->code[0] && u->name && u->name[0]) {
-		struct unit_name *e;
-		if (d->nunits == d->capunits) {
-			size_t nc = d->capunits ? d->capunits * 2 : 32;
-			struct unit_name *nv = realloc(d->units, nc * sizeof *nv);
-			if (!nv) {
-				rv = BS_E_NOMEM;
-				goto out;
-			}
-			d->units = nv;
-			d->capunits = nc;
-		}
-		e = &d->units[d->nunits];
-		e->code = strdup(u->code);
-		e->name = strdup(u->name);
-		if (!e->code || !e->name) {
-			free(e->code);
-			free(e->name);
-			rv = BS_E_NOMEM;
-			goto out;
-		}
-		d->nunits++;
-	}
-out:
-	protobuf_c_message_free_unpacked(&u->base, &a.alloc);
-	return rv;
-}
-
-/* Newest first: by publication time, then number. */
-static int pub_cmp(const void *x, const void *y)
-{
-	const Publication *a = (*(struct pub *const *)x)->p, *b = (*(struct pub *const *)y)->p;
-	if (a->published_at_ms != b->published_at_ms)
-		return a->published_at_ms < b->published_at_ms ? 1 : -1;
-	if (a->number != b->number)
-		return a->number < b->number ? 1 : -1;
-	return 0;
-}
-
-static void rank_db_free(struct rank_db *d)
-{
-	size_t i;
-	for (i = 0; i < d->n; i++) {
-		protobuf_c_message_free_unpacked(&d->pubs[i]->p->base, &d->pubs[i]->a.alloc);
-		free(d->pubs[i]);
-	}
-	free(d->pubs);
-	for (i = 0; i < d->nunits; i++) {
-		free(d->units[i].code);
-		free(d->units[i].name);
-	}
-	free(d->units);
-	memset(d, 0, sizeof *d);
-}
-
-/* The publications (newest first), the unit directory and this device's
- * unit.  Explains a failure. */
-static int rank_db_load(struct localdb *db, struct rank_db *d)
-{
-	int rv;
-	memset(d, 0, sizeof *d);
-	if ((rv = localdb_record_each(db, REC_KIND_PUBLICATION, 0, pub_collect, d)) != BS_OK ||
-	    (rv = localdb_record_each(db, REC_KIND_UNIT, 0, unit_collect, d)) != BS_OK) {
-		rank_db_free(d);
+	int rv = pubs_load(db, d);
+	if (rv != BS_OK)
 		return rv == BS_E_NOMEM ? rv : cli_db_error(rv);
-	}
-	if (d->n > 1)
-		qsort(d->pubs, d->n, sizeof *d->pubs, pub_cmp);
-	if (localdb_meta_get(db, "unit_code", d->own_code, sizeof d->own_code) != BS_OK)
-		d->own_code[0] = '\0';
-	if (localdb_meta_get(db, "unit_name", d->own_name, sizeof d->own_name) != BS_OK)
-		d->own_name[0] = '\0';
 	if (d->unreadable)
 		fprintf(stderr, "baosong: %u 条考核结果无法解析 published results could not be "
 				"read\n", d->unreadable);
 	return BS_OK;
-}
-
-/* A unit's name: the directory's, this device's own, else the code. */
-static const char *unit_label(const struct rank_db *d, const char *code)
-{
-	size_t i;
-	if (!code)
-		return "";
-	for (i = 0; i < d->nunits; i++)
-		if (!strcmp(d->units[i].code, code))
-			return d->units[i].name;
-	if (d->own_code[0] && d->own_name[0] && !strcmp(code, d->own_code))
-		return d->own_name;
-	return code;
-}
-
-static int is_own(const struct rank_db *d, const UnitResult *r)
-{
-	return d->own_code[0] && r->unit_code && !strcmp(r->unit_code, d->own_code);
-}
-
-static const UnitResult *own_result(const struct rank_db *d, const Publication *p)
-{
-	size_t i;
-	for (i = 0; i < p->n_results; i++)
-		if (is_own(d, p->results[i]))
-			return p->results[i];
-	return NULL;
-}
-
-static unsigned ranked_count(const Publication *p)
-{
-	unsigned n = 0;
-	size_t i;
-	for (i = 0; i < p->n_results; i++)
-		n += p->results[i]->rank > 0;
-	return n;
-}
-
-static const char *pub_title(const Publication *p)
-{
-	return p->title && p->title[0] ? p->title : scope_label((int)p->scope);
-}
-
-/* "第3名/32（并列） 良好", "不参与排名", or "" (not in p). */
-static void own_brief(const Publication *p, const UnitResult *r, char *out, size_t cap)
-{
-	if (!r)
-		snprintf(out, cap, "-");
-	else if (r->rank == 0)
-		snprintf(out, cap, "不参与排名");
-	else
-		snprintf(out, cap, "第%u名/%u%s%s%s", r->rank, ranked_count(p),
-			 r->tied > 1 ? "（并列）" : "", r->grade && r->grade[0] ? " " : "",
-			 r->grade ? r->grade : "");
 }
 
 static void nothing_yet(int scope)
@@ -368,7 +87,7 @@ static void nothing_yet(int scope)
 	if (scope)
 		fprintf(stderr, "baosong: 尚未收到%s no %s published yet: run `baosong sync` "
 				"(`baosong ranking list` shows what was received)\n",
-			scope_label(scope),
+			pubs_scope_label(scope),
 			scope > 0 && scope < (int)(sizeof en / sizeof en[0]) ? en[scope] : en[0]);
 	else
 		fprintf(stderr, "baosong: 尚未收到任何考核结果 no published results yet: run "
@@ -398,7 +117,7 @@ static void list_help(void)
 	       "Example:\n  baosong ranking\n  baosong ranking list --scope quarter\n");
 }
 
-static int rank_list(struct rank_db *d, int scope, int csv)
+static int rank_list(struct pubs *d, int scope, int csv)
 {
 	char when[32], own[128], num[32];
 	unsigned count = 0;
@@ -439,7 +158,7 @@ static int rank_list(struct rank_db *d, int scope, int csv)
 	}
 	for (i = 0; i < d->n; i++) {
 		const Publication *p = d->pubs[i]->p;
-		const UnitResult *r = own_result(d, p);
+		const UnitResult *r = pubs_own_result(d, p);
 		if (scope && (int)p->scope != scope)
 			continue;
 		when[0] = '\0';
@@ -448,12 +167,12 @@ static int rank_list(struct rank_db *d, int scope, int csv)
 		if (csv) {
 			snprintf(num, sizeof num, "%u", p->number);
 			csv_field(stdout, num, 1, 0);
-			csv_field(stdout, scope_label((int)p->scope), 0, 1);
+			csv_field(stdout, pubs_scope_label((int)p->scope), 0, 1);
 			csv_field(stdout, p->period, 0, 1);
-			csv_field(stdout, pub_title(p), 0, 1);
+			csv_field(stdout, pubs_title(p), 0, 1);
 			snprintf(num, sizeof num, "%zu", p->n_results);
 			csv_field(stdout, num, 0, 0);
-			snprintf(num, sizeof num, "%u", ranked_count(p));
+			snprintf(num, sizeof num, "%u", pubs_ranked_count(p));
 			csv_field(stdout, num, 0, 0);
 			csv_field(stdout, when, 0, 0);
 			own[0] = '\0';
@@ -470,18 +189,18 @@ static int rank_list(struct rank_db *d, int scope, int csv)
 		snprintf(num, sizeof num, "%u", p->number);
 		table_cell(stdout, num, 4, 1);
 		sep();
-		table_cell(stdout, scope_label((int)p->scope), 6, 0);
+		table_cell(stdout, pubs_scope_label((int)p->scope), 6, 0);
 		sep();
 		table_cell(stdout, p->period, 8, 0);
 		sep();
-		table_cell(stdout, pub_title(p), 34, 0);
+		table_cell(stdout, pubs_title(p), 34, 0);
 		sep();
-		snprintf(num, sizeof num, "%u", ranked_count(p));
+		snprintf(num, sizeof num, "%u", pubs_ranked_count(p));
 		table_cell(stdout, num, 8, 1);
 		sep();
 		table_cell(stdout, when, 16, 0);
 		sep();
-		own_brief(p, r, own, sizeof own);
+		pubs_own_brief(p, r, own, sizeof own);
 		table_text(stdout, own, 0, NULL);
 		fputc('\n', stdout);
 	}
@@ -536,7 +255,7 @@ static int all_digits(const char *s)
 
 /* The publication arg names (a period, else a number), the newest if
  * several; the newest of all without arg.  NULL if none. */
-static const Publication *pick(const struct rank_db *d, const char *arg, int scope)
+static const Publication *pick(const struct pubs *d, const char *arg, int scope)
 {
 	size_t i;
 	for (i = 0; i < d->n; i++) {
@@ -568,7 +287,7 @@ static const char *ind_label(const Publication *p, size_t j)
 	return ind->label && ind->label[0] ? ind->label : ind->code ? ind->code : "";
 }
 
-static void show_csv(const struct rank_db *d, const Publication *p)
+static void show_csv(const struct pubs *d, const Publication *p)
 {
 	char b[CELL_MAX];
 	size_t i, j;
@@ -601,15 +320,15 @@ static void show_csv(const struct rank_db *d, const Publication *p)
 		csv_field(stdout, b, 1, 0);
 		csv_field(stdout, r->rank == 0 ? "不参与排名" : r->tied > 1 ? "并列" : "", 0, 1);
 		csv_field(stdout, r->unit_code, 0, 1);
-		csv_field(stdout, unit_label(d, r->unit_code), 0, 1);
+		csv_field(stdout, pubs_unit_label(d, r->unit_code), 0, 1);
 		if (r->has_total)
-			fmt_total(r, b, sizeof b);
+			pubs_fmt_total(r, b, sizeof b);
 		else
 			b[0] = '\0';
 		csv_field(stdout, b, 0, 0);
 		csv_field(stdout, r->grade, 0, 1);
 		if (r->has_completion)
-			fmt_completion(r, b, sizeof b);
+			pubs_fmt_completion(r, b, sizeof b);
 		else
 			b[0] = '\0';
 		csv_field(stdout, b, 0, 0);
@@ -621,12 +340,12 @@ static void show_csv(const struct rank_db *d, const Publication *p)
 			b[0] = '\0';
 		csv_field(stdout, b, 0, 0);
 		if (r->has_growth)
-			fmt_growth(r, b, sizeof b);
+			pubs_fmt_growth(r, b, sizeof b);
 		else
 			b[0] = '\0';
 		csv_field(stdout, b, 0, 0);
 		for (j = 0; j < p->n_indicators; j++) {
-			fmt_score(r, j, b, sizeof b);
+			pubs_fmt_score(r, j, b, sizeof b);
 			/* not applicable: a dash a spreadsheet shows as text */
 			csv_field(stdout, strcmp(b, "-") ? b : "—", 0, 1);
 		}
@@ -636,20 +355,20 @@ static void show_csv(const struct rank_db *d, const Publication *p)
 		csv_field(stdout, b, 0, 0);
 		snprintf(b, sizeof b, "%u", r->reports_missing);
 		csv_field(stdout, b, 0, 0);
-		flag_text(r->flags, 0, b, sizeof b);
+		pubs_flag_text(r->flags, 0, b, sizeof b);
 		csv_field(stdout, b, 0, 1);
 		csv_field(stdout, r->explain, 0, 1);
-		csv_field(stdout, is_own(d, r) ? "是" : "", 0, 1);
+		csv_field(stdout, pubs_is_own(d, r) ? "是" : "", 0, 1);
 		csv_end_row(stdout);
 	}
 }
 
 /* The own unit's place, score, grade, flags with their consequences and
  * the bureau's explanation, below the table. */
-static void show_own(const struct rank_db *d, const Publication *p)
+static void show_own(const struct pubs *d, const Publication *p)
 {
-	const UnitResult *r = own_result(d, p);
-	const char *name = unit_label(d, d->own_code);
+	const UnitResult *r = pubs_own_result(d, p);
+	const char *name = pubs_unit_label(d, d->own_code);
 	char line[1024], b[64];
 	size_t used;
 	unsigned bit;
@@ -664,17 +383,17 @@ static void show_own(const struct rank_db *d, const Publication *p)
 	}
 	if (r->rank)
 		used = (size_t)snprintf(line, sizeof line, "第%u名/共%u个单位%s", r->rank,
-					ranked_count(p), r->tied > 1 ? "（并列）" : "");
+					pubs_ranked_count(p), r->tied > 1 ? "（并列）" : "");
 	else
 		used = (size_t)snprintf(line, sizeof line, "不参与排名 not ranked");
 	if (r->has_total && used < sizeof line) {
-		fmt_total(r, b, sizeof b);
+		pubs_fmt_total(r, b, sizeof b);
 		used += (size_t)snprintf(line + used, sizeof line - used, "，总分 %s", b);
 	}
 	if (r->grade && r->grade[0] && used < sizeof line)
 		used += (size_t)snprintf(line + used, sizeof line - used, "，%s", r->grade);
 	if (r->has_completion && used < sizeof line) {
-		fmt_completion(r, b, sizeof b);
+		pubs_fmt_completion(r, b, sizeof b);
 		snprintf(line + used, sizeof line - used, "，完成率 %s", b);
 	}
 	printf("本单位 ");
@@ -685,8 +404,8 @@ static void show_own(const struct rank_db *d, const Publication *p)
 	for (bit = 0; bit < 32; bit++) {
 		if (!(r->flags & (1u << bit)))
 			continue;
-		if (bit < FLAG_BITS)
-			printf("  ！%s\n", flags[bit].full);
+		if (pubs_flag_full(bit))
+			printf("  ！%s\n", pubs_flag_full(bit));
 		else
 			printf("  ！标记%u\n", bit);
 	}
@@ -722,7 +441,7 @@ static void wrapped(const char *lead, const char *const *items, size_t n)
  * missing and the flags in 78 columns (an 80-column terminal); wide adds
  * the year-to-date figure, the target, the growth and each indicator's
  * score between completion and late. */
-static void rank_rows(const struct rank_db *d, const Publication *p, unsigned name_w, int tty,
+static void rank_rows(const struct pubs *d, const Publication *p, unsigned name_w, int tty,
 		      int wide)
 {
 	char b[CELL_MAX];
@@ -757,35 +476,35 @@ static void rank_rows(const struct rank_db *d, const Publication *p, unsigned na
 	fputs("标记\n", stdout);
 	for (i = 0; i < p->n_results; i++) {
 		const UnitResult *r = p->results[i];
-		int own = is_own(d, r);
+		int own = pubs_is_own(d, r);
 		if (own && tty)
 			fputs("\033[1m", stdout);
 		fputs(own ? "> " : "  ", stdout);
-		fmt_rank(r, b, sizeof b);
+		pubs_fmt_rank(r, b, sizeof b);
 		table_cell(stdout, b, 10, 0);
 		sep();
-		table_cell(stdout, unit_label(d, r->unit_code), name_w, 0);
+		table_cell(stdout, pubs_unit_label(d, r->unit_code), name_w, 0);
 		sep();
-		fmt_total(r, b, sizeof b);
+		pubs_fmt_total(r, b, sizeof b);
 		table_cell(stdout, b, 6, 1);
 		sep();
 		table_cell(stdout, r->grade && r->grade[0] ? r->grade : "-", 4, 0);
 		sep();
-		fmt_completion(r, b, sizeof b);
+		pubs_fmt_completion(r, b, sizeof b);
 		table_cell(stdout, b, 8, 1);
 		if (wide) {
 			sep();
 			money_format_wan(r->fai_ytd_fen, b, sizeof b);
 			table_cell(stdout, b, 14, 1);
 			sep();
-			fmt_target(r, b, sizeof b);
+			pubs_fmt_target(r, b, sizeof b);
 			table_cell(stdout, b, 12, 1);
 			sep();
-			fmt_growth(r, b, sizeof b);
+			pubs_fmt_growth(r, b, sizeof b);
 			table_cell(stdout, b, 8, 1);
 			for (j = 0; j < p->n_indicators; j++) {
 				sep();
-				fmt_score(r, j, b, sizeof b);
+				pubs_fmt_score(r, j, b, sizeof b);
 				table_cell(stdout, b, ind_width(p, j), 1);
 			}
 		}
@@ -796,7 +515,7 @@ static void rank_rows(const struct rank_db *d, const Publication *p, unsigned na
 		snprintf(b, sizeof b, "%u", r->reports_missing);
 		table_cell(stdout, b, 4, 1);
 		sep();
-		flag_text(r->flags, 1, b, sizeof b);
+		pubs_flag_text(r->flags, 1, b, sizeof b);
 		if (!wide && table_width(b) > FLAGS_W_COMPACT)
 			table_cell(stdout, b, FLAGS_W_COMPACT, 0);
 		else
@@ -807,7 +526,7 @@ static void rank_rows(const struct rank_db *d, const Publication *p, unsigned na
 	}
 }
 
-static void show_table(const struct rank_db *d, const Publication *p, int wide)
+static void show_table(const struct pubs *d, const Publication *p, int wide)
 {
 	int tty = isatty(STDOUT_FILENO);
 	char b[CELL_MAX], when[32];
@@ -815,13 +534,13 @@ static void show_table(const struct rank_db *d, const Publication *p, int wide)
 	size_t i, j;
 
 	for (i = 0; i < p->n_results; i++) {
-		size_t w = table_width(unit_label(d, p->results[i]->unit_code));
+		size_t w = table_width(pubs_unit_label(d, p->results[i]->unit_code));
 		if (w > name_w)
 			name_w = (unsigned)(w > name_max ? name_max : w);
 	}
-	table_text(stdout, pub_title(p), 0, NULL);
+	table_text(stdout, pubs_title(p), 0, NULL);
 	fputc('\n', stdout);
-	printf("%s ", scope_label((int)p->scope));
+	printf("%s ", pubs_scope_label((int)p->scope));
 	table_text(stdout, p->period, 0, NULL);
 	printf("  第 %u 期 no. %u  考核方案 %u 版本 %u\n", p->number, p->number, p->scheme_year,
 	       p->scheme_version);
@@ -836,7 +555,7 @@ static void show_table(const struct rank_db *d, const Publication *p, int wide)
 	printf(" (北京时间)\n");
 	rank_rows(d, p, name_w, tty, wide);
 	printf("共 %zu 个单位，排名 %u 个 %zu units, %u ranked%s\n", p->n_results,
-	       ranked_count(p), p->n_results, ranked_count(p),
+	       pubs_ranked_count(p), p->n_results, pubs_ranked_count(p),
 	       wide ? "" : "; 各指标得分 scores by indicator: --wide");
 	if (p->n_indicators) {
 		char(*items)[160] = calloc(p->n_indicators, sizeof *items);
@@ -857,7 +576,7 @@ static void show_table(const struct rank_db *d, const Publication *p, int wide)
 		const char **ptrs = calloc(p->n_grades, sizeof *ptrs);
 		if (items && ptrs) {
 			for (j = 0; j < p->n_grades; j++) {
-				fmt_hundredths(p->grades[j]->min_score_c, "", b, sizeof b);
+				pubs_fmt_hundredths(p->grades[j]->min_score_c, "", b, sizeof b);
 				snprintf(items[j], sizeof items[j], "%.100s >=%.40s",
 					 p->grades[j]->label ? p->grades[j]->label : "", b);
 				ptrs[j] = items[j];
@@ -898,7 +617,7 @@ int cmd_ranking(int argc, char **argv)
 					     {"help", no_argument, 0, 'h'},
 					     {0, 0, 0, 0}};
 	const char *sub = "list", *dir = NULL, *arg = NULL;
-	struct rank_db d;
+	struct pubs d;
 	struct app a;
 	int show, scope = 0, csv = 0, wide = 0, c, rv;
 
@@ -976,7 +695,7 @@ int cmd_ranking(int argc, char **argv)
 		rv = cli_write_error();
 	}
 out:
-	rank_db_free(&d);
+	pubs_free(&d);
 	app_close(&a);
 	return cli_exit_code(rv);
 }
@@ -985,23 +704,23 @@ out:
 
 int kinds_print_ranking(struct localdb *db)
 {
-	struct rank_db d;
+	struct pubs d;
 	char own[128];
 	const Publication *p;
 	int rv = rank_db_load(db, &d);
 	if (rv != BS_OK)
 		return rv;
 	if (d.n == 0) {
-		rank_db_free(&d);
+		pubs_free(&d);
 		return BS_OK;
 	}
 	p = d.pubs[0]->p;
-	own_brief(p, own_result(&d, p), own, sizeof own);
-	printf("最新考核结果 latest result: %s ", scope_label((int)p->scope));
+	pubs_own_brief(p, pubs_own_result(&d, p), own, sizeof own);
+	printf("最新考核结果 latest result: %s ", pubs_scope_label((int)p->scope));
 	table_text(stdout, p->period, 0, NULL);
 	printf(" 本单位 ");
 	table_text(stdout, strcmp(own, "-") ? own : "不在名单 not listed", 0, NULL);
 	printf(" (`baosong ranking show`)\n");
-	rank_db_free(&d);
+	pubs_free(&d);
 	return BS_OK;
 }

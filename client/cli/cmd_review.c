@@ -22,6 +22,7 @@
 #include "recid.h"
 #include "records.h"
 #include "review.h"
+#include "review_act.h"
 #include "sync.h"
 #include "table.h"
 #include "wire.h"
@@ -95,86 +96,38 @@ static int call(struct session *s, const char *addr, Envelope *req, struct wire_
 		Envelope **resp, int want)
 {
 	char msg[768];
-	int rv;
-	wire_arena_init(ar, WIRE_DECODE_MEM_MAX);
-	rv = session_call(s, req, ar, resp);
-	if (rv != BS_OK) {
-		fprintf(stderr, "baosong: %s\n",
-			client_explain(rv, EXPLAIN_REQUEST, addr, NULL, msg, sizeof msg));
-		return rv;
-	}
-	if ((*resp)->body_case == BAOSONG__V1__ENVELOPE__BODY_ERROR) {
-		rv = wire_error_code((*resp)->error);
-		fprintf(stderr, "baosong: 服务器拒绝 refused: %s%s%s [%s]\n",
-			(*resp)->error->message,
-			(*resp)->error->detail && *(*resp)->error->detail ? " - " : "",
-			(*resp)->error->detail ? (*resp)->error->detail : "", bs_errname(rv));
-		wire_envelope_free(*resp, ar);
-		*resp = NULL;
-		return rv;
-	}
-	if ((int)(*resp)->body_case != want) {
-		wire_envelope_free(*resp, ar);
-		*resp = NULL;
-		return BS_E_PROTO;
-	}
-	return BS_OK;
-}
-
-static const char *action_done(int action)
-{
-	return action == BAOSONG__V1__REVIEW_ACTION__REVIEW_APPROVE  ? "已审核通过 approved"
-	       : action == BAOSONG__V1__REVIEW_ACTION__REVIEW_RETURN ? "已退回 returned"
-								     : "已重新开放 reopened";
+	int rv = review_act_call(s, addr, req, ar, resp, want, msg, sizeof msg);
+	if (rv != BS_OK)
+		fprintf(stderr, "baosong: %s\n", msg);
+	return rv;
 }
 
 /* Review one record (uid, known here) on the open session. */
 static int review_one(struct app *a, struct session *s, const char *addr, int action,
 		      const char *uid, const char *comment)
 {
-	struct lrecord lr;
-	Envelope req = BAOSONG__V1__ENVELOPE__INIT, *resp = NULL;
-	Baosong__V1__ReviewRequest rq = BAOSONG__V1__REVIEW_REQUEST__INIT;
-	struct wire_arena ar;
-	int rv;
+	char msg[768];
+	uint64_t rev = 0;
+	int fail, rv;
 
-	if ((rv = localdb_record_get(a->db, uid, &lr)) != BS_OK) {
-		fprintf(stderr, "baosong: 本机没有记录 no record %s here (sync first)\n", uid);
-		return rv;
-	}
-	rq.uid = lr.uid;
-	rq.action = (Baosong__V1__ReviewAction)action;
-	rq.comment = (char *)(comment ? comment : "");
-	rq.base_rev = lr.rev;
-	req.body_case = BAOSONG__V1__ENVELOPE__BODY_REVIEW;
-	req.review = &rq;
-	rv = call(s, addr, &req, &ar, &resp, BAOSONG__V1__ENVELOPE__BODY_REVIEW_RESPONSE);
-	if (rv == BS_OK && resp->review_response->record) {
-		/* Keep what the server now holds. */
-		const Baosong__V1__Record *r = resp->review_response->record;
-		struct lrecord nr = lr;
+	rv = review_act_one(a->db, s, addr, action, uid, comment, &rev, &fail, msg, sizeof msg);
+	if (rv == BS_OK && rev) {
 		struct review_item it;
-		nr.rev = r->rev;
-		nr.review_status = (int)r->review_status;
-		snprintf(nr.review_comment, sizeof nr.review_comment, "%s",
-			 r->review_comment ? r->review_comment : "");
-		nr.reviewed_at = r->reviewed_at_ms;
-		nr.locked = r->locked;
-		rv = localdb_apply_remote(a->db, &nr);
-		if (review_item_of(a->db, lr.uid, &it) == BS_OK) {
-			printf("%s %.8s %s %s ", action_done(action), lr.uid, it.unit_name, it.kind_zh);
+		if (review_item_of(a->db, uid, &it) == BS_OK) {
+			printf("%s %.8s %s %s ", review_act_done(action), it.uid, it.unit_name,
+			       it.kind_zh);
 			table_text(stdout, it.project, 0, "");
-			printf(" %s (rev %llu)\n", it.period, (unsigned long long)r->rev);
+			printf(" %s (rev %llu)\n", it.period, (unsigned long long)rev);
 		} else {
-			printf("%s %s %s (rev %llu)\n", action_done(action), lr.kind, lr.uid,
-			       (unsigned long long)r->rev);
+			printf("%s %s (rev %llu)\n", review_act_done(action), uid,
+			       (unsigned long long)rev);
 		}
 	} else if (rv != BS_OK) {
-		fprintf(stderr, "baosong: %.8s 未处理 not done\n", lr.uid);
+		if (msg[0])
+			fprintf(stderr, "baosong: %s\n", msg);
+		if (fail == REVIEW_ACT_SENT)
+			fprintf(stderr, "baosong: %.8s 未处理 not done\n", uid);
 	}
-	if (resp)
-		wire_envelope_free(resp, &ar);
-	lrecord_free(&lr);
 	return rv;
 }
 
@@ -418,11 +371,11 @@ int cmd_review(int argc, char **argv)
 		if (first_err == BS_OK)
 			first_err = r1;
 		/* The connection is gone: the rest would fail the same way. */
-		if (r1 == BS_E_IO || r1 == BS_E_TIMEOUT || r1 == BS_E_CLOSED)
+		if (review_act_conn_lost(r1))
 			break;
 	}
 	if (nuids > 1 || failed)
-		printf("%s %u 条，未完成 %u 条 %u done, %zu not done\n", action_done(action), done,
+		printf("%s %u 条，未完成 %u 条 %u done, %zu not done\n", review_act_done(action), done,
 		       (unsigned)(nuids - done), done, nuids - done);
 	rv = first_err;
 out:

@@ -4,7 +4,9 @@
  *
  *   DIR/client.key, DIR/client.key.pub   this device's key pair
  *   DIR/baosong.db                       local records, outbox, settings
- *   DIR/sync.lock                        held by a running sync */
+ *   DIR/sync.lock                        held by a running sync
+ *   DIR/files/<hash>, DIR/cache/<hash>   attachments entered here (attach.h),
+ *                                        and fetched to be shown (photocache.h) */
 #ifndef BS_CLIENT_APP_H
 #define BS_CLIENT_APP_H
 

@@ -217,7 +217,8 @@ int due_report_late(const struct lrecord *r, int64_t deadline_ms, int64_t now_ms
 	int64_t received = r->complete_at > 0 ? r->complete_at
 			   : r->created_at > 0 && r->n_attachments ? r->created_at : 0;
 
-	*received_ms = received;
+	if (received_ms != NULL)
+		*received_ms = received;
 	if (r->created_at > 0 && !received)
 		return 0;
 	return (received ? received : now_ms) > deadline_ms;

@@ -15,6 +15,7 @@
 
 #include "localdb.h"
 #include "records.h"
+#include "wire.h"
 
 struct due_project {
 	char uid[REC_UID_LEN + 1];
@@ -49,8 +50,9 @@ void due_free(struct due_summary *d);
 /* 1 if report r (its deadline deadline_ms) was or will be late, as the
  * assessment counts it: held complete (with a photo) by the server after
  * the deadline, or not yet on the server and now past it; a report on the
- * server but never complete is missing, not late (0).  *received_ms: when
- * the server held it complete, 0 if not (yet). */
+ * server but never complete is missing, not late (0).  *received_ms (may
+ * be NULL): when the server held it complete, 0 if not (yet).  Also for a
+ * front end that counts many units at once (county.h). */
 int due_report_late(const struct lrecord *r, int64_t deadline_ms, int64_t now_ms,
 		    int64_t *received_ms);
 /* 1 if a project in stage (a ProjectStage) owes weekly reports (新开工, 续建). */

@@ -8,18 +8,15 @@
 
 #include "err.h"
 #include "field.h"
+#include "period.h"
+#include "unitdir.h"
 
-struct unit_name {
-	int64_t id;
-	char code[64];
-	char name[REC_NAME_MAX + 1];
-};
 
 struct walk {
 	const struct review_filter *f;
 	const char *kind;         /* parsed f->kind */
-	struct unit_name *units;
-	size_t nunits, unitcap;
+	struct unitdir_entry *units; /* the unit directory (unitdir.h) */
+	size_t nunits;
 	int64_t unit_id;          /* f->unit resolved; 0 any */
 	struct review_item *items;
 	char (*proj)[REC_UID_LEN + 1];
@@ -75,40 +72,9 @@ const char *review_state_zh(int status, int locked)
 	}
 }
 
-static int take_unit(void *ctx, const struct lrecord *r)
+static const struct unitdir_entry *unit_of(const struct walk *w, int64_t id)
 {
-	struct walk *w = ctx;
-	struct wire_arena a;
-	Baosong__V1__UnitInfo *u =
-		(Baosong__V1__UnitInfo *)field_unpack(&baosong__v1__unit_info__descriptor, r, &a);
-	if (!u)
-		return 0;
-	if (w->nunits == w->unitcap) {
-		size_t nc = w->unitcap ? 2 * w->unitcap : 32;
-		struct unit_name *nu = realloc(w->units, nc * sizeof *nu);
-		if (!nu) {
-			w->rv = BS_E_NOMEM;
-			protobuf_c_message_free_unpacked(&u->base, &a.alloc);
-			return 1;
-		}
-		w->units = nu;
-		w->unitcap = nc;
-	}
-	w->units[w->nunits].id = r->unit_id;
-	snprintf(w->units[w->nunits].code, sizeof w->units[0].code, "%s", u->code ? u->code : "");
-	snprintf(w->units[w->nunits].name, sizeof w->units[0].name, "%s", u->name ? u->name : "");
-	w->nunits++;
-	protobuf_c_message_free_unpacked(&u->base, &a.alloc);
-	return 0;
-}
-
-static const struct unit_name *unit_of(const struct walk *w, int64_t id)
-{
-	size_t i;
-	for (i = 0; i < w->nunits; i++)
-		if (w->units[i].id == id)
-			return &w->units[i];
-	return NULL;
+	return unitdir_by_id(w->units, w->nunits, id);
 }
 
 static const struct {
@@ -158,7 +124,7 @@ static void fill(struct walk *w, const struct lrecord *r, const ProtobufCMessage
 		 struct review_item *it, char proj[REC_UID_LEN + 1])
 {
 	const struct rec_kind *k = records_kind(r->kind);
-	const struct unit_name *u = unit_of(w, r->unit_id);
+	const struct unitdir_entry *u = unit_of(w, r->unit_id);
 	const ProtobufCFieldDescriptor *f;
 
 	memset(it, 0, sizeof *it);
@@ -263,8 +229,7 @@ static int item_cmp(const void *x, const void *y)
 
 static int load_units(struct localdb *db, struct walk *w)
 {
-	int rv = localdb_record_each(db, REC_KIND_UNIT, 0, take_unit, w);
-	return rv != BS_OK ? rv : w->rv;
+	return unitdir_load(db, &w->units, &w->nunits);
 }
 
 /* Project names, looked up after the walk (no record reads inside one). */
@@ -364,5 +329,103 @@ int review_item_of(struct localdb *db, const char *uid, struct review_item *out)
 		if (name[0])
 			snprintf(out->project, sizeof out->project, "%s", name);
 	}
+	return BS_OK;
+}
+
+/* ---- the report of the period before ---------------------------------------------------- */
+
+struct prev_walk {
+	const struct rec_kind *k;
+	char project[REC_UID_LEN + 1];
+	char period[32];
+	char uid[REC_UID_LEN + 1];
+};
+
+/* The period before p of kind: "2026-W47" -> "2026-W46", "2026-01" ->
+ * "2025-12".  0 or BS_E_INVAL. */
+static int period_before(const char *kind, const char *p, char *out, size_t cap)
+{
+	if (!strcmp(kind, REC_KIND_WEEKLY)) {
+		int64_t monday;
+		char w[9];
+		if (period_parse_week(p, &monday) != BS_OK)
+			return BS_E_INVAL;
+		period_format_week(monday - 7, w);
+		snprintf(out, cap, "%s", w);
+		return BS_OK;
+	}
+	if (!strcmp(kind, REC_KIND_MONTHLY)) {
+		int y, m;
+		char tail;
+		if (strlen(p) != 7 || sscanf(p, "%4d-%2d%c", &y, &m, &tail) != 2 || m < 1 ||
+		    m > 12 || y < 1900 || y > 2200)
+			return BS_E_INVAL;
+		if (--m == 0) {
+			m = 12;
+			y--;
+		}
+		snprintf(out, cap, "%04d-%02d", y, m);
+		return BS_OK;
+	}
+	return BS_E_INVAL;
+}
+
+/* project_uid and the period of r (a report of kind k), "" when absent. */
+static void report_keys(const struct rec_kind *k, const struct lrecord *r, char *proj,
+			size_t pcap, char *period, size_t percap)
+{
+	const ProtobufCFieldDescriptor *f;
+	struct wire_arena a;
+	ProtobufCMessage *m = field_unpack(k->desc, r, &a);
+
+	proj[0] = period[0] = '\0';
+	if (!m)
+		return;
+	if ((f = field_named(m->descriptor, "project_uid")) != NULL)
+		snprintf(proj, pcap, "%s", field_text(m, f));
+	if (k->period_field && (f = field_named(m->descriptor, k->period_field)) != NULL)
+		snprintf(period, percap, "%s", field_text(m, f));
+	protobuf_c_message_free_unpacked(m, &a.alloc);
+}
+
+static int prev_take(void *ctx, const struct lrecord *r)
+{
+	struct prev_walk *w = ctx;
+	char proj[REC_UID_LEN + 8], period[32];
+
+	if (r->deleted || strlen(r->uid) > REC_UID_LEN)
+		return 0;
+	report_keys(w->k, r, proj, sizeof proj, period, sizeof period);
+	if (!strcmp(proj, w->project) && !strcmp(period, w->period))
+		memcpy(w->uid, r->uid, strlen(r->uid) + 1);
+	return 0;
+}
+
+int review_previous(struct localdb *db, const char *uid, char prev[REC_UID_LEN + 1])
+{
+	struct prev_walk w;
+	struct lrecord r;
+	char period[32];
+	int rv;
+
+	assert(db && uid && prev);
+	prev[0] = '\0';
+	memset(&w, 0, sizeof w);
+	if ((rv = localdb_record_get(db, uid, &r)) != BS_OK)
+		return rv;
+	w.k = records_kind(r.kind);
+	if (!w.k || (strcmp(r.kind, REC_KIND_WEEKLY) && strcmp(r.kind, REC_KIND_MONTHLY))) {
+		lrecord_free(&r);
+		return BS_E_NOTFOUND;
+	}
+	report_keys(w.k, &r, w.project, sizeof w.project, period, sizeof period);
+	lrecord_free(&r);
+	if (!w.project[0] || period_before(w.k->name, period, w.period, sizeof w.period) != BS_OK)
+		return BS_E_NOTFOUND;
+	if ((rv = localdb_record_each(db, w.k->name, 0, prev_take, &w)) != BS_OK)
+		return rv;
+	if (!w.uid[0])
+		return BS_E_NOTFOUND;
+	memcpy(prev, w.uid, sizeof w.uid);
 	return BS_OK;
 }

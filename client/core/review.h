@@ -55,6 +55,13 @@ int review_collect(struct localdb *db, const struct review_filter *f, struct rev
  * reviewed kind) or a database error. */
 int review_item_of(struct localdb *db, const char *uid, struct review_item *out);
 
+/* The same project's report of the period before record uid's (a weekly
+ * report: the ISO week before; a monthly report: the month before), for
+ * a reviewer to compare the figures.  0 with its uid in prev, BS_E_NOTFOUND
+ * (none here, or uid is not a weekly or monthly report), or a database
+ * error. */
+int review_previous(struct localdb *db, const char *uid, char prev[REC_UID_LEN + 1]);
+
 /* "待审核", "已退回", "已通过", "已锁定". */
 const char *review_state_zh(int status, int locked);
 

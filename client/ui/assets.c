@@ -77,6 +77,25 @@ const char UI_CSS[] =
 	"#what{margin:0 0 8px}.filters input[type=search]{width:11em}\n"
 	".thumb{display:inline-flex;flex-direction:column;align-items:center;gap:2px}"
 	".thumb label{font-weight:normal;font-size:13px}\n"
+	/* 审核, 排名, 看板 (ui-review) */
+	".nophoto{display:inline-block;width:96px;height:72px;line-height:72px;text-align:center;"
+	"font-size:12px;color:var(--mut);background:#eef1f5;border:1px dashed #aab4c0;border-radius:3px}\n"
+	".photo-full{display:flex;flex-wrap:wrap;gap:12px}.photo-full figure{margin:0;max-width:640px}"
+	".photo-full figcaption{color:var(--mut);font-size:13px}\n"
+	"ol.history{margin:0;padding-left:20px}ol.history time{color:var(--mut);"
+	"font-variant-numeric:tabular-nums;margin-right:6px}\n"
+	"table.rank{font-size:13px;margin-top:12px}#own p{margin:4px 0}\n"
+	"td.changed{background:#fff6e0}.comment{white-space:pre-wrap}.card.wide{margin-top:12px}\n"
+	"table.fields th[scope=row]{width:34%;font-weight:normal;background:#f7f9fb}\n"
+	".chart{background:#fff;border:1px solid var(--line);border-radius:6px;padding:8px;"
+	"max-width:100%;height:auto}\n"
+	".legend{display:flex;gap:16px;flex-wrap:wrap;font-size:13px;color:var(--mut)}"
+	".sw{display:inline-block;width:12px;height:12px;border-radius:2px;margin-right:4px;"
+	"vertical-align:-1px}.sw.ahead{background:#1f7a3a}.sw.behind{background:#b4232a}"
+	".sw.line{background:#0b4f8a;width:3px}.sw.none{background:#aab4c0}\n"
+	".pubs{display:flex;flex-wrap:wrap;gap:6px;margin:8px 0}.pubs a{padding:4px 10px;"
+	"border:1px solid var(--line);border-radius:4px;background:#fff;text-decoration:none}"
+	".pubs a[aria-current]{border-color:var(--pri);color:var(--pri);font-weight:bold}\n"
 	"@media print{.nav,.top,.actions,form{display:none}}\n";
 
 const char UI_JS[] =

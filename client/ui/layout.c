@@ -104,6 +104,8 @@ static const char *const FLASH[][3] = {
 	{"ok", "reviewed", "审核意见已提交。Review recorded."},
 	{"ok", "imported", "导入完成，下次同步时报送。Imported; sent by the next sync."},
 	{"ok", "resolved", "冲突已处理，下次同步时报送。Conflict resolved."},
+	/* 审核 (ui-review) */
+	{"ok", "fetched", "照片已从服务器下载。Photos fetched from the server."},
 	{"err", "locked", "该记录已审核通过，不能再修改。It is approved and locked."},
 	{"err", "notfound", "找不到该记录。No such record."},
 	/* 导入, conflicts and refused changes */

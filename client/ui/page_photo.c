@@ -1,111 +1,98 @@
-/* page_photo.c - GET /photo?h=HEX: a photo this device holds, by its
- * BLAKE2b-256 hash (64 lowercase hex digits).  The hash is looked up in
- * the local files table (localdb_file_get); no part of the request is
- * ever a path.  Only JPEG and PNG are served, by their first bytes
- * (attach_image_type_buf), under their own content type; anything else
- * (HEIC, which browsers cannot show, or a file that is not an image) is
- * answered with a small picture saying so. */
-#include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
+/* page_photo.c - GET /photo?h=HEX: a photo of a record, by its content
+ * hash, from this device's store or its cache of files fetched from the
+ * server (client/core/photocache.h).  The hash is checked to be 64 hex
+ * digits and the path built from its own bytes: nothing else from the
+ * request reaches the file system.  Only JPEG and PNG are served (what a
+ * browser shows); anything else is refused. */
+#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "attach.h"
 #include "err.h"
 #include "layout.h"
-#include "localdb.h"
 #include "pages.h"
+#include "photocache.h"
+#include "recid.h"
 #include "ui.h"
-#include "ui_rec.h"
 
-#define PHOTO_MAX (HB_MAX - 1024u) /* the body buffer's own limit */
-
-/* A grey box with a line of text, for a photo that cannot be shown. */
-static void placeholder(struct http_resp *rs, const char *text)
+int photo_parse_hash(const char *text, uint8_t hash[LDB_HASH_LEN])
 {
-	hb_free(&rs->body);
-	rs->ctype = "image/svg+xml";
-	hb_put(&rs->body, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"192\" height=\"144\" "
-			  "viewBox=\"0 0 192 144\"><rect width=\"192\" height=\"144\" fill=\"#e6e9ee\"/>"
-			  "<text x=\"96\" y=\"78\" font-size=\"14\" text-anchor=\"middle\" "
-			  "fill=\"#5b6775\">");
-	hb_esc(&rs->body, text);
-	hb_put(&rs->body, "</text></svg>");
+	size_t i;
+
+	if (text == NULL || strlen(text) != 2 * LDB_HASH_LEN)
+		return BS_E_INVAL;
+	for (i = 0; i < 2 * LDB_HASH_LEN; i++) {
+		char c = text[i];
+		int v = c >= '0' && c <= '9'   ? c - '0'
+			: c >= 'a' && c <= 'f' ? c - 'a' + 10
+			: c >= 'A' && c <= 'F' ? c - 'A' + 10
+					       : -1;
+		if (v < 0)
+			return BS_E_INVAL;
+		if (i % 2 == 0)
+			hash[i / 2] = (uint8_t)(v << 4);
+		else
+			hash[i / 2] = (uint8_t)(hash[i / 2] | v);
+	}
+	return BS_OK;
 }
 
-/* Read the whole file at path (at most PHOTO_MAX bytes) into rs->body. */
-static int read_file(const char *path, struct http_resp *rs)
+int photo_here(const struct ui *ui, const uint8_t hash[LDB_HASH_LEN])
 {
-	uint8_t buf[64 * 1024];
-	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	int rv = BS_OK;
+	char path[4200];
 
-	if (fd < 0)
-		return errno == ENOENT ? BS_E_NOTFOUND : BS_E_IO;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return BS_E_IO;
-	}
-	if ((uint64_t)st.st_size > PHOTO_MAX) {
-		close(fd);
-		return BS_E_TOOBIG;
-	}
-	for (;;) {
-		ssize_t n = read(fd, buf, sizeof buf);
+	return photocache_path(ui->app.dir, hash, path, sizeof path) == BS_OK;
+}
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rv = BS_E_IO;
-			break;
-		}
-		if (n == 0)
-			break;
-		if (rs->body.len + (size_t)n > PHOTO_MAX) {
-			rv = BS_E_TOOBIG;
-			break;
-		}
-		hb_putn(&rs->body, buf, (size_t)n);
+void photo_img(struct hbuf *b, const struct ui *ui, const uint8_t hash[LDB_HASH_LEN],
+	       const char *alt)
+{
+	char hex[2 * LDB_HASH_LEN + 1];
+
+	recid_hex(hash, LDB_HASH_LEN, hex);
+	if (!photo_here(ui, hash)) {
+		hb_printf(b, "<span class=\"nophoto\" title=\"%.16s\">未下载</span>", hex);
+		return;
 	}
-	close(fd);
-	if (rv == BS_OK && hb_failed(&rs->body))
-		rv = BS_E_NOMEM;
-	return rv;
+	hb_printf(b, "<img src=\"/photo?h=%s\" alt=\"", hex);
+	hb_esc(b, alt);
+	hb_put(b, "\" loading=\"lazy\">");
 }
 
 void page_photo(struct http_req *rq, struct http_resp *rs)
 {
-	uint8_t hash[LDB_HASH_LEN];
-	char path[4200];
-	uint64_t size = 0;
+	uint8_t hash[LDB_HASH_LEN], *data = NULL;
+	size_t len = 0;
 	int rv, type;
 
-	if (ui_rec_hash_parse(http_query(rq, "h"), hash) != BS_OK) {
-		layout_error(rq, rs, 400, "照片地址有误。", "Bad photo address.");
+	if (photo_parse_hash(http_query(rq, "h"), hash) != BS_OK) {
+		layout_error(rq, rs, 400, "照片地址不对。", "Not a photo's address (h=64 hex digits).");
 		return;
 	}
-	rv = localdb_file_get(rq->ui->app.db, hash, path, sizeof path, &size);
+	rv = photocache_read(rq->ui->app.dir, hash, &data, &len);
 	if (rv == BS_E_NOTFOUND) {
-		rs->status = 404;
-		placeholder(rs, "本机没有这张照片");
+		layout_error(rq, rs, 404, "本机还没有这张照片：在审核页点“下载照片”。",
+			     "This photo is not on this device yet: fetch it on the review page.");
 		return;
 	}
-	if (rv != BS_OK || (rv = read_file(path, rs)) != BS_OK) {
-		rs->status = rv == BS_E_NOTFOUND ? 404 : 500;
-		placeholder(rs, rv == BS_E_NOTFOUND ? "照片文件已不在本机" : "照片无法读取");
+	if (rv == BS_E_CORRUPT) {
+		layout_error(rq, rs, 500, "本机保存的这张照片已损坏：删除后重新下载。",
+			     "The stored copy of this photo is damaged.");
 		return;
 	}
-	type = attach_image_type_buf((const uint8_t *)rs->body.p, rs->body.len);
-	if (type == ATTACH_JPEG) {
-		rs->ctype = "image/jpeg";
-	} else if (type == ATTACH_PNG) {
-		rs->ctype = "image/png";
-	} else {
-		placeholder(rs, type == ATTACH_HEIC ? "HEIC 照片（浏览器无法显示）" : "不是图片");
+	if (rv != BS_OK) {
+		layout_error(rq, rs, 500, "读取照片失败。", "Could not read the photo.");
 		return;
 	}
-	rs->cacheable = 1; /* addressed by its content: it never changes */
+	type = attach_image_type_buf(data, len);
+	if (type != ATTACH_JPEG && type != ATTACH_PNG) {
+		free(data);
+		layout_error(rq, rs, 415, "这个文件不是浏览器能显示的照片（JPEG、PNG）：用“baosong fetch”下载后查看。",
+			     "Not a JPEG or PNG photo a browser shows: download it with baosong fetch.");
+		return;
+	}
+	hb_putn(&rs->body, data, len);
+	free(data);
+	rs->ctype = type == ATTACH_JPEG ? "image/jpeg" : "image/png";
+	rs->cacheable = 1; /* the address names the content */
 }

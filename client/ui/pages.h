@@ -4,7 +4,11 @@
  * change (POST, then 303 to a GET page). */
 #ifndef BS_UI_PAGES_H
 #define BS_UI_PAGES_H
+#include <stdint.h>
+
 #include "http.h"
+
+struct ui;
 
 /* 今日待办: the start page (page_today.c). */
 void page_today(struct http_req *rq, struct http_resp *rs);
@@ -40,7 +44,27 @@ void page_kinds_list(struct http_req *rq, struct http_resp *rs);
 void page_kinds_edit(struct http_req *rq, struct http_resp *rs);
 /* POST /kinds/delete (fields kind, uid): delete where the CLI allows it. */
 void page_kinds_delete(struct http_req *rq, struct http_resp *rs);
-/* GET /photo?h=HEX (page_photo.c): a stored photo by its hash. */
+/* ---- 审核, 排名, 看板 (ui-review) ---- */
+/* 审核 (page_review.c): the queue, one record, POST /review/act (approve,
+ * return, reopen the ticked records), POST /review/fetch (a record's
+ * photos from the server). */
+void page_review(struct http_req *rq, struct http_resp *rs);
+void page_review_item(struct http_req *rq, struct http_resp *rs);
+void page_review_act(struct http_req *rq, struct http_resp *rs);
+void page_review_fetch(struct http_req *rq, struct http_resp *rs);
+/* 排名 (page_rank.c): the published bulletins and rankings. */
+void page_rank(struct http_req *rq, struct http_resp *rs);
+/* 看板 (page_dashboard.c): the county at a glance, as SVG. */
+void page_dashboard(struct http_req *rq, struct http_resp *rs);
+
+/* ---- photos by content hash (page_photo.c) ---- */
+/* GET /photo?h=HEX: a JPEG or PNG from this device's store or cache. */
 void page_photo(struct http_req *rq, struct http_resp *rs);
+/* 64 hex digits into hash: 0 or BS_E_INVAL. */
+int photo_parse_hash(const char *text, uint8_t hash[32]);
+/* Whether the file of hash is on this device. */
+int photo_here(const struct ui *ui, const uint8_t hash[32]);
+/* <img> of the photo (alt escaped), or a "未下载" mark when it is not here. */
+void photo_img(struct hbuf *b, const struct ui *ui, const uint8_t hash[32], const char *alt);
 
 #endif

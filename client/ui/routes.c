@@ -54,6 +54,13 @@ static const struct route ROUTES[] = {
 	{"GET", "/kinds/edit", page_kinds_edit},
 	{"POST", "/kinds/edit", page_kinds_edit},
 	{"POST", "/kinds/delete", page_kinds_delete},
+	/* 审核, 排名, 看板 (ui-review) */
+	{"GET", "/review", page_review},
+	{"GET", "/review/item", page_review_item},
+	{"POST", "/review/act", page_review_act},
+	{"POST", "/review/fetch", page_review_fetch},
+	{"GET", "/rank", page_rank},
+	{"GET", "/dashboard", page_dashboard},
 	{"GET", "/photo", page_photo},
 	{"GET", "/static/app.css", asset_css},
 	{"GET", "/static/app.js", asset_js},

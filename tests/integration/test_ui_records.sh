@@ -194,7 +194,7 @@ if [ "$code" = 200 ] && grep -qi '^content-type: image/png' "$T/head" &&
 	pass "/photo serves the stored photo by its hash, as image/png"
 else fail "/photo serves the photo"; fi
 get "/photo?h=$(printf '%064d' 0)"
-expect "/photo of a hash this device does not hold is 404" 404 '本机没有这张照片'
+expect "/photo of a hash this device does not hold is 404" 404 '本机还没有这张照片'
 get "/photo?h=../../etc/passwd"
 expect "/photo refuses anything but a hash" 400
 get "/weekly/edit?project=$P2"

@@ -84,6 +84,22 @@ static void test_deadlines(void **state)
 
 /* The process's clock follows the environment: the instant named, plus the
  * real time elapsed since BAOSONG_NOW_SINCE. */
+/* 时序进度 by the assessment's rule: worked by hand (basis points, half up). */
+static void test_elapsed(void **state)
+{
+	(void)state;
+	assert_int_equal(period_elapsed_bp(11, 12), 9167);  /* 11/12 = 0.91666.. */
+	assert_int_equal(period_elapsed_bp(1, 12), 833);    /* 0.08333.. */
+	assert_int_equal(period_elapsed_bp(2, 4), 5000);
+	assert_int_equal(period_elapsed_bp(47, 52), 9038);  /* 0.903846.. */
+	assert_int_equal(period_elapsed_bp(1, 52), 192);    /* 0.019230.. */
+	assert_int_equal(period_elapsed_bp(52, 52), 10000);
+	assert_int_equal(period_elapsed_bp(53, 52), 10000); /* week 53: the whole year */
+	assert_int_equal(period_elapsed_bp(1, 1), 10000);
+	assert_int_equal(period_elapsed_bp(0, 12), 0);
+	assert_int_equal(period_elapsed_bp(3, 0), -1);
+}
+
 static void test_env(void **state)
 {
 	char since[32];
@@ -109,6 +125,7 @@ int main(void)
 		cmocka_unit_test(test_local_time),
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_deadlines),
+		cmocka_unit_test(test_elapsed),
 		cmocka_unit_test(test_env),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
