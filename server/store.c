@@ -14,9 +14,13 @@
  * savepoint inside the caller's transaction otherwise, so each is atomic
  * either way.
  *
- * The audit trail (key file, appends, verify) is in store_audit.c, review
- * state in store_review.c, schemes and publications in store_assess.c; they
- * use this file's statement cache and helpers through store_int.h. */
+ * This file holds opening, migrations, the statement cache, transactions
+ * and backup.  Units, devices and tokens are in store_units.c; ops, records
+ * and the change feed in store_records.c; blobs and uploads in
+ * store_blobs.c; the audit trail (key file, appends, verify) in
+ * store_audit.c, review state in store_review.c, schemes and publications
+ * in store_assess.c.  They use this file's statement cache and helpers
+ * through store_int.h. */
 #include "store.h"
 #include "store_int.h"
 
@@ -224,6 +228,44 @@ static const char *const migrations[] = {
 	 * record ever changes owner.  Both NULL in rows written before. */
 	("ALTER TABLE op ADD COLUMN digest BLOB CHECK (digest IS NULL OR length(digest) = 32);"
 	 "ALTER TABLE audit ADD COLUMN owner INTEGER CHECK (owner IS NULL OR owner >= 1);"),
+
+	/* 6: no index on the audit trail's subject.  Its key began with a
+	 * record's random uid, so every acknowledged op dirtied one more random
+	 * B-tree page (4 KiB of WAL) for it.  Only the administrator's
+	 * `audit list --subject` and the verifier read by subject: the first
+	 * walks the trail newest first, the second joins in one pass
+	 * (docs/PERFORMANCE.md). */
+	"DROP INDEX audit_subject;",
+
+	/* 7: records in a table keyed by an INTEGER rowid that appends, the
+	 * random text uid in a UNIQUE index.  Keyed by the uid itself (WITHOUT
+	 * ROWID), each new record landed on a random leaf of whole rows, a few
+	 * to a page, and split it often: 1.7 B-tree pages dirtied an
+	 * acknowledged op for the table alone (docs/PERFORMANCE.md).  New rows
+	 * now share the last leaf; only the dense uid index takes a random
+	 * page.  Rebuilt the way SQLite's ALTER TABLE documentation says, with
+	 * foreign keys off during migrations and checked before the commit. */
+	"CREATE TABLE record_v7 ("
+	"  id INTEGER PRIMARY KEY,"
+	"  uid TEXT NOT NULL UNIQUE CHECK (length(CAST(uid AS BLOB)) BETWEEN 1 AND 64),"
+	"  kind TEXT NOT NULL CHECK (length(CAST(kind AS BLOB)) BETWEEN 1 AND 32),"
+	"  unit_id INTEGER NOT NULL REFERENCES unit(id),"
+	"  rev INTEGER NOT NULL CHECK (rev >= 1),"
+	"  deleted INTEGER NOT NULL CHECK (deleted IN (0, 1)),"
+	"  data BLOB NOT NULL,"
+	"  attachments BLOB NOT NULL CHECK (length(attachments) % 32 = 0),"
+	"  updated_at INTEGER NOT NULL,"
+	"  device_id INTEGER REFERENCES device(id),"
+	"  change_seq INTEGER NOT NULL UNIQUE CHECK (change_seq >= 1)"
+	") STRICT;"
+	"INSERT INTO record_v7(uid, kind, unit_id, rev, deleted, data, attachments, updated_at,"
+	"  device_id, change_seq)"
+	"  SELECT uid, kind, unit_id, rev, deleted, data, attachments, updated_at, device_id,"
+	"  change_seq FROM record ORDER BY change_seq;"
+	"DROP TABLE record;"
+	"ALTER TABLE record_v7 RENAME TO record;"
+	"CREATE INDEX record_unit_change ON record(unit_id, change_seq);"
+	"CREATE INDEX record_kind ON record(kind, uid);",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -333,13 +375,18 @@ static const char *const sql[S__COUNT] = {
 			" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
 	[S_AUDIT_ANY] = "SELECT EXISTS (SELECT 1 FROM audit)",
 	[S_AUDIT_WALK] = "SELECT " AUDIT_COLS ", prev_mac, mac FROM audit ORDER BY seq",
-	[S_AUDIT_NEWEST_RECORD] = "SELECT seq, rev, after, kind, owner FROM audit WHERE subject = ?1"
-				  " AND action IN ('record.put', 'record.review')"
-				  " ORDER BY seq DESC LIMIT 1",
 	[S_AUDIT_LIST] = "SELECT " AUDIT_COLS " FROM audit ORDER BY seq DESC LIMIT ?1",
 	[S_AUDIT_LIST_SUBJECT] = "SELECT " AUDIT_COLS " FROM audit WHERE subject = ?2"
 				 " ORDER BY seq DESC LIMIT ?1",
-	[S_RECORD_ALL] = "SELECT uid, rev, data, kind, unit_id FROM record ORDER BY uid",
+	/* Each record with its newest record.put/record.review audit row (NULLs
+	 * when it has none), in one pass: the trail has no index on subject
+	 * (migration 6). */
+	[S_RECORD_ALL] = "SELECT r.uid, r.rev, r.data, r.kind, r.unit_id,"
+			 " a.seq, a.rev, a.after, a.kind, a.owner FROM record r"
+			 " LEFT JOIN (SELECT subject, max(seq) AS seq FROM audit"
+			 "  WHERE action IN ('record.put', 'record.review') GROUP BY subject) n"
+			 " ON n.subject = r.uid"
+			 " LEFT JOIN audit a ON a.seq = n.seq ORDER BY r.uid",
 	/* Records whose audit history shows more than one kind or owner. */
 	[S_AUDIT_MIXED] = "SELECT subject, group_concat(DISTINCT kind), count(DISTINCT kind),"
 			  " group_concat(DISTINCT owner), count(DISTINCT owner), max(seq)"
@@ -741,9 +788,32 @@ static int exec_sql(struct store *st, const char *text)
 	return BS_OK;
 }
 
+/* PRAGMA foreign_key_check: BS_OK when no row breaks a foreign key. */
+static int fk_check(struct store *st)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = sqlite3_prepare_v2(st->db, "PRAGMA foreign_key_check", -1, &s, NULL);
+	int rv;
+	if (rc != SQLITE_OK)
+		return db_fail(st, rc, "PRAGMA foreign_key_check");
+	rv = step(st, s);
+	if (rv == 1) {
+		const unsigned char *table = sqlite3_column_text(s, 0);
+		log_error("store: migration left a row of %s (rowid %lld) whose foreign key "
+			  "refers to no row of %s", table ? (const char *)table : "?",
+			  (long long)sqlite3_column_int64(s, 1),
+			  sqlite3_column_text(s, 2) ? (const char *)sqlite3_column_text(s, 2) : "?");
+		rv = BS_E_DB;
+	}
+	sqlite3_finalize(s);
+	return rv;
+}
+
 /* Apply the migrations this file lacks, one transaction each.  The version
  * is read inside the transaction, so two processes opening a new file at
- * the same time do not both apply a step. */
+ * the same time do not both apply a step.  Foreign keys are off while this
+ * runs (a migration may rebuild a table others refer to) and checked before
+ * each commit. */
 static int migrate(struct store *st)
 {
 	char pragma[64];
@@ -764,6 +834,7 @@ static int migrate(struct store *st)
 			return exec_sql(st, "COMMIT");
 		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", version + 1);
 		if ((rv = exec_sql(st, migrations[version])) != BS_OK ||
+		    (rv = fk_check(st)) != BS_OK ||
 		    (rv = exec_sql(st, pragma)) != BS_OK || (rv = exec_sql(st, "COMMIT")) != BS_OK)
 			goto fail;
 		log_info("store: applied migration %d", version + 1);
@@ -847,8 +918,9 @@ int store_open(const char *path, int readonly, struct store **out)
 	} else {
 		if ((rv = set_wal(st)) != BS_OK ||
 		    (rv = exec_sql(st, "PRAGMA synchronous=FULL")) != BS_OK ||
-		    (rv = exec_sql(st, "PRAGMA foreign_keys=ON")) != BS_OK ||
-		    (rv = migrate(st)) != BS_OK)
+		    (rv = exec_sql(st, "PRAGMA foreign_keys=OFF")) != BS_OK ||
+		    (rv = migrate(st)) != BS_OK ||
+		    (rv = exec_sql(st, "PRAGMA foreign_keys=ON")) != BS_OK)
 			goto out;
 	}
 	if ((rv = store__audit_key_setup(st, path)) != BS_OK)
@@ -980,874 +1052,6 @@ out:
 	return rv;
 }
 
-/* ---- units ---- */
-
-static int unit_row(sqlite3_stmt *s, struct unit *u)
-{
-	int rv;
-	memset(u, 0, sizeof *u);
-	u->id = sqlite3_column_int64(s, 0);
-	u->type = sqlite3_column_int(s, 3);
-	if ((rv = col_text(s, 1, u->code, sizeof u->code)) != BS_OK ||
-	    (rv = col_text(s, 2, u->name, sizeof u->name)) != BS_OK ||
-	    (rv = col_text(s, 4, u->region, sizeof u->region)) != BS_OK)
-		return rv;
-	return BS_OK;
-}
-
-int store_unit_add(struct store *st, const struct unit *u, int64_t *id)
-{
-	sqlite3_stmt *s = NULL;
-	int rv;
-
-	if ((rv = writable(st)) != BS_OK)
-		return rv;
-	if ((rv = check_code(u->code)) != BS_OK ||
-	    (rv = check_utf8(u->name, STORE_NAME_MAX, 0)) != BS_OK ||
-	    (rv = check_region(u->region)) != BS_OK)
-		return rv;
-	if (u->type < UNIT_TOWNSHIP || u->type > UNIT_SOE)
-		return BS_E_INVAL;
-	if ((rv = prep(st, S_UNIT_ADD, &s)) != BS_OK)
-		return rv;
-	if (sqlite3_bind_text(s, 1, u->code, -1, SQLITE_STATIC) ||
-	    sqlite3_bind_text(s, 2, u->name, -1, SQLITE_STATIC) ||
-	    sqlite3_bind_int(s, 3, u->type) ||
-	    sqlite3_bind_text(s, 4, u->region, -1, SQLITE_STATIC)) {
-		rv = bind_fail(st);
-		goto out;
-	}
-	if ((rv = step_done(st, s)) != BS_OK)
-		goto out;
-	if (id)
-		*id = sqlite3_last_insert_rowid(st->db);
-out:
-	done(s);
-	return rv;
-}
-
-/* Run a unit query that binds one value (set up by the caller) and fill out. */
-static int unit_one(struct store *st, sqlite3_stmt *s, struct unit *out)
-{
-	struct unit u;
-	int rv = step(st, s);
-	if (rv == 0)
-		rv = BS_E_NOTFOUND;
-	else if (rv == 1 && (rv = unit_row(s, &u)) == BS_OK)
-		*out = u;
-	done(s);
-	return rv;
-}
-
-int store_unit_get(struct store *st, int64_t id, struct unit *out)
-{
-	sqlite3_stmt *s = NULL;
-	int rv = prep(st, S_UNIT_GET, &s);
-	if (rv != BS_OK)
-		return rv;
-	if (sqlite3_bind_int64(s, 1, id)) {
-		rv = bind_fail(st);
-		done(s);
-		return rv;
-	}
-	return unit_one(st, s, out);
-}
-
-int store_unit_by_code(struct store *st, const char *code, struct unit *out)
-{
-	sqlite3_stmt *s = NULL;
-	int rv = check_code(code);
-	if (rv != BS_OK) /* no unit can have that code */
-		return code ? BS_E_NOTFOUND : BS_E_INVAL;
-	if ((rv = prep(st, S_UNIT_BY_CODE, &s)) != BS_OK)
-		return rv;
-	if (sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC)) {
-		rv = bind_fail(st);
-		done(s);
-		return rv;
-	}
-	return unit_one(st, s, out);
-}
-
-int store_unit_each(struct store *st, int (*fn)(void *ctx, const struct unit *u), void *ctx)
-{
-	sqlite3_stmt *s = NULL;
-	struct unit u;
-	int rv = prep(st, S_UNIT_EACH, &s);
-	if (rv != BS_OK)
-		return rv;
-	while ((rv = step(st, s)) == 1) {
-		if ((rv = unit_row(s, &u)) != BS_OK || (rv = fn(ctx, &u)) != 0)
-			break;
-	}
-	done(s);
-	return rv;
-}
-
-/* ---- devices ---- */
-
-static int device_row(sqlite3_stmt *s, struct device *d)
-{
-	int rv;
-	memset(d, 0, sizeof *d);
-	d->id = sqlite3_column_int64(s, 0);
-	d->unit_id = sqlite3_column_int64(s, 2);
-	d->role = sqlite3_column_int(s, 3);
-	d->enrolled_at = sqlite3_column_int64(s, 5);
-	d->revoked_at = sqlite3_column_int64(s, 6);
-	d->last_hello_ns = col_u64(s, 7);
-	d->applied_seq = col_u64(s, 8);
-	if ((rv = col_fixed(s, 1, d->pubkey, STORE_KEY_LEN)) != BS_OK ||
-	    (rv = col_text(s, 4, d->label, sizeof d->label)) != BS_OK)
-		return rv;
-	return BS_OK;
-}
-
-static int device_one(struct store *st, sqlite3_stmt *s, struct device *out)
-{
-	struct device d;
-	int rv = step(st, s);
-	if (rv == 0)
-		rv = BS_E_NOTFOUND;
-	else if (rv == 1 && (rv = device_row(s, &d)) == BS_OK)
-		*out = d;
-	done(s);
-	return rv;
-}
-
-int store_device_get(struct store *st, int64_t id, struct device *out)
-{
-	sqlite3_stmt *s = NULL;
-	int rv = prep(st, S_DEVICE_GET, &s);
-	if (rv != BS_OK)
-		return rv;
-	if (sqlite3_bind_int64(s, 1, id)) {
-		rv = bind_fail(st);
-		done(s);
-		return rv;
-	}
-	return device_one(st, s, out);
-}
-
-int store_device_by_key(struct store *st, const uint8_t pubkey[STORE_KEY_LEN],
-			struct device *out)
-{
-	sqlite3_stmt *s = NULL;
-	int rv = prep(st, S_DEVICE_BY_KEY, &s);
-	if (rv != BS_OK)
-		return rv;
-	if (sqlite3_bind_blob(s, 1, pubkey, STORE_KEY_LEN, SQLITE_STATIC)) {
-		rv = bind_fail(st);
-		done(s);
-		return rv;
-	}
-	return device_one(st, s, out);
-}
-
-int store_device_each(struct store *st, int (*fn)(void *ctx, const struct device *d),
-		      void *ctx)
-{
-	sqlite3_stmt *s = NULL;
-	struct device d;
-	int rv = prep(st, S_DEVICE_EACH, &s);
-	if (rv != BS_OK)
-		return rv;
-	while ((rv = step(st, s)) == 1) {
-		if ((rv = device_row(s, &d)) != BS_OK || (rv = fn(ctx, &d)) != 0)
-			break;
-	}
-	done(s);
-	return rv;
-}
-
-/* Insert a device row (inputs already checked). */
-static int device_insert(struct store *st, const uint8_t pubkey[STORE_KEY_LEN], int64_t unit_id,
-			 int role, const char *label, int64_t now, int64_t *id)
-{
-	sqlite3_stmt *s = NULL;
-	int rv = prep(st, S_DEVICE_ADD, &s);
-	if (rv != BS_OK)
-		return rv;
-	if (sqlite3_bind_blob(s, 1, pubkey, STORE_KEY_LEN, SQLITE_STATIC) ||
-	    sqlite3_bind_int64(s, 2, unit_id) || sqlite3_bind_int(s, 3, role) ||
-	    sqlite3_bind_text(s, 4, label, -1, SQLITE_STATIC) || sqlite3_bind_int64(s, 5, now)) {
-		rv = bind_fail(st);
-		goto out;
-	}
-	if ((rv = step_done(st, s)) == BS_OK)
-		*id = sqlite3_last_insert_rowid(st->db);
-out:
-	done(s);
-	return rv;
-}
-
-int store_device_add(struct store *st, const uint8_t pubkey[STORE_KEY_LEN], int64_t unit_id,
-		     int role, const char *label, int64_t now, int64_t *id)
-{
-	int64_t got = 0;
-	int rv;
-
-	if (!label)
-		label = "";
-	if ((rv = writable(st)) != BS_OK || (rv = check_role(role)) != BS_OK ||
-	    (rv = check_utf8(label, STORE_NAME_MAX, 1)) != BS_OK)
-		return rv;
-	/* A missing unit fails the foreign key: BS_E_NOTFOUND. */
-	rv = device_insert(st, pubkey, unit_id, role, label, now, &got);
-	if (rv == BS_OK && id)
-		*id = got;
-	return rv;
-}
-
-int store_device_revoke(struct store *st, int64_t id, int64_t now)
-{
-	struct device d;
-	sqlite3_stmt *s = NULL;
-	int rv;
-
-	if ((rv = writable(st)) != BS_OK)
-		return rv;
-	if (now <= 0)
-		return BS_E_INVAL;
-	if ((rv = prep(st, S_DEVICE_REVOKE, &s)) != BS_OK)
-		return rv;
-	if (sqlite3_bind_int64(s, 1, id) || sqlite3_bind_int64(s, 2, now)) {
-		rv = bind_fail(st);
-		goto out;
-	}
-	if ((rv = step_done(st, s)) != BS_OK)
-		goto out;
-	/* Nothing changed: no such device, or revoked already (kept as it was). */
-	if (sqlite3_changes(st->db) == 0)
-		rv = store_device_get(st, id, &d);
-out:
-	done(s);
-	return rv;
-}
-
-int store_device_set_hello(struct store *st, int64_t id, uint64_t ts_ns)
-{
-	sqlite3_stmt *s = NULL;
-	int rv;
-
-	if ((rv = writable(st)) != BS_OK || (rv = check_u63(ts_ns)) != BS_OK)
-		return rv;
-	if ((rv = prep(st, S_DEVICE_HELLO, &s)) != BS_OK)
-		return rv;
-	if (sqlite3_bind_int64(s, 1, id) || sqlite3_bind_int64(s, 2, (sqlite3_int64)ts_ns)) {
-		rv = bind_fail(st);
-		goto out;
-	}
-	if ((rv = step_done(st, s)) == BS_OK && sqlite3_changes(st->db) == 0)
-		rv = BS_E_NOTFOUND;
-out:
-	done(s);
-	return rv;
-}
-
-/* ---- tokens ---- */
-
-int store_token_add(struct store *st, const uint8_t hash[STORE_HASH_LEN], int64_t unit_id,
-		    int role, int64_t expires_at, int64_t now)
-{
-	sqlite3_stmt *s = NULL;
-	int rv;
-
-	if ((rv = writable(st)) != BS_OK || (rv = check_role(role)) != BS_OK)
-		return rv;
-	if (expires_at <= now)
-		return BS_E_INVAL;
-	if ((rv = prep(st, S_TOKEN_ADD, &s)) != BS_OK)
-		return rv;
-	if (sqlite3_bind_blob(s, 1, hash, STORE_HASH_LEN, SQLITE_STATIC) ||
-	    sqlite3_bind_int64(s, 2, unit_id) || sqlite3_bind_int(s, 3, role) ||
-	    sqlite3_bind_int64(s, 4, now) || sqlite3_bind_int64(s, 5, expires_at)) {
-		rv = bind_fail(st);
-		goto out;
-	}
-	rv = step_done(st, s);
-out:
-	done(s);
-	return rv;
-}
-
-/* Look the token up: BS_E_TOKEN unless it exists, is unused and unexpired. */
-static int token_check(struct store *st, const uint8_t hash[STORE_HASH_LEN], int64_t now,
-		       int64_t *unit_id, int *role)
-{
-	sqlite3_stmt *s = NULL;
-	int rv = prep(st, S_TOKEN_GET, &s);
-	if (rv != BS_OK)
-		return rv;
-	if (sqlite3_bind_blob(s, 1, hash, STORE_HASH_LEN, SQLITE_STATIC)) {
-		rv = bind_fail(st);
-		goto out;
-	}
-	rv = step(st, s);
-	if (rv < 0)
-		goto out;
-	if (rv == 0 || sqlite3_column_int(s, 3) != 0 || sqlite3_column_int64(s, 2) <= now) {
-		rv = BS_E_TOKEN;
-		goto out;
-	}
-	*unit_id = sqlite3_column_int64(s, 0);
-	*role = sqlite3_column_int(s, 1);
-	rv = BS_OK;
-out:
-	done(s);
-	return rv;
-}
-
-static int token_burn(struct store *st, const uint8_t hash[STORE_HASH_LEN], int64_t now,
-		      int64_t device_id)
-{
-	sqlite3_stmt *s = NULL;
-	int rv = prep(st, S_TOKEN_USE, &s);
-	if (rv != BS_OK)
-		return rv;
-	if (sqlite3_bind_blob(s, 1, hash, STORE_HASH_LEN, SQLITE_STATIC) ||
-	    sqlite3_bind_int64(s, 2, now) || sqlite3_bind_int64(s, 3, device_id)) {
-		rv = bind_fail(st);
-		goto out;
-	}
-	if ((rv = step_done(st, s)) == BS_OK && sqlite3_changes(st->db) != 1)
-		rv = BS_E_TOKEN;
-out:
-	done(s);
-	return rv;
-}
-
-int store_token_redeem(struct store *st, const uint8_t hash[STORE_HASH_LEN], int64_t now,
-		       const uint8_t pubkey[STORE_KEY_LEN], const char *label,
-		       struct device *out)
-{
-	struct device d;
-	int64_t unit_id = 0, id = 0;
-	int role = 0, own = 0, rv;
-
-	if (!label)
-		label = "";
-	if ((rv = check_utf8(label, STORE_NAME_MAX, 1)) != BS_OK)
-		return rv;
-	if ((rv = inner_begin(st, &own)) != BS_OK)
-		return rv;
-	if ((rv = token_check(st, hash, now, &unit_id, &role)) != BS_OK)
-		goto out;
-	rv = store_device_by_key(st, pubkey, &d);
-	if (rv == BS_OK) {
-		rv = BS_E_CONFLICT;
-		goto out;
-	}
-	if (rv != BS_E_NOTFOUND)
-		goto out;
-	if ((rv = device_insert(st, pubkey, unit_id, role, label, now, &id)) != BS_OK ||
-	    (rv = token_burn(st, hash, now, id)) != BS_OK ||
-	    (rv = store_device_get(st, id, &d)) != BS_OK)
-		goto out;
-out:
-	rv = inner_end(st, own, rv);
-	if (rv == BS_OK)
-		*out = d;
-	return rv;
-}
-
-/* ---- operations ---- */
-
-int store_op_receipt(struct store *st, int64_t device_id, uint64_t seq, uint8_t **receipt,
-		     size_t *len, uint8_t digest[STORE_HASH_LEN], int *has_digest)
-{
-	sqlite3_stmt *s = NULL;
-	const void *b;
-	uint8_t *copy = NULL;
-	int n, rv;
-
-	if (check_u63(seq) != BS_OK)
-		return BS_E_NOTFOUND;
-	if ((rv = prep(st, S_OP_GET, &s)) != BS_OK)
-		return rv;
-	if (sqlite3_bind_int64(s, 1, device_id) || sqlite3_bind_int64(s, 2, (sqlite3_int64)seq)) {
-		rv = bind_fail(st);
-		goto out;
-	}
-	if ((rv = step(st, s)) <= 0) {
-		if (rv == 0)
-			rv = BS_E_NOTFOUND;
-		goto out;
-	}
-	n = sqlite3_column_bytes(s, 0);
-	b = sqlite3_column_blob(s, 0);
-	if (n < 0 || (size_t)n > STORE_RECEIPT_MAX) {
-		log_error("store: receipt of device %lld seq %llu holds %d bytes",
-			  (long long)device_id, (unsigned long long)seq, n);
-		rv = BS_E_DB;
-		goto out;
-	}
-	/* One byte more than needed, so an empty receipt is not malloc(0). */
-	copy = malloc((size_t)n + 1);
-	if (!copy) {
-		rv = BS_E_NOMEM;
-		goto out;
-	}
-	if (n > 0)
-		memcpy(copy, b, (size_t)n);
-	if (has_digest) {
-		*has_digest = sqlite3_column_type(s, 1) != SQLITE_NULL;
-		if (*has_digest && digest && (rv = col_fixed(s, 1, digest, STORE_HASH_LEN)) != BS_OK)
-			goto out;
-	}
-	*receipt = copy;
-	*len = (size_t)n;
-	copy = NULL;
-	rv = BS_OK;
-out:
-	done(s);
-	free(copy);
-	return rv;
-}
-
-/* Move the device's applied_seq from seq - 1 to seq: BS_E_SEQ if it was not
- * at seq - 1, BS_E_NOTFOUND if there is no such device. */
-static int device_advance(struct store *st, int64_t device_id, uint64_t seq)
-{
-	struct device d;
-	sqlite3_stmt *s = NULL;
-	int rv = prep(st, S_DEVICE_ADVANCE, &s);
-	if (rv != BS_OK)
-		return rv;
-	if (sqlite3_bind_int64(s, 1, device_id) || sqlite3_bind_int64(s, 2, (sqlite3_int64)seq)) {
-		rv = bind_fail(st);
-		goto out;
-	}
-	if ((rv = step_done(st, s)) != BS_OK)
-		goto out;
-	if (sqlite3_changes(st->db) == 0) {
-		rv = store_device_get(st, device_id, &d);
-		if (rv == BS_OK)
-			rv = BS_E_SEQ;
-	}
-out:
-	done(s);
-	return rv;
-}
-
-int store_op_add(struct store *st, int64_t device_id, uint64_t seq, int status,
-		 const uint8_t *receipt, size_t len, const uint8_t digest[STORE_HASH_LEN],
-		 int64_t now)
-{
-	static const uint8_t empty[1] = {0};
-	sqlite3_stmt *s = NULL;
-	int own = 0, rv;
-
-	if (seq == 0 || check_u63(seq) != BS_OK)
-		return BS_E_SEQ;
-	if (len > STORE_RECEIPT_MAX)
-		return BS_E_TOOBIG;
-	if (len > 0 && !receipt)
-		return BS_E_INVAL;
-	if ((rv = inner_begin(st, &own)) != BS_OK)
-		return rv;
-	if ((rv = device_advance(st, device_id, seq)) != BS_OK)
-		goto out;
-	if ((rv = prep(st, S_OP_ADD, &s)) != BS_OK)
-		goto out;
-	if (sqlite3_bind_int64(s, 1, device_id) || sqlite3_bind_int64(s, 2, (sqlite3_int64)seq) ||
-	    sqlite3_bind_int(s, 3, status) ||
-	    sqlite3_bind_blob(s, 4, len ? receipt : empty, (int)len, SQLITE_STATIC) ||
-	    sqlite3_bind_int64(s, 5, now) ||
-	    (digest ? sqlite3_bind_blob(s, 6, digest, STORE_HASH_LEN, SQLITE_STATIC)
-		    : sqlite3_bind_null(s, 6))) {
-		rv = bind_fail(st);
-		goto out;
-	}
-	rv = step_done(st, s);
-out:
-	done(s);
-	return inner_end(st, own, rv);
-}
-
-/* ---- records ---- */
-
-void store_record_free(struct record *r)
-{
-	if (!r)
-		return;
-	free(r->data);
-	free(r->attachments);
-	r->data = NULL;
-	r->data_len = 0;
-	r->attachments = NULL;
-	r->n_attachments = 0;
-}
-
-/* Fill r from a row of RECORD_COLS, checking the sizes before copying. */
-static int record_row(sqlite3_stmt *s, struct record *r)
-{
-	struct record tmp;
-	const void *data, *att;
-	int data_n, att_n, rv;
-
-	memset(&tmp, 0, sizeof tmp);
-	if ((rv = col_text(s, 0, tmp.kind, sizeof tmp.kind)) != BS_OK ||
-	    (rv = col_text(s, 1, tmp.uid, sizeof tmp.uid)) != BS_OK)
-		return rv;
-	tmp.unit_id = sqlite3_column_int64(s, 2);
-	tmp.rev = col_u64(s, 3);
-	tmp.deleted = sqlite3_column_int(s, 4) != 0;
-	tmp.updated_at = sqlite3_column_int64(s, 5);
-	tmp.device_id = sqlite3_column_int64(s, 6); /* NULL reads as 0 */
-	tmp.change_seq = col_u64(s, 7);
-	data = sqlite3_column_blob(s, 8);
-	data_n = sqlite3_column_bytes(s, 8);
-	att = sqlite3_column_blob(s, 9);
-	att_n = sqlite3_column_bytes(s, 9);
-	if (data_n < 0 || (size_t)data_n > STORE_DATA_MAX || att_n < 0 ||
-	    att_n % STORE_HASH_LEN != 0 || (size_t)att_n / STORE_HASH_LEN > STORE_ATTACH_MAX) {
-		log_error("store: record %s: data %d bytes, attachments %d bytes", tmp.uid, data_n,
-			  att_n);
-		return BS_E_DB;
-	}
-	if (data_n > 0) {
-		if (!(tmp.data = malloc((size_t)data_n)))
-			goto nomem;
-		memcpy(tmp.data, data, (size_t)data_n);
-		tmp.data_len = (size_t)data_n;
-	}
-	if (att_n > 0) {
-		if (!(tmp.attachments = malloc((size_t)att_n)))
-			goto nomem;
-		memcpy(tmp.attachments, att, (size_t)att_n);
-		tmp.n_attachments = (size_t)att_n / STORE_HASH_LEN;
-	}
-	*r = tmp;
-	return BS_OK;
-nomem:
-	store_record_free(&tmp);
-	return BS_E_NOMEM;
-}
-
-int store_record_get(struct store *st, const char *uid, struct record *out)
-{
-	sqlite3_stmt *s = NULL;
-	int rv = check_uid(uid);
-	if (rv != BS_OK) /* no record can have that uid */
-		return uid ? BS_E_NOTFOUND : BS_E_INVAL;
-	if ((rv = prep(st, S_RECORD_GET, &s)) != BS_OK)
-		return rv;
-	if (sqlite3_bind_text(s, 1, uid, -1, SQLITE_STATIC)) {
-		rv = bind_fail(st);
-		goto out;
-	}
-	rv = step(st, s);
-	if (rv == 0)
-		rv = BS_E_NOTFOUND;
-	else if (rv == 1)
-		rv = record_row(s, out);
-out:
-	done(s);
-	return rv;
-}
-
-static int next_change_seq(struct store *st, uint64_t *seq)
-{
-	sqlite3_stmt *s = NULL;
-	int rv = prep(st, S_CHANGE_SEQ_NEXT, &s);
-	if (rv != BS_OK)
-		return rv;
-	rv = step(st, s);
-	if (rv == 1) {
-		*seq = col_u64(s, 0);
-		rv = step_done(st, s);
-	} else if (rv == 0) {
-		log_error("store: meta has no change_seq");
-		rv = BS_E_DB;
-	}
-	done(s);
-	return rv;
-}
-
-/* Give unit_id a ref to each attached blob that is stored. */
-static int attach_refs(struct store *st, const struct record *r, int64_t now)
-{
-	sqlite3_stmt *s = NULL;
-	size_t i;
-	int rv = BS_OK;
-
-	if (r->n_attachments == 0)
-		return BS_OK;
-	if ((rv = prep(st, S_REF_ADD_IF_STORED, &s)) != BS_OK)
-		return rv;
-	for (i = 0; i < r->n_attachments && rv == BS_OK; i++) {
-		if (sqlite3_bind_blob(s, 1, r->attachments[i], STORE_HASH_LEN, SQLITE_STATIC) ||
-		    sqlite3_bind_int64(s, 2, r->unit_id) || sqlite3_bind_int64(s, 3, now)) {
-			rv = bind_fail(st);
-			break;
-		}
-		rv = step_done(st, s);
-		sqlite3_reset(s);
-	}
-	done(s);
-	return rv;
-}
-
-int store_record_put(struct store *st, struct record *r, int64_t device_id, int64_t now)
-{
-	static const uint8_t empty[1] = {0};
-	sqlite3_stmt *s = NULL;
-	uint64_t change_seq = 0, rev = 0;
-	int own = 0, rv;
-
-	if ((rv = check_kind(r->kind)) != BS_OK || (rv = check_uid(r->uid)) != BS_OK)
-		return rv;
-	if (r->data_len > STORE_DATA_MAX || r->n_attachments > STORE_ATTACH_MAX)
-		return BS_E_TOOBIG;
-	if ((r->data_len > 0 && !r->data) || (r->n_attachments > 0 && !r->attachments) ||
-	    r->unit_id <= 0 || device_id < 0)
-		return BS_E_INVAL;
-	if ((rv = inner_begin(st, &own)) != BS_OK)
-		return rv;
-	if ((rv = next_change_seq(st, &change_seq)) != BS_OK ||
-	    (rv = prep(st, S_RECORD_PUT, &s)) != BS_OK)
-		goto out;
-	if (sqlite3_bind_text(s, 1, r->uid, -1, SQLITE_STATIC) ||
-	    sqlite3_bind_text(s, 2, r->kind, -1, SQLITE_STATIC) ||
-	    sqlite3_bind_int64(s, 3, r->unit_id) || sqlite3_bind_int(s, 4, r->deleted ? 1 : 0) ||
-	    sqlite3_bind_blob(s, 5, r->data_len ? r->data : empty, (int)r->data_len,
-			      SQLITE_STATIC) ||
-	    sqlite3_bind_blob(s, 6, r->n_attachments ? (const void *)r->attachments : empty,
-			      (int)(r->n_attachments * STORE_HASH_LEN), SQLITE_STATIC) ||
-	    sqlite3_bind_int64(s, 7, now) ||
-	    (device_id > 0 ? sqlite3_bind_int64(s, 8, device_id) : sqlite3_bind_null(s, 8)) ||
-	    sqlite3_bind_int64(s, 9, (sqlite3_int64)change_seq)) {
-		rv = bind_fail(st);
-		goto out;
-	}
-	rv = step(st, s);
-	if (rv == 1) {
-		rev = col_u64(s, 0);
-		rv = step_done(st, s);
-	} else if (rv == 0) {
-		/* The uid is held by a record of another kind or unit. */
-		log_error("store: refused to turn record %s into a %s of unit %lld: a record's "
-			  "kind and owner never change", r->uid, r->kind, (long long)r->unit_id);
-		rv = BS_E_FORBIDDEN;
-	}
-	if (rv == BS_OK)
-		rv = attach_refs(st, r, now);
-out:
-	done(s);
-	rv = inner_end(st, own, rv);
-	if (rv == BS_OK) {
-		r->rev = rev;
-		r->change_seq = change_seq;
-		r->updated_at = now;
-		r->device_id = device_id;
-		r->deleted = r->deleted ? 1 : 0;
-	}
-	return rv;
-}
-
-int store_record_changes(struct store *st, uint64_t cursor, int64_t unit_id, unsigned limit,
-			 int (*fn)(void *ctx, const struct record *r), void *ctx)
-{
-	sqlite3_stmt *s = NULL;
-	struct record r;
-	int rv;
-
-	if (check_u63(cursor) != BS_OK || limit == 0)
-		return BS_OK; /* nothing can be newer */
-	if (unit_id < 0)
-		return BS_E_INVAL;
-	rv = prep(st, unit_id > 0 ? S_RECORD_CHANGES_UNIT : S_RECORD_CHANGES_ALL, &s);
-	if (rv != BS_OK)
-		return rv;
-	if (sqlite3_bind_int64(s, 1, (sqlite3_int64)cursor) || sqlite3_bind_int64(s, 2, limit) ||
-	    (unit_id > 0 && sqlite3_bind_int64(s, 3, unit_id))) {
-		rv = bind_fail(st);
-		goto out;
-	}
-	while ((rv = step(st, s)) == 1) {
-		if ((rv = record_row(s, &r)) != BS_OK)
-			break;
-		rv = fn(ctx, &r);
-		store_record_free(&r);
-		if (rv != 0)
-			break;
-	}
-out:
-	done(s);
-	return rv;
-}
-
-/* ---- attachments ---- */
-
-int store_blob_get(struct store *st, const uint8_t hash[STORE_HASH_LEN], uint64_t *size)
-{
-	sqlite3_stmt *s = NULL;
-	int rv = prep(st, S_BLOB_GET, &s);
-	if (rv != BS_OK)
-		return rv;
-	if (sqlite3_bind_blob(s, 1, hash, STORE_HASH_LEN, SQLITE_STATIC)) {
-		rv = bind_fail(st);
-		goto out;
-	}
-	rv = step(st, s);
-	if (rv == 0) {
-		rv = BS_E_NOTFOUND;
-	} else if (rv == 1) {
-		*size = col_u64(s, 0);
-		rv = BS_OK;
-	}
-out:
-	done(s);
-	return rv;
-}
-
-int store_blob_ref_has(struct store *st, const uint8_t hash[STORE_HASH_LEN], int64_t unit_id)
-{
-	sqlite3_stmt *s = NULL;
-	int rv = prep(st, S_REF_HAS, &s);
-	if (rv != BS_OK)
-		return rv;
-	if (sqlite3_bind_blob(s, 1, hash, STORE_HASH_LEN, SQLITE_STATIC) ||
-	    sqlite3_bind_int64(s, 2, unit_id))
-		rv = bind_fail(st);
-	else
-		rv = step(st, s); /* 1 for a row, 0 for none */
-	done(s);
-	return rv;
-}
-
-/* Run S_BLOB_ADD or S_REF_ADD: (hash, int64 b, now). */
-static int hash_insert(struct store *st, enum sid id, const uint8_t hash[STORE_HASH_LEN],
-		       int64_t b, int64_t now)
-{
-	sqlite3_stmt *s = NULL;
-	int rv = prep(st, id, &s);
-	if (rv != BS_OK)
-		return rv;
-	if (sqlite3_bind_blob(s, 1, hash, STORE_HASH_LEN, SQLITE_STATIC) ||
-	    sqlite3_bind_int64(s, 2, b) || sqlite3_bind_int64(s, 3, now))
-		rv = bind_fail(st);
-	else
-		rv = step_done(st, s);
-	done(s);
-	return rv;
-}
-
-int store_blob_add(struct store *st, const uint8_t hash[STORE_HASH_LEN], uint64_t size,
-		   int64_t unit_id, int64_t now)
-{
-	uint64_t have = 0;
-	int own = 0, rv;
-
-	if (check_u63(size) != BS_OK)
-		return BS_E_TOOBIG;
-	if ((rv = inner_begin(st, &own)) != BS_OK)
-		return rv;
-	if ((rv = hash_insert(st, S_BLOB_ADD, hash, (int64_t)size, now)) != BS_OK ||
-	    (rv = store_blob_get(st, hash, &have)) != BS_OK)
-		goto out;
-	if (have != size) {
-		/* Same hash, another size: one of the two was never verified. */
-		log_error("store: blob stored with %llu bytes, added again with %llu",
-			  (unsigned long long)have, (unsigned long long)size);
-		rv = BS_E_CORRUPT;
-		goto out;
-	}
-	rv = hash_insert(st, S_REF_ADD, hash, unit_id, now);
-out:
-	return inner_end(st, own, rv);
-}
-
-int store_unit_usage(struct store *st, int64_t unit_id, uint64_t *bytes)
-{
-	sqlite3_stmt *s = NULL;
-	int rv = prep(st, S_UNIT_USAGE, &s);
-	if (rv != BS_OK)
-		return rv;
-	if (sqlite3_bind_int64(s, 1, unit_id)) {
-		rv = bind_fail(st);
-		goto out;
-	}
-	rv = step(st, s);
-	if (rv == 1) {
-		*bytes = col_u64(s, 0);
-		rv = BS_OK;
-	} else if (rv == 0) {
-		rv = BS_E_DB;
-	}
-out:
-	done(s);
-	return rv;
-}
-
-int store_upload_get(struct store *st, const uint8_t hash[STORE_HASH_LEN], int64_t unit_id,
-		     uint64_t *size, uint64_t *offset)
-{
-	sqlite3_stmt *s = NULL;
-	int rv = prep(st, S_UPLOAD_GET, &s);
-	if (rv != BS_OK)
-		return rv;
-	if (sqlite3_bind_blob(s, 1, hash, STORE_HASH_LEN, SQLITE_STATIC) ||
-	    sqlite3_bind_int64(s, 2, unit_id)) {
-		rv = bind_fail(st);
-		goto out;
-	}
-	rv = step(st, s);
-	if (rv == 0) {
-		rv = BS_E_NOTFOUND;
-	} else if (rv == 1) {
-		*size = col_u64(s, 0);
-		*offset = col_u64(s, 1);
-		rv = BS_OK;
-	}
-out:
-	done(s);
-	return rv;
-}
-
-int store_upload_set(struct store *st, const uint8_t hash[STORE_HASH_LEN], int64_t unit_id,
-		     uint64_t size, uint64_t offset, int64_t now)
-{
-	sqlite3_stmt *s = NULL;
-	int rv;
-
-	if ((rv = writable(st)) != BS_OK)
-		return rv;
-	if (check_u63(size) != BS_OK)
-		return BS_E_TOOBIG;
-	if (offset > size)
-		return BS_E_INVAL;
-	if ((rv = prep(st, S_UPLOAD_SET, &s)) != BS_OK)
-		return rv;
-	if (sqlite3_bind_blob(s, 1, hash, STORE_HASH_LEN, SQLITE_STATIC) ||
-	    sqlite3_bind_int64(s, 2, unit_id) || sqlite3_bind_int64(s, 3, (sqlite3_int64)size) ||
-	    sqlite3_bind_int64(s, 4, (sqlite3_int64)offset) || sqlite3_bind_int64(s, 5, now))
-		rv = bind_fail(st);
-	else
-		rv = step_done(st, s);
-	done(s);
-	return rv;
-}
-
-int store_upload_delete(struct store *st, const uint8_t hash[STORE_HASH_LEN], int64_t unit_id)
-{
-	sqlite3_stmt *s = NULL;
-	int rv;
-
-	if ((rv = writable(st)) != BS_OK)
-		return rv;
-	if ((rv = prep(st, S_UPLOAD_DELETE, &s)) != BS_OK)
-		return rv;
-	if (sqlite3_bind_blob(s, 1, hash, STORE_HASH_LEN, SQLITE_STATIC) ||
-	    sqlite3_bind_int64(s, 2, unit_id))
-		rv = bind_fail(st);
-	else
-		rv = step_done(st, s);
-	done(s);
-	return rv;
-}
-
 /* ---- for the store's other modules (store_int.h) ---- */
 
 sqlite3 *store__db(struct store *st)
@@ -1880,6 +1084,11 @@ int store__col_fixed(sqlite3_stmt *s, int i, uint8_t *out, size_t len)
 	return col_fixed(s, i, out, len);
 }
 uint64_t store__col_u64(sqlite3_stmt *s, int i) { return col_u64(s, i); }
+int store__col_text(sqlite3_stmt *s, int i, char *buf, size_t cap)
+{
+	return col_text(s, i, buf, cap);
+}
+int store__writable(struct store *st) { return writable(st); }
 int store__check_utf8_text(const char *s, size_t max, int allow_empty, int lines)
 {
 	return check_utf8_text(s, max, allow_empty, lines);
@@ -1893,6 +1102,10 @@ int store__check_ascii(const char *s, size_t max, const char *extra, int upper_o
 	return check_ascii(s, max, extra, upper_ok);
 }
 int store__check_kind(const char *kind) { return check_kind(kind); }
+int store__check_code(const char *code) { return check_code(code); }
+int store__check_uid(const char *uid) { return check_uid(uid); }
+int store__check_region(const char *region) { return check_region(region); }
+int store__check_role(int role) { return check_role(role); }
 int store__check_u63(uint64_t v) { return check_u63(v); }
 int store__fsync_path(const char *path, int directory) { return fsync_path(path, directory); }
 int store__readonly(const struct store *st) { return st->readonly; }

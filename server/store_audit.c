@@ -648,14 +648,15 @@ static int audit_walk(struct store *st, struct audit_check *c, uint64_t *rows)
 	return BS_OK;
 }
 
-/* Each record against the newest record.put/record.review row of its uid. */
+/* Each record against the newest record.put/record.review row of its uid,
+ * in one statement (S_RECORD_ALL joins them; the trail has no index on
+ * subject, so a look-up per record would scan the trail each time). */
 static int audit_check_records(struct store *st, struct audit_check *c)
 {
-	sqlite3_stmt *s = NULL, *a = NULL;
+	sqlite3_stmt *s = NULL;
 	int rv;
 
-	if ((rv = store__prep(st, S_RECORD_ALL, &s)) != BS_OK ||
-	    (rv = store__prep(st, S_AUDIT_NEWEST_RECORD, &a)) != BS_OK)
+	if ((rv = store__prep(st, S_RECORD_ALL, &s)) != BS_OK)
 		goto out;
 	while ((rv = store__step(st, s)) == 1) {
 		const unsigned char *uid = sqlite3_column_text(s, 0);
@@ -664,27 +665,18 @@ static int audit_check_records(struct store *st, struct audit_check *c)
 		uint64_t rev = store__col_u64(s, 1), arow, arev;
 		size_t data_n, after_n;
 		const void *data, *after;
-		int has, r;
+		int has;
 
 		if (!uid)
 			continue; /* NOT NULL in the schema */
 		data = col_bytes(s, 2, &data_n, &has);
-		if (sqlite3_bind_text(a, 1, (const char *)uid, -1, SQLITE_STATIC)) {
-			rv = store__bind_fail(st);
-			goto out;
-		}
-		r = store__step(st, a);
-		if (r < 0) {
-			rv = r;
-			goto out;
-		}
-		if (r == 0) {
+		if (sqlite3_column_type(s, 5) == SQLITE_NULL) {
 			report(c, 0, "record %s (rev %llu) has no audit row: written behind the "
 				     "audit trail", (const char *)uid, (unsigned long long)rev);
 		} else {
-			arow = store__col_u64(a, 0);
-			arev = store__col_u64(a, 1);
-			after = col_bytes(a, 2, &after_n, &has);
+			arow = store__col_u64(s, 5);
+			arev = store__col_u64(s, 6);
+			after = col_bytes(s, 7, &after_n, &has);
 			if (arev != rev)
 				report(c, 0, "record %s is at rev %llu but its newest audit "
 				       "row (seq %llu) says rev %llu: changed behind the audit "
@@ -695,8 +687,8 @@ static int audit_check_records(struct store *st, struct audit_check *c)
 				       "audit row (seq %llu): edited behind the audit trail",
 				       (const char *)uid, (unsigned long long)arow);
 			{
-				const unsigned char *akind = sqlite3_column_text(a, 3);
-				int64_t aowner = sqlite3_column_int64(a, 4);
+				const unsigned char *akind = sqlite3_column_text(s, 8);
+				int64_t aowner = sqlite3_column_int64(s, 9);
 				if (!kind || !akind || strcmp((const char *)kind,
 							      (const char *)akind) != 0)
 					report(c, 0, "record %s is a %s but its newest audit row "
@@ -704,17 +696,15 @@ static int audit_check_records(struct store *st, struct audit_check *c)
 					       (const char *)uid, kind ? (const char *)kind : "?",
 					       (unsigned long long)arow,
 					       akind ? (const char *)akind : "?");
-				if (sqlite3_column_type(a, 4) != SQLITE_NULL && aowner != owner)
+				if (sqlite3_column_type(s, 9) != SQLITE_NULL && aowner != owner)
 					report(c, 0, "record %s belongs to unit %lld but its newest "
 					       "audit row (seq %llu) says unit %lld: its owner was "
 					       "changed", (const char *)uid, (long long)owner,
 					       (unsigned long long)arow, (long long)aowner);
 			}
 		}
-		store__done(a);
 	}
 out:
-	store__done(a);
 	store__done(s);
 	return rv < 0 ? rv : BS_OK;
 }

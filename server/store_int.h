@@ -1,5 +1,7 @@
-/* store_int.h - what the store's other modules (store_review.c) may use of
- * store.c; nothing outside server/store*.c includes this. */
+/* store_int.h - what the store's other modules (store_units.c,
+ * store_records.c, store_blobs.c, store_audit.c, store_review.c,
+ * store_assess.c) may use of store.c; nothing outside server/store*.c
+ * includes this. */
 #ifndef BS_STORE_INT_H
 #define BS_STORE_INT_H
 
@@ -14,7 +16,7 @@ int store__fail(struct store *st, int rc, const char *what);
 /* Prepare sql (finalize it yourself); a failure is logged as above. */
 int store__prepare(struct store *st, const char *sql, sqlite3_stmt **out);
 
-/* ---- for store_audit.c: the statement cache and helpers of store.c ----
+/* ---- the statement cache and helpers of store.c ----
  *
  * The ids of the statements store.c prepares once per handle (their SQL is
  * the `sql` array in store.c). */
@@ -63,7 +65,6 @@ enum sid {
 	S_AUDIT_ADD,
 	S_AUDIT_ANY,
 	S_AUDIT_WALK,
-	S_AUDIT_NEWEST_RECORD,
 	S_AUDIT_LIST,
 	S_AUDIT_LIST_SUBJECT,
 	S_RECORD_ALL,
@@ -92,12 +93,20 @@ int store__inner_end(struct store *st, int own, int rv);
 int store__col_fixed(sqlite3_stmt *s, int i, uint8_t *out, size_t len);
 /* A non-negative INTEGER column. */
 uint64_t store__col_u64(sqlite3_stmt *s, int i);
+/* Copy a TEXT column into buf[cap], NUL-terminated; longer is BS_E_DB. */
+int store__col_text(sqlite3_stmt *s, int i, char *buf, size_t cap);
+/* BS_OK on a read-write handle, else BS_E_STATE (logged). */
+int store__writable(struct store *st);
 /* The input checks of store.c (BS_OK or BS_E_INVAL / BS_E_TOOBIG). */
 int store__check_utf8_text(const char *s, size_t max, int allow_empty, int lines);
 int store__check_utf8(const char *s, size_t max, int allow_empty);
 int store__check_ascii(const char *s, size_t max, const char *extra, int upper_ok);
 int store__check_kind(const char *kind);
 int store__check_u63(uint64_t v);
+int store__check_code(const char *code);
+int store__check_uid(const char *uid);
+int store__check_region(const char *region);
+int store__check_role(int role);
 /* fsync a file, or a directory. */
 int store__fsync_path(const char *path, int directory);
 /* Whether st was opened read-only; its audit key (STORE_AUDIT_KEY_LEN bytes). */

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <fcntl.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -589,6 +590,174 @@ static void test_each(void **state)
 	store_close(st);
 }
 
+/* Migration 6 on a trail written before it: schema 5 is schema 6 plus the
+ * index audit_subject, so put it back and mark the file version 5, as a
+ * database made by the release before looks.  The read-write open drops
+ * the index; the chain, the records' check and the listing by subject give
+ * what they gave with it. */
+static void test_migration_6(void **state)
+{
+	struct store *st = NULL;
+	struct problems p;
+	struct listed l;
+	uint64_t rows = 0;
+	(void)state;
+
+	small_trail();
+	tamper("CREATE INDEX audit_subject ON audit(subject, seq); PRAGMA user_version = 5;");
+	assert_int_equal(sql_int("PRAGMA user_version"), 5);
+	assert_int_equal(store_open(dbpath, 1, &st), BS_E_VERSION);
+
+	st = open_rw();
+	store_close(st);
+	assert_int_equal(sql_int("PRAGMA user_version"), store_schema_version());
+	assert_int_equal(sql_int("SELECT count(*) FROM sqlite_master WHERE name = 'audit_subject'"),
+			 0);
+	assert_int_equal(verify(&p, &rows), 0);
+	assert_int_equal(rows, 8);
+
+	st = open_ro();
+	memset(&l, 0, sizeof l);
+	assert_int_equal(store_audit_each(st, "rec-a", 0, on_row, &l), BS_OK);
+	assert_int_equal(l.n, 2);
+	assert_int_equal(l.seq[0], 5);
+	assert_int_equal(l.seq[1], 2);
+	memset(&l, 0, sizeof l);
+	assert_int_equal(store_audit_each(st, "rec-b", 1, on_row, &l), BS_OK);
+	assert_int_equal(l.n, 1);
+	assert_int_equal(l.seq[0], 8);
+	store_close(st);
+
+	/* Still checked after the migration: a record edited behind the trail. */
+	tamper("UPDATE record SET data = CAST('甲 v9' AS BLOB) WHERE uid = 'rec-a'");
+	assert_int_equal(verify(&p, NULL), 1);
+	assert_true(reported(&p, 0, "record rec-a: its data differs from its newest audit row "
+				    "(seq 5)"));
+}
+
+/* ---- a database made by the release before (schema 5) ---- */
+
+struct seen {
+	int n;
+	uint64_t last_seq;
+	int in_order;
+};
+
+static int on_change(void *ctx, const struct record *r)
+{
+	struct seen *s = ctx;
+	if (r->change_seq <= s->last_seq)
+		s->in_order = 0;
+	s->last_seq = r->change_seq;
+	s->n++;
+	return 0;
+}
+
+/* Load tests/data/store_schema5.sql into dbpath and write its audit key. */
+static void load_schema5(void)
+{
+	FILE *f = fopen(DATA_DIR "/store_schema5.sql", "r");
+	char *text, *k;
+	uint8_t key[STORE_AUDIT_KEY_LEN];
+	size_t n;
+	long len;
+	int fd;
+
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	len = ftell(f);
+	assert_true(len > 0 && len < 1 << 20);
+	rewind(f);
+	text = malloc((size_t)len + 1);
+	assert_non_null(text);
+	assert_int_equal(fread(text, 1, (size_t)len, f), (size_t)len);
+	text[len] = '\0';
+	fclose(f);
+	k = strstr(text, "AUDIT-KEY ");
+	assert_non_null(k);
+	assert_int_equal(sodium_hex2bin(key, sizeof key, k + 10, 64, NULL, &n, NULL), 0);
+	assert_int_equal(n, sizeof key);
+	fd = open(keypath, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, key, sizeof key), (ssize_t)sizeof key);
+	close(fd);
+	tamper(text);
+	free(text);
+}
+
+/* Migrations 6 and 7 on a database baosongd wrote at schema 5 (main
+ * before them, tests/data/store_schema5.sql): the read-write open drops
+ * audit_subject and rebuilds record on an appending INTEGER key, keeping
+ * every row, the change feed's order, the trail's MACs and the foreign
+ * keys; the store then reads, updates and adds records as before. */
+static void test_migrate_schema5(void **state)
+{
+	struct store *st = NULL;
+	struct problems p;
+	struct record r, got;
+	struct seen s = {0, 0, 1};
+	struct listed l;
+	uint64_t rows = 0;
+	(void)state;
+
+	load_schema5();
+	assert_int_equal(sql_int("PRAGMA user_version"), 5);
+	assert_int_equal(sql_int("SELECT instr(sql, 'WITHOUT ROWID') > 0 FROM sqlite_master"
+				 " WHERE name = 'record'"), 1);
+	assert_int_equal(store_open(dbpath, 1, &st), BS_E_VERSION);
+
+	st = open_rw();
+	store_close(st);
+	assert_int_equal(sql_int("PRAGMA user_version"), store_schema_version());
+	assert_int_equal(sql_int("SELECT count(*) FROM sqlite_master WHERE name = 'audit_subject'"),
+			 0);
+	assert_int_equal(sql_int("SELECT instr(sql, 'WITHOUT ROWID') FROM sqlite_master"
+				 " WHERE name = 'record'"), 0);
+	assert_int_equal(sql_int("SELECT count(*) FROM pragma_table_info('record')"
+				 " WHERE name = 'id' AND pk = 1"), 1);
+	assert_int_equal(sql_int("SELECT count(*) FROM sqlite_master WHERE type = 'index'"
+				 " AND name IN ('record_kind', 'record_unit_change')"), 2);
+	assert_int_equal(sql_int("SELECT count(*) FROM record"), 7);
+	assert_int_equal(sql_int("SELECT count(*) FROM record_meta"), 5);
+	/* ids follow the change feed's order */
+	assert_int_equal(sql_int("SELECT count(*) FROM record a JOIN record b"
+				 " ON a.id < b.id AND a.change_seq > b.change_seq"), 0);
+	assert_int_equal(sql_int("SELECT count(*) FROM pragma_foreign_key_check"), 0);
+	assert_int_equal(verify(&p, &rows), 0);
+	assert_int_equal(rows, 11);
+
+	st = open_rw();
+	assert_int_equal(store_record_get(st, "06da65e091ab97b1ad17bc0cbdd60658", &got), BS_OK);
+	assert_string_equal(got.kind, "project");
+	assert_int_equal(got.unit_id, 1);
+	assert_int_equal(got.rev, 1);
+	store_record_free(&got);
+	assert_int_equal(store_record_changes(st, 0, 0, 100, on_change, &s), BS_OK);
+	assert_int_equal(s.n, 7);
+	assert_true(s.in_order);
+
+	/* An update keeps the row; a new record appends (id 8); foreign keys
+	 * are enforced again after the migration (unit 99 does not exist). */
+	put_audited(st, "06da65e091ab97b1ad17bc0cbdd60658", 1, "甲 v2", T0);
+	put_audited(st, "rec-new", 2, "新 v1", T0 + 1);
+	memset(&r, 0, sizeof r);
+	snprintf(r.kind, sizeof r.kind, "project");
+	snprintf(r.uid, sizeof r.uid, "rec-orphan");
+	r.unit_id = 99;
+	assert_int_equal(store_record_put(st, &r, 0, T0 + 2), BS_E_NOTFOUND);
+	memset(&l, 0, sizeof l);
+	assert_int_equal(store_audit_each(st, "06da65e091ab97b1ad17bc0cbdd60658", 0, on_row, &l),
+			 BS_OK);
+	assert_int_equal(l.n, 2);
+	assert_int_equal(l.seq[0], 12);
+	store_close(st);
+	assert_int_equal(sql_int("SELECT rev FROM record"
+				 " WHERE uid = '06da65e091ab97b1ad17bc0cbdd60658'"), 2);
+	assert_int_equal(sql_int("SELECT id FROM record WHERE uid = 'rec-new'"), 8);
+	assert_int_equal(verify(&p, &rows), 0);
+	assert_int_equal(rows, 13);
+}
+
 /* (a) an edited row. */
 static void test_tamper_edit(void **state)
 {
@@ -907,6 +1076,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_kind_owner, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wrong_key, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backup_key, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migration_6, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_schema5, setup, teardown),
 	};
 	if (sodium_init() < 0)
 		return 1;
