@@ -96,6 +96,7 @@ const char UI_CSS[] =
 	".pubs{display:flex;flex-wrap:wrap;gap:6px;margin:8px 0}.pubs a{padding:4px 10px;"
 	"border:1px solid var(--line);border-radius:4px;background:#fff;text-decoration:none}"
 	".pubs a[aria-current]{border-color:var(--pri);color:var(--pri);font-weight:bold}\n"
+	"ul.quick{margin:0;padding-left:18px}ul.quick li{margin:4px 0}\n"
 	"@media print{.nav,.top,.actions,form{display:none}}\n";
 
 const char UI_JS[] =

@@ -20,9 +20,7 @@ static const struct nav NAV[] = {
 	{"kinds", "/kinds", "其他报表", 0},
 	{"import", "/import", "导入", 0},
 	{"sync", "/sync", "同步", 0},
-	{"review", "/review", "审核",
-	 REC_ROLE_BIT(REC_ROLE_REVIEWER) | REC_ROLE_BIT(REC_ROLE_ADMIN) |
-		 REC_ROLE_BIT(REC_ROLE_LEADER) | REC_ROLE_BIT(REC_ROLE_STATISTICS)},
+	{"review", "/review", "审核", UI_REVIEW_ROLES},
 	{"rank", "/rank", "排名", 0},
 	{"dashboard", "/dashboard", "看板", 0},
 };

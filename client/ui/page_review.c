@@ -28,9 +28,6 @@
 #include "ui.h"
 #include "unitdir.h"
 
-#define REVIEW_ROLES                                                                       \
-	(REC_ROLE_BIT(REC_ROLE_REVIEWER) | REC_ROLE_BIT(REC_ROLE_STATISTICS) |             \
-	 REC_ROLE_BIT(REC_ROLE_LEADER) | REC_ROLE_BIT(REC_ROLE_ADMIN))
 #define QUEUE_SHOW 500u       /* rows of the queue on one page */
 #define THUMBS_SHOW 3u        /* thumbnails in a queue row */
 #define ACT_TIMEOUT_MS 15000u /* one review request (the page waits for it) */
@@ -50,7 +47,7 @@ struct form_state {
 
 static int may_review(struct http_req *rq, struct http_resp *rs)
 {
-	if (ui_role_in(rq->ui, REVIEW_ROLES))
+	if (ui_role_in(rq->ui, UI_REVIEW_ROLES))
 		return 1;
 	layout_error(rq, rs, 403, "审核只供发改局审核人员、统计局、领导和管理员使用。",
 		     "Reviewing is for the bureau's reviewers, statistics, leaders and "

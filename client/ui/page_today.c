@@ -192,6 +192,38 @@ static void section_sync(struct http_req *rq, struct hbuf *b, const struct due_s
 	hb_put(b, "<button class=\"pri\" type=\"submit\">立即同步</button></form></section>");
 }
 
+/* What a reviewer's day starts with: the records waiting for review. */
+static void section_review(struct http_req *rq, struct hbuf *b)
+{
+	struct review_filter f = {.state = REVIEW_PENDING};
+	struct review_item *items = NULL;
+	size_t n = 0;
+
+	if (!ui_role_in(rq->ui, UI_REVIEW_ROLES))
+		return;
+	if (review_collect(rq->ui->app.db, &f, &items, &n) != 0)
+		n = 0;
+	free(items);
+	hb_printf(b, "<section class=\"card\" id=\"to-review\"><h2>待审核</h2>"
+		     "<p><span class=\"big\">%zu</span> 份报送等待审核</p>"
+		     "<p><a class=\"btn pri\" href=\"/review\">去审核</a></p>"
+		     "<p class=\"hint\">同步后可看到各单位最新报送的内容。</p></section>",
+		  n);
+}
+
+/* The usual next steps, one click each. */
+static void section_start(struct http_req *rq, struct hbuf *b)
+{
+	hb_put(b, "<section class=\"card\" id=\"start\"><h2>常用</h2><ul class=\"quick\">"
+		  "<li><a href=\"/weekly\">填报本周周报</a></li>"
+		  "<li><a href=\"/projects/edit\">新增项目</a></li>"
+		  "<li><a href=\"/projects\">查看项目库</a></li>"
+		  "<li><a href=\"/kinds\">月报、手续、问题等其他报表</a></li>"
+		  "<li><a href=\"/import\">从 Excel/WPS 导入计划表</a></li>"
+		  "<li><a href=\"/rank\">通报和排名</a></li></ul></section>");
+	(void)rq;
+}
+
 void page_today(struct http_req *rq, struct http_resp *rs)
 {
 	struct due_summary d;
@@ -207,8 +239,10 @@ void page_today(struct http_req *rq, struct http_resp *rs)
 	}
 	layout_begin(rq, rs, "今日待办", "today");
 	hb_put(b, "<div class=\"cards\">");
+	section_review(rq, b);
 	section_week(rq, b, &d);
 	section_sync(rq, b, &d);
+	section_start(rq, b);
 	section_late(b, &d);
 	hb_put(b, "</div>");
 	section_returned(rq, b);

@@ -13,6 +13,7 @@
 
 #include "app.h"
 #include "http.h"
+#include "records.h"
 
 struct sync_job;
 
@@ -29,6 +30,11 @@ int cmd_ui(int argc, char **argv);
 
 /* Answer one request that passed http.c's checks (routes.c). */
 void ui_route(struct http_req *rq, struct http_resp *rs);
+
+/* The roles that may review (as the server allows): 审核 and its queue. */
+#define UI_REVIEW_ROLES                                                                    \
+	(REC_ROLE_BIT(REC_ROLE_REVIEWER) | REC_ROLE_BIT(REC_ROLE_STATISTICS) |             \
+	 REC_ROLE_BIT(REC_ROLE_LEADER) | REC_ROLE_BIT(REC_ROLE_ADMIN))
 
 /* The role of this device may do what REC_ROLE_BIT()s in mask allow. */
 int ui_role_in(const struct ui *ui, unsigned mask);
