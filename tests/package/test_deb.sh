@@ -87,7 +87,8 @@ for f in /usr/bin/baosongd /usr/bin/baosong \
 	/usr/share/man/man8/baosongd.8.gz /usr/share/man/man5/baosongd.ini.5.gz \
 	/usr/share/man/man1/baosong.1.gz /usr/share/bash-completion/completions/baosongd \
 	/usr/share/bash-completion/completions/baosong /usr/share/doc/baosongd/copyright \
-	/usr/share/doc/baosongd/OPERATIONS.md.gz /usr/share/doc/baosong/copyright; do
+	/usr/share/doc/baosongd/OPERATIONS.md.gz /usr/share/doc/baosong/copyright \
+	/usr/share/applications/baosong-ui.desktop; do
 	[ -f "$R$f" ] || fail "$f is not installed"
 done
 in_root dpkg -L baosongd baosong
