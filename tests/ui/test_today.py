@@ -66,8 +66,20 @@ def test(bd, bc):
     h.check("尚未上传的照片：1 张" in body, "one photo not uploaded yet")
     h.shot(d, "today")
 
-    # 同步: the button on the start page, then the summary.
-    d.find_element(By.CSS_SELECTOR, "#sync button[type=submit]").click()
+    # 同步 by keyboard alone: Tab from the top of the page (the first stop is
+    # the skip link), on to the button, Enter.
+    from selenium.webdriver.common.keys import Keys
+    d.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+    first = d.switch_to.active_element
+    h.check(first.text == "跳到正文" and first.is_displayed(),
+            "the first Tab stop is a visible 跳到正文 (skip to the content) link")
+    for _ in range(60):
+        el = d.switch_to.active_element
+        if el.tag_name == "button" and el.text == "立即同步":
+            break
+        el.send_keys(Keys.TAB)
+    h.check(d.switch_to.active_element.text == "立即同步", "Tab reaches the 立即同步 button")
+    d.switch_to.active_element.send_keys(Keys.ENTER)
     text = h.wait_for(lambda: "/sync" in d.current_url and
                       "同步完成" in d.find_element(By.ID, "summary").text and h.main_text(d),
                       "the sync")
