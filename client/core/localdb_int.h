@@ -14,6 +14,43 @@
 #define LDB_DATA_MAX (1024u * 1024u)
 #define LDB_ATTACH_MAX (LDB_DATA_MAX / LDB_HASH_LEN)
 
+/* The statements every handle prepares on first use (their SQL in
+ * localdb_schema.c, by id). */
+enum stmt_id {
+	S_BEGIN,
+	S_COMMIT,
+	S_ROLLBACK,
+	S_SAVEPOINT,
+	S_RELEASE,
+	S_ROLLBACK_TO,
+	S_META_GET,
+	S_META_SET,
+	S_META_HELLO,
+	S_REC_GET,
+	S_REC_EACH,
+	S_REC_EACH_WITH,
+	S_REC_HEAD,
+	S_REC_LOCAL,
+	S_REC_SERVER,
+	S_REC_RAISE,
+	S_REC_REVIEW,
+	S_OP_INSERT,
+	S_OP_ATTACH,
+	S_OP_EACH,
+	S_OP_QEACH,
+	S_OP_GET,
+	S_OP_DELETE,
+	S_OP_QUARANTINE,
+	S_OP_DISCARD,
+	S_COUNTS,
+	S_CF_INSERT,
+	S_CF_EACH,
+	S_CF_GET,
+	S_CF_DELETE,
+	S__COUNT
+};
+extern const char *const ldb_stmt_sql[S__COUNT];
+
 /* The schema's migrations, in order (localdb_schema.c). */
 extern const char *const ldb_migrations[];
 extern const size_t ldb_n_migrations;
