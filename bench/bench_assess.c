@@ -19,7 +19,7 @@
  * decoding of every row.
  *
  *   bench_assess [--db FILE] [--rebuild] [--units N] [--projects N]
- *                [--weeks N] [--quarter Q] [--year Y] [--runs N]
+ *                [--weeks N] [--quarter Q] [--year Y] [--runs N] [--dump FILE]
  */
 #include <errno.h>
 #include <sodium.h>
@@ -54,7 +54,7 @@
 /* ---- options ---- */
 
 struct opts {
-	const char *db;
+	const char *db, *dump;
 	int rebuild;
 	unsigned units, projects, weeks, quarter, runs;
 	int year;
@@ -64,7 +64,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: bench_assess [--db FILE] [--rebuild] [--units N] [--projects N]\n"
-		"                    [--weeks N] [--quarter Q] [--year Y] [--runs N]\n"
+		"                    [--weeks N] [--quarter Q] [--year Y] [--runs N] [--dump FILE]\n"
 		"  --db FILE      dataset (default /tmp/bench_assess.db); reused when it holds the\n"
 		"                 same parameters, else rebuilt\n"
 		"  --rebuild      build the dataset again even if it matches\n"
@@ -74,7 +74,9 @@ static void usage(FILE *f)
 		"                 week of --quarter (default 52, the whole year)\n"
 		"  --quarter Q    quarter ranked, 1..4 (default 4)\n"
 		"  --year Y       year of the data (default 2025, past: every deadline passed)\n"
-		"  --runs N       repetitions of each measurement (default 3)\n");
+		"  --runs N       repetitions of each measurement (default 3)\n"
+		"  --dump FILE    write the first run's encoded AssessInputs and Publication to\n"
+		"                 FILE (u32be length before each), to compare two builds byte by byte\n");
 }
 
 static int parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out)
@@ -94,6 +96,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	int i;
 	unsigned y = 2025;
 	o->db = "/tmp/bench_assess.db";
+	o->dump = NULL;
 	o->rebuild = 0;
 	o->units = 100;
 	o->projects = 40000;
@@ -113,6 +116,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			bad = 1;
 		} else if (!strcmp(a, "--db")) {
 			o->db = v;
+		} else if (!strcmp(a, "--dump")) {
+			o->dump = v;
 		} else if (!strcmp(a, "--units")) {
 			bad = parse_uint(v, 1, UNITS_MAX, &o->units);
 		} else if (!strcmp(a, "--projects")) {
@@ -1366,6 +1371,36 @@ static void ranking_free(struct ranking *r)
 	r->pub = NULL;
 }
 
+/* Write in and pub, each after its length (u32 big-endian), to path. */
+static int dump_write(const char *path, const Baosong__V1__AssessInputs *in,
+		      const Baosong__V1__Publication *pub)
+{
+	size_t n[2] = {baosong__v1__assess_inputs__get_packed_size(in),
+		       baosong__v1__publication__get_packed_size(pub)};
+	uint8_t *b[2] = {malloc(n[0] + 1), malloc(n[1] + 1)};
+	FILE *f = NULL;
+	int i, rv = -1;
+
+	if (b[0] && b[1] && (f = fopen(path, "wb"))) {
+		baosong__v1__assess_inputs__pack(in, b[0]);
+		baosong__v1__publication__pack(pub, b[1]);
+		rv = 0;
+		for (i = 0; i < 2; i++) {
+			uint8_t len[4] = {(uint8_t)(n[i] >> 24), (uint8_t)(n[i] >> 16),
+					  (uint8_t)(n[i] >> 8), (uint8_t)n[i]};
+			if (fwrite(len, 1, 4, f) != 4 || fwrite(b[i], 1, n[i], f) != n[i])
+				rv = -1;
+		}
+		if (fclose(f) != 0)
+			rv = -1;
+	}
+	free(b[0]);
+	free(b[1]);
+	if (rv)
+		fprintf(stderr, "bench_assess: cannot write %s\n", path);
+	return rv;
+}
+
 /* ---- checks of the result ---- */
 
 static const Baosong__V1__UnitInput *input_of(const Baosong__V1__AssessInputs *in,
@@ -1602,6 +1637,8 @@ int main(int argc, char **argv)
 			if (run == 0) {
 				first_pub = b;
 				first_len = len;
+				if (o.dump && dump_write(o.dump, rk.in, rk.pub) != 0)
+					return 1;
 			} else {
 				differ += len != first_len || memcmp(b, first_pub, len) != 0;
 				free(b);
