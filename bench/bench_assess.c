@@ -359,8 +359,8 @@ static int model_init(struct model *m, const struct opts *o)
 		return BS_E_NOMEM;
 	for (i = 0; i < m->n_units; i++) {
 		struct munit *u = &m->u[i];
-		snprintf(u->code, sizeof u->code, m->n_units > 999 ? "c%04u" : "c%03u", i + 1);
-		snprintf(u->name, sizeof u->name, m->n_units > 999 ? "第%04u县" : "第%03u县", i + 1);
+		snprintf(u->code, sizeof u->code, m->n_units > 999 ? "c%04u" : "c%03u", (i + 1) % 10000u);
+		snprintf(u->name, sizeof u->name, m->n_units > 999 ? "第%04u县" : "第%03u县", (i + 1) % 10000u);
 		u->pace = (uint32_t)between(draw(T_UNIT, i, 0, 0), 600, 1200);
 		u->base = (uint32_t)between(draw(T_UNIT, i, 0, 1), 500, 1100);
 		u->punctual = 0.80 + 0.195 * u01(draw(T_UNIT, i, 0, 2));
