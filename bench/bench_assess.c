@@ -8,7 +8,7 @@
  * in it follows from a fixed seed, so the benchmark also knows what the
  * gathered inputs must be and checks them unit by unit.
  *
- * Measured, each --runs times (best and median), alternating:
+ * Measured, each --runs times (best and median of wall and CPU time), alternating:
  *   baseline  sqlite3 read-only: one ordered pass over record LEFT JOIN
  *             record_meta, reading data, attachments, created_at and
  *             complete_at of every row (the I/O floor of any ranking);
@@ -167,6 +167,15 @@ static double rss_mb(void)
 }
 
 /* Peak resident set size of this process so far, in MB. */
+/* CPU seconds of the process so far, every thread, user and system. */
+static double cpu_s(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+}
+
 static double maxrss_mb(void)
 {
 	struct rusage ru;
@@ -1527,6 +1536,7 @@ int main(int argc, char **argv)
 	struct ranking rk;
 	struct scan_sum base_sum = {0, 0, 0, 0}, sum;
 	double t_base[RUNS_MAX], t_rank[RUNS_MAX], t_gather[RUNS_MAX];
+	double c_base[RUNS_MAX], c_rank[RUNS_MAX], c0, cb_best, cb_med, cr_best, cr_med;
 	double b_best, b_med, r_best, r_med, g_best, g_med, kinds_s = 0, decode_s = 0;
 	double peak_before, rss_growth = 0, build_s;
 	uint8_t *first_pub = NULL;
@@ -1613,8 +1623,11 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	peak_before = maxrss_mb();
 	for (run = 0; run < o.runs; run++) {
+		c0 = cpu_s();
 		if (raw_scan(o.db, 0, &sum, &t_base[run]) != 0)
 			return 1;
+		c_base[run] = cpu_s() - c0;
+		c0 = cpu_s();
 		if (run == 0)
 			base_sum = sum;
 		if (run == 0)
@@ -1624,6 +1637,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "bench_assess: ranking failed: %s\n", bs_strerror(rv));
 			return 1;
 		}
+		c_rank[run] = cpu_s() - c0;
 		t_rank[run] = rk.secs;
 		t_gather[run] = rk.gather_secs;
 		if (rk.rss_after - rk.rss_before > rss_growth)
@@ -1644,8 +1658,9 @@ int main(int argc, char **argv)
 				free(b);
 			}
 		}
-		printf("  run %u: raw scan %.3f s, ranking %.3f s (gather %.3f s)\n", run + 1,
-		       t_base[run], t_rank[run], t_gather[run]);
+		printf("  run %u: raw scan %.3f s (CPU %.3f s), ranking %.3f s (gather %.3f s; CPU "
+		       "%.3f s, both threads)\n", run + 1, t_base[run], c_base[run], t_rank[run],
+		       t_gather[run], c_rank[run]);
 		fflush(stdout);
 		if (run + 1 < o.runs)
 			ranking_free(&rk);
@@ -1653,6 +1668,8 @@ int main(int argc, char **argv)
 	best_median(t_base, o.runs, &b_best, &b_med);
 	best_median(t_rank, o.runs, &r_best, &r_med);
 	best_median(t_gather, o.runs, &g_best, &g_med);
+	best_median(c_base, o.runs, &cb_best, &cb_med);
+	best_median(c_rank, o.runs, &cr_best, &cr_med);
 
 	/* ---- where the time goes (once each) ---- */
 	{
@@ -1671,6 +1688,9 @@ int main(int argc, char **argv)
 		       g_best, g_med);
 		printf("  ratio ranking / raw scan                             %7.2fx   / %7.2fx\n",
 		       r_best / b_best, r_med / b_med);
+		printf("  CPU time (user + system, every thread): raw scan %.3f s / %.3f s, ranking "
+		       "%.3f s / %.3f s, ratio %.2fx / %.2fx\n", cb_best, cb_med, cr_best, cr_med,
+		       cr_best / cb_best, cr_med / cb_med);
 		printf("breakdown (one run each)\n");
 		if (kinds_ok)
 			printf("  raw SQLite, the 9 per-kind scans store_record_scan issues  %7.2f s  "

@@ -217,13 +217,16 @@ static struct gproject *project_find(struct gather *g, const char *uid)
 static void digest_fold(struct gunit *u, const char *uid, size_t uid_len, uint64_t rev,
 			int deleted)
 {
-	uint8_t tail[9];
-	int i;
+	/* uid with its NUL, rev big-endian, deleted: one update */
+	uint8_t b[STORE_UID_MAX + 1 + 9];
+	size_t i;
+	assert(uid_len <= STORE_UID_MAX);
+	memcpy(b, uid, uid_len);
+	b[uid_len] = 0;
 	for (i = 0; i < 8; i++)
-		tail[i] = (uint8_t)(rev >> (56 - 8 * i));
-	tail[8] = (uint8_t)deleted;
-	crypto_generichash_update(u->digest, (const uint8_t *)uid, uid_len + 1);
-	crypto_generichash_update(u->digest, tail, sizeof tail);
+		b[uid_len + 1 + i] = (uint8_t)(rev >> (56 - 8 * i));
+	b[uid_len + 9] = (uint8_t)deleted;
+	crypto_generichash_update(u->digest, b, uid_len + 10);
 }
 
 /* Fold (uid, rev, deleted) into the unit's record digest: now, or (one
@@ -888,6 +891,8 @@ static int on_any(void *ctx, const struct record *r, const struct review_state *
 /* On the reading thread: the kinds on_any reads. */
 static int pipe_keep(const struct record *r)
 {
+	if (!strcmp(r->kind, REC_KIND_WEEKLY))
+		return 1;
 	return strcmp(r->kind, REC_KIND_PROJECT) != 0 && strcmp(r->kind, REC_KIND_UNIT) != 0 &&
 	       strcmp(r->kind, REC_KIND_LEADER) != 0 && strcmp(r->kind, REC_KIND_PUBLICATION) != 0 &&
 	       strcmp(r->kind, REC_KIND_PROBLEM) != 0;
