@@ -14,7 +14,11 @@
  * push->ack latency should keep (ratio with / without).
  *
  *   bench_upload [--mib M] [--rounds R] [--pushers P] [--uploads U]
- *                [--upload-mib M] [--seconds S] [--single 1] [--baosongd PATH]
+ *                [--upload-mib M] [--seconds S] [--single 1] [--group N] [--window N]
+ *                [--grouped-uploads N] [--baosongd PATH]
+ *
+ * --grouped-uploads N sets the server's grouped_uploads (how many uploads
+ * it lets send in flushed groups at once; docs/OPERATIONS.md).
  */
 #include <pthread.h>
 #include <signal.h>
@@ -51,6 +55,7 @@ static int mem_read(void *ctx, uint64_t off, uint8_t *out, size_t len)
 }
 
 static int g_single;               /* --single: one chunk a request (clients before `more`) */
+static unsigned g_group, g_window; /* --group, --window: of client/core/upload.c (0: its own) */
 static int g_grouped = -1;         /* whether the server honoured `more` */
 
 /* Upload buf[0..len) as one attachment, as `baosong sync` does
@@ -64,6 +69,8 @@ static int upload(struct session *s, const uint8_t *buf, size_t len)
 	int rv, grouped = 0;
 	memset(&o, 0, sizeof o);
 	o.single = g_single;
+	o.group = g_group;
+	o.window = g_window;
 	crypto_generichash(hash, sizeof hash, buf, len, NULL, 0);
 	rv = upload_run(s, hash, len, 0, &src, &o, NULL, &grouped);
 	g_grouped = grouped;
@@ -199,6 +206,7 @@ int main(int argc, char **argv)
 {
 	unsigned mib = 48, rounds = 3, npush = 10, nup = 20, upmib = 4, seconds = 10, i, r;
 	const char *bin = NULL;
+	int grouped = -1;          /* --grouped-uploads: the server's setting (-1: its default) */
 	struct keypair *keys;
 	struct pusher *ps;
 	struct uploader *us;
@@ -226,11 +234,19 @@ int main(int argc, char **argv)
 			bin = argv[i + 1];
 		else if (!strcmp(argv[i], "--single"))
 			g_single = atoi(argv[i + 1]) != 0;
+		else if (!strcmp(argv[i], "--group"))
+			g_group = (unsigned)atoi(argv[i + 1]);
+		else if (!strcmp(argv[i], "--window"))
+			g_window = (unsigned)atoi(argv[i + 1]);
+		else if (!strcmp(argv[i], "--grouped-uploads"))
+			grouped = atoi(argv[i + 1]);
 	}
 	if (mib == 0 || mib > 64 || rounds == 0 || rounds > 20 || npush == 0 || npush > 200 ||
-	    nup > 200 || upmib == 0 || upmib > 64 || seconds == 0 || seconds > 600) {
+	    nup > 200 || upmib == 0 || upmib > 64 || seconds == 0 || seconds > 600 ||
+	    g_group > 4096 || g_window > 64 || grouped > 64) {
 		fprintf(stderr, "usage: bench_upload [--mib 1..64] [--rounds 1..20] [--pushers 1..200]"
-			" [--uploads 0..200] [--upload-mib 1..64] [--seconds 1..600] [--single 1]\n");
+			" [--uploads 0..200] [--upload-mib 1..64] [--seconds 1..600] [--single 1]"
+			" [--group 1..4096] [--window 1..64] [--grouped-uploads 0..64]\n");
 		return 64;
 	}
 	if (sodium_init() < 0)
@@ -247,8 +263,11 @@ int main(int argc, char **argv)
 	if (!keys || !ps || !us || !up || !cr || !buf)
 		return 1;
 	g_row_len = bench_project(2, g_row, sizeof g_row);
-	if (bench_server_init(&g_bs, keys, ndev) != 0 ||
-	    bench_server_start(&g_bs, bin, ndev + 100) != 0) {
+	if (bench_server_init(&g_bs, keys, ndev) != 0)
+		return 1;
+	if (grouped >= 0)
+		snprintf(g_bs.extra, sizeof g_bs.extra, "grouped_uploads = %d\n", grouped);
+	if (bench_server_start(&g_bs, bin, ndev + 100) != 0) {
 		bench_server_stop(&g_bs);
 		return 1;
 	}

@@ -1,5 +1,6 @@
 /* handlers.c - request handling in the worker threads. */
 #include "handlers.h"
+#include "upload_slots.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -1028,7 +1029,8 @@ static int do_blob_put(struct req_job *rj, struct store *st)
 	}
 	if (size != bp->size)
 		return reply_error(rj, BS_E_INVAL, "size: differs from the upload begun earlier");
-	if (bp->more && rj->put.db_found && bp->offset >= off) {
+	if (bp->more && rj->put.db_found && bp->offset >= off &&
+	    (!cfg->slots || upload_slots_take(cfg->slots, unit, bp->hash.data, now_ms()))) {
 		/* Written, not flushed, not recorded: the client sends a chunk
 		 * without `more` after it (and after every answer). */
 		rv = blobs_part_put(cfg->blob_dir, bp->hash.data, unit, bp->offset, bp->data.data,
@@ -1067,6 +1069,8 @@ static int do_blob_put(struct req_job *rj, struct store *st)
 	} else {
 		/* Last chunk: verify the whole file before accepting it (the
 		 * writer moves it into place, blob_put_record). */
+		if (cfg->slots)
+			upload_slots_release(cfg->slots, unit, bp->hash.data);
 		randombytes_buf(&rj->put.token, sizeof rj->put.token);
 		rv = blobs_part_verify(cfg->blob_dir, bp->hash.data, unit, size, rj->put.token);
 		if (rv != BS_OK && rv != BS_E_CORRUPT)

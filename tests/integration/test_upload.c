@@ -10,7 +10,9 @@
  * - the first chunk of a new upload is flushed and recorded even with
  *   `more`; `more` on the chunk that ends the file is refused; a chunk
  *   without `more` past the recorded offset with no bytes before it, or a
- *   `more` chunk before the recorded offset, gets BS_E_OFFSET. */
+ *   `more` chunk before the recorded offset, gets BS_E_OFFSET;
+ * - with grouped_uploads = 1 (the default) one upload at a time goes in
+ *   groups. */
 #include <setjmp.h>
 #include <signal.h>
 #include <sodium.h>
@@ -287,11 +289,53 @@ static void test_more_rules(void **state)
 	session_close(&s);
 }
 
+/* grouped_uploads = 1 (the default): while one upload goes in groups, the
+ * `more` of another is not honoured (flushed and recorded, as before it);
+ * once the first upload ends, it is. */
+static void test_one_grouped_at_a_time(void **state)
+{
+	enum { C = 1000 };
+	struct session a, b;
+	uint8_t fa[3 * C], ha[32], fb[4 * C], hb[32];
+	uint64_t held = 0;
+	int complete = 0, unflushed = 0;
+	(void)state;
+
+	open_session(&a, 0);
+	open_session(&b, 1);
+	random_file(fa, sizeof fa, ha);
+	random_file(fb, sizeof fb, hb);
+	assert_int_equal(put(&a, ha, sizeof fa, 0, fa, C, 0, &held, &complete, &unflushed), BS_OK);
+	assert_int_equal(put(&a, ha, sizeof fa, C, fa + C, C, 1, &held, &complete, &unflushed),
+			 BS_OK);
+	assert_true(unflushed); /* a holds the one place */
+	assert_int_equal(put(&b, hb, sizeof fb, 0, fb, C, 0, &held, &complete, &unflushed), BS_OK);
+	assert_int_equal(put(&b, hb, sizeof fb, C, fb + C, C, 1, &held, &complete, &unflushed),
+			 BS_OK);
+	assert_false(unflushed); /* flushed and recorded */
+	assert_int_equal(query(&b, hb, &held), 0);
+	assert_int_equal(held, 2 * C);
+	/* a ends: the place is free */
+	assert_int_equal(put(&a, ha, sizeof fa, 2 * C, fa + 2 * C, C, 0, &held, &complete,
+			     &unflushed), BS_OK);
+	assert_true(complete);
+	assert_int_equal(put(&b, hb, sizeof fb, 2 * C, fb + 2 * C, C, 1, &held, &complete,
+			     &unflushed), BS_OK);
+	assert_true(unflushed);
+	assert_int_equal(put(&b, hb, sizeof fb, 3 * C, fb + 3 * C, C, 0, &held, &complete,
+			     &unflushed), BS_OK);
+	assert_true(complete);
+	fetch_equals(&b, hb, fb, sizeof fb);
+	session_close(&a);
+	session_close(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_grouped_and_single, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_more_rules, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_one_grouped_at_a_time, setup, teardown),
 	};
 	if (sodium_init() < 0)
 		return 1;
