@@ -1001,6 +1001,13 @@ static int dataset_matches(const char *path, const struct opts *o, const struct 
 		for (i = 0; i < n; i++)
 			if (params_get(db, keys[i], -1) != vals[i])
 				match = 0;
+		/* A dataset of an older schema: the store opens it read-only only
+		 * at its own version, so it is built again. */
+		if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK ||
+		    sqlite3_step(s) != SQLITE_ROW ||
+		    sqlite3_column_int(s, 0) != store_schema_version())
+			match = 0;
+		sqlite3_finalize(s);
 	}
 	sqlite3_close(db);
 	return ours ? match : -1;
