@@ -334,9 +334,13 @@ int session_read_frame(struct session *s, uint8_t *buf, size_t cap, size_t *len)
 	return BS_OK;
 }
 
+/* Scratch for one request or response at a time, shared by the three
+ * functions below (thread-local storage comes out of every thread's stack:
+ * one set, not one per function). */
+static _Thread_local uint8_t plain[BS_FRAME_MAX], out[BS_FRAME_MAX];
+
 int session_send(struct session *s, Envelope *req, uint64_t *id)
 {
-	static _Thread_local uint8_t plain[BS_FRAME_MAX], out[BS_FRAME_MAX]; /* scratch only */
 	size_t plen = 0, olen = 0;
 	int rv;
 
@@ -355,7 +359,6 @@ int session_send(struct session *s, Envelope *req, uint64_t *id)
 
 int session_recv(struct session *s, struct wire_arena *arena, Envelope **resp)
 {
-	static _Thread_local uint8_t plain[BS_FRAME_MAX]; /* scratch only */
 	const uint8_t *frame = NULL;
 	size_t flen = 0, plen = 0;
 	int rv = read_frame(s->fd, &s->dec, s->pending, &s->npending, mono_ms() + s->timeout_ms,
@@ -371,7 +374,6 @@ int session_recv(struct session *s, struct wire_arena *arena, Envelope **resp)
 
 int session_call(struct session *s, Envelope *req, struct wire_arena *arena, Envelope **resp)
 {
-	static _Thread_local uint8_t plain[BS_FRAME_MAX], out[BS_FRAME_MAX]; /* scratch only */
 	uint64_t deadline = mono_ms() + s->timeout_ms;
 	size_t plen = 0, olen = 0;
 	uint64_t id = s->next_id++;
