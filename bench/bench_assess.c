@@ -8,7 +8,7 @@
  * in it follows from a fixed seed, so the benchmark also knows what the
  * gathered inputs must be and checks them unit by unit.
  *
- * Measured, each --runs times (best and median), alternating:
+ * Measured, each --runs times (best and median of wall and CPU time), alternating:
  *   baseline  sqlite3 read-only: one ordered pass over record LEFT JOIN
  *             record_meta, reading data, attachments, created_at and
  *             complete_at of every row (the I/O floor of any ranking);
@@ -19,7 +19,7 @@
  * decoding of every row.
  *
  *   bench_assess [--db FILE] [--rebuild] [--units N] [--projects N]
- *                [--weeks N] [--quarter Q] [--year Y] [--runs N]
+ *                [--weeks N] [--quarter Q] [--year Y] [--runs N] [--dump FILE]
  */
 #include <errno.h>
 #include <sodium.h>
@@ -54,7 +54,7 @@
 /* ---- options ---- */
 
 struct opts {
-	const char *db;
+	const char *db, *dump;
 	int rebuild;
 	unsigned units, projects, weeks, quarter, runs;
 	int year;
@@ -64,7 +64,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: bench_assess [--db FILE] [--rebuild] [--units N] [--projects N]\n"
-		"                    [--weeks N] [--quarter Q] [--year Y] [--runs N]\n"
+		"                    [--weeks N] [--quarter Q] [--year Y] [--runs N] [--dump FILE]\n"
 		"  --db FILE      dataset (default /tmp/bench_assess.db); reused when it holds the\n"
 		"                 same parameters, else rebuilt\n"
 		"  --rebuild      build the dataset again even if it matches\n"
@@ -74,7 +74,9 @@ static void usage(FILE *f)
 		"                 week of --quarter (default 52, the whole year)\n"
 		"  --quarter Q    quarter ranked, 1..4 (default 4)\n"
 		"  --year Y       year of the data (default 2025, past: every deadline passed)\n"
-		"  --runs N       repetitions of each measurement (default 3)\n");
+		"  --runs N       repetitions of each measurement (default 3)\n"
+		"  --dump FILE    write the first run's encoded AssessInputs and Publication to\n"
+		"                 FILE (u32be length before each), to compare two builds byte by byte\n");
 }
 
 static int parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out)
@@ -94,6 +96,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	int i;
 	unsigned y = 2025;
 	o->db = "/tmp/bench_assess.db";
+	o->dump = NULL;
 	o->rebuild = 0;
 	o->units = 100;
 	o->projects = 40000;
@@ -113,6 +116,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			bad = 1;
 		} else if (!strcmp(a, "--db")) {
 			o->db = v;
+		} else if (!strcmp(a, "--dump")) {
+			o->dump = v;
 		} else if (!strcmp(a, "--units")) {
 			bad = parse_uint(v, 1, UNITS_MAX, &o->units);
 		} else if (!strcmp(a, "--projects")) {
@@ -162,6 +167,15 @@ static double rss_mb(void)
 }
 
 /* Peak resident set size of this process so far, in MB. */
+/* CPU seconds of the process so far, every thread, user and system. */
+static double cpu_s(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+}
+
 static double maxrss_mb(void)
 {
 	struct rusage ru;
@@ -354,8 +368,8 @@ static int model_init(struct model *m, const struct opts *o)
 		return BS_E_NOMEM;
 	for (i = 0; i < m->n_units; i++) {
 		struct munit *u = &m->u[i];
-		snprintf(u->code, sizeof u->code, m->n_units > 999 ? "c%04u" : "c%03u", i + 1);
-		snprintf(u->name, sizeof u->name, m->n_units > 999 ? "第%04u县" : "第%03u县", i + 1);
+		snprintf(u->code, sizeof u->code, m->n_units > 999 ? "c%04u" : "c%03u", (i + 1) % 10000u);
+		snprintf(u->name, sizeof u->name, m->n_units > 999 ? "第%04u县" : "第%03u县", (i + 1) % 10000u);
 		u->pace = (uint32_t)between(draw(T_UNIT, i, 0, 0), 600, 1200);
 		u->base = (uint32_t)between(draw(T_UNIT, i, 0, 1), 500, 1100);
 		u->punctual = 0.80 + 0.195 * u01(draw(T_UNIT, i, 0, 2));
@@ -987,6 +1001,13 @@ static int dataset_matches(const char *path, const struct opts *o, const struct 
 		for (i = 0; i < n; i++)
 			if (params_get(db, keys[i], -1) != vals[i])
 				match = 0;
+		/* A dataset of an older schema: the store opens it read-only only
+		 * at its own version, so it is built again. */
+		if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK ||
+		    sqlite3_step(s) != SQLITE_ROW ||
+		    sqlite3_column_int(s, 0) != store_schema_version())
+			match = 0;
+		sqlite3_finalize(s);
 	}
 	sqlite3_close(db);
 	return ours ? match : -1;
@@ -1366,6 +1387,36 @@ static void ranking_free(struct ranking *r)
 	r->pub = NULL;
 }
 
+/* Write in and pub, each after its length (u32 big-endian), to path. */
+static int dump_write(const char *path, const Baosong__V1__AssessInputs *in,
+		      const Baosong__V1__Publication *pub)
+{
+	size_t n[2] = {baosong__v1__assess_inputs__get_packed_size(in),
+		       baosong__v1__publication__get_packed_size(pub)};
+	uint8_t *b[2] = {malloc(n[0] + 1), malloc(n[1] + 1)};
+	FILE *f = NULL;
+	int i, rv = -1;
+
+	if (b[0] && b[1] && (f = fopen(path, "wb"))) {
+		baosong__v1__assess_inputs__pack(in, b[0]);
+		baosong__v1__publication__pack(pub, b[1]);
+		rv = 0;
+		for (i = 0; i < 2; i++) {
+			uint8_t len[4] = {(uint8_t)(n[i] >> 24), (uint8_t)(n[i] >> 16),
+					  (uint8_t)(n[i] >> 8), (uint8_t)n[i]};
+			if (fwrite(len, 1, 4, f) != 4 || fwrite(b[i], 1, n[i], f) != n[i])
+				rv = -1;
+		}
+		if (fclose(f) != 0)
+			rv = -1;
+	}
+	free(b[0]);
+	free(b[1]);
+	if (rv)
+		fprintf(stderr, "bench_assess: cannot write %s\n", path);
+	return rv;
+}
+
 /* ---- checks of the result ---- */
 
 static const Baosong__V1__UnitInput *input_of(const Baosong__V1__AssessInputs *in,
@@ -1492,6 +1543,7 @@ int main(int argc, char **argv)
 	struct ranking rk;
 	struct scan_sum base_sum = {0, 0, 0, 0}, sum;
 	double t_base[RUNS_MAX], t_rank[RUNS_MAX], t_gather[RUNS_MAX];
+	double c_base[RUNS_MAX], c_rank[RUNS_MAX], c0, cb_best, cb_med, cr_best, cr_med;
 	double b_best, b_med, r_best, r_med, g_best, g_med, kinds_s = 0, decode_s = 0;
 	double peak_before, rss_growth = 0, build_s;
 	uint8_t *first_pub = NULL;
@@ -1578,8 +1630,11 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	peak_before = maxrss_mb();
 	for (run = 0; run < o.runs; run++) {
+		c0 = cpu_s();
 		if (raw_scan(o.db, 0, &sum, &t_base[run]) != 0)
 			return 1;
+		c_base[run] = cpu_s() - c0;
+		c0 = cpu_s();
 		if (run == 0)
 			base_sum = sum;
 		if (run == 0)
@@ -1589,6 +1644,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "bench_assess: ranking failed: %s\n", bs_strerror(rv));
 			return 1;
 		}
+		c_rank[run] = cpu_s() - c0;
 		t_rank[run] = rk.secs;
 		t_gather[run] = rk.gather_secs;
 		if (rk.rss_after - rk.rss_before > rss_growth)
@@ -1602,13 +1658,16 @@ int main(int argc, char **argv)
 			if (run == 0) {
 				first_pub = b;
 				first_len = len;
+				if (o.dump && dump_write(o.dump, rk.in, rk.pub) != 0)
+					return 1;
 			} else {
 				differ += len != first_len || memcmp(b, first_pub, len) != 0;
 				free(b);
 			}
 		}
-		printf("  run %u: raw scan %.3f s, ranking %.3f s (gather %.3f s)\n", run + 1,
-		       t_base[run], t_rank[run], t_gather[run]);
+		printf("  run %u: raw scan %.3f s (CPU %.3f s), ranking %.3f s (gather %.3f s; CPU "
+		       "%.3f s, both threads)\n", run + 1, t_base[run], c_base[run], t_rank[run],
+		       t_gather[run], c_rank[run]);
 		fflush(stdout);
 		if (run + 1 < o.runs)
 			ranking_free(&rk);
@@ -1616,6 +1675,8 @@ int main(int argc, char **argv)
 	best_median(t_base, o.runs, &b_best, &b_med);
 	best_median(t_rank, o.runs, &r_best, &r_med);
 	best_median(t_gather, o.runs, &g_best, &g_med);
+	best_median(c_base, o.runs, &cb_best, &cb_med);
+	best_median(c_rank, o.runs, &cr_best, &cr_med);
 
 	/* ---- where the time goes (once each) ---- */
 	{
@@ -1634,6 +1695,9 @@ int main(int argc, char **argv)
 		       g_best, g_med);
 		printf("  ratio ranking / raw scan                             %7.2fx   / %7.2fx\n",
 		       r_best / b_best, r_med / b_med);
+		printf("  CPU time (user + system, every thread): raw scan %.3f s / %.3f s, ranking "
+		       "%.3f s / %.3f s, ratio %.2fx / %.2fx\n", cb_best, cb_med, cr_best, cr_med,
+		       cr_best / cb_best, cr_med / cb_med);
 		printf("breakdown (one run each)\n");
 		if (kinds_ok)
 			printf("  raw SQLite, the 9 per-kind scans store_record_scan issues  %7.2f s  "

@@ -1,7 +1,9 @@
 /* bench_upload.c - attachment uploads (target 6 of docs/PERFORMANCE.md).
  *
  * Part 1: one large attachment uploaded over loopback in 49,152-byte
- * chunks, as `baosong sync` sends it, against min(BLAKE2b-256,
+ * chunks, as `baosong sync` sends it (client/core/upload.c: flushed groups
+ * of chunks sent with `more`; --single: one chunk a request, as clients
+ * before it did), against min(BLAKE2b-256,
  * ChaCha20-Poly1305) throughput over the same bytes in memory, measured in
  * the same run (interleaved: crypto, upload, crypto, each round a new
  * file).  The server verifies BLAKE2b-256 of the file and every chunk
@@ -12,7 +14,11 @@
  * push->ack latency should keep (ratio with / without).
  *
  *   bench_upload [--mib M] [--rounds R] [--pushers P] [--uploads U]
- *                [--upload-mib M] [--seconds S] [--baosongd PATH]
+ *                [--upload-mib M] [--seconds S] [--single 1] [--group N] [--window N]
+ *                [--grouped-uploads N] [--baosongd PATH]
+ *
+ * --grouped-uploads N sets the server's grouped_uploads (how many uploads
+ * it lets send in flushed groups at once; docs/OPERATIONS.md).
  */
 #include <pthread.h>
 #include <signal.h>
@@ -23,6 +29,7 @@
 
 #include "benchlib.h"
 #include "err.h"
+#include "upload.h"
 #include "wire.h"
 
 #define CHUNK 49152u
@@ -33,41 +40,41 @@ static volatile double g_deadline;
 static uint8_t g_row[REC_DATA_MAX];
 static size_t g_row_len;
 
-/* Upload buf[0..len) as one attachment; BS_OK once the server says it is
- * complete. */
+struct mem_src {
+	const uint8_t *buf;
+	size_t len;
+};
+
+static int mem_read(void *ctx, uint64_t off, uint8_t *out, size_t len)
+{
+	const struct mem_src *m = ctx;
+	if (off > m->len || len > m->len - off)
+		return BS_E_INVAL;
+	memcpy(out, m->buf + off, len);
+	return BS_OK;
+}
+
+static int g_single;               /* --single: one chunk a request (clients before `more`) */
+static unsigned g_group, g_window; /* --group, --window: of client/core/upload.c (0: its own) */
+static int g_grouped = -1;         /* whether the server honoured `more` */
+
+/* Upload buf[0..len) as one attachment, as `baosong sync` does
+ * (client/core/upload.c); BS_OK once the server says it is complete. */
 static int upload(struct session *s, const uint8_t *buf, size_t len)
 {
 	uint8_t hash[32];
-	uint64_t off = 0;
+	struct mem_src m = {buf, len};
+	struct upload_src src = {mem_read, &m};
+	struct upload_opts o;
+	int rv, grouped = 0;
+	memset(&o, 0, sizeof o);
+	o.single = g_single;
+	o.group = g_group;
+	o.window = g_window;
 	crypto_generichash(hash, sizeof hash, buf, len, NULL, 0);
-	while (off < len) {
-		Envelope req = BAOSONG__V1__ENVELOPE__INIT, *resp = NULL;
-		Baosong__V1__BlobPut bp = BAOSONG__V1__BLOB_PUT__INIT;
-		struct wire_arena a;
-		size_t want = len - off < CHUNK ? len - off : CHUNK;
-		int rv, complete;
-		bp.hash.data = hash;
-		bp.hash.len = sizeof hash;
-		bp.size = len;
-		bp.offset = off;
-		bp.data.data = (uint8_t *)buf + off;
-		bp.data.len = want;
-		req.body_case = BAOSONG__V1__ENVELOPE__BODY_BLOB_PUT;
-		req.blob_put = &bp;
-		wire_arena_init(&a, WIRE_DECODE_MEM_MAX);
-		if ((rv = session_call(s, &req, &a, &resp)) != BS_OK)
-			return rv;
-		if (resp->body_case != BAOSONG__V1__ENVELOPE__BODY_BLOB_PUT_RESPONSE) {
-			wire_envelope_free(resp, &a);
-			return BS_E_PROTO;
-		}
-		off = resp->blob_put_response->offset;
-		complete = resp->blob_put_response->complete;
-		wire_envelope_free(resp, &a);
-		if (complete)
-			return BS_OK;
-	}
-	return BS_E_PROTO;
+	rv = upload_run(s, hash, len, 0, &src, &o, NULL, &grouped);
+	g_grouped = grouped;
+	return rv;
 }
 
 static double blake2b_rate(const uint8_t *buf, size_t len)
@@ -199,6 +206,8 @@ int main(int argc, char **argv)
 {
 	unsigned mib = 48, rounds = 3, npush = 10, nup = 20, upmib = 4, seconds = 10, i, r;
 	const char *bin = NULL;
+	int grouped = -1;          /* --grouped-uploads: the server's setting (-1: its default) */
+	int grouped1 = -1;         /* part 1 went in flushed groups */
 	struct keypair *keys;
 	struct pusher *ps;
 	struct uploader *us;
@@ -224,11 +233,21 @@ int main(int argc, char **argv)
 			seconds = (unsigned)atoi(argv[i + 1]);
 		else if (!strcmp(argv[i], "--baosongd"))
 			bin = argv[i + 1];
+		else if (!strcmp(argv[i], "--single"))
+			g_single = atoi(argv[i + 1]) != 0;
+		else if (!strcmp(argv[i], "--group"))
+			g_group = (unsigned)atoi(argv[i + 1]);
+		else if (!strcmp(argv[i], "--window"))
+			g_window = (unsigned)atoi(argv[i + 1]);
+		else if (!strcmp(argv[i], "--grouped-uploads"))
+			grouped = atoi(argv[i + 1]);
 	}
 	if (mib == 0 || mib > 64 || rounds == 0 || rounds > 20 || npush == 0 || npush > 200 ||
-	    nup > 200 || upmib == 0 || upmib > 64 || seconds == 0 || seconds > 600) {
+	    nup > 200 || upmib == 0 || upmib > 64 || seconds == 0 || seconds > 600 ||
+	    g_group > 4096 || g_window > 64 || grouped > 64) {
 		fprintf(stderr, "usage: bench_upload [--mib 1..64] [--rounds 1..20] [--pushers 1..200]"
-			" [--uploads 0..200] [--upload-mib 1..64] [--seconds 1..600]\n");
+			" [--uploads 0..200] [--upload-mib 1..64] [--seconds 1..600] [--single 1]"
+			" [--group 1..4096] [--window 1..64] [--grouped-uploads 0..64]\n");
 		return 64;
 	}
 	if (sodium_init() < 0)
@@ -245,8 +264,11 @@ int main(int argc, char **argv)
 	if (!keys || !ps || !us || !up || !cr || !buf)
 		return 1;
 	g_row_len = bench_project(2, g_row, sizeof g_row);
-	if (bench_server_init(&g_bs, keys, ndev) != 0 ||
-	    bench_server_start(&g_bs, bin, ndev + 100) != 0) {
+	if (bench_server_init(&g_bs, keys, ndev) != 0)
+		return 1;
+	if (grouped >= 0)
+		snprintf(g_bs.extra, sizeof g_bs.extra, "grouped_uploads = %d\n", grouped);
+	if (bench_server_start(&g_bs, bin, ndev + 100) != 0) {
 		bench_server_stop(&g_bs);
 		return 1;
 	}
@@ -266,6 +288,7 @@ int main(int argc, char **argv)
 		t0 = bench_now();
 		if (upload(&s, buf, len) != BS_OK)
 			bad = 1;
+		grouped1 = g_grouped;
 		up[r] = (double)len / (bench_now() - t0);
 		session_close(&s);
 		b = blake2b_rate(buf, len);
@@ -302,7 +325,9 @@ int main(int argc, char **argv)
 	bench_server_stop(&g_bs);
 
 	printf("baosong uploads (same machine, same disk, same run; medians of %u)\n", rounds);
-	printf("  one %u MiB attachment            %.1f MB/s\n", mib, mup / 1e6);
+	printf("  one %u MiB attachment            %.1f MB/s (%s)\n", mib, mup / 1e6,
+	       grouped1 == 1 ? "flushed groups of chunks sent with more"
+			      : "one chunk a request, each flushed and recorded");
 	printf("  min(BLAKE2b-256, ChaCha20-Poly1305) %.1f MB/s (one thread)\n", mcr / 1e6);
 	printf("  %u pushers, push->ack p99 alone   %.2f ms (%zu pushes)\n", npush, p_alone,
 	       n_alone);

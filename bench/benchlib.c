@@ -99,7 +99,8 @@ int bench_server_start(struct bench_server *bs, const char *bin, unsigned max_co
 	fprintf(f, "[server]\nlisten = 127.0.0.1:0\ndata = %s\nkey = %s/server.key\n"
 		"port_file = %s\nmax_connections = %u\nmax_unauth_connections = %u\n"
 		"max_unauth_per_address = %u\nhandshakes_per_second = 1000000\n"
-		"handshake_burst = 1000000\n", bs->dir, bs->dir, portfile, max_conns, unauth, unauth);
+		"handshake_burst = 1000000\n%s", bs->dir, bs->dir, portfile, max_conns, unauth, unauth,
+		bs->extra);
 	if (fclose(f) != 0)
 		return -1;
 	bs->pid = fork();

@@ -22,6 +22,8 @@ struct bench_server {
 	char addr[64];       /* 127.0.0.1:PORT */
 	uint8_t pub[KEY_LEN];
 	pid_t pid;
+	char extra[256];     /* lines added to [server] of its configuration (set
+			      * between bench_server_init and _start; "" none) */
 };
 
 /* Seconds on the monotonic clock. */

@@ -45,6 +45,10 @@
 /* Largest attachment, and attachment bytes per unit (defaults; config). */
 #define BS_MAX_FILE_BYTES (64ull * 1024 * 1024)
 #define BS_UNIT_QUOTA_BYTES (20ull * 1024 * 1024 * 1024)
+/* Uploads the server lets send in flushed groups (BlobPut.more) at once
+ * (grouped_uploads), and how long one that sends nothing keeps its place. */
+#define BS_GROUPED_UPLOADS 1u
+#define BS_GROUPED_IDLE_MS 10000
 /* Most requests the writer commits in one transaction. */
 #define BS_MAX_BATCH 256u
 /* Time SIGTERM allows for in-flight requests to finish. */

@@ -88,8 +88,8 @@ int blobs_init(const char *dir)
 	return fsync_parent(dir);
 }
 
-int blobs_part_write(const char *dir, const uint8_t hash[BLOB_HASH_LEN], int64_t unit,
-		     uint64_t offset, const uint8_t *data, size_t len)
+static int part_write(const char *dir, const uint8_t hash[BLOB_HASH_LEN], int64_t unit,
+		      uint64_t offset, const uint8_t *data, size_t len, int flush)
 {
 	char path[4096];
 	int fd, rv = BS_OK;
@@ -97,9 +97,9 @@ int blobs_part_write(const char *dir, const uint8_t hash[BLOB_HASH_LEN], int64_t
 
 	if ((rv = part_path(dir, hash, unit, path, sizeof path)) != BS_OK)
 		return rv;
-	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0640);
+	fd = open(path, O_WRONLY | O_CLOEXEC | (flush ? O_CREAT : 0), 0640);
 	if (fd < 0)
-		return io_err();
+		return !flush && errno == ENOENT ? BS_E_NOTFOUND : io_err();
 	while (done < len) {
 		ssize_t w = pwrite(fd, data + done, len - done, (off_t)(offset + done));
 		if (w < 0) {
@@ -110,11 +110,23 @@ int blobs_part_write(const char *dir, const uint8_t hash[BLOB_HASH_LEN], int64_t
 		}
 		done += (size_t)w;
 	}
-	if (fdatasync(fd) != 0)
+	if (flush && fdatasync(fd) != 0)
 		rv = io_err();
 out:
 	close(fd);
 	return rv;
+}
+
+int blobs_part_write(const char *dir, const uint8_t hash[BLOB_HASH_LEN], int64_t unit,
+		     uint64_t offset, const uint8_t *data, size_t len)
+{
+	return part_write(dir, hash, unit, offset, data, len, 1);
+}
+
+int blobs_part_put(const char *dir, const uint8_t hash[BLOB_HASH_LEN], int64_t unit,
+		   uint64_t offset, const uint8_t *data, size_t len)
+{
+	return part_write(dir, hash, unit, offset, data, len, 0);
 }
 
 int blobs_part_size(const char *dir, const uint8_t hash[BLOB_HASH_LEN], int64_t unit,

@@ -25,6 +25,11 @@ int blobs_init(const char *dir);
 /* Write len bytes at offset into the part file of (hash, unit), durably. */
 int blobs_part_write(const char *dir, const uint8_t hash[BLOB_HASH_LEN], int64_t unit,
 		     uint64_t offset, const uint8_t *data, size_t len);
+/* Write len bytes at offset into the existing part file of (hash, unit),
+ * without flushing (a later blobs_part_write flushes the file, these bytes
+ * included).  BS_E_NOTFOUND if there is no part file. */
+int blobs_part_put(const char *dir, const uint8_t hash[BLOB_HASH_LEN], int64_t unit,
+		   uint64_t offset, const uint8_t *data, size_t len);
 /* Size of the part file (0 if none). */
 int blobs_part_size(const char *dir, const uint8_t hash[BLOB_HASH_LEN], int64_t unit,
 		    uint64_t *size);

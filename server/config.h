@@ -20,6 +20,7 @@
  *   clock_skew_s = 300
  *   max_file_mb = 64               ; largest attachment
  *   unit_quota_mb = 20480          ; attachment storage per unit
+ *   grouped_uploads = 1            ; uploads honoured in flushed groups at once
  *   readers = 2                    ; reader threads
  *   max_batch = 256                ; most requests per commit
  *   [log]

@@ -1,13 +1,26 @@
 /* gather.c - what the assessment engine reads, collected from the stored
- * records in one pass per kind (docs/ASSESSMENT.md, "What is counted"). */
+ * records (docs/ASSESSMENT.md, "What is counted").
+ *
+ * Projects are read first (reports and evidence refer to them), then every
+ * other record in one pass in uid order, each handed to its kind's
+ * function.  records_digest is defined over the records in kind order
+ * (projects, weekly reports, monthly reports, ...), each kind in uid order:
+ * projects and weekly reports go into the unit's digest as they are read,
+ * the (uid, rev, deleted) of the other kinds are kept in a list per kind
+ * and added after the pass, in that order.  assess_gather_by_kind reads
+ * one kind at a time instead, as the definition says; the tests check that
+ * both give the same bytes. */
 #include "gather.h"
 
+#include <assert.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "assess.h"
 #include "err.h"
+#include "gather_arena.h"
+#include "gather_pipe.h"
 #include "period.h"
 #include "records.h"
 #include "wire.h"
@@ -36,6 +49,28 @@ static int64_t sat_add(int64_t a, int64_t b)
 	return a + b;
 }
 
+/* The kinds the gather reads, in the order of records_digest. */
+enum gkind {
+	GK_PROJECT,
+	GK_WEEKLY,
+	GK_MONTHLY,
+	GK_APPROVAL,
+	GK_STATS,
+	GK_DEAL,
+	GK_FUNDING,
+	GK_ACCEPTANCE,
+	GK_TARGET,
+	GK_ADJUSTMENT,
+	GK_COUNT
+};
+
+/* (unit, uid, rev, deleted) of records whose digest waits for the end of
+ * the pass: u32 unit index, u8 uid length, the uid, u64 rev, u8 deleted. */
+struct later {
+	uint8_t *b;
+	size_t len, cap;
+};
+
 struct gunit {
 	int64_t id;
 	UnitInput *in;
@@ -60,6 +95,9 @@ struct gather {
 	const Baosong__V1__Scheme *s;
 	int64_t role_device;       /* the last reviewer device looked up, and its role */
 	int role;
+	int piped;                 /* reading on a second thread: the role comes with
+				    * the row (piped_role), the store is not to be used */
+	int piped_role;
 	struct assess_span sp;
 	int64_t as_of, base_last_day, year_first_day;
 	int64_t last_day;          /* the period's last day within its year (a week 53
@@ -70,14 +108,20 @@ struct gather {
 	size_t n_projects, cap_projects;
 	crypto_generichash_state *states; /* the units' digests (aligned as libsodium wants) */
 	uint32_t *slots;           /* open-addressing index of projects by uid: index + 1 */
+	uint32_t *by_id;           /* units by id: index + 1, 0 for none (or NULL) */
+	size_t n_by_id;
 	size_t n_slots;            /* a power of two, at least twice the projects */
 	/* due periods inside the span: weeks by Monday, months 1..12 */
 	int64_t weeks[WEEKS_MAX];
 	int n_weeks;
 	int months[MONTHS_MAX];
 	int n_months;
-	/* targets by unit, read in the scan of kind "target" */
+	struct gtarget *targets;   /* by unit, same order as units */
 	int rv;
+	int one_pass;              /* 1: digests of kinds after weekly wait in later[] */
+	enum gkind kind;           /* of the record being read */
+	struct later later[GK_COUNT];
+	struct gather_arena arena; /* decodes every record */
 };
 
 /* The numbers of one target record (its strings die with the decode). */
@@ -101,8 +145,32 @@ static int unit_id_cmp(const void *a, const void *b)
 static struct gunit *unit_find(struct gather *g, int64_t id)
 {
 	struct gunit key;
+	if (g->by_id)
+		return id >= 0 && (uint64_t)id < g->n_by_id && g->by_id[id]
+			       ? &g->units[g->by_id[id] - 1]
+			       : NULL;
 	key.id = id;
 	return bsearch(&key, g->units, g->n_units, sizeof key, unit_id_cmp);
+}
+
+/* A direct index of the units by id, when their ids are small (as the
+ * store assigns them: 1, 2, 3 ...); otherwise unit_find searches. */
+static int index_units(struct gather *g)
+{
+	size_t i;
+	int64_t max = 0;
+	for (i = 0; i < g->n_units; i++)
+		if (g->units[i].id > max)
+			max = g->units[i].id;
+	if (max >= 1 << 20 || g->n_units == 0)
+		return BS_OK;
+	if (!(g->by_id = calloc((size_t)max + 1, sizeof *g->by_id)))
+		return BS_E_NOMEM;
+	g->n_by_id = (size_t)max + 1;
+	for (i = 0; i < g->n_units; i++)
+		if (g->units[i].id >= 0)
+			g->by_id[g->units[i].id] = (uint32_t)i + 1;
+	return BS_OK;
 }
 
 /* A uid's slot: its first 16 characters as a number (uids are random hex;
@@ -146,16 +214,82 @@ static struct gproject *project_find(struct gather *g, const char *uid)
 	return NULL;
 }
 
-/* Fold (uid, rev, deleted) into the unit's record digest. */
-static void digest_add(struct gunit *u, const struct record *r)
+static void digest_fold(struct gunit *u, const char *uid, size_t uid_len, uint64_t rev,
+			int deleted)
 {
-	uint8_t tail[9];
-	int i;
+	/* uid with its NUL, rev big-endian, deleted: one update */
+	uint8_t b[STORE_UID_MAX + 1 + 9];
+	size_t i;
+	assert(uid_len <= STORE_UID_MAX);
+	memcpy(b, uid, uid_len);
+	b[uid_len] = 0;
 	for (i = 0; i < 8; i++)
-		tail[i] = (uint8_t)(r->rev >> (56 - 8 * i));
-	tail[8] = (uint8_t)r->deleted;
-	crypto_generichash_update(u->digest, (const uint8_t *)r->uid, strlen(r->uid) + 1);
-	crypto_generichash_update(u->digest, tail, sizeof tail);
+		b[uid_len + 1 + i] = (uint8_t)(rev >> (56 - 8 * i));
+	b[uid_len + 9] = (uint8_t)deleted;
+	crypto_generichash_update(u->digest, b, uid_len + 10);
+}
+
+/* Fold (uid, rev, deleted) into the unit's record digest: now, or (one
+ * pass, a kind after weekly reports) after the pass, by later_replay. */
+static void digest_add(struct gather *g, struct gunit *u, const struct record *r)
+{
+	size_t n = strlen(r->uid), need = 4 + 1 + n + 8 + 1, i;
+	uint32_t ui = (uint32_t)(u - g->units);
+	struct later *l = &g->later[g->kind];
+	uint8_t *p;
+
+	if (!g->one_pass || g->kind <= GK_WEEKLY) {
+		digest_fold(u, r->uid, n, r->rev, r->deleted);
+		return;
+	}
+	assert(n <= UINT8_MAX && u >= g->units && u < g->units + g->n_units);
+	if (g->rv)
+		return;
+	if (l->cap - l->len < need) {
+		size_t nc = l->cap ? l->cap * 2 : 64 * 1024;
+		uint8_t *nb;
+		while (nc - l->len < need)
+			nc *= 2;
+		if (!(nb = realloc(l->b, nc))) {
+			g->rv = BS_E_NOMEM;
+			return;
+		}
+		l->b = nb;
+		l->cap = nc;
+	}
+	p = l->b + l->len;
+	for (i = 0; i < 4; i++)
+		*p++ = (uint8_t)(ui >> (24 - 8 * i));
+	*p++ = (uint8_t)n;
+	memcpy(p, r->uid, n);
+	p += n;
+	for (i = 0; i < 8; i++)
+		*p++ = (uint8_t)(r->rev >> (56 - 8 * i));
+	*p++ = (uint8_t)r->deleted;
+	l->len += need;
+}
+
+/* The waiting digests, kind after kind, each in the order read. */
+static void later_replay(struct gather *g)
+{
+	char uid[STORE_UID_MAX + 1];
+	int k;
+	for (k = 0; k < GK_COUNT; k++) {
+		const uint8_t *p = g->later[k].b, *end = p + g->later[k].len;
+		while (p && p < end) {
+			uint32_t ui = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+				      (uint32_t)p[2] << 8 | p[3];
+			size_t n = p[4], i;
+			uint64_t rev = 0;
+			memcpy(uid, p + 5, n);
+			uid[n] = '\0';
+			p += 5 + n;
+			for (i = 0; i < 8; i++)
+				rev = rev << 8 | p[i];
+			digest_fold(&g->units[ui], uid, n, rev, p[8]);
+			p += 9;
+		}
+	}
 }
 
 static int add_unit(void *ctx, const struct unit *un)
@@ -192,11 +326,17 @@ static int add_unit(void *ctx, const struct unit *un)
 	return in->unit_code && in->unit_name ? 0 : BS_E_NOMEM;
 }
 
-static ProtobufCMessage *unpack(const ProtobufCMessageDescriptor *d, const struct record *r,
-				struct wire_arena *a)
+/* Decode r with the gather's arena; free with unpacked_free. */
+static ProtobufCMessage *unpack(struct gather *g, const ProtobufCMessageDescriptor *d,
+				const struct record *r)
 {
-	wire_arena_init(a, DECODE_MEM);
-	return protobuf_c_message_unpack(d, &a->alloc, r->data_len, r->data);
+	gather_arena_reset(&g->arena);
+	return protobuf_c_message_unpack(d, &g->arena.alloc, r->data_len, r->data);
+}
+
+static void unpacked_free(struct gather *g, ProtobufCMessage *m)
+{
+	protobuf_c_message_free_unpacked(m, &g->arena.alloc);
 }
 
 /* ---- projects ---- */
@@ -214,30 +354,29 @@ static int on_project(void *ctx, const struct record *r, const struct review_sta
 	struct gather *g = ctx;
 	struct gunit *u = unit_find(g, r->unit_id);
 	struct gproject *p;
-	struct wire_arena a;
 	Baosong__V1__Project *m;
 	int64_t start;
 	(void)rs;
 
 	if (!u)
 		return 0;
-	digest_add(u, r);
+	digest_add(g, u, r);
 	if (r->deleted)
 		return 0;
-	if (!(m = (Baosong__V1__Project *)unpack(&baosong__v1__project__descriptor, r, &a)))
+	if (!(m = (Baosong__V1__Project *)unpack(g, &baosong__v1__project__descriptor, r)))
 		return 0; /* unreadable: audit verify reports it; it counts for nothing */
 	if (g->n_projects == g->cap_projects) {
 		size_t nc = g->cap_projects ? g->cap_projects * 2 : 1024;
 		struct gproject *np = realloc(g->projects, nc * sizeof *np);
 		if (!np) {
-			protobuf_c_message_free_unpacked(&m->base, &a.alloc);
+			unpacked_free(g, &m->base);
 			return BS_E_NOMEM;
 		}
 		g->projects = np;
 		g->cap_projects = nc;
 	}
 	if (strlen(r->uid) > REC_UID_LEN) {
-		protobuf_c_message_free_unpacked(&m->base, &a.alloc);
+		unpacked_free(g, &m->base);
 		return 0;
 	}
 	p = &g->projects[g->n_projects++]; /* the scan is in uid order */
@@ -254,7 +393,7 @@ static int on_project(void *ctx, const struct record *r, const struct review_sta
 	    period_parse_date(m->start_date, &start) == BS_OK && start >= g->year_first_day &&
 	    start <= g->last_day)
 		u->in->new_starts++;
-	protobuf_c_message_free_unpacked(&m->base, &a.alloc);
+	unpacked_free(g, &m->base);
 	return 0;
 }
 
@@ -279,7 +418,6 @@ static int on_report(struct gather *g, const struct record *r, const struct revi
 {
 	struct gunit *u = unit_find(g, r->unit_id);
 	struct gproject *p;
-	struct wire_arena a;
 	ProtobufCMessage *m;
 	const char *period, *project_uid;
 	int64_t ytd, end, deadline, first;
@@ -287,11 +425,11 @@ static int on_report(struct gather *g, const struct record *r, const struct revi
 
 	if (!u)
 		return 0;
-	digest_add(u, r);
+	digest_add(g, u, r);
 	if (r->deleted)
 		return 0;
-	m = unpack(monthly ? &baosong__v1__monthly_report__descriptor
-			   : &baosong__v1__weekly_report__descriptor, r, &a);
+	m = unpack(g, monthly ? &baosong__v1__monthly_report__descriptor
+			      : &baosong__v1__weekly_report__descriptor, r);
 	if (!m)
 		return 0;
 	if (monthly) {
@@ -361,7 +499,7 @@ static int on_report(struct gather *g, const struct record *r, const struct revi
 				p->week[i] = (uint8_t)state;
 	}
 out:
-	protobuf_c_message_free_unpacked(m, &a.alloc);
+	unpacked_free(g, m);
 	return 0;
 }
 
@@ -381,17 +519,15 @@ static int on_approval(void *ctx, const struct record *r, const struct review_st
 {
 	struct gather *g = ctx;
 	struct gunit *u = unit_find(g, r->unit_id);
-	struct wire_arena a;
 	Baosong__V1__ApprovalItem *m;
 	int64_t dl, done;
 	(void)rs;
 
 	if (!u)
 		return 0;
-	digest_add(u, r);
+	digest_add(g, u, r);
 	if (r->deleted ||
-	    !(m = (Baosong__V1__ApprovalItem *)unpack(&baosong__v1__approval_item__descriptor, r,
-						       &a)))
+	    !(m = (Baosong__V1__ApprovalItem *)unpack(g, &baosong__v1__approval_item__descriptor, r)))
 		return 0;
 	/* Due: a deadline in the year up to the period's end that has passed. */
 	if (m->deadline && period_parse_date(m->deadline, &dl) == BS_OK &&
@@ -402,7 +538,7 @@ static int on_approval(void *ctx, const struct record *r, const struct review_st
 		    period_parse_date(m->done_date, &done) == BS_OK && done <= dl)
 			u->in->approvals_on_time++;
 	}
-	protobuf_c_message_free_unpacked(&m->base, &a.alloc);
+	unpacked_free(g, &m->base);
 	return 0;
 }
 
@@ -411,15 +547,13 @@ static int on_stats(void *ctx, const struct record *r, const struct review_state
 	struct gather *g = ctx;
 	struct gunit *u = unit_find(g, r->unit_id);
 	struct gproject *p;
-	struct wire_arena a;
 	Baosong__V1__StatsEvidence *m;
 
 	if (!u)
 		return 0;
-	digest_add(u, r);
+	digest_add(g, u, r);
 	if (r->deleted ||
-	    !(m = (Baosong__V1__StatsEvidence *)unpack(&baosong__v1__stats_evidence__descriptor, r,
-							&a)))
+	    !(m = (Baosong__V1__StatsEvidence *)unpack(g, &baosong__v1__stats_evidence__descriptor, r)))
 		return 0;
 	p = project_find(g, m->project_uid);
 	/* Registered: the statistics bureau set it so, or a statistics (or
@@ -428,7 +562,9 @@ static int on_stats(void *ctx, const struct record *r, const struct review_state
 		p->stats_registered = 1;
 	if (p && p->u == u && rs->status == BAOSONG__V1__REVIEW_STATUS__REVIEW_APPROVED &&
 	    rs->reviewed_by > 0) {
-		if (rs->reviewed_by != g->role_device) {
+		if (g->piped) {
+			g->role = g->piped_role;
+		} else if (rs->reviewed_by != g->role_device) {
 			struct device d;
 			g->role_device = rs->reviewed_by;
 			g->role = store_device_get(g->st, rs->reviewed_by, &d) == BS_OK ? d.role : 0;
@@ -436,7 +572,7 @@ static int on_stats(void *ctx, const struct record *r, const struct review_state
 		if (g->role == ROLE_STATISTICS || g->role == ROLE_ADMIN)
 			p->stats_registered = 1;
 	}
-	protobuf_c_message_free_unpacked(&m->base, &a.alloc);
+	unpacked_free(g, &m->base);
 	return 0;
 }
 
@@ -444,7 +580,6 @@ static int on_deal(void *ctx, const struct record *r, const struct review_state 
 {
 	struct gather *g = ctx;
 	struct gunit *u = unit_find(g, r->unit_id);
-	struct wire_arena a;
 	Baosong__V1__Deal *m;
 	char lo[16], hi[16];
 	unsigned em;
@@ -455,8 +590,8 @@ static int on_deal(void *ctx, const struct record *r, const struct review_state 
 
 	if (!u)
 		return 0;
-	digest_add(u, r);
-	if (r->deleted || !(m = (Baosong__V1__Deal *)unpack(&baosong__v1__deal__descriptor, r, &a)))
+	digest_add(g, u, r);
+	if (r->deleted || !(m = (Baosong__V1__Deal *)unpack(g, &baosong__v1__deal__descriptor, r)))
 		return 0;
 	period_civil_from_days(g->last_day, &ey, &em, &ed);
 	snprintf(lo, sizeof lo, "%04d-01", g->sp.year % 10000);
@@ -476,7 +611,7 @@ static int on_deal(void *ctx, const struct record *r, const struct review_state 
 			u->in->attraction_base_fen = sat_add(u->in->attraction_base_fen,
 							     m->funds[i]->amount_fen);
 	}
-	protobuf_c_message_free_unpacked(&m->base, &a.alloc);
+	unpacked_free(g, &m->base);
 	return 0;
 }
 
@@ -484,16 +619,15 @@ static int on_funding(void *ctx, const struct record *r, const struct review_sta
 {
 	struct gather *g = ctx;
 	struct gunit *u = unit_find(g, r->unit_id);
-	struct wire_arena a;
 	Baosong__V1__FundingApplication *m;
 	int64_t day;
 	(void)rs;
 
 	if (!u)
 		return 0;
-	digest_add(u, r);
+	digest_add(g, u, r);
 	if (r->deleted || !(m = (Baosong__V1__FundingApplication *)unpack(
-				    &baosong__v1__funding_application__descriptor, r, &a)))
+				    g, &baosong__v1__funding_application__descriptor, r)))
 		return 0;
 	/* Secured (下达 or 到位), applied for this year up to the period's end. */
 	if ((m->status == BAOSONG__V1__FUNDING_STATUS__FUNDING_APPROVED ||
@@ -501,7 +635,7 @@ static int on_funding(void *ctx, const struct record *r, const struct review_sta
 	    m->applied_date && period_parse_date(m->applied_date, &day) == BS_OK &&
 	    day >= g->year_first_day && day <= g->last_day)
 		u->in->upward_fen = sat_add(u->in->upward_fen, m->approved_fen);
-	protobuf_c_message_free_unpacked(&m->base, &a.alloc);
+	unpacked_free(g, &m->base);
 	return 0;
 }
 
@@ -509,40 +643,32 @@ static int on_acceptance(void *ctx, const struct record *r, const struct review_
 {
 	struct gather *g = ctx;
 	struct gunit *u = unit_find(g, r->unit_id);
-	struct wire_arena a;
 	Baosong__V1__Acceptance *m;
 	(void)rs;
 
 	if (!u)
 		return 0;
-	digest_add(u, r);
+	digest_add(g, u, r);
 	if (r->deleted ||
-	    !(m = (Baosong__V1__Acceptance *)unpack(&baosong__v1__acceptance__descriptor, r, &a)))
+	    !(m = (Baosong__V1__Acceptance *)unpack(g, &baosong__v1__acceptance__descriptor, r)))
 		return 0;
 	if ((int)m->year == g->sp.year &&
 	    m->result == BAOSONG__V1__ACCEPTANCE_RESULT__ACCEPTANCE_FAILED)
 		u->in->acceptance_failed++;
-	protobuf_c_message_free_unpacked(&m->base, &a.alloc);
+	unpacked_free(g, &m->base);
 	return 0;
 }
 
-struct target_ctx {
-	struct gather *g;
-	struct gtarget *t;         /* one per unit, same order as g->units */
-};
-
 static int on_target(void *ctx, const struct record *r, const struct review_state *rs)
 {
-	struct target_ctx *tc = ctx;
-	struct gather *g = tc->g;
-	struct wire_arena a;
+	struct gather *g = ctx;
 	Baosong__V1__Target *m;
 	size_t i;
 	int y;
 	(void)rs;
 
 	if (r->deleted ||
-	    !(m = (Baosong__V1__Target *)unpack(&baosong__v1__target__descriptor, r, &a)))
+	    !(m = (Baosong__V1__Target *)unpack(g, &baosong__v1__target__descriptor, r)))
 		return 0;
 	/* "YYYY" or "YYYY-Qn" (validated when written; checked again here). */
 	y = m->period && (strlen(m->period) == 4 ||
@@ -551,12 +677,12 @@ static int on_target(void *ctx, const struct record *r, const struct review_stat
 		    ? period_year(m->period, 4)
 		    : 0;
 	for (i = 0; y == g->sp.year && m->unit_code && i < g->n_units; i++) {
-		struct gtarget *t = &tc->t[i];
+		struct gtarget *t = &g->targets[i];
 		struct tnum n = {m->fai_fen, m->attraction_fen, m->upward_fen, m->growth_bp,
 				 m->new_starts};
 		if (strcmp(g->units[i].in->unit_code, m->unit_code) != 0)
 			continue;
-		digest_add(&g->units[i], r);
+		digest_add(g, &g->units[i], r);
 		if (strlen(m->period) == 4) {
 			t->have_year = 1;
 			t->year = n;
@@ -566,7 +692,7 @@ static int on_target(void *ctx, const struct record *r, const struct review_stat
 		}
 		break;
 	}
-	protobuf_c_message_free_unpacked(&m->base, &a.alloc);
+	unpacked_free(g, &m->base);
 	return 0;
 }
 
@@ -576,7 +702,6 @@ static int on_target(void *ctx, const struct record *r, const struct review_stat
 static int on_adjustment(void *ctx, const struct record *r, const struct review_state *rs)
 {
 	struct gather *g = ctx;
-	struct wire_arena a;
 	Baosong__V1__Adjustment *m;
 	struct assess_span ap;
 	size_t i, j;
@@ -584,7 +709,7 @@ static int on_adjustment(void *ctx, const struct record *r, const struct review_
 	(void)rs;
 
 	if (r->deleted ||
-	    !(m = (Baosong__V1__Adjustment *)unpack(&baosong__v1__adjustment__descriptor, r, &a)))
+	    !(m = (Baosong__V1__Adjustment *)unpack(g, &baosong__v1__adjustment__descriptor, r)))
 		return 0;
 	if (m->period && strlen(m->period) == 4)
 		scope = BAOSONG__V1__ASSESS_SCOPE__ASSESS_YEAR;
@@ -602,7 +727,7 @@ static int on_adjustment(void *ctx, const struct record *r, const struct review_
 			Baosong__V1__AdjustCount *c = NULL, **nc;
 			if (strcmp(in->unit_code, m->unit_code) != 0)
 				continue;
-			digest_add(&g->units[i], r);
+			digest_add(g, &g->units[i], r);
 			for (j = 0; j < in->n_adjustments; j++)
 				if (!strcmp(in->adjustments[j]->item, m->item))
 					c = in->adjustments[j];
@@ -629,7 +754,7 @@ static int on_adjustment(void *ctx, const struct record *r, const struct review_
 			break;
 		}
 	}
-	protobuf_c_message_free_unpacked(&m->base, &a.alloc);
+	unpacked_free(g, &m->base);
 	return g->rv;
 }
 
@@ -690,23 +815,147 @@ static int input_code_cmp(const void *a, const void *b)
 	return strcmp((*x)->unit_code, (*y)->unit_code);
 }
 
+/* ---- reading the records ---- */
+
+/* One kind at a time, in the order of records_digest. */
+static int read_by_kind(struct gather *g)
+{
+	static const struct {
+		const char *kind;
+		int (*fn)(void *, const struct record *, const struct review_state *);
+	} k[GK_COUNT] = {
+		[GK_PROJECT] = {REC_KIND_PROJECT, on_project},
+		[GK_WEEKLY] = {REC_KIND_WEEKLY, on_weekly},
+		[GK_MONTHLY] = {REC_KIND_MONTHLY, on_monthly},
+		[GK_APPROVAL] = {REC_KIND_APPROVAL, on_approval},
+		[GK_STATS] = {REC_KIND_STATS, on_stats},
+		[GK_DEAL] = {REC_KIND_DEAL, on_deal},
+		[GK_FUNDING] = {REC_KIND_FUNDING, on_funding},
+		[GK_ACCEPTANCE] = {REC_KIND_ACCEPTANCE, on_acceptance},
+		[GK_TARGET] = {REC_KIND_TARGET, on_target},
+		[GK_ADJUSTMENT] = {REC_KIND_ADJUSTMENT, on_adjustment},
+	};
+	int i, rv;
+	for (i = 0; i < GK_COUNT; i++) {
+		if (i == GK_ADJUSTMENT && !g->s->n_adjust_items)
+			continue;
+		g->kind = (enum gkind)i;
+		if ((rv = store_record_scan_assess(g->st, k[i].kind, k[i].fn, g)) != BS_OK)
+			return rv;
+		if (i == GK_PROJECT && (rv = index_projects(g)) != BS_OK)
+			return rv;
+	}
+	return BS_OK;
+}
+
+/* Every kind but projects, in one pass: dispatch on the kind. */
+static int on_any(void *ctx, const struct record *r, const struct review_state *rs)
+{
+	struct gather *g = ctx;
+	const char *k = r->kind;
+	int rv;
+
+	if (!strcmp(k, REC_KIND_WEEKLY)) {
+		g->kind = GK_WEEKLY;
+		rv = on_weekly(g, r, rs);
+	} else if (!strcmp(k, REC_KIND_MONTHLY)) {
+		g->kind = GK_MONTHLY;
+		rv = on_monthly(g, r, rs);
+	} else if (!strcmp(k, REC_KIND_STATS)) {
+		g->kind = GK_STATS;
+		rv = on_stats(g, r, rs);
+	} else if (!strcmp(k, REC_KIND_APPROVAL)) {
+		g->kind = GK_APPROVAL;
+		rv = on_approval(g, r, rs);
+	} else if (!strcmp(k, REC_KIND_DEAL)) {
+		g->kind = GK_DEAL;
+		rv = on_deal(g, r, rs);
+	} else if (!strcmp(k, REC_KIND_FUNDING)) {
+		g->kind = GK_FUNDING;
+		rv = on_funding(g, r, rs);
+	} else if (!strcmp(k, REC_KIND_ACCEPTANCE)) {
+		g->kind = GK_ACCEPTANCE;
+		rv = on_acceptance(g, r, rs);
+	} else if (!strcmp(k, REC_KIND_TARGET)) {
+		g->kind = GK_TARGET;
+		rv = on_target(g, r, rs);
+	} else if (!strcmp(k, REC_KIND_ADJUSTMENT) && g->s->n_adjust_items) {
+		g->kind = GK_ADJUSTMENT;
+		rv = on_adjustment(g, r, rs);
+	} else {
+		return 0; /* projects (read before), and kinds the ranking does not read */
+	}
+	return rv ? rv : g->rv;
+}
+
+/* On the reading thread: the kinds on_any reads. */
+static int pipe_keep(const struct record *r)
+{
+	if (!strcmp(r->kind, REC_KIND_WEEKLY))
+		return 1;
+	return strcmp(r->kind, REC_KIND_PROJECT) != 0 && strcmp(r->kind, REC_KIND_UNIT) != 0 &&
+	       strcmp(r->kind, REC_KIND_LEADER) != 0 && strcmp(r->kind, REC_KIND_PUBLICATION) != 0 &&
+	       strcmp(r->kind, REC_KIND_PROBLEM) != 0;
+}
+
+/* On the reading thread: the device whose role on_stats asks for. */
+static int64_t pipe_role_of(const struct record *r, const struct review_state *rs)
+{
+	return rs->status == BAOSONG__V1__REVIEW_STATUS__REVIEW_APPROVED && rs->reviewed_by > 0 &&
+			       !strcmp(r->kind, REC_KIND_STATS)
+		       ? rs->reviewed_by
+		       : 0;
+}
+
+static int pipe_fn(void *ctx, const struct record *r, const struct review_state *rs, int role)
+{
+	struct gather *g = ctx;
+	g->piped_role = role;
+	return on_any(g, r, rs);
+}
+
+static int read_one_pass(struct gather *g)
+{
+	static const struct gather_pipe_fns fns = {pipe_keep, pipe_role_of, pipe_fn};
+	int rv;
+	g->kind = GK_PROJECT;
+	if ((rv = store_record_scan_assess(g->st, REC_KIND_PROJECT, on_project, g)) != BS_OK ||
+	    (rv = index_projects(g)) != BS_OK)
+		return rv;
+	g->piped = 1;
+	rv = gather_pipe_scan(g->st, &fns, g);
+	g->piped = 0;
+	if (rv != BS_OK)
+		return rv;
+	if (g->rv)
+		return g->rv;
+	later_replay(g);
+	return BS_OK;
+}
+
 static void free_gather(struct gather *g)
 {
 	size_t i;
+	int k;
+	for (k = 0; k < GK_COUNT; k++)
+		free(g->later[k].b);
+	free(g->targets);
+	gather_arena_free(&g->arena);
 	for (i = 0; i < g->n_units; i++)
 		if (g->units[i].in)
 			protobuf_c_message_free_unpacked(&g->units[i].in->base, NULL);
 	free(g->units);
 	free(g->projects);
 	free(g->slots);
+	free(g->by_id);
 	free(g->states);
 }
 
-int assess_gather(struct store *st, const Baosong__V1__Scheme *s, int scope, const char *period,
-		  int64_t as_of_ms, Baosong__V1__AssessInputs **out)
+static int gather_run(struct store *st, const Baosong__V1__Scheme *s, int scope,
+		      const char *period, int64_t as_of_ms, int one_pass,
+		      Baosong__V1__AssessInputs **out)
 {
 	struct gather g;
-	struct target_ctx tc = {NULL, NULL};
 	Baosong__V1__AssessInputs *res = NULL;
 	int64_t d, year_last;
 	int y, rv, i;
@@ -717,8 +966,11 @@ int assess_gather(struct store *st, const Baosong__V1__Scheme *s, int scope, con
 	g.st = st;
 	g.s = s;
 	g.as_of = as_of_ms;
+	g.one_pass = one_pass;
 	if (assess_span_parse(scope, period, &g.sp) != BS_OK)
 		return BS_E_INVAL;
+	if (gather_arena_init(&g.arena, 64 * 1024, DECODE_MEM) != BS_OK)
+		return BS_E_NOMEM;
 	g.year_first_day = period_days_from_civil(g.sp.year, 1, 1);
 	year_last = period_days_from_civil(g.sp.year + 1, 1, 1) - 1;
 	g.last_day = g.sp.last_day < year_last ? g.sp.last_day : year_last;
@@ -757,6 +1009,8 @@ int assess_gather(struct store *st, const Baosong__V1__Scheme *s, int scope, con
 	if ((rv = store_unit_each(st, add_unit, &g)) != BS_OK)
 		goto out;
 	qsort(g.units, g.n_units, sizeof *g.units, unit_id_cmp);
+	if ((rv = index_units(&g)) != BS_OK)
+		goto out;
 	/* The units stay where they are from here on. */
 	g.states = aligned_alloc(64, (g.n_units + 1) * sizeof *g.states);
 	if (!g.states) {
@@ -767,24 +1021,11 @@ int assess_gather(struct store *st, const Baosong__V1__Scheme *s, int scope, con
 		g.units[k].digest = &g.states[k];
 		crypto_generichash_init(g.units[k].digest, NULL, 0, 32);
 	}
-	if ((rv = store_record_scan(st, REC_KIND_PROJECT, on_project, &g)) != BS_OK ||
-	    (rv = index_projects(&g)) != BS_OK ||
-	    (rv = store_record_scan(st, REC_KIND_WEEKLY, on_weekly, &g)) != BS_OK ||
-	    (rv = store_record_scan(st, REC_KIND_MONTHLY, on_monthly, &g)) != BS_OK ||
-	    (rv = store_record_scan(st, REC_KIND_APPROVAL, on_approval, &g)) != BS_OK ||
-	    (rv = store_record_scan(st, REC_KIND_STATS, on_stats, &g)) != BS_OK ||
-	    (rv = store_record_scan(st, REC_KIND_DEAL, on_deal, &g)) != BS_OK ||
-	    (rv = store_record_scan(st, REC_KIND_FUNDING, on_funding, &g)) != BS_OK ||
-	    (rv = store_record_scan(st, REC_KIND_ACCEPTANCE, on_acceptance, &g)) != BS_OK)
-		goto out;
-	tc.g = &g;
-	if (!(tc.t = calloc(g.n_units + 1, sizeof *tc.t))) {
+	if (!(g.targets = calloc(g.n_units + 1, sizeof *g.targets))) {
 		rv = BS_E_NOMEM;
 		goto out;
 	}
-	if ((rv = store_record_scan(st, REC_KIND_TARGET, on_target, &tc)) != BS_OK ||
-	    (s->n_adjust_items &&
-	     (rv = store_record_scan(st, REC_KIND_ADJUSTMENT, on_adjustment, &g)) != BS_OK))
+	if ((rv = one_pass ? read_one_pass(&g) : read_by_kind(&g)) != BS_OK)
 		goto out;
 
 	/* Per project: figures and reports into its unit. */
@@ -838,7 +1079,7 @@ int assess_gather(struct store *st, const Baosong__V1__Scheme *s, int scope, con
 	for (k = 0; k < g.n_units; k++) {
 		struct gunit *gu = &g.units[k];
 		uint8_t dg[32];
-		apply_targets(&g, &tc.t[k], gu->in);
+		apply_targets(&g, &g.targets[k], gu->in);
 		crypto_generichash_final(gu->digest, dg, sizeof dg);
 		if (!(gu->in->records_digest.data = malloc(sizeof dg))) {
 			rv = BS_E_NOMEM;
@@ -856,7 +1097,18 @@ int assess_gather(struct store *st, const Baosong__V1__Scheme *s, int scope, con
 out:
 	if (res)
 		protobuf_c_message_free_unpacked(&res->base, NULL);
-	free(tc.t);
 	free_gather(&g);
 	return rv;
+}
+
+int assess_gather(struct store *st, const Baosong__V1__Scheme *s, int scope, const char *period,
+		  int64_t as_of_ms, Baosong__V1__AssessInputs **out)
+{
+	return gather_run(st, s, scope, period, as_of_ms, 1, out);
+}
+
+int assess_gather_by_kind(struct store *st, const Baosong__V1__Scheme *s, int scope,
+			  const char *period, int64_t as_of_ms, Baosong__V1__AssessInputs **out)
+{
+	return gather_run(st, s, scope, period, as_of_ms, 0, out);
 }

@@ -1,5 +1,6 @@
 /* handlers.c - request handling in the worker threads. */
 #include "handlers.h"
+#include "upload_slots.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -873,15 +874,21 @@ out:
 	return BS_OK;
 }
 
-static int reply_put(struct req_job *rj, uint64_t offset, int complete)
+static int reply_put_as(struct req_job *rj, uint64_t offset, int complete, int unflushed)
 {
 	Envelope env = BAOSONG__V1__ENVELOPE__INIT;
 	Baosong__V1__BlobPutResponse resp = BAOSONG__V1__BLOB_PUT_RESPONSE__INIT;
 	resp.offset = offset;
 	resp.complete = complete != 0;
+	resp.unflushed = unflushed != 0;
 	env.body_case = BAOSONG__V1__ENVELOPE__BODY_BLOB_PUT_RESPONSE;
 	env.blob_put_response = &resp;
 	return pack_reply(&env, rj->request_id, &rj->resp, &rj->resp_len);
+}
+
+static int reply_put(struct req_job *rj, uint64_t offset, int complete)
+{
+	return reply_put_as(rj, offset, complete, 0);
 }
 
 enum { PUT_PROGRESS = 1, PUT_COMPLETE = 2, PUT_CORRUPT = 3 };
@@ -969,7 +976,13 @@ static int blob_put_record(struct job *j, struct store *st, void *user)
 
 /* The reader part of blob_put: every check, then the file work (the chunk
  * written and flushed, or the whole file verified), off the
- * writer thread; the writer then records it (blob_put_record). */
+ * writer thread; the writer then records it (blob_put_record).
+ *
+ * A chunk sent with `more` (PROTOCOL.md 15.2) into an upload already
+ * begun is only written, here, unflushed; nothing is recorded and the
+ * writer never sees it.  The next chunk without `more` flushes the part
+ * file, these bytes with it, and its offset is recorded: it may start past
+ * the recorded offset when the part file reaches its start. */
 static int do_blob_put(struct req_job *rj, struct store *st)
 {
 	const Baosong__V1__BlobPut *bp = rj->req->blob_put;
@@ -990,6 +1003,8 @@ static int do_blob_put(struct req_job *rj, struct store *st)
 	if (bp->offset > bp->size || bp->data.len > bp->size - bp->offset ||
 	    (bp->data.len == 0 && bp->offset != bp->size))
 		return reply_error(rj, BS_E_INVAL, "offset");
+	if (bp->more && (bp->data.len == 0 || bp->offset + bp->data.len == bp->size))
+		return reply_error(rj, BS_E_INVAL, "more: not on the chunk that ends the file");
 	rv = store_blob_ref_has(st, bp->hash.data, unit);
 	if (rv < 0)
 		return reply_error(rj, rv, NULL);
@@ -1014,11 +1029,32 @@ static int do_blob_put(struct req_job *rj, struct store *st)
 	}
 	if (size != bp->size)
 		return reply_error(rj, BS_E_INVAL, "size: differs from the upload begun earlier");
-	if (bp->offset != off) {
-		snprintf(detail, sizeof detail, "offset: server holds %llu",
-			 (unsigned long long)off);
-		return reply_error(rj, BS_E_OFFSET, detail);
+	if (bp->more && rj->put.db_found && bp->offset >= off &&
+	    (!cfg->slots || upload_slots_take(cfg->slots, unit, bp->hash.data, now_ms()))) {
+		/* Written, not flushed, not recorded: the client sends a chunk
+		 * without `more` after it (and after every answer). */
+		rv = blobs_part_put(cfg->blob_dir, bp->hash.data, unit, bp->offset, bp->data.data,
+				    bp->data.len);
+		if (rv == BS_E_NOTFOUND) /* discarded or completed meanwhile */
+			return reply_error(rj, BS_E_OFFSET, "offset: server holds 0");
+		if (rv != BS_OK)
+			return reply_error(rj, rv, NULL);
+		return reply_put_as(rj, bp->offset + bp->data.len, 0, 1);
 	}
+	if (bp->offset != off) {
+		/* Past the recorded offset only when chunks sent with `more`
+		 * since reach this one's start (what they wrote is flushed with
+		 * this chunk; the hash check at the end catches anything else). */
+		uint64_t fsize = 0;
+		if (!rj->put.db_found || bp->offset < off ||
+		    blobs_part_size(cfg->blob_dir, bp->hash.data, unit, &fsize) != BS_OK ||
+		    fsize < bp->offset) {
+			snprintf(detail, sizeof detail, "offset: server holds %llu",
+				 (unsigned long long)off);
+			return reply_error(rj, BS_E_OFFSET, detail);
+		}
+	}
+	off = bp->offset;
 	if (bp->data.len) {
 		rv = blobs_part_write(cfg->blob_dir, bp->hash.data, unit, off, bp->data.data,
 				      bp->data.len);
@@ -1033,6 +1069,8 @@ static int do_blob_put(struct req_job *rj, struct store *st)
 	} else {
 		/* Last chunk: verify the whole file before accepting it (the
 		 * writer moves it into place, blob_put_record). */
+		if (cfg->slots)
+			upload_slots_release(cfg->slots, unit, bp->hash.data);
 		randombytes_buf(&rj->put.token, sizeof rj->put.token);
 		rv = blobs_part_verify(cfg->blob_dir, bp->hash.data, unit, size, rj->put.token);
 		if (rv != BS_OK && rv != BS_E_CORRUPT)

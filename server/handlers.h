@@ -22,6 +22,7 @@ struct handler_cfg {
 	char blob_dir[4096];
 	uint64_t max_file_bytes;   /* largest attachment */
 	uint64_t unit_quota_bytes; /* attachment bytes per unit */
+	struct upload_slots *slots; /* uploads honoured in flushed groups (NULL: all) */
 };
 
 /* Who is on the other end of a session. */

@@ -30,6 +30,7 @@
 #include "err.h"
 #include "frame.h"
 #include "handlers.h"
+#include "upload_slots.h"
 #include "handshake.h"
 #include "log.h"
 #include "net/acceptor.h"
@@ -189,6 +190,7 @@ void server_opts_defaults(struct server_opts *o)
 	o->clock_skew_ms = BS_CLOCK_SKEW_MS;
 	o->max_file_bytes = BS_MAX_FILE_BYTES;
 	o->unit_quota_bytes = BS_UNIT_QUOTA_BYTES;
+	o->grouped_uploads = BS_GROUPED_UPLOADS;
 	o->readers = 2;
 	o->max_batch = BS_MAX_BATCH;
 }
@@ -1362,6 +1364,9 @@ int server_run(const struct server_opts *o)
 	}
 	s->hcfg.max_file_bytes = o->max_file_bytes;
 	s->hcfg.unit_quota_bytes = o->unit_quota_bytes;
+	if ((rv = upload_slots_new(o->grouped_uploads, BS_GROUPED_IDLE_MS, &s->hcfg.slots)) !=
+	    BS_OK)
+		goto out_free;
 	if ((rv = blobs_init(s->hcfg.blob_dir)) != BS_OK) {
 		log_error("attachment directory %s: %s", s->hcfg.blob_dir, bs_strerror(rv));
 		goto out_free;
@@ -1443,6 +1448,7 @@ int server_run(const struct server_opts *o)
 	rv = uv_loop_close(&s->loop) == 0 ? BS_OK : BS_E_INTERNAL;
 	log_info("stopped");
 out_free:
+	upload_slots_free(s->hcfg.slots);
 	keys_wipe(&s->kp);
 	cookie_secret_wipe(&s->cookies);
 	addr_table_free(s->addrs);

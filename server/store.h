@@ -257,6 +257,14 @@ int store_record_scan(struct store *st, const char *kind,
 		      int (*fn)(void *ctx, const struct record *r, const struct review_state *rs),
 		      void *ctx);
 
+/* The same for the assessment, cheaper: only kind, uid, unit_id, rev,
+ * deleted and data of each record, and created_at, status, complete_at and
+ * reviewed_by of its state, are read; every other field is zero. */
+int store_record_scan_assess(struct store *st, const char *kind,
+			     int (*fn)(void *ctx, const struct record *r,
+				       const struct review_state *rs),
+			     void *ctx);
+
 /* Add a new version of year's scheme (data: an encoded Scheme whose version
  * field the caller set to *version, computed by store_scheme_next). */
 int store_scheme_next(struct store *st, int year, uint32_t *version);

@@ -352,6 +352,8 @@ static int run_sync(int argc, char **argv, enum sync_mode mode)
 		so.stop_after_bytes = strtoull(getenv("BAOSONG_TEST_STOP_AFTER_BYTES"), NULL, 10);
 	if (getenv("BAOSONG_TEST_CHUNK"))
 		so.chunk = (unsigned)strtoul(getenv("BAOSONG_TEST_CHUNK"), NULL, 10);
+	if (getenv("BAOSONG_TEST_UPLOAD_SINGLE")) /* as clients before `more` upload */
+		so.upload_single = 1;
 
 	app_blank(&a);
 	if ((rv = app_open_cli(dir, &a, NULL)) != BS_OK) {

@@ -334,9 +334,46 @@ int session_read_frame(struct session *s, uint8_t *buf, size_t cap, size_t *len)
 	return BS_OK;
 }
 
+/* Scratch for one request or response at a time, shared by the three
+ * functions below (thread-local storage comes out of every thread's stack:
+ * one set, not one per function). */
+static _Thread_local uint8_t plain[BS_FRAME_MAX], out[BS_FRAME_MAX];
+
+int session_send(struct session *s, Envelope *req, uint64_t *id)
+{
+	size_t plen = 0, olen = 0;
+	int rv;
+
+	req->version = BS_PROTOCOL_VERSION;
+	req->request_id = s->next_id++;
+	rv = wire_envelope_encode(req, plain, BS_PAYLOAD_MAX, &plen);
+	if (rv == BS_OK)
+		rv = channel_seal(&s->ch, plain, plen, out, sizeof out, &olen);
+	sodium_memzero(plain, plen);
+	if (rv == BS_OK)
+		rv = send_all(s->fd, out, olen, mono_ms() + s->timeout_ms);
+	if (rv == BS_OK && id)
+		*id = req->request_id;
+	return rv;
+}
+
+int session_recv(struct session *s, struct wire_arena *arena, Envelope **resp)
+{
+	const uint8_t *frame = NULL;
+	size_t flen = 0, plen = 0;
+	int rv = read_frame(s->fd, &s->dec, s->pending, &s->npending, mono_ms() + s->timeout_ms,
+			    &frame, &flen);
+	if (rv == BS_OK)
+		rv = channel_open(&s->ch, frame, flen, plain, sizeof plain, &plen);
+	if (rv != BS_OK)
+		return rv;
+	*resp = wire_envelope_decode(arena, plain, plen);
+	sodium_memzero(plain, plen);
+	return *resp ? BS_OK : BS_E_PROTO;
+}
+
 int session_call(struct session *s, Envelope *req, struct wire_arena *arena, Envelope **resp)
 {
-	static _Thread_local uint8_t plain[BS_FRAME_MAX], out[BS_FRAME_MAX]; /* scratch only */
 	uint64_t deadline = mono_ms() + s->timeout_ms;
 	size_t plen = 0, olen = 0;
 	uint64_t id = s->next_id++;

@@ -48,6 +48,13 @@ int session_open(struct session *s, const char *hostport, const struct keypair *
  * wire_envelope_free(*resp, arena). */
 int session_call(struct session *s, Envelope *req, struct wire_arena *arena, Envelope **resp);
 
+/* Pipelining (PROTOCOL.md section 8): send req without waiting (*id: its
+ * request_id, may be NULL), and read the next response, whichever request
+ * it answers (request_id 0: a connection-level error).  Free *resp with
+ * wire_envelope_free(*resp, arena). */
+int session_send(struct session *s, Envelope *req, uint64_t *id);
+int session_recv(struct session *s, struct wire_arena *arena, Envelope **resp);
+
 /* Low level, for tests: send raw bytes / read one frame body (copied into
  * buf, at most cap bytes). */
 int session_send_raw(struct session *s, const uint8_t *data, size_t len);

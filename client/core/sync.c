@@ -16,6 +16,7 @@
 #include "log.h"
 #include "reconcile.h"
 #include "records.h"
+#include "upload.h"
 
 #define CHUNK_MAX 49152u
 #define PUSH_OPS_MAX 64u
@@ -118,72 +119,74 @@ static void progress(const struct sync_opts *o, const char *path, uint64_t done,
 	fflush(stderr);
 }
 
+struct file_src {
+	int fd;
+};
+
+static int file_read(void *ctx, uint64_t off, uint8_t *buf, size_t len)
+{
+	struct file_src *f = ctx;
+	ssize_t r = pread(f->fd, buf, len, (off_t)off);
+	return r == (ssize_t)len ? BS_OK : BS_E_IO;
+}
+
+struct progress_ctx {
+	const struct sync_opts *o;
+	const char *path;
+};
+
+static void upload_progress(void *ctx, uint64_t held, uint64_t size)
+{
+	struct progress_ctx *p = ctx;
+	progress(p->o, p->path, held, size);
+}
+
 static int upload_one(struct session *s, struct localdb *db, const struct pending_file *f,
 		      uint64_t offset, const struct sync_opts *o, struct sync_stats *st)
 {
-	uint8_t buf[CHUNK_MAX];
-	unsigned chunk = o->chunk && o->chunk <= CHUNK_MAX ? o->chunk : CHUNK_MAX;
+	struct file_src src = {-1};
+	struct upload_src us = {file_read, &src};
+	struct progress_ctx pc = {o, f->path};
+	struct upload_opts uo;
 	uint64_t sent_here = 0;
-	int fd, rv = BS_OK;
+	int rv = BS_OK, grouped = 0;
 	struct stat sb;
 
-	fd = open(f->path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
+	src.fd = open(f->path, O_RDONLY | O_CLOEXEC);
+	if (src.fd < 0) {
 		log_error("attachment %s: %s", f->path, strerror(errno));
 		return BS_E_NOTFOUND;
 	}
 	/* The file must still be what was attached. */
-	if (fstat(fd, &sb) != 0 || (uint64_t)sb.st_size != f->size) {
+	if (fstat(src.fd, &sb) != 0 || (uint64_t)sb.st_size != f->size) {
 		log_error("attachment %s changed since it was attached", f->path);
 		rv = BS_E_CORRUPT;
 		goto out;
 	}
-	while (offset < f->size) {
-		Envelope req = BAOSONG__V1__ENVELOPE__INIT, *resp = NULL;
-		Baosong__V1__BlobPut bp = BAOSONG__V1__BLOB_PUT__INIT;
-		struct wire_arena a;
-		size_t want = chunk;
-		ssize_t r;
-		if (f->size - offset < want)
-			want = (size_t)(f->size - offset);
-		if (o->stop_after_bytes && st->bytes_uploaded + want > o->stop_after_bytes) {
-			rv = BS_E_CLOSED; /* tests: a cut line */
+	memset(&uo, 0, sizeof uo);
+	uo.chunk = o->chunk && o->chunk <= CHUNK_MAX ? o->chunk : CHUNK_MAX;
+	uo.single = o->upload_single;
+	if (o->stop_after_bytes) { /* tests: a cut line */
+		if (o->stop_after_bytes <= st->bytes_uploaded) {
+			rv = BS_E_CLOSED;
 			goto out;
 		}
-		r = pread(fd, buf, want, (off_t)offset);
-		if (r != (ssize_t)want) {
-			rv = BS_E_IO;
-			goto out;
-		}
-		bp.hash.data = (uint8_t *)f->hash;
-		bp.hash.len = 32;
-		bp.size = f->size;
-		bp.offset = offset;
-		bp.data.data = buf;
-		bp.data.len = want;
-		req.body_case = BAOSONG__V1__ENVELOPE__BODY_BLOB_PUT;
-		req.blob_put = &bp;
-		rv = call(s, &req, &a, &resp, BAOSONG__V1__ENVELOPE__BODY_BLOB_PUT_RESPONSE);
-		if (rv != BS_OK)
-			goto out;
-		offset = resp->blob_put_response->offset;
-		st->bytes_uploaded += want;
-		sent_here += want;
-		if (resp->blob_put_response->complete) {
-			wire_envelope_free(resp, &a);
-			offset = f->size;
-			break;
-		}
-		wire_envelope_free(resp, &a);
-		progress(o, f->path, offset, f->size);
+		uo.budget = o->stop_after_bytes - st->bytes_uploaded;
 	}
+	uo.progress = upload_progress;
+	uo.progress_ctx = &pc;
+	rv = upload_run(s, f->hash, f->size, offset, &us, &uo, &sent_here, &grouped);
+	st->bytes_uploaded += sent_here;
+	if (rv != BS_OK)
+		goto out;
 	progress(o, f->path, f->size, f->size);
 	rv = localdb_file_set_uploaded(db, f->hash);
 	if (rv == BS_OK)
 		st->files_uploaded++;
-	log_debug("uploaded %s (%llu bytes sent)", f->path, (unsigned long long)sent_here);
+	log_debug("uploaded %s (%llu bytes sent)%s", f->path, (unsigned long long)sent_here,
+		  grouped ? " in flushed groups" : "");
 out:
-	close(fd);
+	close(src.fd);
 	return rv;
 }
 

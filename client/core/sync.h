@@ -32,6 +32,8 @@ struct sync_opts {
 	void *upload_ctx;
 	unsigned chunk;            /* upload chunk size (default 49152) */
 	uint64_t stop_after_bytes; /* tests: stop uploading after this many bytes */
+	int upload_single;         /* tests: one chunk a request, never `more`
+				    * (as clients before it did) */
 	int renumber;              /* a person confirmed: renumber ops the server
 				    * refused as BS_E_SEQ_REUSED, then send them */
 };

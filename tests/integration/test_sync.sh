@@ -12,8 +12,10 @@
 # 4. baosongd is killed with SIGKILL at random moments during pushes for
 #    ROUNDS rounds (default 50); after each restart the clients finish on
 #    their own, and every acknowledged op is present exactly once.
-# 5. An upload cut at a random byte resumes from the server's offset; a file
-#    that no longer matches its hash is refused.
+# 5. An upload cut at a random byte (in the middle of a group of chunks sent
+#    with BlobPut.more) resumes from the server's durable offset; a client
+#    that sends one chunk a request still uploads; a file that no longer
+#    matches its hash is refused.
 # 6. A revoked device is refused.
 set -u
 BD=$1
@@ -248,7 +250,22 @@ sent=$(grep -oE 'uploaded .* \(([0-9]+) bytes sent\)' "$T/resume.log" | grep -oE
 [ "$sent" = $((1500000 - held)) ] || fail "resume sent '$sent' bytes, expected $((1500000 - held))"
 n=$(q "SELECT count(*) FROM blob WHERE size = 1500000")
 [ "$n" = 1 ] || fail "blob not stored"
+grep -q 'bytes sent) in flushed groups' "$T/resume.log" \
+  || fail "the resumed upload did not go in flushed groups (BlobPut.more): $(grep uploaded "$T/resume.log")"
 ok "upload cut at byte $CUT resumed from the server's offset $held (sent $sent bytes)"
+# A client from before BlobPut.more (one chunk a request, each flushed and
+# recorded) still uploads.
+jpeg "$T/photo5.jpg" 400000
+H5=$(b2sum -l 256 "$T/photo5.jpg" | cut -c1-64)
+client hezhen report add --project "$PUID" --week "$(bj %G-W%V -2419200)" \
+  --period 1 --ytd 104 --total 204 --photo "$T/photo5.jpg" >/dev/null 2>&1 || fail "report add 5"
+BAOSONG_TEST_UPLOAD_SINGLE=1 client hezhen sync --verbose 2>"$T/single.log" >/dev/null \
+  || fail "an upload one chunk a request failed: $(tail -3 "$T/single.log")"
+grep -q 'uploaded .* (400000 bytes sent)$' "$T/single.log" \
+  || fail "the upload one chunk a request: $(grep uploaded "$T/single.log")"
+[ "$(q "SELECT count(*) FROM blob WHERE lower(hex(hash)) = '$H5' AND size = 400000")" = 1 ] \
+  || fail "the photo uploaded one chunk a request is not stored"
+ok "an upload one chunk a request, as clients before BlobPut.more send it, is stored"
 HASH=$(b2sum -l 256 "$T/photo1.jpg" | cut -c1-64)
 client hezhen fetch "$HASH" --out "$T/back.jpg" >/dev/null 2>&1 || fail "hezhen cannot fetch its photo"
 cmp -s "$T/photo1.jpg" "$T/back.jpg" || fail "fetched photo differs"
