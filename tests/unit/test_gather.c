@@ -121,7 +121,7 @@ static void fill(struct store *st, int64_t unit_ids[UNITS + 1], int64_t dev_stat
 
 	for (p = 0; p < PROJECTS; p++) {
 		Baosong__V1__Project m = BAOSONG__V1__PROJECT__INIT;
-		char start[11];
+		char start[32];
 		struct item *it;
 		m.name = "项目";
 		m.stage = (Baosong__V1__ProjectStage)(1 + rnd(5));
@@ -135,7 +135,7 @@ static void fill(struct store *st, int64_t unit_ids[UNITS + 1], int64_t dev_stat
 	for (p = 0; p < PROJECTS; p++)
 		for (w = -2; w < 13; w++) {
 			Baosong__V1__WeeklyReport m = BAOSONG__V1__WEEKLY_REPORT__INIT;
-			char period[9];
+			char period[32];
 			int64_t monday = first_monday + 7 * w, deadline;
 			int copies = rnd(10) == 0 ? 2 : rnd(12) == 0 ? 0 : 1, c;
 			week_text(monday, period);
@@ -159,7 +159,7 @@ static void fill(struct store *st, int64_t unit_ids[UNITS + 1], int64_t dev_stat
 	for (p = 0; p < PROJECTS; p++)
 		for (u = 1; u <= 12; u += 1 + (int)rnd(3)) {
 			Baosong__V1__MonthlyReport m = BAOSONG__V1__MONTHLY_REPORT__INIT;
-			char period[8];
+			char period[32];
 			struct item *it;
 			int y = rnd(3) ? YEAR - 1 : YEAR;
 			snprintf(period, sizeof period, "%d-%02d", y, u);
@@ -184,14 +184,14 @@ static void fill(struct store *st, int64_t unit_ids[UNITS + 1], int64_t dev_stat
 		}
 	}
 	for (u = 0; u < UNITS; u++) {
-		char code[8], period[8];
+		char code[32], period[32];
 		for (i = 0; i < 6; i++) {
 			Baosong__V1__ApprovalItem a = BAOSONG__V1__APPROVAL_ITEM__INIT;
 			Baosong__V1__FundingApplication f = BAOSONG__V1__FUNDING_APPLICATION__INIT;
 			Baosong__V1__Deal d = BAOSONG__V1__DEAL__INIT;
 			Baosong__V1__FundsInPlace fu[3], *fp[3];
 			Baosong__V1__Acceptance ac = BAOSONG__V1__ACCEPTANCE__INIT;
-			char dl[11], done[11], ad[11], months[3][8];
+			char dl[32], done[32], ad[32], months[3][32];
 			size_t k;
 			snprintf(dl, sizeof dl, "%d-%02u-10", YEAR, 1 + rnd(12));
 			snprintf(done, sizeof done, "%d-%02u-05", YEAR, 1 + rnd(12));
