@@ -55,7 +55,6 @@ struct out {
 	int err;
 };
 
-size_t ro_utf8_next(const unsigned char *s, size_t n, uint32_t *cp);
 char *ro_text_clean(const char *s);
 void ro_text_cut(char *s, size_t cap, size_t max_chars, size_t max_bytes);
 size_t ro_utf16_len(const char *s);

@@ -14,6 +14,7 @@
  * failure leaves nothing half-made. */
 #include "report_out.h"
 #include "report_int.h"
+#include "utf8.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -37,46 +38,6 @@
 
 /* ---- text ---- */
 
-/* Length of the valid UTF-8 sequence at s (n bytes there) and its code
- * point in *cp, or 0 for an invalid one (bad lead or continuation byte,
- * overlong, surrogate, above U+10FFFF, cut short). */
-size_t ro_utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	uint32_t c;
-	size_t len, i;
-
-	if (n == 0)
-		return 0;
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xC2 && s[0] <= 0xDF) {
-		len = 2;
-		c = s[0] & 0x1Fu;
-	} else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
-		len = 3;
-		c = s[0] & 0x0Fu;
-	} else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
-		len = 4;
-		c = s[0] & 0x07u;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3Fu);
-	}
-	if ((len == 3 && c < 0x800) || (len == 4 && (c < 0x10000 || c > 0x10FFFF)) ||
-	    (c >= 0xD800 && c <= 0xDFFF))
-		return 0;
-	*cp = c;
-	return len;
-}
-
 /* s as valid UTF-8 that XML and HTML accept: a bad byte becomes U+FFFD, a
  * control character (tab and line breaks kept) a space, U+FFFE/U+FFFF
  * U+FFFD.  malloc'd; NULL when out of memory. */
@@ -92,7 +53,7 @@ char *ro_text_clean(const char *s)
 		return NULL;
 	while (i < n) {
 		uint32_t cp = 0;
-		size_t len = ro_utf8_next(u + i, n - i, &cp);
+		size_t len = utf8_decode((const char *)u + i, n - i, &cp);
 		if (len == 0 || cp == 0xFFFE || cp == 0xFFFF) {
 			memcpy(out + o, "\xEF\xBF\xBD", 3);
 			o += 3;
@@ -121,7 +82,7 @@ void ro_text_cut(char *s, size_t cap, size_t max_chars, size_t max_bytes)
 	uint32_t cp;
 
 	while (i < n) {
-		size_t len = ro_utf8_next(u + i, n - i, &cp);
+		size_t len = utf8_decode((const char *)u + i, n - i, &cp);
 		if (len == 0)
 			len = 1;
 		if (chars + 1 < max_chars && i + len + strlen("…") <= max_bytes)
@@ -149,7 +110,7 @@ size_t ro_utf16_len(const char *s)
 	uint32_t cp;
 
 	while (i < n) {
-		size_t len = ro_utf8_next(u + i, n - i, &cp);
+		size_t len = utf8_decode((const char *)u + i, n - i, &cp);
 		units += len == 4 ? 2 : 1;
 		i += len ? len : 1;
 	}
@@ -164,7 +125,7 @@ void ro_utf16_cut(char *s, size_t max)
 	uint32_t cp;
 
 	while (i < n) {
-		size_t len = ro_utf8_next(u + i, n - i, &cp);
+		size_t len = utf8_decode((const char *)u + i, n - i, &cp);
 		size_t w = len == 4 ? 2 : 1;
 		if (units + w > max)
 			break;

@@ -17,6 +17,7 @@
 #include "period.h"
 #include "records.h"
 #include "report_int.h"
+#include "utf8.h"
 #include "report_out.h"
 
 /* ---- XLSX ---- */
@@ -231,7 +232,7 @@ static void sheet_clean(const char *base, char *out, size_t cap)
 	uint32_t cp;
 
 	while (i < n) {
-		size_t len = ro_utf8_next(s + i, n - i, &cp);
+		size_t len = utf8_decode((const char *)s + i, n - i, &cp);
 		if (len == 0 || o + len >= cap)
 			break;
 		if (cp >= 0x80 || (cp >= 0x20 && !strchr("[]:*?/\\'", (int)cp))) {

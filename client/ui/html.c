@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "money.h"
+#include "utf8.h"
 
 void hb_init(struct hbuf *b)
 {
@@ -90,43 +91,11 @@ void hb_printf(struct hbuf *b, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	size_t need, i;
-	uint32_t cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xC2 && s[0] <= 0xDF) {
-		need = 2;
-		cp = s[0] & 0x1Fu;
-	} else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
-		need = 3;
-		cp = s[0] & 0x0Fu;
-	} else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
-		need = 4;
-		cp = s[0] & 0x07u;
-	} else {
-		return 0;
-	}
-	if (n < need)
-		return 0;
-	for (i = 1; i < need; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3Fu);
-	}
-	if ((need == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-	    (need == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
-		return 0;
-	return need;
-}
-
 void hb_escn(struct hbuf *b, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, run = 0, k;
+	uint32_t cp;
 
 	while (i < n) {
 		unsigned char c = p[i];
@@ -145,7 +114,7 @@ void hb_escn(struct hbuf *b, const char *s, size_t n)
 			run++;
 			continue;
 		}
-		if (rep == NULL && c >= 0x80 && (k = utf8_len(p + i, n - i)) > 0) {
+		if (rep == NULL && c >= 0x80 && (k = utf8_decode((const char *)p + i, n - i, &cp)) > 0) {
 			i += k;
 			run += k;
 			continue;

@@ -1,7 +1,8 @@
 /* utf8.h - decoding UTF-8 one code point at a time, strictly: what the
- * terminal tables, the import's checks of a file and its messages share. */
-#ifndef BS_CORE_UTF8_H
-#define BS_CORE_UTF8_H
+ * terminal tables, the import's checks of a file and its messages, the web
+ * page's escaping and the server's reports share. */
+#ifndef BS_COMMON_UTF8_H
+#define BS_COMMON_UTF8_H
 #include <stddef.h>
 #include <stdint.h>
 
