@@ -64,12 +64,7 @@ static void draw(struct http_req *rq, struct http_resp *rs, const struct edit_sp
 		hb_put(b, " ");
 		ui_rec_state(b, &e->rec);
 		hb_put(b, "</p>");
-		if (e->rec.review_comment[0] &&
-		    e->rec.review_status == BAOSONG__V1__REVIEW_STATUS__REVIEW_RETURNED) {
-			hb_put(b, "<div class=\"notice warn\" role=\"status\">审核意见：");
-			hb_esc(b, e->rec.review_comment);
-			hb_put(b, "</div>");
-		}
+		ui_rec_returned_notice(b, &e->rec);
 		ui_form_warn_show(b, e->rec.uid);
 	}
 	if (locked[0])

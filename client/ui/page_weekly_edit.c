@@ -175,12 +175,7 @@ static void draw(struct wpage *p, struct http_resp *rs)
 	}
 	hb_put(b, "</p>");
 	if (p->old) {
-		if (p->rec.review_comment[0] &&
-		    p->rec.review_status == BAOSONG__V1__REVIEW_STATUS__REVIEW_RETURNED) {
-			hb_put(b, "<div class=\"notice warn\" role=\"status\">审核意见：");
-			hb_esc(b, p->rec.review_comment);
-			hb_put(b, "</div>");
-		}
+		ui_rec_returned_notice(b, &p->rec);
 		ui_form_warn_show(b, p->rec.uid);
 	}
 	if (locked[0])

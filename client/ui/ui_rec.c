@@ -174,3 +174,13 @@ int ui_rec_hash_parse(const char *s, uint8_t out[LDB_HASH_LEN])
 	}
 	return BS_OK;
 }
+
+void ui_rec_returned_notice(struct hbuf *b, const struct lrecord *r)
+{
+	if (!r->review_comment[0] ||
+	    r->review_status != BAOSONG__V1__REVIEW_STATUS__REVIEW_RETURNED)
+		return;
+	hb_put(b, "<div class=\"notice warn\" role=\"status\">审核意见：");
+	hb_esc(b, r->review_comment);
+	hb_put(b, "</div>");
+}

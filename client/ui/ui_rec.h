@@ -14,6 +14,9 @@
 /* The state of r as tags: 被拒 / 冲突 / 退回 / 待审 / 已通过 / 锁定
  * (field_review_word) and 待发送 while changes wait for a sync. */
 void ui_rec_state(struct hbuf *b, const struct lrecord *r);
+/* The reviewer's comment of a returned record, as a notice above its form;
+ * nothing for any other record. */
+void ui_rec_returned_notice(struct hbuf *b, const struct lrecord *r);
 
 /* Thumbnails of hashes (n of them), each a link to the full photo
  * (/photo?h=HEX).  Nothing for n == 0 unless none_text is given. */
