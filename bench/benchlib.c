@@ -37,7 +37,7 @@ int bench_server_init(struct bench_server *bs, struct keypair *keys, unsigned nd
 
 	memset(bs, 0, sizeof *bs);
 	log_setup("bench", LOG_WARN); /* not the migrations of every fresh database */
-	snprintf(bs->dir, sizeof bs->dir, "/tmp/bs-bench-XXXXXX");
+	snprintf(bs->dir, sizeof bs->dir, "%s/bs-bench-XXXXXX", getenv("BSB") ? getenv("BSB") : "/tmp");
 	if (!mkdtemp(bs->dir)) {
 		perror("bench: mkdtemp");
 		return -1;
