@@ -15,10 +15,11 @@
  *
  *   bench_upload [--mib M] [--rounds R] [--pushers P] [--uploads U]
  *                [--upload-mib M] [--seconds S] [--single 1] [--group N] [--window N]
- *                [--grouped-uploads N] [--baosongd PATH]
+ *                [--grouped-uploads N] [--upload-pace MB] [--baosongd PATH]
  *
  * --grouped-uploads N sets the server's grouped_uploads (how many uploads
- * it lets send in flushed groups at once; docs/OPERATIONS.md).
+ * it lets send in flushed groups at once; docs/OPERATIONS.md), --upload-pace
+ * its upload_pace_mb (attachment MB/s while pushes arrive; 0: unpaced).
  */
 #include <pthread.h>
 #include <signal.h>
@@ -207,6 +208,7 @@ int main(int argc, char **argv)
 	unsigned mib = 48, rounds = 3, npush = 10, nup = 20, upmib = 4, seconds = 10, i, r;
 	const char *bin = NULL;
 	int grouped = -1;          /* --grouped-uploads: the server's setting (-1: its default) */
+	int pace = -1;             /* --upload-pace: the server's upload_pace_mb (-1: its default) */
 	int grouped1 = -1;         /* part 1 went in flushed groups */
 	struct keypair *keys;
 	struct pusher *ps;
@@ -241,13 +243,16 @@ int main(int argc, char **argv)
 			g_window = (unsigned)atoi(argv[i + 1]);
 		else if (!strcmp(argv[i], "--grouped-uploads"))
 			grouped = atoi(argv[i + 1]);
+		else if (!strcmp(argv[i], "--upload-pace"))
+			pace = atoi(argv[i + 1]);
 	}
 	if (mib == 0 || mib > 64 || rounds == 0 || rounds > 20 || npush == 0 || npush > 200 ||
 	    nup > 200 || upmib == 0 || upmib > 64 || seconds == 0 || seconds > 600 ||
-	    g_group > 4096 || g_window > 64 || grouped > 64) {
+	    g_group > 4096 || g_window > 64 || grouped > 64 || pace > 100000) {
 		fprintf(stderr, "usage: bench_upload [--mib 1..64] [--rounds 1..20] [--pushers 1..200]"
 			" [--uploads 0..200] [--upload-mib 1..64] [--seconds 1..600] [--single 1]"
-			" [--group 1..4096] [--window 1..64] [--grouped-uploads 0..64]\n");
+			" [--group 1..4096] [--window 1..64] [--grouped-uploads 0..64]"
+			" [--upload-pace 0..100000]\n");
 		return 64;
 	}
 	if (sodium_init() < 0)
@@ -266,8 +271,14 @@ int main(int argc, char **argv)
 	g_row_len = bench_project(2, g_row, sizeof g_row);
 	if (bench_server_init(&g_bs, keys, ndev) != 0)
 		return 1;
-	if (grouped >= 0)
-		snprintf(g_bs.extra, sizeof g_bs.extra, "grouped_uploads = %d\n", grouped);
+	if (grouped >= 0 || pace >= 0) {
+		char a[64] = "", b[64] = "";
+		if (grouped >= 0)
+			snprintf(a, sizeof a, "grouped_uploads = %d\n", grouped);
+		if (pace >= 0)
+			snprintf(b, sizeof b, "upload_pace_mb = %d\n", pace);
+		snprintf(g_bs.extra, sizeof g_bs.extra, "%s%s", a, b);
+	}
 	if (bench_server_start(&g_bs, bin, ndev + 100) != 0) {
 		bench_server_stop(&g_bs);
 		return 1;

@@ -49,6 +49,12 @@
  * (grouped_uploads), and how long one that sends nothing keeps its place. */
 #define BS_GROUPED_UPLOADS 1u
 #define BS_GROUPED_IDLE_MS 10000
+/* Uploads yield to pushes (server/upload_pace.h): attachment bytes a second,
+ * in MB, of all sessions together while pushes arrive (upload_pace_mb), the
+ * bucket, and how long after the last push they count as arriving. */
+#define BS_UPLOAD_PACE_MB 8u
+#define BS_UPLOAD_PACE_BURST (1024 * 1024)
+#define BS_UPLOAD_PACE_ACTIVE_MS 1000u
 /* Most requests the writer commits in one transaction. */
 #define BS_MAX_BATCH 256u
 /* Time SIGTERM allows for in-flight requests to finish. */

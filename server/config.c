@@ -131,6 +131,9 @@ static int on_entry(void *user, const char *section, const char *name, const cha
 		} else if (!strcmp(name, "grouped_uploads")) {
 			if ((rv = num(value, 0, 64, &v)) == BS_OK)
 				o->grouped_uploads = (unsigned)v;
+		} else if (!strcmp(name, "upload_pace_mb")) {
+			if ((rv = num(value, 0, 100000, &v)) == BS_OK)
+				o->upload_pace_mb = (unsigned)v;
 		} else if (!strcmp(name, "readers")) {
 			if ((rv = num(value, 1, 16, &v)) == BS_OK)
 				o->readers = (unsigned)v;

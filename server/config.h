@@ -21,6 +21,7 @@
  *   max_file_mb = 64               ; largest attachment
  *   unit_quota_mb = 20480          ; attachment storage per unit
  *   grouped_uploads = 1            ; uploads honoured in flushed groups at once
+ *   upload_pace_mb = 8             ; MB/s of attachments while pushes arrive, 0: off
  *   readers = 2                    ; reader threads
  *   max_batch = 256                ; most requests per commit
  *   [log]

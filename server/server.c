@@ -30,6 +30,7 @@
 #include "err.h"
 #include "frame.h"
 #include "handlers.h"
+#include "upload_pace.h"
 #include "upload_slots.h"
 #include "handshake.h"
 #include "log.h"
@@ -117,6 +118,11 @@ struct server {
 	struct tarpit tarpit;        /* refused connections held unread */
 	struct conn *wait_head, *wait_tail; /* message 1s waiting for their address's rate */
 	uv_timer_t wait_timer;
+	/* Attachment chunks waiting for the upload pace (upload_pace.h), in
+	 * order; each already counted in its connection's inflight. */
+	struct upload_pace pace;
+	uv_timer_t pace_timer;
+	struct job *pace_head, *pace_tail;
 	uint64_t nofile;             /* descriptor limit in force */
 	size_t held_cap;
 	struct refusals rf;
@@ -168,6 +174,7 @@ static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf);
 static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf);
 static void maybe_finish(struct server *s);
 static void conn_resume(struct conn *c);
+static void on_pace_timer(uv_timer_t *t);
 
 void server_opts_defaults(struct server_opts *o)
 {
@@ -191,6 +198,7 @@ void server_opts_defaults(struct server_opts *o)
 	o->max_file_bytes = BS_MAX_FILE_BYTES;
 	o->unit_quota_bytes = BS_UNIT_QUOTA_BYTES;
 	o->grouped_uploads = BS_GROUPED_UPLOADS;
+	o->upload_pace_mb = BS_UPLOAD_PACE_MB;
 	o->readers = 2;
 	o->max_batch = BS_MAX_BATCH;
 }
@@ -953,6 +961,40 @@ static void on_request_done(struct job *j, int commit_err)
 	maybe_finish(s);
 }
 
+static void submit_job(struct server *s, struct req_job *rj)
+{
+	if (handler_is_write(rj->req))
+		worker_submit_write(s->pool, &rj->job);
+	else
+		worker_submit_read(s->pool, &rj->job);
+}
+
+/* Let the waiting chunks go as the pace allows (all of them when stopping). */
+static void pace_release(struct server *s, int all)
+{
+	while (s->pace_head) {
+		struct job *j = s->pace_head;
+		struct req_job *rj = (struct req_job *)j;
+		uint64_t wait = all ? 0
+				    : upload_pace_ask(&s->pace, rj->req->blob_put->data.len,
+						      uv_now(&s->loop));
+		if (wait) {
+			uv_timer_start(&s->pace_timer, on_pace_timer, wait, 0);
+			return;
+		}
+		s->pace_head = j->next;
+		if (!s->pace_head)
+			s->pace_tail = NULL;
+		j->next = NULL;
+		submit_job(s, rj);
+	}
+}
+
+static void on_pace_timer(uv_timer_t *t)
+{
+	pace_release(t->data, 0);
+}
+
 static void dispatch(struct conn *c, Envelope *env, struct wire_arena *arena)
 {
 	struct server *s = c->srv;
@@ -986,10 +1028,23 @@ static void dispatch(struct conn *c, Envelope *env, struct wire_arena *arena)
 	c->refs++;
 	c->inflight++;
 	conn_update_reading(c);
-	if (handler_is_write(env))
-		worker_submit_write(s->pool, &rj->job);
-	else
-		worker_submit_read(s->pool, &rj->job);
+	if (env->body_case == BAOSONG__V1__ENVELOPE__BODY_PUSH)
+		upload_pace_push(&s->pace, uv_now(&s->loop));
+	if (env->body_case == BAOSONG__V1__ENVELOPE__BODY_BLOB_PUT && !s->stopping &&
+	    (s->pace_head || upload_pace_ask(&s->pace, env->blob_put->data.len,
+					     uv_now(&s->loop)) != 0)) {
+		/* Uploads yield to pushes: this chunk waits its turn. */
+		rj->job.next = NULL;
+		if (s->pace_tail)
+			s->pace_tail->next = &rj->job;
+		else
+			s->pace_head = &rj->job;
+		s->pace_tail = &rj->job;
+		if (!uv_is_active((uv_handle_t *)&s->pace_timer))
+			uv_timer_start(&s->pace_timer, on_pace_timer, 1, 0);
+		return;
+	}
+	submit_job(s, rj);
 }
 
 static void handle_transport(struct conn *c, const uint8_t *msg, size_t len)
@@ -1279,6 +1334,8 @@ static void server_stop(struct server *s)
 	acceptor_close(&s->acc);
 	tarpit_close(&s->tarpit);
 	uv_close((uv_handle_t *)&s->wait_timer, NULL);
+	pace_release(s, 1); /* answer the waiting chunks too */
+	uv_close((uv_handle_t *)&s->pace_timer, NULL);
 	on_log_timer(&s->log_timer);
 	uv_close((uv_handle_t *)&s->log_timer, NULL);
 	log_info("handshakes: %llu message 1 received, %llu decrypted (DH), %llu delayed by "
@@ -1391,6 +1448,10 @@ int server_run(const struct server_opts *o)
 	s->log_timer.data = s;
 	uv_timer_init(&s->loop, &s->wait_timer);
 	s->wait_timer.data = s;
+	uv_timer_init(&s->loop, &s->pace_timer);
+	s->pace_timer.data = s;
+	upload_pace_init(&s->pace, (uint64_t)o->upload_pace_mb * 1000000u, BS_UPLOAD_PACE_BURST,
+			 BS_UPLOAD_PACE_ACTIVE_MS);
 	cookie_secret_init(&s->cookies, uv_now(&s->loop));
 	{
 		/* Hold refusals only in descriptors the limits do not need. */

@@ -58,6 +58,7 @@ struct server_opts {
 	uint64_t max_file_bytes;     /* largest attachment */
 	uint64_t unit_quota_bytes;   /* attachment bytes per unit */
 	unsigned grouped_uploads;    /* uploads honoured in flushed groups at once */
+	unsigned upload_pace_mb;     /* MB/s of attachments while pushes arrive; 0: unpaced */
 	unsigned readers;            /* reader threads */
 	unsigned max_batch;          /* most requests per commit */
 };

@@ -12,7 +12,10 @@
  *   without `more` past the recorded offset with no bytes before it, or a
  *   `more` chunk before the recorded offset, gets BS_E_OFFSET;
  * - with grouped_uploads = 1 (the default) one upload at a time goes in
- *   groups. */
+ *   groups;
+ * - uploads yield to pushes: while a device pushes, attachment bytes go at
+ *   upload_pace_mb (server/upload_pace.h), and arrive whole. */
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <sodium.h>
@@ -52,6 +55,15 @@ static int setup(void **state)
 	signal(SIGALRM, on_watchdog);
 	alarm(WATCHDOG_S);
 	return fk_server_start(&g_srv, BAOSONGD_BIN, 2, "", 0);
+}
+
+/* A server that lets attachments through at 1 MB/s while pushes arrive. */
+static int setup_paced(void **state)
+{
+	(void)state;
+	signal(SIGALRM, on_watchdog);
+	alarm(WATCHDOG_S);
+	return fk_server_start(&g_srv, BAOSONGD_BIN, 2, "upload_pace_mb = 1\n", 0);
 }
 
 static int teardown(void **state)
@@ -330,12 +342,79 @@ static void test_one_grouped_at_a_time(void **state)
 	session_close(&b);
 }
 
+struct pusher {
+	pthread_t th;
+	volatile int stop;
+	unsigned applied, failed; /* over every round */
+};
+
+static void *pusher_main(void *arg)
+{
+	struct pusher *p = arg;
+	while (!p->stop) {
+		struct fk_push_result r;
+		fk_push(&g_srv, 1, 1, 1, 1, &r); /* device 1: one session, one op */
+		p->applied += r.applied;
+		p->failed += r.failed + r.refused;
+		fk_sleep_ms(100);
+	}
+	return NULL;
+}
+
+/* upload_pace_mb = 1: 2.6 MB uploaded while device 1 pushes every ~100 ms
+ * take at least (2.6 MB - the 1 MiB bucket) at 1 MB/s; they arrive whole,
+ * and every push is acknowledged.  (Only a lower bound on the time: a slow
+ * machine cannot make it fail; an upload that is not paced takes a few
+ * tens of milliseconds here.) */
+static void test_paced_while_pushing(void **state)
+{
+	struct session s;
+	size_t len = 2600 * 1000;
+	uint8_t *buf = malloc(len), hash[32];
+	struct mem_src m = {NULL, 0};
+	struct upload_src src = {mem_read, &m};
+	struct upload_opts o;
+	struct pusher p;
+	struct fk_push_result first;
+	uint64_t sent = 0;
+	double t0, took;
+	(void)state;
+
+	assert_non_null(buf);
+	random_file(buf, len, hash);
+	m.buf = buf;
+	m.len = len;
+	memset(&p, 0, sizeof p);
+	fk_push(&g_srv, 1, 1, 1, 1, &first); /* pushes are arriving */
+	assert_int_equal(first.applied, 1);
+	assert_int_equal(pthread_create(&p.th, NULL, pusher_main, &p), 0);
+	open_session(&s, 0);
+	memset(&o, 0, sizeof o);
+	t0 = fk_now_s();
+	assert_int_equal(upload_run(&s, hash, len, 0, &src, &o, &sent, NULL), BS_OK);
+	took = fk_now_s() - t0;
+	p.stop = 1;
+	pthread_join(p.th, NULL);
+	assert_int_equal(sent, len);
+	fetch_equals(&s, hash, buf, len);
+	session_close(&s);
+	assert_true(p.applied >= 2);
+	assert_int_equal(p.failed, 0);
+	if (took < (double)(len - 1024 * 1024 - 49152) / 1e6 * 0.95) {
+		fprintf(stderr, "test_upload: %zu bytes in %.2f s while pushing: not paced\n", len,
+			took);
+		fail();
+	}
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_grouped_and_single, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_more_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_one_grouped_at_a_time, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_paced_while_pushing, setup_paced, teardown),
 	};
 	if (sodium_init() < 0)
 		return 1;
