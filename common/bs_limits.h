@@ -55,6 +55,9 @@
 #define BS_UPLOAD_PACE_MB 8u
 #define BS_UPLOAD_PACE_BURST (1024 * 1024)
 #define BS_UPLOAD_PACE_ACTIVE_MS 1000u
+/* Devices whose static-static DH the server keeps between handshakes
+ * (server/net/ss_cache.h): 68 bytes each, locked in memory. */
+#define BS_SS_CACHE_SLOTS 8192u
 /* Most requests the writer commits in one transaction. */
 #define BS_MAX_BATCH 256u
 /* Time SIGTERM allows for in-flight requests to finish. */

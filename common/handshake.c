@@ -40,7 +40,7 @@ int hs_client_start(struct noise_hs *hs, const struct keypair *kp,
 	if (cap < FRAME_HDR)
 		return BS_E_TOOBIG;
 	rv = noise_hs_init(hs, NOISE_INITIATOR, (const uint8_t *)BS_PROLOGUE,
-			   sizeof BS_PROLOGUE - 1, kp->priv, server_pub);
+			   sizeof BS_PROLOGUE - 1, kp->priv, kp->pub, server_pub);
 	if (rv != BS_OK)
 		return rv;
 	rv = noise_hs_write_msg1(hs, payload, plen, out + FRAME_HDR, cap - FRAME_HDR, &mlen);
@@ -89,6 +89,14 @@ int hs_client_finish(struct noise_hs *hs, const uint8_t *msg, size_t len,
 int hs_server_read(struct noise_hs *hs, const struct keypair *kp, const uint8_t *msg,
 		   size_t len, struct hs_client_info *info)
 {
+	return hs_server_read_cached(hs, kp, msg, len, info, NULL, NULL);
+}
+
+int hs_server_read_cached(struct noise_hs *hs, const struct keypair *kp, const uint8_t *msg,
+			  size_t len, struct hs_client_info *info,
+			  int (*ss_get)(void *ctx, const uint8_t rs[KEY_LEN], uint8_t out[KEY_LEN]),
+			  void *ss_ctx)
+{
 	uint8_t payload[BS_FRAME_MAX_PREAUTH];
 	size_t plen = 0;
 	Baosong__V1__ClientHello *ch;
@@ -99,9 +107,11 @@ int hs_server_read(struct noise_hs *hs, const struct keypair *kp, const uint8_t 
 	if (len > BS_FRAME_MAX_PREAUTH)
 		return BS_E_TOOBIG;
 	rv = noise_hs_init(hs, NOISE_RESPONDER, (const uint8_t *)BS_PROLOGUE,
-			   sizeof BS_PROLOGUE - 1, kp->priv, NULL);
+			   sizeof BS_PROLOGUE - 1, kp->priv, kp->pub, NULL);
 	if (rv != BS_OK)
 		return rv;
+	hs->ss_get = ss_get;
+	hs->ss_ctx = ss_ctx;
 	rv = noise_hs_read_msg1(hs, msg, len, payload, sizeof payload, &plen);
 	if (rv != BS_OK) {
 		noise_hs_wipe(hs);
@@ -124,6 +134,9 @@ int hs_server_read(struct noise_hs *hs, const struct keypair *kp, const uint8_t 
 	info->protocol_version = ch->protocol_version;
 	copy_str(info->client_version, sizeof info->client_version, ch->client_version);
 	baosong__v1__client_hello__free_unpacked(ch, &a.alloc);
+	memcpy(info->ss, hs->ss, KEY_LEN);
+	info->ss_computed = hs->ss_computed;
+	sodium_memzero(hs->ss, sizeof hs->ss);
 	return BS_OK;
 }
 

@@ -32,6 +32,11 @@ struct hs_client_info {
 	uint64_t timestamp_ns;
 	uint32_t protocol_version;
 	char client_version[HS_VERSION_MAX];
+	/* hs_server_read_cached: the static-static DH with this client (a
+	 * secret: wipe it once kept or dropped), and whether it was computed
+	 * (1) or came from the caller's ss_get (0). */
+	uint8_t ss[KEY_LEN];
+	int ss_computed;
 };
 
 struct hs_server_info {
@@ -61,6 +66,13 @@ int hs_client_finish(struct noise_hs *hs, const uint8_t *msg, size_t len,
  * the connection is closed without a reply. */
 int hs_server_read(struct noise_hs *hs, const struct keypair *kp, const uint8_t *msg,
 		   size_t len, struct hs_client_info *info);
+/* The same, taking the static-static DH from ss_get when it knows the
+ * client's key (struct noise_hs); info->ss and info->ss_computed say what
+ * was used. */
+int hs_server_read_cached(struct noise_hs *hs, const struct keypair *kp, const uint8_t *msg,
+			  size_t len, struct hs_client_info *info,
+			  int (*ss_get)(void *ctx, const uint8_t rs[KEY_LEN], uint8_t out[KEY_LEN]),
+			  void *ss_ctx);
 
 /* Server: write frame 2 (length header included).  err 0 accepts and fills
  * ch; otherwise the reply carries the error and ch is untouched. */

@@ -221,7 +221,8 @@ static int decrypt_and_hash(struct noise_hs *hs, const uint8_t *ct, size_t ctlen
 /* ---- HandshakeState (IK) ------------------------------------------------- */
 
 int noise_hs_init(struct noise_hs *hs, enum noise_role role, const uint8_t *prologue,
-		  size_t prologue_len, const uint8_t s_priv[NOISE_DHLEN], const uint8_t *rs)
+		  size_t prologue_len, const uint8_t s_priv[NOISE_DHLEN], const uint8_t *s_pub,
+		  const uint8_t *rs)
 {
 	static const char name[] = NOISE_PROTOCOL_NAME;
 
@@ -235,7 +236,9 @@ int noise_hs_init(struct noise_hs *hs, enum noise_role role, const uint8_t *prol
 	mix_hash(hs, prologue, prologue_len);
 
 	memcpy(hs->s_priv, s_priv, NOISE_DHLEN);
-	if (noise_pubkey(hs->s_pub, s_priv) != BS_OK) {
+	if (s_pub)
+		memcpy(hs->s_pub, s_pub, NOISE_DHLEN);
+	else if (noise_pubkey(hs->s_pub, s_priv) != BS_OK) {
 		noise_hs_wipe(hs);
 		return BS_E_CRYPTO;
 	}
@@ -328,9 +331,11 @@ int noise_hs_read_msg1(struct noise_hs *hs, const uint8_t *msg, size_t len, uint
 	    BS_OK)
 		return rv;
 	off += NOISE_DHLEN + NOISE_TAGLEN;
-	/* ss */
-	if ((rv = mix_dh(hs, hs->s_priv, hs->rs)) != BS_OK)
+	/* ss: known from an earlier handshake of this initiator, or computed */
+	hs->ss_computed = !(hs->ss_get && hs->ss_get(hs->ss_ctx, hs->rs, hs->ss) == 1);
+	if (hs->ss_computed && (rv = noise_dh(hs->ss, hs->s_priv, hs->rs)) != BS_OK)
 		return rv;
+	mix_key(hs, hs->ss, sizeof hs->ss);
 	/* payload */
 	if ((rv = decrypt_and_hash(hs, msg + off, len - off, payload, plen)) != BS_OK)
 		return rv;

@@ -77,13 +77,26 @@ struct noise_hs {
 	uint8_t e_priv[NOISE_DHLEN], e_pub[NOISE_DHLEN];
 	uint8_t rs[NOISE_DHLEN], re[NOISE_DHLEN];
 	bool has_e;
+	/* Responder, optional (set after noise_hs_init): the static-static DH
+	 * of an initiator key seen before, kept by the caller as WireGuard
+	 * keeps it per peer.  ss_get returns 1 and fills out when it knows
+	 * rs; noise_hs_read_msg1 then skips that DH.  Either way ss holds the
+	 * value mixed in, and ss_computed says whether it was computed here
+	 * (for the caller to keep once the initiator is known to be a peer). */
+	int (*ss_get)(void *ctx, const uint8_t rs[NOISE_DHLEN], uint8_t out[NOISE_DHLEN]);
+	void *ss_ctx;
+	uint8_t ss[NOISE_DHLEN];
+	bool ss_computed;
 };
 
-/* Initialize.  s_priv is the local static private key.  rs, the responder's
- * static public key, is required for the initiator and must be NULL for the
- * responder.  Returns 0 or a BS_E_* code. */
+/* Initialize.  s_priv is the local static private key, s_pub its public
+ * key (the caller vouches that it is; NULL: derived from s_priv, an X25519
+ * operation).  rs, the responder's static public key, is required for the
+ * initiator and must be NULL for the responder.  Returns 0 or a BS_E_*
+ * code. */
 int noise_hs_init(struct noise_hs *hs, enum noise_role role, const uint8_t *prologue,
-		  size_t prologue_len, const uint8_t s_priv[NOISE_DHLEN], const uint8_t *rs);
+		  size_t prologue_len, const uint8_t s_priv[NOISE_DHLEN], const uint8_t *s_pub,
+		  const uint8_t *rs);
 
 /* Fix the ephemeral key instead of generating one (test vectors only). */
 int noise_hs_set_ephemeral(struct noise_hs *hs, const uint8_t e_priv[NOISE_DHLEN]);

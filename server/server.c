@@ -39,6 +39,7 @@
 #include "net/cookie_secret.h"
 #include "net/limits.h"
 #include "net/refusals.h"
+#include "net/ss_cache.h"
 #include "net/tarpit.h"
 #include "notify.h"
 #include "store.h"
@@ -127,6 +128,7 @@ struct server {
 	size_t held_cap;
 	struct refusals rf;
 	struct cookie_secret cookies;
+	struct ss_cache *ss;         /* DH(server, device) of active devices (net/ss_cache.h) */
 	unsigned n_unauth, n_authed;
 	unsigned hs_pending;         /* handshakes in the thread pool */
 	uint64_t hs_window_ms;       /* start of the current one-second window */
@@ -215,6 +217,7 @@ static void conn_unref(struct conn *c)
 	}
 	frame_decoder_free(&c->dec);
 	noise_hs_wipe(&c->hs);
+	sodium_memzero(c->hello.ss, sizeof c->hello.ss);
 	channel_wipe(&c->ch);
 	free(c);
 }
@@ -568,6 +571,9 @@ static void on_hs_reply_done(uv_work_t *req, int status)
 		goto out;
 	}
 	c->state = CONN_READY;
+	if (w->status == KEY_ACTIVE && c->hello.ss_computed)
+		ss_cache_put(s->ss, c->hello.static_pub, c->hello.ss);
+	sodium_memzero(c->hello.ss, sizeof c->hello.ss);
 	if (w->status == KEY_ACTIVE) {
 		struct hello_job *hj = calloc(1, sizeof *hj);
 		conn_promote(c);
@@ -683,7 +689,8 @@ static void hs_read_work(uv_work_t *req)
 {
 	struct hs_work *w = req->data;
 	struct conn *c = w->c;
-	w->rv = hs_server_read(&c->hs, &c->srv->kp, w->msg, w->len, &c->hello);
+	w->rv = hs_server_read_cached(&c->hs, &c->srv->kp, w->msg, w->len, &c->hello,
+				      ss_cache_get, c->srv->ss);
 	sodium_memzero(w->msg, w->len);
 }
 
@@ -1343,6 +1350,12 @@ static void server_stop(struct server *s)
 		 (unsigned long long)s->hs.msg1_received, (unsigned long long)s->hs.msg1_decrypted,
 		 (unsigned long long)s->hs.rate_delayed, (unsigned long long)s->hs.cookies_sent,
 		 (unsigned long long)s->hs.proofs_ok, (unsigned long long)s->hs.proofs_bad);
+	{
+		uint64_t hits = 0, misses = 0;
+		ss_cache_stats(s->ss, &hits, &misses);
+		log_info("handshakes: static-static DH of known devices reused %llu time(s), "
+			 "computed %llu", (unsigned long long)hits, (unsigned long long)misses);
+	}
 	/* Take no new requests; answer those in flight, then close. */
 	for (c = s->conns; c; c = next) {
 		next = c->next;
@@ -1422,7 +1435,8 @@ int server_run(const struct server_opts *o)
 	s->hcfg.max_file_bytes = o->max_file_bytes;
 	s->hcfg.unit_quota_bytes = o->unit_quota_bytes;
 	if ((rv = upload_slots_new(o->grouped_uploads, BS_GROUPED_IDLE_MS, &s->hcfg.slots)) !=
-	    BS_OK)
+	    BS_OK ||
+	    (rv = ss_cache_new(BS_SS_CACHE_SLOTS, &s->ss)) != BS_OK)
 		goto out_free;
 	if ((rv = blobs_init(s->hcfg.blob_dir)) != BS_OK) {
 		log_error("attachment directory %s: %s", s->hcfg.blob_dir, bs_strerror(rv));
@@ -1510,6 +1524,7 @@ int server_run(const struct server_opts *o)
 	log_info("stopped");
 out_free:
 	upload_slots_free(s->hcfg.slots);
+	ss_cache_free(s->ss);
 	keys_wipe(&s->kp);
 	cookie_secret_wipe(&s->cookies);
 	addr_table_free(s->addrs);

@@ -14,7 +14,8 @@
  * - with grouped_uploads = 1 (the default) one upload at a time goes in
  *   groups;
  * - uploads yield to pushes: while a device pushes, attachment bytes go at
- *   upload_pace_mb (server/upload_pace.h), and arrive whole. */
+ *   upload_pace_mb (server/upload_pace.h), and arrive whole; the device's
+ *   repeated sessions reuse the static-static DH the server kept. */
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -406,6 +407,11 @@ static void test_paced_while_pushing(void **state)
 		fail();
 	}
 	free(buf);
+	/* Device 1 opened a session for every push: from its second on, the
+	 * server took the static-static DH it kept (server/net/ss_cache.h). */
+	assert_int_equal(fk_server_stop(&g_srv), 0);
+	assert_int_equal(fk_log_count(&g_srv, "static-static DH of known devices reused"), 1);
+	assert_int_equal(fk_log_count(&g_srv, "static-static DH of known devices reused 0 "), 0);
 }
 
 int main(void)

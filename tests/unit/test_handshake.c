@@ -13,6 +13,7 @@
 #include "err.h"
 #include "frame.h"
 #include "handshake.h"
+#include "noise.h"
 #include "wire.h"
 
 struct world {
@@ -181,6 +182,72 @@ static void test_error_table(void **state)
 	assert_int_equal(wire_error_code(&we), BS_E_INTERNAL);
 }
 
+/* The server's static-static DH kept from an earlier handshake (as
+ * server/net/ss_cache.c keeps it): the first handshake computes it and
+ * hands it out; the next one takes it from ss_get and works the same; a
+ * wrong value makes message 1 fail to decrypt, so a kept value can never
+ * open a session the keys would not. */
+struct kept {
+	uint8_t pub[KEY_LEN], ss[KEY_LEN];
+	int have, asked;
+};
+
+static int kept_get(void *ctx, const uint8_t rs[KEY_LEN], uint8_t out[KEY_LEN])
+{
+	struct kept *k = ctx;
+	k->asked++;
+	if (!k->have || memcmp(k->pub, rs, KEY_LEN) != 0)
+		return 0;
+	memcpy(out, k->ss, KEY_LEN);
+	return 1;
+}
+
+static void test_kept_static_dh(void **state)
+{
+	struct world w;
+	struct noise_hs ch, sh;
+	struct hs_client_info ci;
+	struct hs_server_info si;
+	struct channel cc, sc;
+	struct kept k;
+	uint8_t expect[KEY_LEN];
+	uint64_t now = wire_now_ns();
+	int round;
+	(void)state;
+	make_world(&w);
+	memset(&k, 0, sizeof k);
+	assert_int_equal(noise_dh(expect, w.server.priv, w.client.pub), BS_OK);
+	for (round = 0; round < 2; round++) {
+		assert_int_equal(hs_client_start(&ch, &w.client, w.server.pub, now + (uint64_t)round,
+						 w.m1, sizeof w.m1, &w.m1len), BS_OK);
+		assert_int_equal(hs_server_read_cached(&sh, &w.server, w.m1 + FRAME_HDR,
+						       w.m1len - FRAME_HDR, &ci, kept_get, &k),
+				 BS_OK);
+		assert_int_equal(ci.ss_computed, round == 0);
+		assert_memory_equal(ci.ss, expect, KEY_LEN);
+		assert_int_equal(hs_server_reply(&sh, BS_OK, w.m2, sizeof w.m2, &w.m2len, &sc), BS_OK);
+		assert_int_equal(hs_client_finish(&ch, w.m2 + FRAME_HDR, w.m2len - FRAME_HDR, &si, &cc),
+				 BS_OK);
+		assert_memory_equal(cc.hash, sc.hash, 64);
+		channel_wipe(&cc);
+		channel_wipe(&sc);
+		noise_hs_wipe(&ch);
+		/* what the server keeps once the device is known to be active */
+		memcpy(k.pub, ci.static_pub, KEY_LEN);
+		memcpy(k.ss, ci.ss, KEY_LEN);
+		k.have = 1;
+	}
+	assert_int_equal(k.asked, 2);
+	/* a wrong kept value: message 1 does not decrypt */
+	k.ss[0] ^= 1;
+	assert_int_equal(hs_client_start(&ch, &w.client, w.server.pub, now + 5, w.m1, sizeof w.m1,
+					 &w.m1len), BS_OK);
+	assert_int_not_equal(hs_server_read_cached(&sh, &w.server, w.m1 + FRAME_HDR,
+						   w.m1len - FRAME_HDR, &ci, kept_get, &k),
+			     BS_OK);
+	noise_hs_wipe(&ch);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -190,6 +257,7 @@ int main(void)
 		cmocka_unit_test(test_refusal_reaches_client),
 		cmocka_unit_test(test_wrong_server_key),
 		cmocka_unit_test(test_error_table),
+		cmocka_unit_test(test_kept_static_dh),
 	};
 	if (sodium_init() < 0)
 		return 1;
