@@ -216,7 +216,7 @@ int main(int argc, char **argv)
 	struct pusher *ps;
 	struct uploader *us;
 	uint8_t *buf;
-	size_t len, n_alone = 0, n_with = 0;
+	size_t len, n_alone = 0, n_with = 0, files = 0;
 	double *up, *cr, *alone, *with, mup, mcr, p_alone, p_with;
 	unsigned ndev;
 	char what[64];
@@ -344,6 +344,10 @@ int main(int argc, char **argv)
 		}
 		if (alone[w] < 0 || with[w] < 0)
 			bad = 1;
+		for (i = 0; i < nup; i++) {
+			files += us[i].done;
+			us[i].done = 0;
+		}
 		n_alone += na;
 		n_with += nw;
 		printf("  window %u: push p99 alone %.2f ms (%zu pushes), with %u uploads %.2f ms"
@@ -363,6 +367,10 @@ int main(int argc, char **argv)
 	       " pushes)\n", npush, p_alone, windows, seconds, n_alone);
 	printf("  ... with %u uploads of %u MiB     %.2f ms (median of %u; %zu pushes)\n", nup,
 	       upmib, p_with, windows, n_with);
+	printf("  the uploads meanwhile            %zu file(s) of %u MiB finished in %u s: %.1f MB/s"
+	       " in all (paced while pushes arrive: upload_pace_mb)\n", files, upmib,
+	       windows * seconds, (double)files * (double)((size_t)upmib << 20) / 1e6 /
+				     (double)(windows * seconds));
 	bench_result("6a upload", "MB/s, one large attachment", mup / 1e6, mcr / 1e6, mup / mcr,
 		     ">= 0.5x min(BLAKE2b, ChaCha20-Poly1305)", mup / mcr >= 0.5);
 	snprintf(what, sizeof what, "push p99 ms with %u uploads", nup);

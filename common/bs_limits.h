@@ -55,6 +55,9 @@
 #define BS_UPLOAD_PACE_MB 8u
 #define BS_UPLOAD_PACE_BURST (1024 * 1024)
 #define BS_UPLOAD_PACE_ACTIVE_MS 1000u
+/* Chunks of one connection waiting for the pace before it is no longer
+ * read: bounds the memory they hold and keeps the queue fair. */
+#define BS_UPLOAD_PACE_PER_CONN 2u
 /* Devices whose static-static DH the server keeps between handshakes
  * (server/net/ss_cache.h): 68 bytes each, locked in memory. */
 #define BS_SS_CACHE_SLOTS 8192u

@@ -89,7 +89,10 @@ int hs_client_finish(struct noise_hs *hs, const uint8_t *msg, size_t len,
 int hs_server_read(struct noise_hs *hs, const struct keypair *kp, const uint8_t *msg,
 		   size_t len, struct hs_client_info *info)
 {
-	return hs_server_read_cached(hs, kp, msg, len, info, NULL, NULL);
+	int rv = hs_server_read_cached(hs, kp, msg, len, info, NULL, NULL);
+	/* Its caller keeps nothing: the secret does not stay in info. */
+	sodium_memzero(info->ss, sizeof info->ss);
+	return rv;
 }
 
 int hs_server_read_cached(struct noise_hs *hs, const struct keypair *kp, const uint8_t *msg,

@@ -32,9 +32,10 @@ struct hs_client_info {
 	uint64_t timestamp_ns;
 	uint32_t protocol_version;
 	char client_version[HS_VERSION_MAX];
-	/* hs_server_read_cached: the static-static DH with this client (a
-	 * secret: wipe it once kept or dropped), and whether it was computed
-	 * (1) or came from the caller's ss_get (0). */
+	/* hs_server_read_cached only (hs_server_read leaves it zero): the
+	 * static-static DH with this client (a secret: wipe it once kept or
+	 * dropped), and whether it was computed (1) or came from the caller's
+	 * ss_get (0). */
 	uint8_t ss[KEY_LEN];
 	int ss_computed;
 };

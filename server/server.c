@@ -95,6 +95,7 @@ struct conn {
 	struct channel ch;
 	size_t wq_bytes;
 	unsigned inflight;
+	unsigned paced;              /* of those, chunks waiting for the upload pace */
 	int reading;
 	int handles_open;
 	int refs;                    /* 1 for the connection + 1 per job */
@@ -124,6 +125,7 @@ struct server {
 	struct upload_pace pace;
 	uv_timer_t pace_timer;
 	struct job *pace_head, *pace_tail;
+	uint64_t paced_chunks;       /* chunks that waited, for the log at stop */
 	uint64_t nofile;             /* descriptor limit in force */
 	size_t held_cap;
 	struct refusals rf;
@@ -349,7 +351,8 @@ static void conn_update_reading(struct conn *c)
 	if (c->state == CONN_CLOSING || uv_is_closing((uv_handle_t *)&c->tcp))
 		return;
 	want = !c->draining && !c->held && c->state != CONN_LOOKUP && !c->stash &&
-	       c->inflight < conn_inflight_limit(c) && c->wq_bytes < BS_WRITE_QUEUE_HIGH;
+	       c->inflight < conn_inflight_limit(c) && c->wq_bytes < BS_WRITE_QUEUE_HIGH &&
+	       c->paced < BS_UPLOAD_PACE_PER_CONN;
 	if (want && !c->reading) {
 		if (uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read) == 0)
 			c->reading = 1;
@@ -976,15 +979,19 @@ static void submit_job(struct server *s, struct req_job *rj)
 		worker_submit_read(s->pool, &rj->job);
 }
 
-/* Let the waiting chunks go as the pace allows (all of them when stopping). */
+/* Let the waiting chunks go as the pace allows (all of them when stopping).
+ * A chunk whose connection closed meanwhile is dropped unwritten: nobody
+ * waits for its answer, and it must not take the others' turn. */
 static void pace_release(struct server *s, int all)
 {
 	while (s->pace_head) {
 		struct job *j = s->pace_head;
 		struct req_job *rj = (struct req_job *)j;
-		uint64_t wait = all ? 0
-				    : upload_pace_ask(&s->pace, rj->req->blob_put->data.len,
-						      uv_now(&s->loop));
+		struct conn *c = j->owner;
+		int gone = c->state != CONN_READY || uv_is_closing((uv_handle_t *)&c->tcp);
+		uint64_t wait = all || gone ? 0
+					    : upload_pace_ask(&s->pace, rj->req->blob_put->data.len,
+							      uv_now(&s->loop));
 		if (wait) {
 			uv_timer_start(&s->pace_timer, on_pace_timer, wait, 0);
 			return;
@@ -993,7 +1000,13 @@ static void pace_release(struct server *s, int all)
 		if (!s->pace_head)
 			s->pace_tail = NULL;
 		j->next = NULL;
+		c->paced--;
+		if (gone) {
+			on_request_done(j, BS_E_BUSY); /* frees it; may free c */
+			continue;
+		}
 		submit_job(s, rj);
+		conn_update_reading(c);
 	}
 }
 
@@ -1035,7 +1048,7 @@ static void dispatch(struct conn *c, Envelope *env, struct wire_arena *arena)
 	c->refs++;
 	c->inflight++;
 	conn_update_reading(c);
-	if (env->body_case == BAOSONG__V1__ENVELOPE__BODY_PUSH)
+	if (env->body_case == BAOSONG__V1__ENVELOPE__BODY_PUSH && env->push->n_ops > 0)
 		upload_pace_push(&s->pace, uv_now(&s->loop));
 	if (env->body_case == BAOSONG__V1__ENVELOPE__BODY_BLOB_PUT && !s->stopping &&
 	    (s->pace_head || upload_pace_ask(&s->pace, env->blob_put->data.len,
@@ -1047,6 +1060,9 @@ static void dispatch(struct conn *c, Envelope *env, struct wire_arena *arena)
 		else
 			s->pace_head = &rj->job;
 		s->pace_tail = &rj->job;
+		s->paced_chunks++;
+		c->paced++; /* a connection with chunks waiting is not read further */
+		conn_update_reading(c);
 		if (!uv_is_active((uv_handle_t *)&s->pace_timer))
 			uv_timer_start(&s->pace_timer, on_pace_timer, 1, 0);
 		return;
@@ -1356,6 +1372,8 @@ static void server_stop(struct server *s)
 		log_info("handshakes: static-static DH of known devices reused %llu time(s), "
 			 "computed %llu", (unsigned long long)hits, (unsigned long long)misses);
 	}
+	log_info("uploads: %llu chunk(s) waited for the upload pace (upload_pace_mb = %u)",
+		 (unsigned long long)s->paced_chunks, s->opts.upload_pace_mb);
 	/* Take no new requests; answer those in flight, then close. */
 	for (c = s->conns; c; c = next) {
 		next = c->next;
