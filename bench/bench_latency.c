@@ -75,7 +75,7 @@ static void *client_main(void *arg)
 /* Latencies (ms) of n one-row durable commits into a fresh raw SQLite file. */
 static int raw_commits(unsigned n, double *lat)
 {
-	char path[] = "/tmp/bs-bench-raw-XXXXXX", side[64];
+	char path[] = "/tmp/bs-bench-raw-XXXXXX";
 	sqlite3 *db;
 	sqlite3_stmt *st;
 	unsigned i;
@@ -100,11 +100,7 @@ static int raw_commits(unsigned n, double *lat)
 	}
 	sqlite3_finalize(st);
 	sqlite3_close(db);
-	unlink(path);
-	snprintf(side, sizeof side, "%s-wal", path);
-	unlink(side);
-	snprintf(side, sizeof side, "%s-shm", path);
-	unlink(side);
+	bench_remove_db(path);
 	return 0;
 }
 

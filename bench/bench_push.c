@@ -135,7 +135,6 @@ static int sql(sqlite3 *db, const char *q)
 static double raw_sqlite(unsigned total, unsigned txn_rows)
 {
 	char path[] = "/tmp/bs-bench-raw-XXXXXX";
-	char wal[64];
 	sqlite3 *db;
 	sqlite3_stmt *st;
 	double t0, t1;
@@ -174,11 +173,7 @@ static double raw_sqlite(unsigned total, unsigned txn_rows)
 	t1 = bench_now();
 	sqlite3_finalize(st);
 	sqlite3_close(db);
-	unlink(path);
-	snprintf(wal, sizeof wal, "%s-wal", path);
-	unlink(wal);
-	snprintf(wal, sizeof wal, "%s-shm", path);
-	unlink(wal);
+	bench_remove_db(path);
 	return (double)total / (t1 - t0);
 }
 
@@ -206,7 +201,7 @@ static double raw_server_rows(unsigned total, unsigned txn_rows)
 		" VALUES (?1, ?2, 1, ?3, ?4, ?5)",
 		"UPDATE device SET applied_seq = ?2 WHERE id = ?1 AND applied_seq = ?2 - 1",
 	};
-	char dir[] = "/tmp/bs-bench-floor-XXXXXX", path[64], side[80];
+	char dir[] = "/tmp/bs-bench-floor-XXXXXX", path[64];
 	sqlite3 *db = NULL;
 	sqlite3_stmt *st[N_STMT] = {0};
 	struct store *store = NULL;
@@ -290,11 +285,7 @@ out:
 	for (k = 0; k < N_STMT; k++)
 		sqlite3_finalize(st[k]);
 	sqlite3_close(db);
-	unlink(path);
-	snprintf(side, sizeof side, "%s-wal", path);
-	unlink(side);
-	snprintf(side, sizeof side, "%s-shm", path);
-	unlink(side);
+	bench_remove_db(path);
 	rmdir(dir);
 	return rate;
 }

@@ -280,3 +280,13 @@ unsigned long bench_raise_nofile(unsigned long want)
 	}
 	return (unsigned long)rl.rlim_cur;
 }
+
+void bench_remove_db(const char *path)
+{
+	char side[4096];
+	unlink(path);
+	snprintf(side, sizeof side, "%s-wal", path);
+	unlink(side);
+	snprintf(side, sizeof side, "%s-shm", path);
+	unlink(side);
+}

@@ -54,6 +54,9 @@ int bench_push(struct session *s, uint64_t seq, unsigned n, const uint8_t *row, 
 double bench_percentile(double *v, size_t n, double p);
 /* Median of v[0..n) (sorts v). */
 double bench_median(double *v, size_t n);
+/* Remove a SQLite database file and its -wal and -shm files (a baseline's
+ * scratch database). */
+void bench_remove_db(const char *path);
 
 /* One result line (see the top of this file). */
 void bench_result(const char *target, const char *measure, double value, double baseline,
