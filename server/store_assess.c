@@ -90,6 +90,25 @@ static int text_cmp(const unsigned char *a, size_t an, const unsigned char *b, s
 	return c ? c : (an > bn) - (an < bn);
 }
 
+/* The record columns the assessment reads, in this order: kind, uid,
+ * unit_id, rev, deleted, data.  data points into SQLite's row (valid until
+ * the next step).  BS_E_DB for data no record can hold. */
+static int lean_record(sqlite3_stmt *s, struct record *r)
+{
+	int dn;
+	col_copy(s, 0, r->kind, sizeof r->kind);
+	col_copy(s, 1, r->uid, sizeof r->uid);
+	r->unit_id = sqlite3_column_int64(s, 2);
+	r->rev = (uint64_t)sqlite3_column_int64(s, 3);
+	r->deleted = sqlite3_column_int(s, 4) != 0;
+	r->data = (uint8_t *)(uintptr_t)sqlite3_column_blob(s, 5);
+	dn = sqlite3_column_bytes(s, 5);
+	if (dn < 0 || (size_t)dn > STORE_DATA_MAX)
+		return BS_E_DB;
+	r->data_len = (size_t)dn;
+	return BS_OK;
+}
+
 /* Every record, merged in uid order with record_meta read in the same order
  * (both tables are kept in uid order): one step a row instead of one B-tree
  * search a row for a join. */
@@ -116,7 +135,7 @@ static int scan_all_merged(struct store *st,
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		const unsigned char *uid = sqlite3_column_text(s, 1);
 		size_t un = (size_t)sqlite3_column_bytes(s, 1);
-		int dn, c = 1;
+		int c = 1;
 		if (!uid)
 			un = 0;
 		/* record_meta rows with no record (none are written) are passed over. */
@@ -136,20 +155,7 @@ static int scan_all_merged(struct store *st,
 			rs.complete_at = sqlite3_column_int64(m, 3);
 			rs.reviewed_by = sqlite3_column_int64(m, 4);
 		}
-		col_copy(s, 0, r.kind, sizeof r.kind);
-		col_copy(s, 1, r.uid, sizeof r.uid);
-		r.unit_id = sqlite3_column_int64(s, 2);
-		r.rev = (uint64_t)sqlite3_column_int64(s, 3);
-		r.deleted = sqlite3_column_int(s, 4) != 0;
-		/* Valid until the next step. */
-		r.data = (uint8_t *)(uintptr_t)sqlite3_column_blob(s, 5);
-		dn = sqlite3_column_bytes(s, 5);
-		if (dn < 0 || (size_t)dn > STORE_DATA_MAX) {
-			rv = BS_E_DB;
-			break;
-		}
-		r.data_len = (size_t)dn;
-		if ((rv = fn(ctx, &r, &rs)) != 0)
+		if ((rv = lean_record(s, &r)) != BS_OK || (rv = fn(ctx, &r, &rs)) != 0)
 			break;
 	}
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -167,11 +173,11 @@ int store_record_scan_assess(struct store *st, const char *kind,
 			     void *ctx)
 {
 	/* Only what the assessment reads; a NULL of the LEFT JOIN reads as 0. */
-	static const char cols[] =
+	static const char sql[] =
 		"SELECT r.kind, r.uid, r.unit_id, r.rev, r.deleted, r.data, m.created_at,"
 		" m.review_status, m.complete_at, m.reviewed_by"
-		" FROM record r LEFT JOIN record_meta m ON m.uid = r.uid";
-	char sql[sizeof cols + 64];
+		" FROM record r LEFT JOIN record_meta m ON m.uid = r.uid"
+		" WHERE r.kind = ?1 ORDER BY r.uid";
 	sqlite3_stmt *s = NULL;
 	struct record r;
 	struct review_state rs;
@@ -179,28 +185,14 @@ int store_record_scan_assess(struct store *st, const char *kind,
 
 	if (!kind)
 		return scan_all_merged(st, fn, ctx);
-	snprintf(sql, sizeof sql, "%s%s ORDER BY r.uid", cols, kind ? " WHERE r.kind = ?1" : "");
 	if ((rv = store__prepare(st, sql, &s)) != BS_OK)
 		return rv;
-	if (kind)
-		sqlite3_bind_text(s, 1, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 1, kind, -1, SQLITE_STATIC);
 	memset(&r, 0, sizeof r);
 	memset(&rs, 0, sizeof rs);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		int dn;
-		col_copy(s, 0, r.kind, sizeof r.kind);
-		col_copy(s, 1, r.uid, sizeof r.uid);
-		r.unit_id = sqlite3_column_int64(s, 2);
-		r.rev = (uint64_t)sqlite3_column_int64(s, 3);
-		r.deleted = sqlite3_column_int(s, 4) != 0;
-		/* Valid until the next step. */
-		r.data = (uint8_t *)(uintptr_t)sqlite3_column_blob(s, 5);
-		dn = sqlite3_column_bytes(s, 5);
-		if (dn < 0 || (size_t)dn > STORE_DATA_MAX) {
-			rv = BS_E_DB;
+		if ((rv = lean_record(s, &r)) != BS_OK)
 			break;
-		}
-		r.data_len = (size_t)dn;
 		rs.created_at = sqlite3_column_int64(s, 6);
 		rs.status = sqlite3_column_int(s, 7);
 		rs.complete_at = sqlite3_column_int64(s, 8);
