@@ -42,20 +42,6 @@ static volatile double g_deadline;
 static uint8_t g_row[REC_DATA_MAX];
 static size_t g_row_len;
 
-struct mem_src {
-	const uint8_t *buf;
-	size_t len;
-};
-
-static int mem_read(void *ctx, uint64_t off, uint8_t *out, size_t len)
-{
-	const struct mem_src *m = ctx;
-	if (off > m->len || len > m->len - off)
-		return BS_E_INVAL;
-	memcpy(out, m->buf + off, len);
-	return BS_OK;
-}
-
 static int g_single;               /* --single: one chunk a request (clients before `more`) */
 static unsigned g_group, g_window; /* --group, --window: of client/core/upload.c (0: its own) */
 static int g_grouped = -1;         /* whether the server honoured `more` */
@@ -65,8 +51,8 @@ static int g_grouped = -1;         /* whether the server honoured `more` */
 static int upload(struct session *s, const uint8_t *buf, size_t len)
 {
 	uint8_t hash[32];
-	struct mem_src m = {buf, len};
-	struct upload_src src = {mem_read, &m};
+	struct upload_mem m = {buf, len};
+	struct upload_src src = {upload_mem_read, &m};
 	struct upload_opts o;
 	int rv, grouped = 0;
 	memset(&o, 0, sizeof o);

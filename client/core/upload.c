@@ -218,3 +218,12 @@ int upload_run(struct session *s, const uint8_t hash[32], uint64_t size, uint64_
 	free(u);
 	return rv;
 }
+
+int upload_mem_read(void *ctx, uint64_t off, uint8_t *buf, size_t len)
+{
+	const struct upload_mem *m = ctx;
+	if (off > m->len || len > m->len - off)
+		return BS_E_INVAL;
+	memcpy(buf, m->buf + off, len);
+	return BS_OK;
+}

@@ -26,6 +26,13 @@ struct upload_src {
 	void *ctx;
 };
 
+/* Bytes already in memory as a source: {upload_mem_read, &m}. */
+struct upload_mem {
+	const uint8_t *buf;
+	size_t len;
+};
+int upload_mem_read(void *ctx, uint64_t off, uint8_t *buf, size_t len);
+
 struct upload_opts {
 	unsigned chunk;            /* bytes a chunk, 1..UPLOAD_CHUNK_MAX (0: the maximum) */
 	unsigned group;            /* chunks a group (0: UPLOAD_GROUP) */

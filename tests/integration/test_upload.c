@@ -83,20 +83,6 @@ static void open_session(struct session *s, unsigned dev)
 			 BS_OK);
 }
 
-struct mem_src {
-	const uint8_t *buf;
-	size_t len;
-};
-
-static int mem_read(void *ctx, uint64_t off, uint8_t *out, size_t len)
-{
-	const struct mem_src *m = ctx;
-	if (off > m->len || len > m->len - off)
-		return BS_E_INVAL;
-	memcpy(out, m->buf + off, len);
-	return BS_OK;
-}
-
 /* One blob_put: BS_OK with the answer, or the Error's code. */
 static int put(struct session *s, const uint8_t hash[32], uint64_t size, uint64_t off,
 	       const uint8_t *data, size_t len, int more, uint64_t *held, int *complete,
@@ -190,8 +176,8 @@ static void test_grouped_and_single(void **state)
 	struct session s;
 	size_t len = 700 * 1000 + 17;
 	uint8_t *buf = malloc(len), hash[32];
-	struct mem_src m = {NULL, 0};
-	struct upload_src src = {mem_read, &m};
+	struct upload_mem m = {NULL, 0};
+	struct upload_src src = {upload_mem_read, &m};
 	struct upload_opts o;
 	uint64_t sent = 0, held = 0;
 	int grouped = -1;
@@ -405,8 +391,8 @@ static void test_paced_while_pushing(void **state)
 	struct session s;
 	size_t len = 2600 * 1000;
 	uint8_t *buf = malloc(len), hash[32];
-	struct mem_src m = {NULL, 0};
-	struct upload_src src = {mem_read, &m};
+	struct upload_mem m = {NULL, 0};
+	struct upload_src src = {upload_mem_read, &m};
 	struct upload_opts o;
 	struct pusher p;
 	uint64_t sent = 0;
@@ -448,8 +434,8 @@ static void *cut_upload_main(void *arg)
 {
 	struct cut_upload *u = arg;
 	struct session s;
-	struct mem_src m = {u->buf, u->len};
-	struct upload_src src = {mem_read, &m};
+	struct upload_mem m = {u->buf, u->len};
+	struct upload_src src = {upload_mem_read, &m};
 	struct upload_opts o;
 	memset(&o, 0, sizeof o);
 	if (session_open(&s, g_srv.addr, &g_srv.dev[0], g_srv.server_pub, wire_now_ns(), 10000) !=
@@ -472,8 +458,8 @@ static void test_paced_drop_and_stop(void **state)
 	struct session s;
 	size_t len = 3000 * 1000;
 	uint8_t *buf = malloc(len), *buf2 = malloc(len), hash[32];
-	struct mem_src m = {NULL, 0};
-	struct upload_src src = {mem_read, &m};
+	struct upload_mem m = {NULL, 0};
+	struct upload_src src = {upload_mem_read, &m};
 	struct upload_opts o;
 	struct pusher p;
 	struct cut_upload u;
