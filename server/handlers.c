@@ -893,6 +893,15 @@ static int reply_put(struct req_job *rj, uint64_t offset, int complete)
 
 enum { PUT_PROGRESS = 1, PUT_COMPLETE = 2, PUT_CORRUPT = 3 };
 
+/* The upload of this chunk ended or starts over: a place it held among
+ * the grouped uploads (upload_slots.h) is free at once, not after the
+ * idle time. */
+static void slot_free(const struct req_job *rj)
+{
+	if (rj->cfg->slots)
+		upload_slots_release(rj->cfg->slots, rj->who.unit_id, rj->req->blob_put->hash.data);
+}
+
 /* The writer part of blob_put: record what the reader part did, unless the
  * upload moved in between (another session of the unit): then the client
  * is told the offset the server now holds and resumes from there. */
@@ -910,8 +919,10 @@ static int blob_put_check_record(struct job *j, struct store *st, void *user)
 	rv = store_blob_ref_has(st, bp->hash.data, unit);
 	if (rv < 0)
 		return reply_error(rj, rv, NULL);
-	if (rv == 1) /* completed meanwhile by another session */
+	if (rv == 1) { /* completed meanwhile by another session */
+		slot_free(rj);
 		return reply_put(rj, bp->size, 1);
+	}
 	rv = store_upload_get(st, bp->hash.data, unit, &size, &off);
 	if (rv != BS_OK && rv != BS_E_NOTFOUND)
 		return reply_error(rj, rv, NULL);
@@ -1008,8 +1019,10 @@ static int do_blob_put(struct req_job *rj, struct store *st)
 	rv = store_blob_ref_has(st, bp->hash.data, unit);
 	if (rv < 0)
 		return reply_error(rj, rv, NULL);
-	if (rv == 1) /* already here for this unit */
+	if (rv == 1) { /* already here for this unit: a grouped place it held is free */
+		slot_free(rj);
 		return reply_put(rj, bp->size, 1);
+	}
 
 	rv = store_upload_get(st, bp->hash.data, unit, &size, &rj->put.db_off);
 	rj->put.db_found = rv == BS_OK;
@@ -1035,6 +1048,8 @@ static int do_blob_put(struct req_job *rj, struct store *st)
 		 * without `more` after it (and after every answer). */
 		rv = blobs_part_put(cfg->blob_dir, bp->hash.data, unit, bp->offset, bp->data.data,
 				    bp->data.len);
+		if (rv != BS_OK) /* the client starts this upload over: its place is free */
+			slot_free(rj);
 		if (rv == BS_E_NOTFOUND) /* discarded or completed meanwhile */
 			return reply_error(rj, BS_E_OFFSET, "offset: server holds 0");
 		if (rv != BS_OK)
@@ -1069,8 +1084,7 @@ static int do_blob_put(struct req_job *rj, struct store *st)
 	} else {
 		/* Last chunk: verify the whole file before accepting it (the
 		 * writer moves it into place, blob_put_record). */
-		if (cfg->slots)
-			upload_slots_release(cfg->slots, unit, bp->hash.data);
+		slot_free(rj);
 		randombytes_buf(&rj->put.token, sizeof rj->put.token);
 		rv = blobs_part_verify(cfg->blob_dir, bp->hash.data, unit, size, rj->put.token);
 		if (rv != BS_OK && rv != BS_E_CORRUPT)

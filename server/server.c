@@ -1019,6 +1019,7 @@ static void dispatch(struct conn *c, Envelope *env, struct wire_arena *arena)
 {
 	struct server *s = c->srv;
 	struct req_job *rj;
+	uint64_t wait = 0;
 
 	if (c->who.device_id == 0 && env->body_case != BAOSONG__V1__ENVELOPE__BODY_ENROLL) {
 		/* Tighter rules before enrolment: anything else ends the session. */
@@ -1051,8 +1052,8 @@ static void dispatch(struct conn *c, Envelope *env, struct wire_arena *arena)
 	if (env->body_case == BAOSONG__V1__ENVELOPE__BODY_PUSH && env->push->n_ops > 0)
 		upload_pace_push(&s->pace, uv_now(&s->loop));
 	if (env->body_case == BAOSONG__V1__ENVELOPE__BODY_BLOB_PUT && !s->stopping &&
-	    (s->pace_head || upload_pace_ask(&s->pace, env->blob_put->data.len,
-					     uv_now(&s->loop)) != 0)) {
+	    (s->pace_head || (wait = upload_pace_ask(&s->pace, env->blob_put->data.len,
+						     uv_now(&s->loop))) != 0)) {
 		/* Uploads yield to pushes: this chunk waits its turn. */
 		rj->job.next = NULL;
 		if (s->pace_tail)
@@ -1064,7 +1065,7 @@ static void dispatch(struct conn *c, Envelope *env, struct wire_arena *arena)
 		c->paced++; /* a connection with chunks waiting is not read further */
 		conn_update_reading(c);
 		if (!uv_is_active((uv_handle_t *)&s->pace_timer))
-			uv_timer_start(&s->pace_timer, on_pace_timer, 1, 0);
+			uv_timer_start(&s->pace_timer, on_pace_timer, wait ? wait : 1, 0);
 		return;
 	}
 	submit_job(s, rj);
