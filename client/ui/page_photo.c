@@ -3,7 +3,8 @@
  * server (client/core/photocache.h).  The hash is checked to be 64 hex
  * digits and the path built from its own bytes: nothing else from the
  * request reaches the file system.  Only JPEG and PNG are served (what a
- * browser shows); anything else is refused. */
+ * browser shows); for anything else, or a photo not here, a grey box says
+ * why, with the status of the refusal. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,6 +60,21 @@ void photo_img(struct hbuf *b, const struct ui *ui, const uint8_t hash[LDB_HASH_
 	hb_put(b, "\" loading=\"lazy\">");
 }
 
+/* A grey box with a line of text in place of a photo the browser cannot
+ * show: the page's <img> shows why, not a broken image.  The status stays
+ * what it is (404, 415, 500). */
+static void placeholder(struct http_resp *rs, int status, const char *text)
+{
+	rs->status = status;
+	rs->ctype = "image/svg+xml";
+	hb_put(&rs->body, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"192\" height=\"144\" "
+			  "viewBox=\"0 0 192 144\"><rect width=\"192\" height=\"144\" fill=\"#e6e9ee\"/>"
+			  "<text x=\"96\" y=\"78\" font-size=\"13\" text-anchor=\"middle\" "
+			  "fill=\"#5b6775\">");
+	hb_esc(&rs->body, text);
+	hb_put(&rs->body, "</text></svg>");
+}
+
 void page_photo(struct http_req *rq, struct http_resp *rs)
 {
 	uint8_t hash[LDB_HASH_LEN], *data = NULL;
@@ -70,25 +86,18 @@ void page_photo(struct http_req *rq, struct http_resp *rs)
 		return;
 	}
 	rv = photocache_read(rq->ui->app.dir, hash, &data, &len);
-	if (rv == BS_E_NOTFOUND) {
-		layout_error(rq, rs, 404, "本机还没有这张照片：在审核页点“下载照片”。",
-			     "This photo is not on this device yet: fetch it on the review page.");
-		return;
-	}
-	if (rv == BS_E_CORRUPT) {
-		layout_error(rq, rs, 500, "本机保存的这张照片已损坏：删除后重新下载。",
-			     "The stored copy of this photo is damaged.");
-		return;
-	}
 	if (rv != BS_OK) {
-		layout_error(rq, rs, 500, "读取照片失败。", "Could not read the photo.");
+		placeholder(rs, rv == BS_E_NOTFOUND ? 404 : 500,
+			    rv == BS_E_NOTFOUND ? "本机还没有这张照片"
+			    : rv == BS_E_CORRUPT ? "本机保存的照片已损坏"
+						 : "照片无法读取");
 		return;
 	}
 	type = attach_image_type_buf(data, len);
 	if (type != ATTACH_JPEG && type != ATTACH_PNG) {
 		free(data);
-		layout_error(rq, rs, 415, "这个文件不是浏览器能显示的照片（JPEG、PNG）：用“baosong fetch”下载后查看。",
-			     "Not a JPEG or PNG photo a browser shows: download it with baosong fetch.");
+		placeholder(rs, 415, type == ATTACH_HEIC ? "HEIC 照片（浏览器无法显示）"
+							 : "不是浏览器能显示的照片");
 		return;
 	}
 	hb_putn(&rs->body, data, len);
