@@ -26,6 +26,7 @@
 #include "review.h"
 #include "review_act.h"
 #include "ui.h"
+#include "ui_rec.h"
 #include "unitdir.h"
 
 #define QUEUE_SHOW 500u       /* rows of the queue on one page */
@@ -73,30 +74,21 @@ static const struct {
 	{"all", "全部", REVIEW_ANY},
 };
 
-static const char *nonempty(const char *s)
-{
-	return s && *s ? s : NULL;
-}
-
 static void filters_read(struct http_req *rq, struct filters *fl)
 {
-	size_t i;
+	int state;
 
 	memset(fl, 0, sizeof *fl);
-	fl->unit = nonempty(http_query(rq, "unit"));
-	fl->kind = nonempty(http_query(rq, "kind"));
-	fl->period = nonempty(http_query(rq, "period"));
-	fl->state = nonempty(http_query(rq, "state"));
+	fl->unit = ui_filter(rq, "unit");
+	fl->kind = ui_filter(rq, "kind");
+	fl->period = ui_filter(rq, "period");
+	fl->state = ui_filter(rq, "state");
 	fl->f.state = REVIEW_PENDING;
-	if (fl->state) {
-		for (i = 0; i < sizeof STATES / sizeof STATES[0]; i++)
-			if (!strcmp(fl->state, STATES[i].value))
-				break;
-		if (i < sizeof STATES / sizeof STATES[0])
-			fl->f.state = STATES[i].state;
-		else
-			fl->state = NULL;
-	}
+	state = fl->state ? review_state_parse(fl->state) : -1;
+	if (state >= 0)
+		fl->f.state = state;
+	else
+		fl->state = NULL;
 	fl->f.unit = fl->unit;
 	if (fl->kind && review_kind_parse(fl->kind))
 		fl->f.kind = fl->kind;
