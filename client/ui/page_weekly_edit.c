@@ -424,7 +424,7 @@ static void post(struct http_req *rq, struct http_resp *rs)
 		goto again;
 	for (i = 0; i < rq->n_fields && ndrop < REC_ATTACH_MAX; i++)
 		if (!rq->fields[i].filename && !strcmp(rq->fields[i].name, DROP_INPUT) &&
-		    ui_rec_hash_parse((const char *)rq->fields[i].data, drop[ndrop]) == BS_OK)
+		    photo_parse_hash((const char *)rq->fields[i].data, drop[ndrop]) == BS_OK)
 			ndrop++;
 	memset(&q, 0, sizeof q);
 	q.db = rq->ui->app.db;

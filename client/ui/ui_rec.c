@@ -6,6 +6,7 @@
 
 #include "err.h"
 #include "field.h"
+#include "recid.h"
 
 void ui_rec_state(struct hbuf *b, const struct lrecord *r)
 {
@@ -26,18 +27,6 @@ void ui_rec_state(struct hbuf *b, const struct lrecord *r)
 		hb_put(b, "<span class=\"tag warn\" title=\"有修改尚未同步到服务器\">待发送</span>");
 }
 
-static void hash_hex(const uint8_t hash[LDB_HASH_LEN], char out[LDB_HASH_LEN * 2 + 1])
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t k;
-
-	for (k = 0; k < LDB_HASH_LEN; k++) {
-		out[2 * k] = hex[hash[k] >> 4];
-		out[2 * k + 1] = hex[hash[k] & 15];
-	}
-	out[LDB_HASH_LEN * 2] = '\0';
-}
-
 void ui_rec_thumbs_removable(struct hbuf *b, const uint8_t (*hashes)[LDB_HASH_LEN], size_t n,
 			     const char *input)
 {
@@ -47,7 +36,7 @@ void ui_rec_thumbs_removable(struct hbuf *b, const uint8_t (*hashes)[LDB_HASH_LE
 	for (i = 0; i < n; i++) {
 		char h[LDB_HASH_LEN * 2 + 1];
 
-		hash_hex(hashes[i], h);
+		recid_hex(hashes[i], LDB_HASH_LEN, h);
 		hb_printf(b, "<span class=\"thumb\"><a href=\"/photo?h=%s\" target=\"_blank\" "
 			     "rel=\"noopener\"><img src=\"/photo?h=%s\" alt=\"现场照片 %zu\"></a>"
 			     "<label for=\"%s-%zu\"><input type=\"checkbox\" id=\"%s-%zu\" "
@@ -74,7 +63,7 @@ void ui_rec_thumbs(struct hbuf *b, const uint8_t (*hashes)[LDB_HASH_LEN], size_t
 	for (i = 0; i < n; i++) {
 		char h[LDB_HASH_LEN * 2 + 1];
 
-		hash_hex(hashes[i], h);
+		recid_hex(hashes[i], LDB_HASH_LEN, h);
 		hb_printf(b, "<a href=\"/photo?h=%s\" target=\"_blank\" rel=\"noopener\">"
 			     "<img src=\"/photo?h=%s\" alt=\"现场照片 %zu\" loading=\"lazy\"></a>",
 			  h, h, i + 1);
@@ -153,26 +142,6 @@ const char *ui_filter(const struct http_req *rq, const char *name)
 	if (v == NULL || !*v || strlen(v) > UI_FILTER_MAX)
 		return NULL;
 	return v;
-}
-
-int ui_rec_hash_parse(const char *s, uint8_t out[LDB_HASH_LEN])
-{
-	size_t i;
-
-	if (s == NULL || strlen(s) != LDB_HASH_LEN * 2)
-		return BS_E_INVAL;
-	for (i = 0; i < LDB_HASH_LEN * 2; i++) {
-		char c = s[i];
-		int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-
-		if (v < 0)
-			return BS_E_INVAL;
-		if (i % 2 == 0)
-			out[i / 2] = (uint8_t)(v << 4);
-		else
-			out[i / 2] |= (uint8_t)v;
-	}
-	return BS_OK;
 }
 
 void ui_rec_returned_notice(struct hbuf *b, const struct lrecord *r)

@@ -28,10 +28,6 @@ void ui_rec_thumbs(struct hbuf *b, const uint8_t (*hashes)[LDB_HASH_LEN], size_t
 void ui_rec_thumbs_removable(struct hbuf *b, const uint8_t (*hashes)[LDB_HASH_LEN], size_t n,
 			     const char *input);
 
-/* A file's hash from its 64 lowercase hex digits (as /photo?h= and the
- * thumbnails write it).  0 or BS_E_INVAL. */
-int ui_rec_hash_parse(const char *s, uint8_t out[LDB_HASH_LEN]);
-
 /* A set of distinct strings, kept sorted (for the options of a filter). */
 struct ui_choices {
 	char **v;
