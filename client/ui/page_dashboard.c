@@ -37,14 +37,6 @@ typedef Baosong__V1__UnitResult UnitResult;
 #define TOP 34         /* room for the line's label */
 #define BP_FULL 10000
 
-static void pct(char *out, size_t cap, int64_t bp)
-{
-	int64_t a = bp < 0 ? -bp : bp;
-
-	snprintf(out, cap, "%s%lld.%02lld%%", bp < 0 ? "-" : "", (long long)(a / 100),
-		 (long long)(a % 100));
-}
-
 /* The newest publication with a completion rate for some unit, or NULL. */
 static const Publication *pub_with_completion(const struct pubs *d)
 {
@@ -142,7 +134,7 @@ static void chart_completion(struct hbuf *b, const struct pubs *d, const Publica
 			continue;
 		}
 		w = x_of(r->completion_bp, max) - LABEL_W;
-		pct(t, sizeof t, r->completion_bp);
+		pubs_fmt_hundredths(r->completion_bp, "%", t, sizeof t);
 		hb_printf(b, "<rect class=\"bar %s\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"18\" "
 			     "fill=\"%s\"><title>",
 			  r->completion_bp >= now_bp ? "ahead" : "behind", LABEL_W, y + 5, w < 1 ? 1 : w,
@@ -154,14 +146,14 @@ static void chart_completion(struct hbuf *b, const struct pubs *d, const Publica
 	}
 	if (per_bp >= 0 && per_bp != now_bp) {
 		x = x_of(per_bp, max);
-		pct(t, sizeof t, per_bp);
+		pubs_fmt_hundredths(per_bp, "%", t, sizeof t);
 		hb_printf(b, "<line class=\"period-line\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
 			     "stroke=\"#8a96a3\" stroke-width=\"1.5\" stroke-dasharray=\"4 3\">"
 			     "<title>通报期间的时序进度 %s</title></line>",
 			  x, TOP - 2, x, h - 22, t);
 	}
 	x = x_of(now_bp, max);
-	pct(t, sizeof t, now_bp);
+	pubs_fmt_hundredths(now_bp, "%", t, sizeof t);
 	hb_printf(b, "<line class=\"time-line\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
 		     "stroke=\"#0b4f8a\" stroke-width=\"2.5\"/><text x=\"%d\" y=\"%d\" font-size=\"12\" "
 		     "fill=\"#0b4f8a\" text-anchor=\"middle\">时序进度 %s（%s）</text></svg>",
@@ -276,7 +268,7 @@ void page_dashboard(struct http_req *rq, struct http_resp *rs)
 	totals(b, &c);
 	hb_put(b, "<h2>投资完成率与时序进度</h2>");
 	p = pub_with_completion(&d);
-	pct(t, sizeof t, now_bp);
+	pubs_fmt_hundredths(now_bp, "%", t, sizeof t);
 	if (!p) {
 		hb_printf(b, "<p class=\"notice warn\">尚未收到带投资完成率的通报：发改局发布后"
 			     "<a href=\"/sync\">同步</a>即可看到。本周时序进度 %s。</p>", t);
