@@ -30,6 +30,7 @@
 #include "benchlib.h"
 #include "err.h"
 #include "store.h"
+#include "store_int.h"
 #include "wire.h"
 
 #define ROWS 1000
@@ -201,7 +202,7 @@ static double raw_server_rows(unsigned total, unsigned txn_rows)
 		" VALUES (?1, ?2, 1, ?3, ?4, ?5)",
 		"UPDATE device SET applied_seq = ?2 WHERE id = ?1 AND applied_seq = ?2 - 1",
 	};
-	char dir[] = "/tmp/bs-bench-floor-XXXXXX", path[64], key[80];
+	char dir[] = "/tmp/bs-bench-floor-XXXXXX", path[64], *key;
 	sqlite3 *db = NULL;
 	sqlite3_stmt *st[N_STMT] = {0};
 	struct store *store = NULL;
@@ -286,8 +287,9 @@ out:
 		sqlite3_finalize(st[k]);
 	sqlite3_close(db);
 	bench_remove_db(path);
-	snprintf(key, sizeof key, "%s.audit-key", path); /* store_open made it */
-	unlink(key);
+	if ((key = store__audit_key_path(path)) != NULL) /* store_open made it */
+		unlink(key);
+	free(key);
 	rmdir(dir);
 	return rate;
 }

@@ -34,13 +34,13 @@ int ss_cache_new(unsigned slots, struct ss_cache **out)
 	if (!c)
 		return BS_E_NOMEM;
 	c->slots = sodium_allocarray(slots, sizeof *c->slots);
-	if (!c->slots) {
+	if (!c->slots || pthread_mutex_init(&c->mu, NULL) != 0) {
+		sodium_free(c->slots);
 		free(c);
 		return BS_E_NOMEM;
 	}
 	memset(c->slots, 0, (size_t)slots * sizeof *c->slots);
 	c->n = slots;
-	pthread_mutex_init(&c->mu, NULL);
 	*out = c;
 	return BS_OK;
 }
