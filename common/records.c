@@ -15,6 +15,7 @@
 #include "err.h"
 #include "money.h"
 #include "period.h"
+#include "utf8.h"
 #include "wire.h"
 
 #define DECODE_MEM (256u * 1024u) /* protobuf-c memory for one record */
@@ -106,39 +107,10 @@ static int text_ok(const char *s, size_t max, int multiline)
 	if (n > max)
 		return 0;
 	while (i < n) {
-		unsigned char c = (unsigned char)s[i];
-		size_t len, k;
 		uint32_t cp;
-		if (c < 0x80) {
-			if ((c < 0x20 && !(multiline && (c == '\n' || c == '\t' || c == '\r'))) ||
-			    c == 0x7f)
-				return 0;
-			i++;
-			continue;
-		}
-		if ((c & 0xe0) == 0xc0) {
-			len = 2;
-			cp = c & 0x1f;
-		} else if ((c & 0xf0) == 0xe0) {
-			len = 3;
-			cp = c & 0x0f;
-		} else if ((c & 0xf8) == 0xf0) {
-			len = 4;
-			cp = c & 0x07;
-		} else {
-			return 0;
-		}
-		if (i + len > n)
-			return 0;
-		for (k = 1; k < len; k++) {
-			unsigned char cc = (unsigned char)s[i + k];
-			if ((cc & 0xc0) != 0x80)
-				return 0;
-			cp = (cp << 6) | (cc & 0x3f);
-		}
-		if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
-		    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-		    (cp >= 0xd800 && cp <= 0xdfff))
+		size_t len = utf8_decode(s + i, n - i, &cp);
+		if (len == 0 || cp == 0x7f ||
+		    (cp < 0x20 && !(multiline && (cp == '\n' || cp == '\t' || cp == '\r'))))
 			return 0;
 		i += len;
 	}

@@ -39,6 +39,7 @@
 
 #include "err.h"
 #include "log.h"
+#include "utf8.h"
 
 #define BUSY_TIMEOUT_MS 5000
 
@@ -544,8 +545,7 @@ static uint64_t col_u64(sqlite3_stmt *s, int i)
  * longer, BS_E_INVAL otherwise. */
 static int check_utf8_text(const char *s, size_t max, int allow_empty, int lines)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n;
+	size_t n, i, len;
 	if (!s)
 		return BS_E_INVAL;
 	n = strnlen(s, max + 1);
@@ -553,37 +553,13 @@ static int check_utf8_text(const char *s, size_t max, int allow_empty, int lines
 		return BS_E_TOOBIG;
 	if (n == 0 && !allow_empty)
 		return BS_E_INVAL;
-	while (*p) {
-		unsigned c = *p, need, i;
+	for (i = 0; i < n; i += len) {
 		uint32_t cp;
-		if (c < 0x80) {
-			if ((c < 0x20 && !(lines && (c == '\n' || c == '\r' || c == '\t'))) ||
-			    c == 0x7f)
-				return BS_E_INVAL;
-			p++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			need = 1;
-			cp = c & 0x1f;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			need = 2;
-			cp = c & 0x0f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			need = 3;
-			cp = c & 0x07;
-		} else {
+		len = utf8_decode(s + i, n - i, &cp);
+		if (len == 0 ||
+		    (cp < 0x20 && !(lines && (cp == '\n' || cp == '\r' || cp == '\t'))) ||
+		    (cp >= 0x7f && cp < 0xa0)) /* DEL and the C1 controls */
 			return BS_E_INVAL;
-		}
-		for (i = 1; i <= need; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				return BS_E_INVAL; /* also stops at the NUL */
-			cp = (cp << 6) | (p[i] & 0x3fu);
-		}
-		if ((need == 2 && cp < 0x800) || (need == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
-		    (cp >= 0xd800 && cp <= 0xdfff) || (cp >= 0x80 && cp < 0xa0))
-			return BS_E_INVAL;
-		p += need + 1;
 	}
 	return BS_OK;
 }
