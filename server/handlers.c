@@ -809,16 +809,28 @@ out:
 
 /* Offset a resumed upload may continue from: what the database recorded,
  * but never more than the part file holds. */
+/* The offset held of an upload whose recorded offset is `recorded`: that,
+ * if the part file reaches it, else 0.  *fsize: the part file's size (0 if
+ * there is none). */
+static uint64_t part_held(const struct handler_cfg *cfg, const uint8_t *hash, int64_t unit,
+			  uint64_t recorded, uint64_t *fsize)
+{
+	*fsize = 0;
+	if (blobs_part_size(cfg->blob_dir, hash, unit, fsize) != BS_OK) {
+		*fsize = 0;
+		return 0;
+	}
+	return *fsize < recorded ? 0 : recorded;
+}
+
 static int upload_offset(struct store *st, const struct handler_cfg *cfg, const uint8_t *hash,
 			 int64_t unit, uint64_t *size, uint64_t *offset)
 {
-	uint64_t fsize = 0;
+	uint64_t fsize;
 	int rv = store_upload_get(st, hash, unit, size, offset);
-	if (rv != BS_OK)
-		return rv;
-	if (blobs_part_size(cfg->blob_dir, hash, unit, &fsize) != BS_OK || fsize < *offset)
-		*offset = 0;
-	return BS_OK;
+	if (rv == BS_OK)
+		*offset = part_held(cfg, hash, unit, *offset, &fsize);
+	return rv;
 }
 
 static int do_blob_query(struct req_job *rj, struct store *st)
@@ -999,7 +1011,7 @@ static int do_blob_put(struct req_job *rj, struct store *st)
 	const Baosong__V1__BlobPut *bp = rj->req->blob_put;
 	const struct handler_cfg *cfg = rj->cfg;
 	int64_t unit = rj->who.unit_id;
-	uint64_t size = 0, off = 0, used = 0;
+	uint64_t size = 0, off = 0, used = 0, fsize = 0;
 	char detail[64];
 	int rv;
 
@@ -1027,7 +1039,7 @@ static int do_blob_put(struct req_job *rj, struct store *st)
 	rv = store_upload_get(st, bp->hash.data, unit, &size, &rj->put.db_off);
 	rj->put.db_found = rv == BS_OK;
 	if (rv == BS_OK)
-		rv = upload_offset(st, cfg, bp->hash.data, unit, &size, &off);
+		off = part_held(cfg, bp->hash.data, unit, rj->put.db_off, &fsize);
 	if (rv == BS_E_NOTFOUND) {
 		/* A new upload: the quota is checked once, before any byte lands. */
 		rv = store_unit_usage(st, unit, &used);
@@ -1060,10 +1072,7 @@ static int do_blob_put(struct req_job *rj, struct store *st)
 		/* Past the recorded offset only when chunks sent with `more`
 		 * since reach this one's start (what they wrote is flushed with
 		 * this chunk; the hash check at the end catches anything else). */
-		uint64_t fsize = 0;
-		if (!rj->put.db_found || bp->offset < off ||
-		    blobs_part_size(cfg->blob_dir, bp->hash.data, unit, &fsize) != BS_OK ||
-		    fsize < bp->offset) {
+		if (!rj->put.db_found || bp->offset < off || fsize < bp->offset) {
 			snprintf(detail, sizeof detail, "offset: server holds %llu",
 				 (unsigned long long)off);
 			return reply_error(rj, BS_E_OFFSET, detail);
