@@ -290,6 +290,30 @@ out:
 	return rv;
 }
 
+struct counting {
+	int state;
+	size_t n;
+};
+
+static int count_record(void *ctx, const struct lrecord *r)
+{
+	struct counting *c = ctx;
+	const struct rec_kind *k = records_kind(r->kind);
+	if (k && k->reviewed && r->review_status == c->state && strlen(r->uid) <= REC_UID_LEN)
+		c->n++;
+	return 0;
+}
+
+int review_count(struct localdb *db, int state, size_t *n)
+{
+	struct counting c = {state, 0};
+	int rv;
+	assert(db && n && state != REVIEW_ANY);
+	rv = localdb_record_each(db, NULL, 0, count_record, &c);
+	*n = rv == BS_OK ? c.n : 0;
+	return rv;
+}
+
 int review_item_of(struct localdb *db, const char *uid, struct review_item *out)
 {
 	static const struct review_filter none = {NULL, NULL, NULL, REVIEW_ANY};

@@ -50,6 +50,10 @@ int review_state_parse(const char *text);
  * f->unit names no unit here. */
 int review_collect(struct localdb *db, const struct review_filter *f, struct review_item **out,
 		   size_t *n);
+/* How many records of a reviewed kind are in review state `state`
+ * (REVIEW_*, not REVIEW_ANY): what a count needs, none of review_collect's
+ * decoding and naming.  BS_OK or a localdb error. */
+int review_count(struct localdb *db, int state, size_t *n);
 
 /* The item of one record (any state); 0, BS_E_NOTFOUND, BS_E_INVAL (not a
  * reviewed kind) or a database error. */

@@ -195,15 +195,11 @@ static void section_sync(struct http_req *rq, struct hbuf *b, const struct due_s
 /* What a reviewer's day starts with: the records waiting for review. */
 static void section_review(struct http_req *rq, struct hbuf *b)
 {
-	struct review_filter f = {.state = REVIEW_PENDING};
-	struct review_item *items = NULL;
 	size_t n = 0;
 
 	if (!ui_role_in(rq->ui, UI_REVIEW_ROLES))
 		return;
-	if (review_collect(rq->ui->app.db, &f, &items, &n) != 0)
-		n = 0;
-	free(items);
+	review_count(rq->ui->app.db, REVIEW_PENDING, &n);
 	hb_printf(b, "<section class=\"card\" id=\"to-review\"><h2>待审核</h2>"
 		     "<p><span class=\"big\">%zu</span> 份报送等待审核</p>"
 		     "<p><a class=\"btn pri\" href=\"/review\">去审核</a></p>"

@@ -26,8 +26,18 @@ static char dir[64], path[128];
 static struct localdb *db;
 
 /* A record as the server sends it: kind, uid, unit, the message packed. */
+static void put_status(const char *kind, const char *uid, int64_t unit,
+		       const ProtobufCMessage *m, int64_t created_at, int status);
+
 static void put(const char *kind, const char *uid, int64_t unit, const ProtobufCMessage *m,
 		int64_t created_at)
+{
+	put_status(kind, uid, unit, m, created_at, 0);
+}
+
+/* The same, in review state status (the protocol's ReviewStatus). */
+static void put_status(const char *kind, const char *uid, int64_t unit,
+		       const ProtobufCMessage *m, int64_t created_at, int status)
 {
 	struct lrecord r;
 	uint8_t buf[4096];
@@ -43,6 +53,7 @@ static void put(const char *kind, const char *uid, int64_t unit, const ProtobufC
 	r.updated_at = created_at;
 	r.created_at = created_at;
 	r.complete_at = created_at;
+	r.review_status = status;
 	r.data = buf;
 	r.data_len = n;
 	assert_int_equal(localdb_apply_remote(db, &r), BS_OK);
@@ -218,11 +229,41 @@ static void test_county(void **state)
 	assert_null(c.units);
 }
 
+/* review_count (the start page's number) agrees with review_collect for
+ * every state, and counts only reviewed kinds. */
+static void test_count(void **state)
+{
+	static const int states[] = {REVIEW_PENDING, REVIEW_RETURNED, REVIEW_APPROVED};
+	char uid[REC_UID_LEN + 1];
+	size_t i, n, c;
+	(void)state;
+	project(P1, 5, BAOSONG__V1__PROJECT_STAGE__STAGE_CONTINUING);
+	for (i = 0; i < 7; i++) {
+		Baosong__V1__WeeklyReport w = BAOSONG__V1__WEEKLY_REPORT__INIT;
+		char week[16];
+		snprintf(uid, sizeof uid, "c%031zu", i);
+		snprintf(week, sizeof week, "2026-W%02zu", i + 10);
+		w.project_uid = (char *)P1;
+		w.period = week;
+		put_status(REC_KIND_WEEKLY, uid, 5, &w.base, 1, (int)(i % 3) + 1);
+	}
+	for (i = 0; i < sizeof states / sizeof states[0]; i++) {
+		struct review_filter f = {.state = states[i]};
+		struct review_item *items = NULL;
+		assert_int_equal(review_collect(db, &f, &items, &n), BS_OK);
+		free(items);
+		assert_int_equal(review_count(db, states[i], &c), BS_OK);
+		assert_int_equal(c, n);
+		assert_int_equal(c, states[i] == REVIEW_PENDING ? 3 : 2);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_previous, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_county, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_count, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
