@@ -14,6 +14,11 @@ struct block_hdr {
 	max_align_t align;
 };
 
+size_t wire_arena_block_charge(void)
+{
+	return sizeof(struct block_hdr);
+}
+
 static void *arena_alloc(void *data, size_t size)
 {
 	struct wire_arena *a = data;

@@ -27,6 +27,10 @@ struct wire_arena {
 	size_t max;
 };
 void wire_arena_init(struct wire_arena *a, size_t max);
+/* What the arena counts against max for each block besides its size (its
+ * header): an allocator that must refuse exactly what wire_arena refuses
+ * (server/gather_arena.c) charges the same. */
+size_t wire_arena_block_charge(void);
 
 /* Decode an Envelope from plaintext; NULL if malformed or over the cap.
  * Free with wire_envelope_free(env, a). */

@@ -8,13 +8,10 @@
 #include <stdlib.h>
 
 #include "err.h"
+#include "wire.h"
 
-/* What wire_arena charges for each block besides its size: its header. */
-struct wire_hdr {
-	size_t size;
-	max_align_t align;
-};
-#define CHARGE (sizeof(struct wire_hdr))
+/* What wire_arena charges for each block besides its size. */
+#define CHARGE (wire_arena_block_charge())
 
 /* Our own header in front of each block. */
 struct block {
