@@ -817,30 +817,43 @@ static int input_code_cmp(const void *a, const void *b)
 
 /* ---- reading the records ---- */
 
+/* The kinds the ranking reads, in the order of records_digest, and what
+ * reads each. */
+static const struct {
+	const char *kind;
+	int (*fn)(void *, const struct record *, const struct review_state *);
+} READS[GK_COUNT] = {
+	[GK_PROJECT] = {REC_KIND_PROJECT, on_project},
+	[GK_WEEKLY] = {REC_KIND_WEEKLY, on_weekly},
+	[GK_MONTHLY] = {REC_KIND_MONTHLY, on_monthly},
+	[GK_APPROVAL] = {REC_KIND_APPROVAL, on_approval},
+	[GK_STATS] = {REC_KIND_STATS, on_stats},
+	[GK_DEAL] = {REC_KIND_DEAL, on_deal},
+	[GK_FUNDING] = {REC_KIND_FUNDING, on_funding},
+	[GK_ACCEPTANCE] = {REC_KIND_ACCEPTANCE, on_acceptance},
+	[GK_TARGET] = {REC_KIND_TARGET, on_target},
+	[GK_ADJUSTMENT] = {REC_KIND_ADJUSTMENT, on_adjustment},
+};
+
+/* The kind's place in READS, or -1 for a kind the ranking does not read. */
+static int read_of(const char *kind)
+{
+	int i;
+	for (i = 0; i < GK_COUNT; i++)
+		if (!strcmp(kind, READS[i].kind))
+			return i;
+	return -1;
+}
+
 /* One kind at a time, in the order of records_digest. */
 static int read_by_kind(struct gather *g)
 {
-	static const struct {
-		const char *kind;
-		int (*fn)(void *, const struct record *, const struct review_state *);
-	} k[GK_COUNT] = {
-		[GK_PROJECT] = {REC_KIND_PROJECT, on_project},
-		[GK_WEEKLY] = {REC_KIND_WEEKLY, on_weekly},
-		[GK_MONTHLY] = {REC_KIND_MONTHLY, on_monthly},
-		[GK_APPROVAL] = {REC_KIND_APPROVAL, on_approval},
-		[GK_STATS] = {REC_KIND_STATS, on_stats},
-		[GK_DEAL] = {REC_KIND_DEAL, on_deal},
-		[GK_FUNDING] = {REC_KIND_FUNDING, on_funding},
-		[GK_ACCEPTANCE] = {REC_KIND_ACCEPTANCE, on_acceptance},
-		[GK_TARGET] = {REC_KIND_TARGET, on_target},
-		[GK_ADJUSTMENT] = {REC_KIND_ADJUSTMENT, on_adjustment},
-	};
 	int i, rv;
 	for (i = 0; i < GK_COUNT; i++) {
 		if (i == GK_ADJUSTMENT && !g->s->n_adjust_items)
 			continue;
 		g->kind = (enum gkind)i;
-		if ((rv = store_record_scan_assess(g->st, k[i].kind, k[i].fn, g)) != BS_OK)
+		if ((rv = store_record_scan_assess(g->st, READS[i].kind, READS[i].fn, g)) != BS_OK)
 			return rv;
 		if (i == GK_PROJECT && (rv = index_projects(g)) != BS_OK)
 			return rv;
@@ -848,54 +861,24 @@ static int read_by_kind(struct gather *g)
 	return BS_OK;
 }
 
-/* Every kind but projects, in one pass: dispatch on the kind. */
+/* Every kind but projects (read before), in one pass: dispatch on the kind. */
 static int on_any(void *ctx, const struct record *r, const struct review_state *rs)
 {
 	struct gather *g = ctx;
-	const char *k = r->kind;
-	int rv;
+	int i = read_of(r->kind), rv;
 
-	if (!strcmp(k, REC_KIND_WEEKLY)) {
-		g->kind = GK_WEEKLY;
-		rv = on_weekly(g, r, rs);
-	} else if (!strcmp(k, REC_KIND_MONTHLY)) {
-		g->kind = GK_MONTHLY;
-		rv = on_monthly(g, r, rs);
-	} else if (!strcmp(k, REC_KIND_STATS)) {
-		g->kind = GK_STATS;
-		rv = on_stats(g, r, rs);
-	} else if (!strcmp(k, REC_KIND_APPROVAL)) {
-		g->kind = GK_APPROVAL;
-		rv = on_approval(g, r, rs);
-	} else if (!strcmp(k, REC_KIND_DEAL)) {
-		g->kind = GK_DEAL;
-		rv = on_deal(g, r, rs);
-	} else if (!strcmp(k, REC_KIND_FUNDING)) {
-		g->kind = GK_FUNDING;
-		rv = on_funding(g, r, rs);
-	} else if (!strcmp(k, REC_KIND_ACCEPTANCE)) {
-		g->kind = GK_ACCEPTANCE;
-		rv = on_acceptance(g, r, rs);
-	} else if (!strcmp(k, REC_KIND_TARGET)) {
-		g->kind = GK_TARGET;
-		rv = on_target(g, r, rs);
-	} else if (!strcmp(k, REC_KIND_ADJUSTMENT) && g->s->n_adjust_items) {
-		g->kind = GK_ADJUSTMENT;
-		rv = on_adjustment(g, r, rs);
-	} else {
-		return 0; /* projects (read before), and kinds the ranking does not read */
-	}
+	if (i < 0 || i == GK_PROJECT || (i == GK_ADJUSTMENT && !g->s->n_adjust_items))
+		return 0;
+	g->kind = (enum gkind)i;
+	rv = READS[i].fn(g, r, rs);
 	return rv ? rv : g->rv;
 }
 
 /* On the reading thread: the kinds on_any reads. */
 static int pipe_keep(const struct record *r)
 {
-	if (!strcmp(r->kind, REC_KIND_WEEKLY))
-		return 1;
-	return strcmp(r->kind, REC_KIND_PROJECT) != 0 && strcmp(r->kind, REC_KIND_UNIT) != 0 &&
-	       strcmp(r->kind, REC_KIND_LEADER) != 0 && strcmp(r->kind, REC_KIND_PUBLICATION) != 0 &&
-	       strcmp(r->kind, REC_KIND_PROBLEM) != 0;
+	int i = read_of(r->kind);
+	return i >= 0 && i != GK_PROJECT;
 }
 
 /* On the reading thread: the device whose role on_stats asks for. */
