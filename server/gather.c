@@ -93,11 +93,12 @@ struct gproject {
 struct gather {
 	struct store *st;
 	const Baosong__V1__Scheme *s;
-	int64_t role_device;       /* the last reviewer device looked up, and its role */
-	int role;
-	int piped;                 /* reading on a second thread: the role comes with
-				    * the row (piped_role), the store is not to be used */
-	int piped_role;
+	struct dev_role {          /* every device's role, in id order (read before the
+				    * pass: the pass must not use the store) */
+		int64_t id;
+		int role;
+	} *roles;
+	size_t n_roles, cap_roles;
 	struct assess_span sp;
 	int64_t as_of, base_last_day, year_first_day;
 	int64_t last_day;          /* the period's last day within its year (a week 53
@@ -290,6 +291,37 @@ static void later_replay(struct gather *g)
 			p += 9;
 		}
 	}
+}
+
+static int add_role(void *ctx, const struct device *d)
+{
+	struct gather *g = ctx;
+	if (g->n_roles == g->cap_roles) {
+		size_t nc = g->cap_roles ? 2 * g->cap_roles : 64;
+		struct dev_role *nr = realloc(g->roles, nc * sizeof *nr);
+		if (!nr)
+			return BS_E_NOMEM;
+		g->roles = nr;
+		g->cap_roles = nc;
+	}
+	g->roles[g->n_roles].id = d->id;
+	g->roles[g->n_roles].role = d->role;
+	g->n_roles++;
+	return 0;
+}
+
+static int role_cmp(const void *a, const void *b)
+{
+	const struct dev_role *x = a, *y = b;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/* The role of device id (0 if there is no such device). */
+static int role_of(const struct gather *g, int64_t id)
+{
+	struct dev_role key = {id, 0};
+	const struct dev_role *d = bsearch(&key, g->roles, g->n_roles, sizeof *g->roles, role_cmp);
+	return d ? d->role : 0;
 }
 
 static int add_unit(void *ctx, const struct unit *un)
@@ -562,14 +594,8 @@ static int on_stats(void *ctx, const struct record *r, const struct review_state
 		p->stats_registered = 1;
 	if (p && p->u == u && rs->status == BAOSONG__V1__REVIEW_STATUS__REVIEW_APPROVED &&
 	    rs->reviewed_by > 0) {
-		if (g->piped) {
-			g->role = g->piped_role;
-		} else if (rs->reviewed_by != g->role_device) {
-			struct device d;
-			g->role_device = rs->reviewed_by;
-			g->role = store_device_get(g->st, rs->reviewed_by, &d) == BS_OK ? d.role : 0;
-		}
-		if (g->role == ROLE_STATISTICS || g->role == ROLE_ADMIN)
+		int role = role_of(g, rs->reviewed_by);
+		if (role == ROLE_STATISTICS || role == ROLE_ADMIN)
 			p->stats_registered = 1;
 	}
 	unpacked_free(g, &m->base);
@@ -881,33 +907,15 @@ static int pipe_keep(const struct record *r)
 	return i >= 0 && i != GK_PROJECT;
 }
 
-/* On the reading thread: the device whose role on_stats asks for. */
-static int64_t pipe_role_of(const struct record *r, const struct review_state *rs)
-{
-	return rs->status == BAOSONG__V1__REVIEW_STATUS__REVIEW_APPROVED && rs->reviewed_by > 0 &&
-			       !strcmp(r->kind, REC_KIND_STATS)
-		       ? rs->reviewed_by
-		       : 0;
-}
-
-static int pipe_fn(void *ctx, const struct record *r, const struct review_state *rs, int role)
-{
-	struct gather *g = ctx;
-	g->piped_role = role;
-	return on_any(g, r, rs);
-}
-
 static int read_one_pass(struct gather *g)
 {
-	static const struct gather_pipe_fns fns = {pipe_keep, pipe_role_of, pipe_fn};
+	static const struct gather_pipe_fns fns = {pipe_keep, on_any};
 	int rv;
 	g->kind = GK_PROJECT;
 	if ((rv = store_record_scan_assess(g->st, REC_KIND_PROJECT, on_project, g)) != BS_OK ||
 	    (rv = index_projects(g)) != BS_OK)
 		return rv;
-	g->piped = 1;
 	rv = gather_pipe_scan(g->st, &fns, g);
-	g->piped = 0;
 	if (rv != BS_OK)
 		return rv;
 	if (g->rv)
@@ -922,6 +930,7 @@ static void free_gather(struct gather *g)
 	int k;
 	for (k = 0; k < GK_COUNT; k++)
 		free(g->later[k].b);
+	free(g->roles);
 	free(g->targets);
 	gather_arena_free(&g->arena);
 	for (i = 0; i < g->n_units; i++)
@@ -989,9 +998,10 @@ static int gather_run(struct store *st, const Baosong__V1__Scheme *s, int scope,
 			g.months[g.n_months++] = i;
 	}
 
-	if ((rv = store_unit_each(st, add_unit, &g)) != BS_OK)
+	if ((rv = store_unit_each(st, add_unit, &g)) != BS_OK ||
+	    (rv = store_device_each(st, add_role, &g)) != BS_OK)
 		goto out;
-	qsort(g.units, g.n_units, sizeof *g.units, unit_id_cmp);
+	qsort(g.units, g.n_units, sizeof *g.units, unit_id_cmp); /* roles: in id order */
 	if ((rv = index_units(&g)) != BS_OK)
 		goto out;
 	/* The units stay where they are from here on. */

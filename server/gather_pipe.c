@@ -17,7 +17,6 @@
 struct row {
 	struct record r;
 	struct review_state rs;
-	int role;
 	size_t size;               /* of the header and data, aligned */
 };
 
@@ -36,8 +35,6 @@ struct pipe {
 	int fill;                  /* the buffer the reader fills */
 	int stop;                  /* the caller gave up: the reader stops */
 	int done, rv;              /* the reader ended, and how */
-	int64_t role_device;       /* the last device looked up, and its role */
-	int role;
 };
 
 #define ALIGN (alignof(max_align_t))
@@ -70,7 +67,6 @@ static int on_row(void *ctx, const struct record *r, const struct review_state *
 	struct buf *b = &p->bufs[p->fill];
 	size_t need = row_size(r->data_len);
 	struct row *w;
-	int64_t dev;
 
 	if (!p->f->keep(r))
 		return 0;
@@ -91,18 +87,9 @@ static int on_row(void *ctx, const struct record *r, const struct review_state *
 	w->r = *r;
 	w->rs = *rs;
 	w->size = need;
-	w->role = 0;
 	if (r->data_len)
 		memcpy(w + 1, r->data, r->data_len);
 	w->r.data = (uint8_t *)(w + 1);
-	if ((dev = p->f->role_of(r, rs)) > 0) {
-		if (dev != p->role_device) {
-			struct device d;
-			p->role_device = dev;
-			p->role = store_device_get(p->st, dev, &d) == BS_OK ? d.role : 0;
-		}
-		w->role = p->role;
-	}
 	b->len += need;
 	return 0;
 }
@@ -127,7 +114,7 @@ int gather_pipe_scan(struct store *st, const struct gather_pipe_fns *f, void *ct
 	pthread_t th;
 	int i, take = 0, rv = BS_OK;
 
-	assert(st && f && f->keep && f->role_of && f->fn);
+	assert(st && f && f->keep && f->fn);
 	memset(&p, 0, sizeof p);
 	p.st = st;
 	p.f = f;
@@ -164,7 +151,7 @@ int gather_pipe_scan(struct store *st, const struct gather_pipe_fns *f, void *ct
 		pthread_mutex_unlock(&p.mu);
 		for (off = 0; off < b->len && rv == BS_OK;) {
 			const struct row *w = (const struct row *)(const void *)(b->b + off);
-			rv = f->fn(ctx, &w->r, &w->rs, w->role);
+			rv = f->fn(ctx, &w->r, &w->rs);
 			off += w->size;
 		}
 		pthread_mutex_lock(&p.mu);

@@ -3,9 +3,8 @@
  * assessment's decoding run at the same time (docs/PERFORMANCE.md, target 7).
  *
  * The second thread is the only one that uses the store until the scan
- * ends: the caller's fn must not call the store.  What fn needs from it
- * besides the row (the role of a reviewing device) the reading thread looks
- * up and hands over with the row. */
+ * ends: the caller's fn must not call the store (what it needs besides the
+ * rows it reads before). */
 #ifndef BS_GATHER_PIPE_H
 #define BS_GATHER_PIPE_H
 
@@ -14,13 +13,9 @@
 struct gather_pipe_fns {
 	/* On the reading thread, a pure function of the row: 0 skips it. */
 	int (*keep)(const struct record *r);
-	/* On the reading thread: the device whose role to hand over with the
-	 * row (0: none). */
-	int64_t (*role_of)(const struct record *r, const struct review_state *rs);
-	/* On the calling thread, for every kept row in uid order; role: of the
-	 * device role_of named (0 if none or unknown).  Non-zero stops the scan
-	 * and is returned. */
-	int (*fn)(void *ctx, const struct record *r, const struct review_state *rs, int role);
+	/* On the calling thread, for every kept row in uid order.  Non-zero
+	 * stops the scan and is returned. */
+	int (*fn)(void *ctx, const struct record *r, const struct review_state *rs);
 };
 
 /* Every current record (store_record_scan_assess(st, NULL, ...)), in the
