@@ -334,12 +334,12 @@ int session_read_frame(struct session *s, uint8_t *buf, size_t cap, size_t *len)
 	return BS_OK;
 }
 
-/* Scratch for one request or response at a time, shared by the three
+/* Scratch for one request or response at a time, shared by the
  * functions below (thread-local storage comes out of every thread's stack:
  * one set, not one per function). */
 static _Thread_local uint8_t plain[BS_FRAME_MAX], out[BS_FRAME_MAX];
 
-int session_send(struct session *s, Envelope *req, uint64_t *id)
+static int send_at(struct session *s, Envelope *req, uint64_t deadline)
 {
 	size_t plen = 0, olen = 0;
 	int rv;
@@ -351,18 +351,16 @@ int session_send(struct session *s, Envelope *req, uint64_t *id)
 		rv = channel_seal(&s->ch, plain, plen, out, sizeof out, &olen);
 	sodium_memzero(plain, plen);
 	if (rv == BS_OK)
-		rv = send_all(s->fd, out, olen, mono_ms() + s->timeout_ms);
-	if (rv == BS_OK && id)
-		*id = req->request_id;
+		rv = send_all(s->fd, out, olen, deadline);
 	return rv;
 }
 
-int session_recv(struct session *s, struct wire_arena *arena, Envelope **resp)
+static int recv_at(struct session *s, struct wire_arena *arena, Envelope **resp,
+		   uint64_t deadline)
 {
 	const uint8_t *frame = NULL;
 	size_t flen = 0, plen = 0;
-	int rv = read_frame(s->fd, &s->dec, s->pending, &s->npending, mono_ms() + s->timeout_ms,
-			    &frame, &flen);
+	int rv = read_frame(s->fd, &s->dec, s->pending, &s->npending, deadline, &frame, &flen);
 	if (rv == BS_OK)
 		rv = channel_open(&s->ch, frame, flen, plain, sizeof plain, &plen);
 	if (rv != BS_OK)
@@ -372,38 +370,29 @@ int session_recv(struct session *s, struct wire_arena *arena, Envelope **resp)
 	return *resp ? BS_OK : BS_E_PROTO;
 }
 
+int session_send(struct session *s, Envelope *req, uint64_t *id)
+{
+	int rv = send_at(s, req, mono_ms() + s->timeout_ms);
+	if (rv == BS_OK && id)
+		*id = req->request_id;
+	return rv;
+}
+
+int session_recv(struct session *s, struct wire_arena *arena, Envelope **resp)
+{
+	return recv_at(s, arena, resp, mono_ms() + s->timeout_ms);
+}
+
 int session_call(struct session *s, Envelope *req, struct wire_arena *arena, Envelope **resp)
 {
 	uint64_t deadline = mono_ms() + s->timeout_ms;
-	size_t plen = 0, olen = 0;
-	uint64_t id = s->next_id++;
-	int rv;
+	int rv = send_at(s, req, deadline);
 
-	req->version = BS_PROTOCOL_VERSION;
-	req->request_id = id;
-	rv = wire_envelope_encode(req, plain, BS_PAYLOAD_MAX, &plen);
-	if (rv == BS_OK)
-		rv = channel_seal(&s->ch, plain, plen, out, sizeof out, &olen);
-	sodium_memzero(plain, plen);
-	if (rv == BS_OK)
-		rv = send_all(s->fd, out, olen, deadline);
 	while (rv == BS_OK) {
-		const uint8_t *frame = NULL;
-		size_t flen = 0;
 		Envelope *env;
-		rv = read_frame(s->fd, &s->dec, s->pending, &s->npending, deadline, &frame, &flen);
-		if (rv != BS_OK)
+		if ((rv = recv_at(s, arena, &env, deadline)) != BS_OK)
 			break;
-		rv = channel_open(&s->ch, frame, flen, plain, sizeof plain, &plen);
-		if (rv != BS_OK)
-			break;
-		env = wire_envelope_decode(arena, plain, plen);
-		sodium_memzero(plain, plen);
-		if (!env) {
-			rv = BS_E_PROTO;
-			break;
-		}
-		if (env->request_id == id || env->request_id == 0) {
+		if (env->request_id == req->request_id || env->request_id == 0) {
 			*resp = env;
 			return BS_OK;
 		}
