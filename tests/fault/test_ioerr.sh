@@ -45,7 +45,7 @@ echo "ok - base: two townships enrolled, $((NSEQ - 1)) ops queued on each with t
 
 C=$T/cal
 fresh "$C"
-serve "$C" LD_PRELOAD="$PRELOAD" FAULTFS_ROOT="$C/srv" FAULTFS_STATS="$C/stats" \
+serve "$C" LD_PRELOAD="$PRELOAD${LD_PRELOAD:+ $LD_PRELOAD}" FAULTFS_ROOT="$C/srv" FAULTFS_STATS="$C/stats" \
   || fault_fail "server under faultfs did not start: $(tail -3 "$C/log")"
 point_clients "$C"
 push_rounds "$C" || fault_fail "push under faultfs failed"
@@ -69,7 +69,7 @@ runs=0 refused=0 startfail=0 startcodes=
 # takes the files on disk as durable: a clean restart).
 serve_watched() { # DIR [ENV...]
   local d=$1; shift
-  serve "$d" LD_PRELOAD="$PRELOAD" FAULTFS_ROOT="$d/srv" FAULTFS_SHADOW="$d/shadow" "$@"
+  serve "$d" LD_PRELOAD="$PRELOAD${LD_PRELOAD:+ $LD_PRELOAD}" FAULTFS_ROOT="$d/srv" FAULTFS_SHADOW="$d/shadow" "$@"
 }
 sweep() { # KIND ERRNO COUNT TOTAL
   local kind=$1 err=$2 count=$3 N W rc what

@@ -41,7 +41,7 @@ echo "ok - base: two townships enrolled, $((NSEQ - 1)) ops queued on each with t
 # ---- calibration: the whole push under the fault layer, no cut ----
 C=$T/cal
 fresh "$C"
-serve "$C" LD_PRELOAD="$PRELOAD" FAULTFS_ROOT="$C/srv" FAULTFS_SHADOW="$C/shadow" \
+serve "$C" LD_PRELOAD="$PRELOAD${LD_PRELOAD:+ $LD_PRELOAD}" FAULTFS_ROOT="$C/srv" FAULTFS_SHADOW="$C/shadow" \
   FAULTFS_STATS="$C/stats" FAULTFS_TRACE=1 || fault_fail "server under faultfs did not start: $(tail -3 "$C/log")"
 point_clients "$C"
 push_rounds "$C" || fault_fail "push under faultfs failed"
@@ -68,7 +68,7 @@ for N in $points; do
   W=$T/cut
   fresh "$W"
   rc=
-  if serve "$W" LD_PRELOAD="$PRELOAD" FAULTFS_ROOT="$W/srv" FAULTFS_SHADOW="$W/shadow" \
+  if serve "$W" LD_PRELOAD="$PRELOAD${LD_PRELOAD:+ $LD_PRELOAD}" FAULTFS_ROOT="$W/srv" FAULTFS_SHADOW="$W/shadow" \
       FAULTFS_CUT_AT="$N"; then
     point_clients "$W"
     push_rounds "$W"
